@@ -79,11 +79,17 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An [`Error::Unsupported`] at `pointer`.
     pub fn unsupported(pointer: &str, construct: impl Into<String>) -> Self {
-        Error::Unsupported { pointer: pointer.to_owned(), construct: construct.into() }
+        Error::Unsupported {
+            pointer: pointer.to_owned(),
+            construct: construct.into(),
+        }
     }
 
     /// An [`Error::Invalid`] at `pointer`.
     pub fn invalid(pointer: &str, message: impl Into<String>) -> Self {
-        Error::Invalid { pointer: pointer.to_owned(), message: message.into() }
+        Error::Invalid {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        }
     }
 }

@@ -15,6 +15,11 @@ pub fn join(base: &str, token: &str) -> String {
     format!("{base}/{}", escape(token))
 }
 
+/// Appends `tokens`, a `/`-separated path of tokens that need no escaping (`allOf/0`).
+pub fn append(base: &str, tokens: &str) -> String {
+    format!("{base}/{tokens}")
+}
+
 /// Looks `pointer` (`#/a/b` or `/a/b`) up in `doc`.
 pub fn resolve<'a>(doc: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_json::Value> {
     let p = pointer.strip_prefix('#').unwrap_or(pointer);
@@ -41,7 +46,10 @@ mod tests {
     fn escapes_and_resolves() {
         assert_eq!(join("#/paths", "/carts/{id}"), "#/paths/~1carts~1{id}");
         let doc = serde_json::json!({"paths": {"/a~b": {"get": [1, 2]}}});
-        assert_eq!(resolve(&doc, "#/paths/~1a~0b/get/1"), Some(&serde_json::json!(2)));
+        assert_eq!(
+            resolve(&doc, "#/paths/~1a~0b/get/1"),
+            Some(&serde_json::json!(2))
+        );
         assert_eq!(resolve(&doc, "#/paths/nope"), None);
         assert_eq!(resolve(&doc, "#"), Some(&doc));
     }

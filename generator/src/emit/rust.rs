@@ -1,0 +1,153 @@
+//! Shared pieces of Rust emission: type tokens, identifiers, doc attributes, pretty-printing.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::error::{Error, Result};
+use crate::model::{Prim, TypeRef};
+
+/// An identifier (names from [`crate::names`] are always valid identifiers).
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of a reference; named types are resolved in `path` (e.g. `crate::types`).
+pub fn type_tokens(t: &TypeRef, path: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::Named(n) => {
+            let n = format_ident!("{}", n);
+            if path.is_empty() {
+                quote!(#n)
+            } else {
+                quote!(#path::#n)
+            }
+        }
+        TypeRef::Prim(p) => prim_tokens(*p),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, path);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = type_tokens(inner, path);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+    }
+}
+
+/// The Rust type of a primitive.
+pub fn prim_tokens(p: Prim) -> TokenStream {
+    match p {
+        Prim::String => quote!(String),
+        Prim::Bool => quote!(bool),
+        Prim::I32 => quote!(i32),
+        Prim::I64 => quote!(i64),
+        Prim::F32 => quote!(f32),
+        Prim::F64 => quote!(f64),
+        Prim::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        Prim::Date => quote!(chrono::NaiveDate),
+        Prim::Uuid => quote!(uuid::Uuid),
+        Prim::Binary => quote!(crate::support::FilePart),
+    }
+}
+
+/// `#[doc = ...]` attributes for a doc text (one per line, so that prettyplease prints `///`).
+pub fn doc_attrs(doc: &str) -> TokenStream {
+    let lines = doc.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// Pretty-prints a file's tokens, with `header` (comment lines) on top: prettyplease prints the
+/// syntax tree, blank lines go between items, and rustfmt gives the final layout, so that the
+/// output is exactly what `cargo fmt` would leave.
+pub fn format_file(header: &str, tokens: TokenStream, context: &str) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+        context: context.to_owned(),
+        message: e.to_string(),
+    })?;
+    let body = prettyplease::unparse(&file);
+    rustfmt(&format!("{header}\n{}", spread_items(&body)), context)
+}
+
+/// Runs `rustfmt` (edition 2021, default configuration) over `source`.
+fn rustfmt(source: &str, context: &str) -> Result<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let failed = |message: String| Error::Emit {
+        context: context.to_owned(),
+        message,
+    };
+    let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let mut child = Command::new(rustfmt)
+        .args(["--edition", "2021", "--emit", "stdout"])
+        // away from any rustfmt.toml of the caller: the output must not depend on where it runs
+        .current_dir(std::env::temp_dir())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            failed(format!(
+                "cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"
+            ))
+        })?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = source.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|e| failed(format!("rustfmt: {e}")))?;
+    writer
+        .join()
+        .map_err(|_| failed("rustfmt input thread panicked".to_owned()))?
+        .map_err(|e| failed(format!("writing to rustfmt: {e}")))?;
+    if !output.status.success() {
+        return Err(failed(format!(
+            "rustfmt failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
+    }
+    String::from_utf8(output.stdout).map_err(|e| failed(format!("rustfmt output: {e}")))
+}
+
+/// Puts a blank line between items (top-level and inside `impl`, `trait` and `mod` blocks), which prettyplease
+/// prints back to back, so that one changed item is one diff hunk.
+fn spread_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let indent = line.len() - line.trim_start().len();
+            let body = line.trim_start();
+            let starts_item = [
+                "///",
+                "#[",
+                "pub ",
+                "fn ",
+                "impl",
+                "mod ",
+                "const ",
+                "type ",
+                "async fn ",
+            ]
+            .iter()
+            .any(|s| body.starts_with(s));
+            let closes_item = (p.trim_start() == "}" && p.len() - p.trim_start().len() == indent)
+                || (p.starts_with("#![") && !body.starts_with("#!["));
+            if starts_item && closes_item {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}

@@ -1,0 +1,123 @@
+//! The `support` module of a types crate: the few helpers generated types share.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Tokens of `support.rs`.
+pub fn support_module() -> TokenStream {
+    quote! {
+        //! Helpers shared by the generated types.
+
+        /// Stands in for a secret (a password, a token) in `Debug` output.
+        #[derive(Clone, Copy, PartialEq, Eq)]
+        pub struct Redacted;
+
+        impl std::fmt::Debug for Redacted {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("<redacted>")
+            }
+        }
+
+        /// A file sent in a `multipart/form-data` body.
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct FilePart {
+            /// The file's name, if the sender gives one.
+            pub file_name: Option<String>,
+            /// Its media type, if known (`image/png`).
+            pub content_type: Option<String>,
+            /// Its contents.
+            pub bytes: Vec<u8>,
+        }
+
+        impl FilePart {
+            /// A file with these contents and no name or media type.
+            pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+                FilePart { file_name: None, content_type: None, bytes: bytes.into() }
+            }
+
+            /// Sets the file name.
+            pub fn with_file_name(mut self, name: impl Into<String>) -> Self {
+                self.file_name = Some(name.into());
+                self
+            }
+
+            /// Sets the media type.
+            pub fn with_content_type(mut self, content_type: impl Into<String>) -> Self {
+                self.content_type = Some(content_type.into());
+                self
+            }
+        }
+
+        impl std::fmt::Debug for FilePart {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("FilePart")
+                    .field("file_name", &self.file_name)
+                    .field("content_type", &self.content_type)
+                    .field("len", &self.bytes.len())
+                    .finish()
+            }
+        }
+
+        /// Deserializes a string enum: known values into their variants, others into
+        /// `Unknown` with a warning, so that a value added on the server never breaks parsing.
+        pub fn deserialize_enum<'de, D, T>(
+            deserializer: D,
+            type_name: &'static str,
+            is_known: fn(&T) -> bool,
+        ) -> Result<T, D::Error>
+        where
+            D: serde::Deserializer<'de>,
+            T: for<'a> From<&'a str>,
+        {
+            let raw = <String as serde::Deserialize>::deserialize(deserializer)?;
+            let value = T::from(raw.as_str());
+            if !is_known(&value) {
+                tracing::warn!(r#type = type_name, value = %raw, "unknown enum value");
+            }
+            Ok(value)
+        }
+
+        /// Parses one alternative of a union.
+        pub type Parser<T> = fn(&serde_json::Value) -> Result<T, serde_json::Error>;
+
+        /// Parses a `oneOf`/`anyOf` without a discriminator: every alternative that parses is a
+        /// candidate, and the one that keeps the most of the value (counted in properties, at
+        /// every depth) wins; ties go to the earlier alternative. Serde's `untagged` would take
+        /// the first that parses, and silently drop the properties of a later, better one.
+        pub fn best_alternative<T: serde::Serialize>(
+            value: &serde_json::Value,
+            type_name: &str,
+            alternatives: &[Parser<T>],
+        ) -> Result<T, String> {
+            let mut best: Option<(usize, T)> = None;
+            let mut errors = Vec::new();
+            for parse in alternatives {
+                match parse(value) {
+                    Ok(candidate) => {
+                        let kept = serde_json::to_value(&candidate).map(|w| kept(value, &w)).unwrap_or(0);
+                        if best.as_ref().is_none_or(|(score, _)| kept > *score) {
+                            best = Some((kept, candidate));
+                        }
+                    }
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+            best.map(|(_, v)| v).ok_or_else(|| {
+                format!("the value matches no alternative of {type_name}: {}", errors.join("; "))
+            })
+        }
+
+        /// How many properties of `value` (at every depth) `written` still has.
+        fn kept(value: &serde_json::Value, written: &serde_json::Value) -> usize {
+            use serde_json::Value;
+            match (value, written) {
+                (Value::Object(v), Value::Object(w)) => v
+                    .iter()
+                    .filter_map(|(key, inner)| w.get(key).map(|wi| 1 + kept(inner, wi)))
+                    .sum(),
+                (Value::Array(v), Value::Array(w)) => v.iter().zip(w).map(|(a, b)| kept(a, b)).sum(),
+                _ => 0,
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! Non-Rust files (Cargo.toml, README) and crate docs, rendered from `templates/` with minijinja.
+//! The templates are compiled into the generator, so that it runs from anywhere.
+
+use minijinja::Environment;
+
+use crate::error::{Error, Result};
+
+const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "types/Cargo.toml",
+        include_str!("../../../templates/types/Cargo.toml.j2"),
+    ),
+    (
+        "types/README.md",
+        include_str!("../../../templates/types/README.md.j2"),
+    ),
+    (
+        "types/lib.md",
+        include_str!("../../../templates/types/lib.md.j2"),
+    ),
+];
+
+/// Renders the template `name` with `context`.
+pub fn render(name: &str, context: &minijinja::Value) -> Result<String> {
+    let mut env = Environment::new();
+    env.set_keep_trailing_newline(true);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    for (n, source) in TEMPLATES {
+        env.add_template(n, source).map_err(|e| Error::Template {
+            name: (*n).to_owned(),
+            message: e.to_string(),
+        })?;
+    }
+    env.get_template(name)
+        .and_then(|t| t.render(context))
+        .map_err(|e| Error::Template {
+            name: name.to_owned(),
+            message: format!("{e:#}"),
+        })
+}

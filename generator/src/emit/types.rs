@@ -1,0 +1,422 @@
+//! Named types -> Rust items: structs, string enums, unions and aliases.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust::{doc_attrs, ident, type_tokens};
+use crate::model::{Field, FieldRepr, Model, StructDef, TypeDef, TypeKind, TypeRef, UnionDef};
+
+/// The items of every named type, in name order.
+pub fn types_module(model: &Model) -> TokenStream {
+    let items = model.types.values().map(|def| type_item(def, model));
+    quote! {
+        //! Every type of the spec, in name order.
+        #![allow(clippy::enum_variant_names)]
+        #(#items)*
+    }
+}
+
+fn type_doc(def: &TypeDef) -> TokenStream {
+    let mut doc = def
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("`{}`.", def.name));
+    doc.push_str(&format!("\n\nSchema: `{}`", def.pointer));
+    doc_attrs(&doc)
+}
+
+fn type_item(def: &TypeDef, model: &Model) -> TokenStream {
+    let doc = type_doc(def);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Alias(t) => {
+            let t = type_tokens(t, &TokenStream::new());
+            quote! { #doc pub type #name = #t; }
+        }
+        TypeKind::Struct(s) => struct_item(def, s, doc, model),
+        TypeKind::StringEnum(variants) => {
+            let variant_docs = variants.iter().map(|v| format!(" `{}`", v.value));
+            let variant_names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+            let values: Vec<_> = variants.iter().map(|v| v.value.as_str()).collect();
+            let type_name = def.name.as_str();
+            quote! {
+                #doc
+                #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+                pub enum #name {
+                    #( #[doc = #variant_docs] #variant_names, )*
+                    /// A value that this version of the crate does not know.
+                    Unknown(String),
+                }
+
+                impl #name {
+                    /// The value on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( Self::#variant_names => #values, )*
+                            Self::Unknown(value) => value,
+                        }
+                    }
+
+                    /// Whether the value is one the spec lists.
+                    pub fn is_known(&self) -> bool {
+                        !matches!(self, Self::Unknown(_))
+                    }
+                }
+
+                impl From<&str> for #name {
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #( #values => Self::#variant_names, )*
+                            other => Self::Unknown(other.to_owned()),
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::support::deserialize_enum(deserializer, #type_name, Self::is_known)
+                    }
+                }
+            }
+        }
+        TypeKind::Union(u) => union_item(def, u, doc),
+    }
+}
+
+fn field_type(f: &Field) -> TokenStream {
+    let inner = type_tokens(&f.ty, &TokenStream::new());
+    let inner = if f.boxed { quote!(Box<#inner>) } else { inner };
+    match f.repr {
+        FieldRepr::Plain | FieldRepr::Defaulted => inner,
+        FieldRepr::Nullable | FieldRepr::Optional => quote!(Option<#inner>),
+        FieldRepr::OptionalNullable => {
+            quote!(Option<Option<#inner>>)
+        }
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut parts = vec![f
+        .doc
+        .clone()
+        .unwrap_or_else(|| format!("`{}`.", f.json_name))];
+    let mut notes = Vec::new();
+    if f.read_only {
+        notes.push("Read-only: set by the server.".to_owned());
+    }
+    if f.write_only {
+        notes.push("Write-only: never returned by the server.".to_owned());
+    }
+    match f.repr {
+        FieldRepr::OptionalNullable => {
+            notes.push("`None`: left out; `Some(None)`: sent as `null`.".to_owned())
+        }
+        FieldRepr::Nullable => notes.push("`None` is sent as `null`.".to_owned()),
+        FieldRepr::Defaulted => {
+            if let Some(d) = &f.default {
+                notes.push(format!("Defaults to `{d}` when absent."));
+            }
+        }
+        _ => {}
+    }
+    if !notes.is_empty() {
+        parts.push(notes.join(" "));
+    }
+    doc_attrs(&parts.join("\n\n"))
+}
+
+fn default_fn_name(f: &Field) -> String {
+    format!("default_{}", f.name.trim_end_matches('_'))
+}
+
+fn default_value(f: &Field, model: &Model) -> TokenStream {
+    let value = f.default.as_ref().expect("Defaulted fields have a default");
+    match (&f.ty, value) {
+        (TypeRef::Named(n), serde_json::Value::String(s)) => {
+            let ty = ident(n);
+            let variant = match model.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::StringEnum(vs)) => {
+                    vs.iter().find(|v| v.value == *s).map(|v| ident(&v.name))
+                }
+                _ => None,
+            };
+            match variant {
+                Some(v) => quote!(#ty::#v),
+                None => quote!(#ty::from(#s)),
+            }
+        }
+        (_, serde_json::Value::String(s)) => quote!(#s.to_owned()),
+        (_, serde_json::Value::Bool(b)) => quote!(#b),
+        (TypeRef::Prim(crate::model::Prim::I32), serde_json::Value::Number(n)) => {
+            let v = n
+                .as_i64()
+                .and_then(|v| i32::try_from(v).ok())
+                .unwrap_or_default();
+            quote!(#v)
+        }
+        (TypeRef::Prim(crate::model::Prim::I64), serde_json::Value::Number(n)) => {
+            let v = n.as_i64().unwrap_or_default();
+            quote!(#v)
+        }
+        (TypeRef::Prim(crate::model::Prim::F32), serde_json::Value::Number(n)) => {
+            let v = n.as_f64().unwrap_or_default() as f32;
+            quote!(#v)
+        }
+        (_, serde_json::Value::Number(n)) => {
+            let v = n.as_f64().unwrap_or_default();
+            quote!(#v)
+        }
+        _ => quote!(Default::default()),
+    }
+}
+
+fn struct_item(def: &TypeDef, s: &StructDef, doc: TokenStream, model: &Model) -> TokenStream {
+    let name = ident(&def.name);
+    // multipart bodies are built part by part; JSON types (also) need serde
+    let serde = def.usage.input || def.usage.output || !def.usage.multipart;
+    let redacted = s.fields.iter().any(|f| f.redact);
+    let all_optional = s.flattened.is_empty()
+        && s.fields
+            .iter()
+            .all(|f| matches!(f.repr, FieldRepr::Optional | FieldRepr::OptionalNullable));
+    let mut derives = vec![quote!(Clone)];
+    if !redacted {
+        derives.push(quote!(Debug));
+    }
+    if all_optional {
+        derives.push(quote!(Default));
+    }
+    derives.push(quote!(PartialEq));
+    if serde {
+        derives.push(quote!(serde::Serialize));
+        derives.push(quote!(serde::Deserialize));
+    }
+    let fields = s.fields.iter().map(|f| {
+        let fdoc = field_doc(f);
+        let fname = ident(&f.name);
+        let ty = field_type(f);
+        let mut attrs = Vec::new();
+        let is_file = match &f.ty {
+            TypeRef::Prim(p) => *p == crate::model::Prim::Binary,
+            TypeRef::Vec(inner) => **inner == TypeRef::Prim(crate::model::Prim::Binary),
+            _ => false,
+        };
+        if serde && is_file {
+            // a write-only file: sent only in multipart requests, never in JSON
+            attrs.push(quote!(skip));
+        } else if serde {
+            if f.name != f.json_name {
+                let json = &f.json_name;
+                attrs.push(quote!(rename = #json));
+            }
+            match f.repr {
+                FieldRepr::Optional => {
+                    attrs.push(quote!(default, skip_serializing_if = "Option::is_none"))
+                }
+                FieldRepr::OptionalNullable => attrs.push(quote!(
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    with = "serde_with::rust::double_option"
+                )),
+                FieldRepr::Defaulted => {
+                    let path = format!("{}::{}", def.name, default_fn_name(f));
+                    attrs.push(quote!(default = #path));
+                }
+                FieldRepr::Plain | FieldRepr::Nullable => {}
+            }
+        }
+        let serde_attr = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
+        quote! { #fdoc #serde_attr pub #fname: #ty, }
+    });
+    let extra = s.extra.as_ref().map(|t| {
+        let t = type_tokens(t, &TokenStream::new());
+        let flatten = serde.then(|| quote!(#[serde(flatten)]));
+        quote! {
+            /// Properties beyond the named ones (`additionalProperties`).
+            #flatten
+            pub extra: std::collections::BTreeMap<String, #t>,
+        }
+    });
+    let flattened = s.flattened.iter().map(|fl| {
+        let fname = ident(&fl.name);
+        let t = type_tokens(&fl.ty, &TokenStream::new());
+        let doc = match &fl.ty {
+            TypeRef::Named(n) => {
+                format!(" The properties of the [`{n}`] alternative that applies.")
+            }
+            _ => " The alternative that applies.".to_owned(),
+        };
+        let attr = serde.then(|| quote!(#[serde(flatten)]));
+        quote! { #[doc = #doc] #attr pub #fname: #t, }
+    });
+    let defaults: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| f.repr == FieldRepr::Defaulted)
+        .map(|f| {
+            let fn_name = format_ident!("{}", default_fn_name(f));
+            let ty = field_type(f);
+            let value = default_value(f, model);
+            quote! { fn #fn_name() -> #ty { #value } }
+        })
+        .collect();
+    let defaults_impl = (!defaults.is_empty()).then(|| quote! { impl #name { #(#defaults)* } });
+    let debug_impl = redacted.then(|| {
+        let type_name = def.name.as_str();
+        let entries = s.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let label = f.json_name.as_str();
+            if !f.redact {
+                return quote!(.field(#label, &self.#fname));
+            }
+            match f.repr {
+                FieldRepr::Plain | FieldRepr::Defaulted => {
+                    quote!(.field(#label, &crate::support::Redacted))
+                }
+                FieldRepr::Nullable | FieldRepr::Optional => {
+                    quote!(.field(#label, &self.#fname.as_ref().map(|_| crate::support::Redacted)))
+                }
+                FieldRepr::OptionalNullable => quote!(.field(
+                    #label,
+                    &self.#fname.as_ref().map(|v| v.as_ref().map(|_| crate::support::Redacted))
+                )),
+            }
+        });
+        let extra_entry = s
+            .extra
+            .as_ref()
+            .map(|_| quote!(.field("extra", &self.extra)));
+        let flat_entries = s.flattened.iter().map(|fl| {
+            let fname = ident(&fl.name);
+            let label = fl.name.as_str();
+            quote!(.field(#label, &self.#fname))
+        });
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#type_name) #(#entries)* #(#flat_entries)* #extra_entry .finish()
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#fields)*
+            #(#flattened)*
+            #extra
+        }
+        #defaults_impl
+        #debug_impl
+    }
+}
+
+fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
+    let name = ident(&def.name);
+    let keyword = if u.any_of { "anyOf" } else { "oneOf" };
+    let variants: Vec<TokenStream> = u
+        .variants
+        .iter()
+        .map(|v| {
+            let vname = ident(&v.name);
+            let ty = type_tokens(&v.ty, &TokenStream::new());
+            let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
+            let vdoc = match &v.ty {
+                TypeRef::Named(n) => format!(" A [`{n}`]."),
+                _ => format!(" The `{}` alternative.", v.name),
+            };
+            quote! { #[doc = #vdoc] #vname(#ty), }
+        })
+        .collect();
+    match &u.discriminator {
+        None => {
+            let how = format!(
+                " Parsing tries every alternative ({keyword}) and keeps the one that fits the value best."
+            );
+            let type_name = def.name.as_str();
+            let parsers = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                quote!(|v| serde_json::from_value(v.clone()).map(Self::#vname),)
+            });
+            quote! {
+                #doc
+                #[doc = ""]
+                #[doc = #how]
+                #[derive(Clone, Debug, PartialEq, serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variants)*
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        crate::support::best_alternative(&value, #type_name, &[#(#parsers)*])
+                            .map_err(serde::de::Error::custom)
+                    }
+                }
+            }
+        }
+        Some(d) => {
+            let property = d.property.as_str();
+            let how = format!(" The `{property}` property says which alternative a value is.");
+            let arms = u.variants.iter().enumerate().map(|(i, v)| {
+                let vname = ident(&v.name);
+                let values: Vec<&str> =
+                    d.mapping.iter().filter(|(_, idx)| *idx == i).map(|(value, _)| value.as_str()).collect();
+                quote! {
+                    #(Some(#values))|* => serde_json::from_value(value).map(Self::#vname).map_err(serde::de::Error::custom),
+                }
+            });
+            let ser_arms = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                quote!(Self::#vname(v) => v.serialize(serializer),)
+            });
+            let unknown_doc = format!(" A value whose `{property}` is none of the known ones.");
+            quote! {
+                #doc
+                #[doc = ""]
+                #[doc = #how]
+                #[derive(Clone, Debug, PartialEq)]
+                pub enum #name {
+                    #(#variants)*
+                    #[doc = #unknown_doc]
+                    Unknown(serde_json::Value),
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        match self {
+                            #(#ser_arms)*
+                            Self::Unknown(v) => v.serialize(serializer),
+                        }
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                        match tag.as_deref() {
+                            #(#arms)*
+                            _ => Ok(Self::Unknown(value)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+//! A generator of Rust crates from OpenAPI 3.0 specs.
+//!
+//! The pipeline has three stages, each its own module:
+//!
+//! 1. [`load`]: read the spec (YAML or JSON, relative-file `$ref`s bundled) into `openapiv3`
+//!    types; errors name the JSON pointer.
+//! 2. [`model`]: decide every type and operation as plain data ([`model::Model`]): names,
+//!    field representations, boxing, usage. Unsupported constructs are errors here.
+//! 3. [`emit`]: write the crates' files from the model alone.
+//!
+//! [`generate`] runs the pipeline for one configured spec; [`write`] and [`check`] put the
+//! result on disk or compare it with what is there.
+
+pub mod config;
+pub mod docs;
+pub mod emit;
+pub mod error;
+pub mod load;
+pub mod model;
+pub mod names;
+pub mod pointer;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use config::{ConfigFile, Options, SpecConfig};
+pub use error::{Error, Result};
+
+/// The files generated for one spec, by path (relative to the configuration's folder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// Path -> contents, sorted by path.
+    pub files: BTreeMap<PathBuf, String>,
+    /// The crate folders the files belong to (their other files are stale).
+    pub crate_dirs: Vec<PathBuf>,
+}
+
+/// Runs the whole pipeline for `spec`, whose paths are relative to `base`.
+pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
+    let spec_file = base.join(&spec.path);
+    let loaded = load::load(&spec_file)?;
+    let model = model::Model::build(&loaded, &spec.options)?;
+    let ctx = emit::Context {
+        name: spec.name.clone(),
+        version: spec.version.clone(),
+        license: spec.options.license.clone(),
+        spec_path: spec.path.to_string_lossy().replace('\\', "/"),
+        command: "cargo xtask generate".to_owned(),
+        example_tests: spec.options.example_tests,
+    };
+    let out = base.join(&spec.out);
+    let mut files = BTreeMap::new();
+    let mut crate_dirs = Vec::new();
+    for file in emit::types_crate(&model, &ctx)? {
+        if let Some(first) = file.path.components().next() {
+            let dir = out.join(first);
+            if !crate_dirs.contains(&dir) {
+                crate_dirs.push(dir);
+            }
+        }
+        files.insert(out.join(&file.path), file.contents);
+    }
+    Ok(Generated { files, crate_dirs })
+}
+
+/// What [`check`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Drift {
+    /// Files whose contents differ from what the spec gives.
+    pub changed: Vec<PathBuf>,
+    /// Files the spec gives that do not exist.
+    pub missing: Vec<PathBuf>,
+    /// Files in a generated crate that the spec no longer gives.
+    pub stale: Vec<PathBuf>,
+}
+
+impl Drift {
+    /// Whether the files on disk are exactly the generated ones.
+    pub fn is_clean(&self) -> bool {
+        self.changed.is_empty() && self.missing.is_empty() && self.stale.is_empty()
+    }
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => {
+            return Err(Error::Io {
+                path: dir.to_owned(),
+                source,
+            })
+        }
+    };
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let path = entry.path();
+        if path.is_dir() {
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Compares generated files with the disk, writing nothing.
+pub fn check(generated: &Generated) -> Result<Drift> {
+    let mut drift = Drift::default();
+    for (path, contents) in &generated.files {
+        match std::fs::read_to_string(path) {
+            Ok(existing) if existing == *contents => {}
+            Ok(_) => drift.changed.push(path.clone()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => drift.missing.push(path.clone()),
+            Err(source) => {
+                return Err(Error::Io {
+                    path: path.clone(),
+                    source,
+                })
+            }
+        }
+    }
+    for dir in &generated.crate_dirs {
+        let mut existing = Vec::new();
+        files_under(dir, &mut existing)?;
+        existing.sort();
+        drift.stale.extend(
+            existing
+                .into_iter()
+                .filter(|p| !generated.files.contains_key(p)),
+        );
+    }
+    Ok(drift)
+}
+
+/// Writes generated files (only those that changed) and removes stale ones; returns the
+/// paths written.
+pub fn write(generated: &Generated) -> Result<Vec<PathBuf>> {
+    let drift = check(generated)?;
+    let mut written = Vec::new();
+    for path in drift.changed.iter().chain(&drift.missing) {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_owned(),
+                source,
+            })?;
+        }
+        std::fs::write(path, &generated.files[path]).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        written.push(path.clone());
+    }
+    for path in &drift.stale {
+        std::fs::remove_file(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    written.sort();
+    Ok(written)
+}

@@ -1,0 +1,301 @@
+//! Whole-model decisions, made once every type exists: which types are sent and received,
+//! which fields must be boxed (recursion), how each field is represented, which defaults are
+//! usable, and which optional crates are needed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::{BodyKind, FieldRepr, Operation, Prim, TypeDef, TypeKind, TypeRef, Usage, Uses};
+use crate::error::{Error, Result};
+
+/// Runs every analysis over `types`.
+pub fn analyse(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) -> Result<()> {
+    usage(types, operations);
+    check_binary(types)?;
+    boxing(types);
+    representation(types);
+    Ok(())
+}
+
+fn usage(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
+    let mut mark = |roots: Vec<&TypeRef>, apply: fn(&mut Usage)| {
+        let mut stack: Vec<String> = roots
+            .into_iter()
+            .filter_map(|t| t.named().map(str::to_owned))
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some(name) = stack.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(def) = types.get_mut(&name) else {
+                continue;
+            };
+            apply(&mut def.usage);
+            stack.extend(
+                children(&def.kind)
+                    .into_iter()
+                    .filter_map(|t| t.named().map(str::to_owned)),
+            );
+        }
+    };
+    let inputs: Vec<&TypeRef> = operations
+        .iter()
+        .flat_map(|o| {
+            o.params.iter().map(|p| &p.ty).chain(
+                o.body
+                    .iter()
+                    .filter(|b| b.kind != BodyKind::Multipart)
+                    .map(|b| &b.ty),
+            )
+        })
+        .collect();
+    mark(inputs, |u| u.input = true);
+    let multipart: Vec<&TypeRef> = operations
+        .iter()
+        .flat_map(|o| {
+            o.body
+                .iter()
+                .filter(|b| b.kind == BodyKind::Multipart)
+                .map(|b| &b.ty)
+        })
+        .collect();
+    mark(multipart, |u| u.multipart = true);
+    let outputs: Vec<&TypeRef> = operations
+        .iter()
+        .flat_map(|o| {
+            o.responses
+                .iter()
+                .filter_map(|r| r.body.as_ref().map(|(_, t)| t))
+        })
+        .collect();
+    mark(outputs, |u| u.output = true);
+}
+
+/// The type references a type contains.
+pub fn children(kind: &TypeKind) -> Vec<&TypeRef> {
+    match kind {
+        TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .map(|f| &f.ty)
+            .chain(s.extra.iter())
+            .chain(s.flattened.iter().map(|f| &f.ty))
+            .collect(),
+        TypeKind::StringEnum(_) => Vec::new(),
+        TypeKind::Union(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(t) => vec![t],
+    }
+}
+
+fn contains_binary(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Prim(Prim::Binary) => true,
+        TypeRef::Vec(inner) | TypeRef::Map(inner) => contains_binary(inner),
+        _ => false,
+    }
+}
+
+/// `format: binary` is a file part of a multipart body; JSON has no files. A type used both
+/// in a multipart request and in JSON responses may have a binary field only if it is
+/// `writeOnly` (never in a response): that field is skipped in JSON.
+fn check_binary(types: &BTreeMap<String, TypeDef>) -> Result<()> {
+    for def in types.values() {
+        if !def.usage.input && !def.usage.output {
+            continue;
+        }
+        let bad = match &def.kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .find(|f| contains_binary(&f.ty) && (def.usage.input || !f.write_only))
+                .map(|f| {
+                    format!(
+                        "{}/properties/{}",
+                        def.pointer,
+                        crate::pointer::escape(&f.json_name)
+                    )
+                }),
+            kind => children(kind)
+                .into_iter()
+                .any(contains_binary)
+                .then(|| def.pointer.clone()),
+        };
+        if let Some(at) = bad {
+            return Err(Error::unsupported(
+                &at,
+                "`format: binary` in a JSON body (use `format: byte` for base64 text, or make it `writeOnly` if only multipart requests send it)",
+            ));
+        }
+    }
+    for def in types.values().filter(|d| d.usage.multipart) {
+        if let TypeKind::Struct(s) = &def.kind {
+            for f in s.fields.iter().filter(|f| !f.read_only) {
+                let is_enum = |t: &TypeRef| matches!(t, TypeRef::Named(n) if matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::StringEnum(_))));
+                let scalar = match &f.ty {
+                    TypeRef::Prim(_) => true,
+                    TypeRef::Vec(inner) => matches!(**inner, TypeRef::Prim(_)) || is_enum(inner),
+                    other => is_enum(other),
+                };
+                if !scalar {
+                    return Err(Error::unsupported(
+                        &format!("{}/properties/{}", def.pointer, crate::pointer::escape(&f.json_name)),
+                        "an object inside a multipart body (only strings, numbers, booleans, files and arrays of them)",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Direct containment (not through `Vec` or a map, which already allocate).
+fn direct(t: &TypeRef) -> Option<&str> {
+    match t {
+        TypeRef::Named(n) => Some(n),
+        _ => None,
+    }
+}
+
+fn reaches(types: &BTreeMap<String, TypeDef>, from: &str, to: &str) -> bool {
+    let mut stack = vec![from.to_owned()];
+    let mut seen = BTreeSet::new();
+    while let Some(name) = stack.pop() {
+        if name == to {
+            return true;
+        }
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        if let Some(def) = types.get(&name) {
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    stack.extend(
+                        s.fields
+                            .iter()
+                            .filter(|f| !f.boxed)
+                            .filter_map(|f| direct(&f.ty))
+                            .map(str::to_owned),
+                    );
+                    stack.extend(
+                        s.flattened
+                            .iter()
+                            .filter_map(|f| direct(&f.ty))
+                            .map(str::to_owned),
+                    );
+                }
+                TypeKind::Union(u) => stack.extend(
+                    u.variants
+                        .iter()
+                        .filter(|v| !v.boxed)
+                        .filter_map(|v| direct(&v.ty))
+                        .map(str::to_owned),
+                ),
+                TypeKind::Alias(t) => stack.extend(direct(t).map(str::to_owned)),
+                TypeKind::StringEnum(_) => {}
+            }
+        }
+    }
+    false
+}
+
+/// Boxes every field whose type contains its own struct (else the type would be infinite).
+fn boxing(types: &mut BTreeMap<String, TypeDef>) {
+    let names: Vec<String> = types.keys().cloned().collect();
+    for name in names {
+        let fields: Vec<(usize, String)> = match &types[&name].kind {
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .enumerate()
+                .filter_map(|(i, f)| direct(&f.ty).map(|t| (i, t.to_owned())))
+                .collect(),
+            _ => continue,
+        };
+        for (i, target) in fields {
+            if reaches(types, &target, &name) {
+                if let Some(TypeKind::Struct(s)) = types.get_mut(&name).map(|d| &mut d.kind) {
+                    s.fields[i].boxed = true;
+                }
+            }
+        }
+    }
+}
+
+fn default_is_literal(value: &Value, ty: &TypeRef, types: &BTreeMap<String, TypeDef>) -> bool {
+    match (value, ty) {
+        (Value::Bool(_), TypeRef::Prim(Prim::Bool)) => true,
+        (Value::Number(n), TypeRef::Prim(Prim::I32)) => {
+            n.as_i64().is_some_and(|v| i32::try_from(v).is_ok())
+        }
+        (Value::Number(n), TypeRef::Prim(Prim::I64)) => n.is_i64(),
+        (Value::Number(_), TypeRef::Prim(Prim::F32 | Prim::F64)) => true,
+        (Value::String(_), TypeRef::Prim(Prim::String)) => true,
+        (Value::String(s), TypeRef::Named(n)) => {
+            matches!(types.get(n).map(|t| &t.kind), Some(TypeKind::StringEnum(vs)) if vs.iter().any(|v| v.value == *s))
+        }
+        _ => false,
+    }
+}
+
+/// Decides each field's [`FieldRepr`] (see its table).
+fn representation(types: &mut BTreeMap<String, TypeDef>) {
+    let snapshot = types.clone();
+    for def in types.values_mut() {
+        let usage = def.usage;
+        let TypeKind::Struct(s) = &mut def.kind else {
+            continue;
+        };
+        for f in &mut s.fields {
+            if f.default
+                .as_ref()
+                .is_some_and(|d| !default_is_literal(d, &f.ty, &snapshot))
+            {
+                f.default = None;
+            }
+            let required = f.required
+                && !(f.read_only && (usage.input || usage.multipart))
+                && !(f.write_only && usage.output);
+            f.repr = match (required, f.nullable) {
+                (true, false) => FieldRepr::Plain,
+                (true, true) => FieldRepr::Nullable,
+                (false, false) if f.default.is_some() => FieldRepr::Defaulted,
+                (false, false) => FieldRepr::Optional,
+                (false, true) if usage.input => FieldRepr::OptionalNullable,
+                (false, true) => FieldRepr::Optional,
+            };
+        }
+    }
+}
+
+/// Which optional crates the types need.
+pub fn uses(types: &BTreeMap<String, TypeDef>) -> Uses {
+    fn prims(t: &TypeRef, out: &mut BTreeSet<Prim>) {
+        match t {
+            TypeRef::Prim(p) => {
+                out.insert(*p);
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => prims(inner, out),
+            _ => {}
+        }
+    }
+    let mut all = BTreeSet::new();
+    let mut serde_with = false;
+    for def in types.values() {
+        for t in children(&def.kind) {
+            prims(t, &mut all);
+        }
+        if let TypeKind::Struct(s) = &def.kind {
+            serde_with |= (def.usage.input || def.usage.output || !def.usage.multipart)
+                && s.fields
+                    .iter()
+                    .any(|f| f.repr == FieldRepr::OptionalNullable);
+        }
+    }
+    Uses {
+        chrono: all.contains(&Prim::DateTime) || all.contains(&Prim::Date),
+        uuid: all.contains(&Prim::Uuid),
+        serde_with,
+    }
+}

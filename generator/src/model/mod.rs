@@ -1,0 +1,287 @@
+//! The intermediate model: plain data describing the types and operations of a spec, decided
+//! before any code is written. Emitters read only this model, never the spec.
+
+mod analysis;
+mod operations;
+mod shape;
+mod types;
+
+use std::collections::BTreeMap;
+
+pub use operations::{Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
+
+use crate::config::Options;
+use crate::error::Result;
+use crate::load::LoadedSpec;
+
+/// Everything the emitters need to know about a spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub api_version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// Every named type, by Rust name (this is also the output order).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Every operation, in spec order (paths in document order, methods in
+    /// `get, put, post, delete, options, head, patch, trace` order).
+    pub operations: Vec<Operation>,
+    /// JSON examples found in the spec, with the type they must parse as.
+    pub examples: Vec<Example>,
+    /// Which optional crates the generated types use.
+    pub uses: Uses,
+}
+
+/// Optional crates that generated types need.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// `chrono` (date-time, date).
+    pub chrono: bool,
+    /// `uuid`.
+    pub uuid: bool,
+    /// `serde_with` (optional nullable fields of request types).
+    pub serde_with: bool,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Doc text (already sanitized for rustdoc).
+    pub doc: Option<String>,
+    /// JSON pointer of the schema it comes from.
+    pub pointer: String,
+    /// What it is.
+    pub kind: TypeKind,
+    /// How operations use it (filled in by the analysis).
+    pub usage: Usage,
+}
+
+/// How operations use a type.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Sent to the server (in a request body or parameter).
+    pub input: bool,
+    /// Received from the server (in a response).
+    pub output: bool,
+    /// Part of a `multipart/form-data` body: built field by field, never serialized as JSON.
+    pub multipart: bool,
+}
+
+/// The kinds of named types.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with named fields.
+    Struct(StructDef),
+    /// A string enum; unknown values parse into an `Unknown(String)` variant.
+    StringEnum(Vec<EnumVariant>),
+    /// `oneOf`/`anyOf`: one of several types.
+    Union(UnionDef),
+    /// Another name for a type (`pub type X = ...`).
+    Alias(TypeRef),
+}
+
+/// An object type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// Fields in spec order.
+    pub fields: Vec<Field>,
+    /// Type of `additionalProperties` when the object has both properties and extra entries.
+    pub extra: Option<TypeRef>,
+    /// Unions among the members of an `allOf`, whose properties sit beside the fields.
+    pub flattened: Vec<Flattened>,
+}
+
+/// A union flattened into a struct (`#[serde(flatten)]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flattened {
+    /// Rust field name.
+    pub name: String,
+    /// The union.
+    pub ty: TypeRef,
+}
+
+/// A field of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// Rust name.
+    pub name: String,
+    /// Name on the wire.
+    pub json_name: String,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// The field's type, before `Option`s.
+    pub ty: TypeRef,
+    /// In the schema's `required` list.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// `readOnly: true`: only the server sets it.
+    pub read_only: bool,
+    /// `writeOnly: true`: only the client sends it.
+    pub write_only: bool,
+    /// `default`, when it is a literal the generated code can express.
+    pub default: Option<serde_json::Value>,
+    /// `Debug` prints a redaction instead of the value.
+    pub redact: bool,
+    /// The field's type contains its parent: stored in a `Box`.
+    pub boxed: bool,
+    /// How the field is represented (filled in by the analysis).
+    pub repr: FieldRepr,
+}
+
+/// How a field is represented in Rust and on the wire.
+///
+/// | required | nullable | repr |
+/// |---|---|---|
+/// | yes | no | `T` |
+/// | yes | yes | `Option<T>`, `None` is sent as `null` |
+/// | no | no | `Option<T>`, `None` is left out; or `T` with its `default` |
+/// | no | yes | in types sent to the server `Option<Option<T>>` (absent, `null`, value); else `Option<T>` |
+///
+/// A read-only field is not required in types sent to the server, nor a write-only one in
+/// types received from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldRepr {
+    /// `T`.
+    #[default]
+    Plain,
+    /// `Option<T>`; `None` is sent as `null`.
+    Nullable,
+    /// `Option<T>`; `None` is left out.
+    Optional,
+    /// `T` with `#[serde(default = ...)]` from the schema's `default`.
+    Defaulted,
+    /// `Option<Option<T>>`: absent, `null` or a value.
+    OptionalNullable,
+}
+
+/// A value of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// Rust name.
+    pub name: String,
+    /// The string on the wire.
+    pub value: String,
+}
+
+/// A `oneOf`/`anyOf` type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// The alternatives, in spec order (the order in which parsing tries them).
+    pub variants: Vec<UnionVariant>,
+    /// The property that says which alternative a value is, when the spec names one.
+    pub discriminator: Option<Discriminator>,
+    /// `anyOf` rather than `oneOf` (parsing is the same; the docs say which).
+    pub any_of: bool,
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// Its payload.
+    pub ty: TypeRef,
+    /// Payload stored in a `Box` (named payloads are, to keep the enum small).
+    pub boxed: bool,
+}
+
+/// A `discriminator` of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// The property name on the wire.
+    pub property: String,
+    /// Discriminator value -> index into `variants`, in mapping order.
+    pub mapping: Vec<(String, usize)>,
+}
+
+/// A reference to a type, as used in a field, a variant or a parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A generated type.
+    Named(String),
+    /// A primitive.
+    Prim(Prim),
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `BTreeMap<String, T>`.
+    Map(Box<TypeRef>),
+    /// Any JSON value.
+    Json,
+    /// Any JSON object.
+    JsonObject,
+}
+
+/// Primitive types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Prim {
+    /// `String`.
+    String,
+    /// `bool`.
+    Bool,
+    /// `i32` (`format: int32`).
+    I32,
+    /// `i64` (`integer`, `format: int64`).
+    I64,
+    /// `f32` (`format: float`).
+    F32,
+    /// `f64` (`number`, `format: double`).
+    F64,
+    /// `chrono::DateTime<chrono::Utc>` (`format: date-time`).
+    DateTime,
+    /// `chrono::NaiveDate` (`format: date`).
+    Date,
+    /// `uuid::Uuid` (`format: uuid`).
+    Uuid,
+    /// A file (`format: binary`), only in multipart bodies.
+    Binary,
+}
+
+/// A JSON example of the spec and the type it must parse as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Example {
+    /// Where the example is.
+    pub pointer: String,
+    /// The type it is an example of.
+    pub ty: TypeRef,
+    /// The example.
+    pub value: serde_json::Value,
+}
+
+impl TypeRef {
+    /// The named type this reference is or contains, if any.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.named(),
+            _ => None,
+        }
+    }
+}
+
+impl Model {
+    /// Builds the model of a loaded spec.
+    pub fn build(spec: &LoadedSpec, options: &Options) -> Result<Model> {
+        let mut builder = types::TypeBuilder::new(spec, options);
+        builder.declare_components()?;
+        let operations = operations::build(spec, &mut builder)?;
+        builder.convert_components()?;
+        let (mut types, examples) = builder.finish();
+        analysis::analyse(&mut types, &operations)?;
+        let uses = analysis::uses(&types);
+        let info = &spec.openapi.info;
+        Ok(Model {
+            title: info.title.clone(),
+            api_version: info.version.clone(),
+            description: info.description.clone(),
+            types,
+            operations,
+            examples,
+            uses,
+        })
+    }
+}

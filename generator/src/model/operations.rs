@@ -1,0 +1,650 @@
+//! Operations: each path + method of the spec as plain data, its inline schemas named after it.
+
+use heck::ToUpperCamelCase;
+use openapiv3::{
+    MediaType, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody,
+    StatusCode,
+};
+
+use super::shape::SchemaRef;
+use super::types::TypeBuilder;
+use super::TypeRef;
+use crate::docs;
+use crate::error::{Error, Result};
+use crate::load::LoadedSpec;
+use crate::names::{self, NameSet};
+use crate::pointer;
+
+/// One operation of the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The `operationId`, or one made from method and path when the spec has none.
+    pub id: String,
+    /// `snake_case` function name.
+    pub fn_name: String,
+    /// `UpperCamelCase` name, the prefix of the operation's types.
+    pub type_name: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template as in the spec (`/carts/{id}`).
+    pub path: String,
+    /// First tag, or `default`.
+    pub tag: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// Doc text from `description`.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters: path-item parameters overridden by operation ones, in spec order.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// Documented responses, in status order.
+    pub responses: Vec<Response>,
+    /// Security requirements: alternatives, each a list of scheme names (empty: none needed).
+    pub security: Vec<Vec<String>>,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// A parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// Name on the wire.
+    pub name: String,
+    /// `snake_case` Rust name.
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Required (path parameters always are).
+    pub required: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// For arrays in the query: repeated keys (`explode: true`, the default) or one
+    /// comma-separated value.
+    pub explode: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path template.
+    Path,
+    /// In the query string.
+    Query,
+    /// In a header.
+    Header,
+    /// In a cookie.
+    Cookie,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// Media type (`application/json`, `multipart/form-data`, ...).
+    pub content_type: String,
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// Its type.
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
+}
+
+/// How a body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+}
+
+/// A documented response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status it answers.
+    pub status: Status,
+    /// Doc text.
+    pub doc: Option<String>,
+    /// Media type and type of the body, if it has one.
+    pub body: Option<(String, TypeRef)>,
+    /// Name of the shared response component it comes from, if any.
+    pub component: Option<String>,
+}
+
+/// A response status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// One status code.
+    Code(u16),
+    /// A range: `4XX` is `Range(4)`.
+    Range(u16),
+    /// `default`.
+    Default,
+}
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Builds every operation of the spec, defining the types of inline schemas on the way.
+pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Vec<Operation>> {
+    let mut operations = Vec::new();
+    let mut ids = NameSet::default();
+    let mut fn_names = NameSet::default();
+    for (path, item) in spec.openapi.paths.paths.iter() {
+        let path_at = pointer::join("#/paths", path);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                return Err(Error::unsupported(
+                    &path_at,
+                    "$ref of a path item (bundle it in place)",
+                ))
+            }
+        };
+        let ops = [
+            &item.get,
+            &item.put,
+            &item.post,
+            &item.delete,
+            &item.options,
+            &item.head,
+            &item.patch,
+            &item.trace,
+        ];
+        for (method, op) in METHODS.iter().zip(ops) {
+            let Some(op) = op else { continue };
+            let at = pointer::join(&path_at, method);
+            let id = match &op.operation_id {
+                Some(id) => id.clone(),
+                None => synthesized_id(method, path),
+            };
+            if ids.contains(&id) {
+                return Err(Error::invalid(&at, format!("duplicate operationId `{id}`")));
+            }
+            ids.take(&id);
+            let fn_name = fn_names.take(&names::field_name(&id));
+            let type_name = names::type_name(&id).trim_end_matches('_').to_owned();
+            let mut params = Vec::new();
+            let mut seen = Vec::new();
+            // operation parameters override path-item ones with the same name and location
+            let op_params: Vec<(&ReferenceOr<Parameter>, String)> = op
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    (
+                        p,
+                        pointer::join(&pointer::join(&at, "parameters"), &i.to_string()),
+                    )
+                })
+                .collect();
+            let item_params: Vec<(&ReferenceOr<Parameter>, String)> = item
+                .parameters
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    (
+                        p,
+                        pointer::join(&pointer::join(&path_at, "parameters"), &i.to_string()),
+                    )
+                })
+                .collect();
+            let mut param_names = NameSet::with_taken(["body"]);
+            for (p, p_at) in op_params.into_iter().chain(item_params) {
+                let data = resolve_parameter(spec, p, &p_at)?;
+                let (location, data) = data;
+                if seen.contains(&(data.name.clone(), location)) {
+                    continue;
+                }
+                seen.push((data.name.clone(), location));
+                params.push(param(
+                    types,
+                    &type_name,
+                    &mut param_names,
+                    location,
+                    data,
+                    &p_at,
+                )?);
+            }
+            check_path_params(path, &params, &at)?;
+            let body = match &op.request_body {
+                None => None,
+                Some(rb) => body(
+                    spec,
+                    types,
+                    &type_name,
+                    rb,
+                    &pointer::join(&at, "requestBody"),
+                )?,
+            };
+            let mut responses = Vec::new();
+            let responses_at = pointer::join(&at, "responses");
+            if let Some(default) = &op.responses.default {
+                responses.push(response(
+                    spec,
+                    types,
+                    &type_name,
+                    Status::Default,
+                    default,
+                    &pointer::join(&responses_at, "default"),
+                )?);
+            }
+            for (status, r) in op.responses.responses.iter() {
+                let status = match status {
+                    StatusCode::Code(c) => Status::Code(*c),
+                    StatusCode::Range(r) => Status::Range(*r),
+                };
+                let key = match status {
+                    Status::Code(c) => c.to_string(),
+                    Status::Range(r) => format!("{r}XX"),
+                    Status::Default => "default".into(),
+                };
+                responses.push(response(
+                    spec,
+                    types,
+                    &type_name,
+                    status,
+                    r,
+                    &pointer::join(&responses_at, &key),
+                )?);
+            }
+            responses.sort_by_key(|r| r.status);
+            let security: Vec<Vec<String>> = op
+                .security
+                .as_ref()
+                .or(spec.openapi.security.as_ref())
+                .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
+                .unwrap_or_default();
+            check_security(spec, &security, &at)?;
+            operations.push(Operation {
+                id,
+                fn_name,
+                type_name,
+                method: method.to_uppercase(),
+                path: path.clone(),
+                tag: op
+                    .tags
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "default".to_owned()),
+                summary: op.summary.clone(),
+                doc: docs::paragraphs([op.description.as_deref()]),
+                deprecated: op.deprecated,
+                params,
+                body,
+                responses,
+                security,
+                pointer: at,
+            });
+        }
+    }
+    Ok(operations)
+}
+
+/// `get /carts/{id}/items` -> `get-carts-by-id-items`.
+fn synthesized_id(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_owned()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => parts.push(format!("by-{param}")),
+            None => parts.push(seg.to_owned()),
+        }
+    }
+    parts.join("-")
+}
+
+fn resolve_parameter<'a>(
+    spec: &'a LoadedSpec,
+    p: &'a ReferenceOr<Parameter>,
+    at: &str,
+) -> Result<(ParamLocation, &'a ParameterData)> {
+    let parameter = match p {
+        ReferenceOr::Item(p) => p,
+        ReferenceOr::Reference { reference } => {
+            let unresolved = || Error::UnresolvedRef {
+                pointer: at.to_owned(),
+                reference: reference.clone(),
+            };
+            let name = reference
+                .strip_prefix("#/components/parameters/")
+                .ok_or_else(unresolved)?;
+            let found = spec
+                .openapi
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.get(&pointer::unescape(name)))
+                .ok_or_else(unresolved)?;
+            match found {
+                ReferenceOr::Item(p) => p,
+                ReferenceOr::Reference { .. } => {
+                    return Err(Error::unsupported(
+                        at,
+                        "a parameter component that is itself a $ref",
+                    ))
+                }
+            }
+        }
+    };
+    Ok(match parameter {
+        Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
+        Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
+        Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
+        Parameter::Cookie { parameter_data, .. } => (ParamLocation::Cookie, parameter_data),
+    })
+}
+
+fn param<'a>(
+    types: &mut TypeBuilder<'a>,
+    op_type: &str,
+    names_taken: &mut NameSet,
+    location: ParamLocation,
+    data: &'a ParameterData,
+    at: &str,
+) -> Result<Param> {
+    let schema = match &data.format {
+        ParameterSchemaOrContent::Schema(s) => SchemaRef::of(s),
+        ParameterSchemaOrContent::Content(_) => {
+            return Err(Error::unsupported(
+                at,
+                "parameter with `content` (use `schema`)",
+            ))
+        }
+    };
+    let hint = format!("{op_type}{}", data.name.to_upper_camel_case());
+    let ty = types
+        .convert(schema, &hint, &pointer::join(at, "schema"))?
+        .ty;
+    match (&ty, location) {
+        (TypeRef::Vec(inner), ParamLocation::Query | ParamLocation::Header)
+            if !matches!(**inner, TypeRef::Prim(_) | TypeRef::Named(_)) =>
+        {
+            return Err(Error::unsupported(
+                at,
+                "array parameter of arrays or objects",
+            ))
+        }
+        (TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json, _) => {
+            return Err(Error::unsupported(
+                at,
+                "object parameters (deepObject, form objects)",
+            ))
+        }
+        (TypeRef::Vec(_), ParamLocation::Path | ParamLocation::Cookie) => {
+            return Err(Error::unsupported(
+                at,
+                "array parameter in the path or a cookie",
+            ))
+        }
+        _ => {}
+    }
+    let explode = data.explode.unwrap_or(true);
+    Ok(Param {
+        name: data.name.clone(),
+        rust_name: names_taken.take(&names::field_name(&data.name)),
+        location,
+        required: data.required || location == ParamLocation::Path,
+        ty,
+        doc: docs::paragraphs([data.description.as_deref()]),
+        explode,
+    })
+}
+
+fn check_path_params(path: &str, params: &[Param], at: &str) -> Result<()> {
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..]
+            .find('}')
+            .ok_or_else(|| Error::invalid(at, "unclosed `{` in path"))?;
+        let name = &rest[start + 1..start + end];
+        if !params
+            .iter()
+            .any(|p| p.location == ParamLocation::Path && p.name == name)
+        {
+            return Err(Error::invalid(
+                at,
+                format!("path parameter `{name}` is not declared"),
+            ));
+        }
+        rest = &rest[start + end + 1..];
+    }
+    for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+        if !path.contains(&format!("{{{}}}", p.name)) {
+            return Err(Error::invalid(
+                at,
+                format!("path parameter `{}` is not in the path", p.name),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_security(spec: &LoadedSpec, security: &[Vec<String>], at: &str) -> Result<()> {
+    let schemes = spec
+        .openapi
+        .components
+        .as_ref()
+        .map(|c| &c.security_schemes);
+    for name in security.iter().flatten() {
+        if !schemes.is_some_and(|s| s.contains_key(name)) {
+            return Err(Error::invalid(
+                at,
+                format!("security scheme `{name}` is not defined"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn body<'a>(
+    spec: &'a LoadedSpec,
+    types: &mut TypeBuilder<'a>,
+    op_type: &str,
+    rb: &'a ReferenceOr<RequestBody>,
+    at: &str,
+) -> Result<Option<Body>> {
+    let (rb, at) = match rb {
+        ReferenceOr::Item(rb) => (rb, at.to_owned()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference
+                .strip_prefix("#/components/requestBodies/")
+                .map(pointer::unescape);
+            let found = name.as_ref().and_then(|n| {
+                spec.openapi
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.request_bodies.get(n))
+            });
+            match found {
+                Some(ReferenceOr::Item(rb)) => (
+                    rb,
+                    pointer::join(
+                        "#/components/requestBodies",
+                        name.as_deref().unwrap_or_default(),
+                    ),
+                ),
+                _ => {
+                    return Err(Error::UnresolvedRef {
+                        pointer: at.to_owned(),
+                        reference: reference.clone(),
+                    })
+                }
+            }
+        }
+    };
+    let Some((content_type, media, kind)) = pick_media(&rb.content, &at)? else {
+        return Ok(None);
+    };
+    let media_at = pointer::join(&pointer::join(&at, "content"), content_type);
+    let Some(schema) = &media.schema else {
+        return Err(Error::unsupported(
+            &media_at,
+            "request body without a schema",
+        ));
+    };
+    let ty = types
+        .convert(
+            SchemaRef::of(schema),
+            &format!("{op_type}Request"),
+            &pointer::join(&media_at, "schema"),
+        )?
+        .ty;
+    if kind == BodyKind::Multipart && !matches!(ty, TypeRef::Named(_)) {
+        return Err(Error::unsupported(
+            &media_at,
+            "multipart body that is not an object",
+        ));
+    }
+    if kind == BodyKind::Json {
+        collect_examples(types, media, &ty, &media_at);
+    }
+    Ok(Some(Body {
+        content_type: content_type.to_owned(),
+        kind,
+        ty,
+        required: rb.required,
+        doc: docs::paragraphs([rb.description.as_deref()]),
+    }))
+}
+
+fn collect_examples<'a>(types: &mut TypeBuilder<'a>, media: &MediaType, ty: &TypeRef, at: &str) {
+    if let Some(example) = &media.example {
+        types.add_example(pointer::join(at, "example"), ty.clone(), example.clone());
+    }
+    for (name, example) in media.examples.iter() {
+        if let ReferenceOr::Item(e) = example {
+            if let Some(value) = &e.value {
+                let example_at = pointer::join(&pointer::join(at, "examples"), name);
+                types.add_example(
+                    pointer::join(&example_at, "value"),
+                    ty.clone(),
+                    value.clone(),
+                );
+            }
+        }
+    }
+}
+
+/// The media type the generated code uses: JSON first, then multipart, then form.
+fn pick_media<'a>(
+    content: &'a indexmap::IndexMap<String, MediaType>,
+    at: &str,
+) -> Result<Option<(&'a str, &'a MediaType, BodyKind)>> {
+    if content.is_empty() {
+        return Ok(None);
+    }
+    let kind_of = |ct: &str| {
+        let base = ct.split(';').next().unwrap_or(ct).trim();
+        if base == "application/json" || base.ends_with("+json") {
+            Some(BodyKind::Json)
+        } else if base == "multipart/form-data" {
+            Some(BodyKind::Multipart)
+        } else if base == "application/x-www-form-urlencoded" {
+            Some(BodyKind::Form)
+        } else {
+            None
+        }
+    };
+    for wanted in [BodyKind::Json, BodyKind::Multipart, BodyKind::Form] {
+        if let Some((ct, media)) = content.iter().find(|(ct, _)| kind_of(ct) == Some(wanted)) {
+            return Ok(Some((ct, media, wanted)));
+        }
+    }
+    let first = content
+        .keys()
+        .next()
+        .map(String::as_str)
+        .unwrap_or_default();
+    Err(Error::unsupported(
+        &pointer::join(&pointer::join(at, "content"), first),
+        format!("media type `{first}` (supported: JSON, multipart/form-data, form-urlencoded)"),
+    ))
+}
+
+fn response<'a>(
+    spec: &'a LoadedSpec,
+    types: &mut TypeBuilder<'a>,
+    op_type: &str,
+    status: Status,
+    r: &'a ReferenceOr<openapiv3::Response>,
+    at: &str,
+) -> Result<Response> {
+    let (r, at, component) = match r {
+        ReferenceOr::Item(r) => (r, at.to_owned(), None),
+        ReferenceOr::Reference { reference } => {
+            let name = reference
+                .strip_prefix("#/components/responses/")
+                .map(pointer::unescape);
+            let found = name.as_ref().and_then(|n| {
+                spec.openapi
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.responses.get(n))
+            });
+            match (found, name) {
+                (Some(ReferenceOr::Item(r)), Some(name)) => (
+                    r,
+                    pointer::join("#/components/responses", &name),
+                    Some(name),
+                ),
+                _ => {
+                    return Err(Error::UnresolvedRef {
+                        pointer: at.to_owned(),
+                        reference: reference.clone(),
+                    })
+                }
+            }
+        }
+    };
+    let hint = match (&component, status) {
+        (Some(name), _) => format!(
+            "{}Response",
+            names::type_name(name).trim_end_matches("Response")
+        ),
+        (None, Status::Code(200)) => format!("{op_type}Response"),
+        (None, Status::Code(c)) => format!("{op_type}Response{c}"),
+        (None, Status::Range(r)) => format!("{op_type}Response{r}xx"),
+        (None, Status::Default) => format!("{op_type}DefaultResponse"),
+    };
+    let body = match pick_media(&r.content, &at)? {
+        None => None,
+        Some((ct, media, kind)) => {
+            let media_at = pointer::join(&pointer::join(&at, "content"), ct);
+            if kind != BodyKind::Json {
+                return Err(Error::unsupported(
+                    &media_at,
+                    "a response body that is not JSON",
+                ));
+            }
+            match &media.schema {
+                None => None,
+                Some(schema) => {
+                    let ty = types
+                        .convert(
+                            SchemaRef::of(schema),
+                            &hint,
+                            &pointer::join(&media_at, "schema"),
+                        )?
+                        .ty;
+                    collect_examples(types, media, &ty, &media_at);
+                    Some((ct.to_owned(), ty))
+                }
+            }
+        }
+    };
+    Ok(Response {
+        status,
+        doc: docs::paragraphs([Some(r.description.as_str())]),
+        body,
+        component,
+    })
+}
