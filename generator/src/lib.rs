@@ -8,7 +8,7 @@
 //!    field representations, boxing, usage. Unsupported constructs are errors here.
 //! 3. [`emit`]: write the crates' files from the model alone.
 //!
-//! [`generate`] runs the pipeline for one configured spec; [`write`] and [`check`] put the
+//! [`generate()`] runs the pipeline for one configured spec; [`write()`] and [`check()`] put the
 //! result on disk or compare it with what is there.
 
 pub mod config;
@@ -61,6 +61,20 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
         files.insert(out.join(&file.path), file.contents);
     }
     Ok(Generated { files, crate_dirs })
+}
+
+/// The Rust source of the types of the spec at `path` (no crate files): what the snapshot
+/// tests show and the fixture crate compiles. The types refer to `crate::support`, whose
+/// source is [`support_source`].
+pub fn types_source(path: &Path, options: &Options) -> Result<String> {
+    let loaded = load::load(path)?;
+    let model = model::Model::build(&loaded, options)?;
+    emit::types_source(&model)
+}
+
+/// The Rust source of the `support` module that generated types use.
+pub fn support_source() -> Result<String> {
+    emit::support_source()
 }
 
 /// What [`check`] found.

@@ -131,6 +131,11 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     Ok(files)
 }
 
+/// The Rust source of the `support` module.
+pub fn support_source() -> Result<String> {
+    rust::format_file("", support::support_module(), "support.rs")
+}
+
 /// The Rust source of the types of `model` alone (no crate files): what snapshot tests show.
 pub fn types_source(model: &Model) -> Result<String> {
     rust::format_file("", types::types_module(model), "types.rs")
