@@ -11,7 +11,9 @@ fn bench(c: &mut Criterion) {
     let config = ConfigFile::read(&root.join("codegen.toml")).expect("codegen.toml");
     let spec = &config.specs[0];
     let path = root.join(&spec.path);
-    c.bench_function("load", |b| b.iter(|| generator::load::load(&path).expect("loads")));
+    c.bench_function("load", |b| {
+        b.iter(|| generator::load::load(&path).expect("loads"))
+    });
     let loaded = generator::load::load(&path).expect("loads");
     c.bench_function("model", |b| {
         b.iter(|| generator::model::Model::build(&loaded, &spec.options).expect("builds"))

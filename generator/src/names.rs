@@ -19,9 +19,10 @@ const RESERVED_TYPES: &[&str] = &[
 ];
 
 fn clean(raw: &str) -> String {
-    // keep letters, digits and separators; everything else separates words
+    // ASCII letters and digits only: anything else (`²`, `é`, `.`) separates words, so that
+    // names stay plain identifiers
     raw.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect()
 }
 
@@ -132,6 +133,9 @@ mod tests {
         assert_eq!(field_name("userId"), "user_id");
         assert_eq!(field_name("2XX"), "n2xx");
         assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("area_m²"), "area_m");
+        assert_eq!(variant_name("m²"), "M");
+        assert_eq!(variant_name("²"), "U00B2");
         assert_eq!(variant_name("collect-in-store"), "CollectInStore");
         assert_eq!(variant_name("unknown"), "Unknown_");
         assert_eq!(variant_name("+"), "U002B");

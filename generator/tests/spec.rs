@@ -11,7 +11,9 @@ fn spec_path() -> PathBuf {
 }
 
 fn raw() -> Value {
-    generator::load::load(&spec_path()).expect("the spec loads").raw
+    generator::load::load(&spec_path())
+        .expect("the spec loads")
+        .raw
 }
 
 fn refs(v: &Value, out: &mut Vec<String>) {
@@ -32,7 +34,11 @@ fn parses_as_openapi_3_0() {
     let text = std::fs::read_to_string(spec_path()).expect("readable spec");
     let doc: openapiv3::OpenAPI = serde_yaml::from_str(&text).expect("openapiv3 reads the spec");
     assert!(doc.openapi.starts_with("3.0."), "version {}", doc.openapi);
-    assert!(doc.paths.paths.len() > 100, "{} paths", doc.paths.paths.len());
+    assert!(
+        doc.paths.paths.len() > 100,
+        "{} paths",
+        doc.paths.paths.len()
+    );
 }
 
 #[test]
@@ -41,8 +47,10 @@ fn every_ref_resolves() {
     let mut all = Vec::new();
     refs(&raw, &mut all);
     assert!(!all.is_empty());
-    let broken: Vec<_> =
-        all.iter().filter(|r| generator::pointer::resolve(&raw, r).is_none()).collect();
+    let broken: Vec<_> = all
+        .iter()
+        .filter(|r| generator::pointer::resolve(&raw, r).is_none())
+        .collect();
     assert!(broken.is_empty(), "unresolved: {broken:?}");
 }
 

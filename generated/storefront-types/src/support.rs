@@ -11,7 +11,7 @@ impl std::fmt::Debug for Redacted {
 }
 
 /// A file sent in a `multipart/form-data` body.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct FilePart {
     /// The file's name, if the sender gives one.
     pub file_name: Option<String>,

@@ -19,7 +19,7 @@ pub fn support_module() -> TokenStream {
         }
 
         /// A file sent in a `multipart/form-data` body.
-        #[derive(Clone, PartialEq, Eq)]
+        #[derive(Clone, Default, PartialEq, Eq)]
         pub struct FilePart {
             /// The file's name, if the sender gives one.
             pub file_name: Option<String>,

@@ -386,6 +386,7 @@ fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
                 quote!(Self::#vname(v) => v.serialize(serializer),)
             });
             let unknown_doc = format!(" A value whose `{property}` is none of the known ones.");
+            let not_object = format!("expected an object for {}", def.name);
             quote! {
                 #doc
                 #[doc = ""]
@@ -409,6 +410,9 @@ fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                        if !value.is_object() {
+                            return Err(serde::de::Error::custom(#not_object));
+                        }
                         let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
                         match tag.as_deref() {
                             #(#arms)*

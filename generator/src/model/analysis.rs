@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 /// Runs every analysis over `types`.
 pub fn analyse(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) -> Result<()> {
+    check_alias_cycles(types)?;
     usage(types, operations);
     check_binary(types)?;
     boxing(types);
@@ -71,6 +72,28 @@ fn usage(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
         })
         .collect();
     mark(outputs, |u| u.output = true);
+}
+
+/// `A = allOf: [$ref B]`, `B = allOf: [$ref A]` would be `type A = B; type B = A;`.
+fn check_alias_cycles(types: &BTreeMap<String, TypeDef>) -> Result<()> {
+    for def in types.values() {
+        let mut seen = vec![def.name.as_str()];
+        let mut current = def;
+        while let TypeKind::Alias(TypeRef::Named(next)) = &current.kind {
+            if seen.contains(&next.as_str()) {
+                return Err(Error::invalid(
+                    &def.pointer,
+                    format!("$ref cycle through `{next}`: the type would contain only itself"),
+                ));
+            }
+            seen.push(next);
+            match types.get(next) {
+                Some(d) => current = d,
+                None => break,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The type references a type contains.

@@ -419,7 +419,11 @@ impl<'a> TypeBuilder<'a> {
                 ));
             }
         }
-        let mut field_names = NameSet::default();
+        // `extra` is the name of the additionalProperties map: a property of that name moves aside
+        let mut field_names = match extra {
+            Some(_) => NameSet::with_taken(["extra"]),
+            None => NameSet::default(),
+        };
         let mut fields = Vec::with_capacity(order.len());
         for prop in order {
             let (schema, prop_at, origin) = props
@@ -495,19 +499,28 @@ impl<'a> TypeBuilder<'a> {
         if members.is_empty() {
             return Err(Error::invalid(at, format!("empty {keyword}")));
         }
-        let mut taken = NameSet::default();
+        // `Unknown` is the catch-all variant of discriminated unions
+        let mut taken = NameSet::with_taken(["Unknown"]);
         let mut variants = Vec::new();
         for (i, member) in members.iter().enumerate() {
             let member_at = pointer::append(at, &format!("{keyword}/{i}"));
-            let hint = match member {
-                SchemaRef::Inline(s) => s
-                    .schema_data
-                    .title
-                    .as_deref()
-                    .map(|t| format!("{name}{}", names::type_name(t)))
-                    .unwrap_or_else(|| format!("{name}Variant{i}")),
-                SchemaRef::Ref(_) => String::new(),
-            };
+            // an inline alternative with a `title` is named by it (as every titled schema is)
+            let hint = format!("{name}Variant{i}");
+            if schema.schema_data.discriminator.is_some() {
+                let target = match member {
+                    SchemaRef::Ref(r) => self.resolve_ref(r, &member_at)?,
+                    SchemaRef::Inline(s) => s,
+                };
+                if !matches!(
+                    shape(target, &member_at)?,
+                    Shape::Object(_) | Shape::AllOf { .. }
+                ) {
+                    return Err(Error::unsupported(
+                        &member_at,
+                        "an alternative of a discriminated union that is not an object",
+                    ));
+                }
+            }
             let converted = self.convert(*member, &hint, &member_at)?;
             let variant = match member {
                 SchemaRef::Inline(s) if s.schema_data.title.is_some() => {
