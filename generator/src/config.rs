@@ -45,6 +45,36 @@ pub struct Options {
     pub license: String,
     /// Emit a round-trip test of every JSON example in the spec into the types crate.
     pub example_tests: bool,
+    /// Which crates to emit (`types` always; `client` and `server` on request).
+    pub crates: Vec<CrateKind>,
+    /// How list operations page, for the client's streams; `None`: no streams.
+    pub pagination: Option<Pagination>,
+}
+
+/// The kinds of crates the generator emits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CrateKind {
+    /// `<name>-types`: every schema as a Rust type.
+    Types,
+    /// `<name>-client`: an async client, one method per operation.
+    Client,
+    /// `<name>-server`: one trait per tag and an axum router.
+    Server,
+}
+
+/// How list operations of the API page.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pagination {
+    /// Query parameter of the page number (`page`).
+    pub page_param: String,
+    /// Query parameter of the page size (`limit`).
+    pub limit_param: String,
+    /// Dotted path, in the response body, of the next page's number, `null` on the last page
+    /// (`content.pagination.next_page`). The items are the one array beside the object that
+    /// holds it.
+    pub next_page: String,
 }
 
 impl Default for Options {
@@ -62,6 +92,8 @@ impl Default for Options {
             .to_vec(),
             license: "MIT OR Apache-2.0".to_owned(),
             example_tests: true,
+            crates: vec![CrateKind::Types],
+            pagination: None,
         }
     }
 }

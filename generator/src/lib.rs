@@ -23,7 +23,7 @@ pub mod pointer;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use config::{ConfigFile, Options, SpecConfig};
+pub use config::{ConfigFile, CrateKind, Options, SpecConfig};
 pub use error::{Error, Result};
 
 /// The files generated for one spec, by path (relative to the configuration's folder).
@@ -40,6 +40,15 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
     let spec_file = base.join(&spec.path);
     let loaded = load::load(&spec_file)?;
     let model = model::Model::build(&loaded, &spec.options)?;
+    let out = base.join(&spec.out);
+    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
+    let runtime_path = |kind: &str| {
+        // generated crates live in `<out>/<crate>/`: the path is relative to that folder
+        let crate_dir = out.join("crate");
+        relative_path(&crate_dir, &runtime.join(kind))
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
     let ctx = emit::Context {
         name: spec.name.clone(),
         version: spec.version.clone(),
@@ -47,11 +56,20 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
         spec_path: spec.path.to_string_lossy().replace('\\', "/"),
         command: "cargo xtask generate".to_owned(),
         example_tests: spec.options.example_tests,
+        client_runtime_path: runtime_path("client"),
+        server_runtime_path: runtime_path("server"),
+        pagination: spec.options.pagination.clone(),
     };
-    let out = base.join(&spec.out);
+    let mut emitted = emit::types_crate(&model, &ctx)?;
+    if spec.options.crates.contains(&CrateKind::Client) {
+        emitted.extend(emit::client::crate_files(&model, &ctx)?);
+    }
+    if spec.options.crates.contains(&CrateKind::Server) {
+        emitted.extend(emit::server::crate_files(&model, &ctx)?);
+    }
     let mut files = BTreeMap::new();
     let mut crate_dirs = Vec::new();
-    for file in emit::types_crate(&model, &ctx)? {
+    for file in emitted {
         if let Some(first) = file.path.components().next() {
             let dir = out.join(first);
             if !crate_dirs.contains(&dir) {
@@ -75,6 +93,43 @@ pub fn types_source(path: &Path, options: &Options) -> Result<String> {
 /// The Rust source of the `support` module that generated types use.
 pub fn support_source() -> Result<String> {
     emit::support_source()
+}
+
+/// `to` relative to the folder `from` (both made absolute against the current directory;
+/// neither needs to exist). Falls back to `to` made absolute when they share no root.
+fn relative_path(from: &Path, to: &Path) -> PathBuf {
+    fn absolute(p: &Path) -> PathBuf {
+        let p = std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+        // resolve `..` lexically, so that paths that do not exist yet compare
+        let mut out = PathBuf::new();
+        for c in p.components() {
+            match c {
+                std::path::Component::ParentDir => {
+                    out.pop();
+                }
+                std::path::Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        out
+    }
+    let (from, to) = (absolute(from), absolute(to));
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return to;
+    }
+    let mut rel = PathBuf::new();
+    for _ in from.components().skip(common) {
+        rel.push("..");
+    }
+    for c in to.components().skip(common) {
+        rel.push(c);
+    }
+    rel
 }
 
 /// What [`check`] found.

@@ -131,6 +131,70 @@ pub enum Status {
     Default,
 }
 
+impl Status {
+    /// Whether the status is a success (2xx).
+    pub fn is_success(&self) -> bool {
+        match self {
+            Status::Code(c) => (200..300).contains(c),
+            Status::Range(r) => *r == 2,
+            Status::Default => false,
+        }
+    }
+
+    /// `UpperCamelCase` name of the status, for enum variants (`404` -> `NotFound`).
+    pub fn variant_name(&self) -> String {
+        let known = match self {
+            Status::Code(c) => match c {
+                200 => "Ok",
+                201 => "Created",
+                202 => "Accepted",
+                204 => "NoContent",
+                301 => "MovedPermanently",
+                302 => "Found",
+                304 => "NotModified",
+                400 => "BadRequest",
+                401 => "Unauthorized",
+                402 => "PaymentRequired",
+                403 => "Forbidden",
+                404 => "NotFound",
+                405 => "MethodNotAllowed",
+                406 => "NotAcceptable",
+                409 => "Conflict",
+                410 => "Gone",
+                412 => "PreconditionFailed",
+                413 => "PayloadTooLarge",
+                415 => "UnsupportedMediaType",
+                422 => "UnprocessableEntity",
+                429 => "TooManyRequests",
+                500 => "InternalServerError",
+                501 => "NotImplemented",
+                502 => "BadGateway",
+                503 => "ServiceUnavailable",
+                504 => "GatewayTimeout",
+                _ => return format!("Status{c}"),
+            },
+            Status::Range(r) => return format!("Status{r}xx"),
+            Status::Default => "Default",
+        };
+        known.to_owned()
+    }
+}
+
+impl Operation {
+    /// The response of a successful call: the first documented 2xx response.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status.is_success())
+    }
+
+    /// The documented responses other than [`Operation::success`], in status order.
+    pub fn errors(&self) -> impl Iterator<Item = &Response> {
+        let success = self.success().map(|r| r.status);
+        self.responses
+            .iter()
+            .filter(move |r| Some(r.status) != success)
+    }
+}
+
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
