@@ -4,7 +4,7 @@
 //!
 //! Every component schema of the spec is a type of the same name; inline schemas are named after
 //! where they are (`CartItem` + `seller_detail` = `CartItemSellerDetail`, `Item` for array items,
-//! `Request`/`Response` for operation bodies). Each type's docs end with the JSON pointer of the
+//! `Body` for request bodies, `Response` for response bodies). Each type's docs end with the JSON pointer of the
 //! schema it comes from.
 //!
 //! # The API

@@ -143,20 +143,20 @@ pub struct AcceleratedRewardRuleProductsItem {
     pub minimum_value: Option<f64>,
 }
 
-/// `AddProfileImageRequest`.
+/// `AddProfileImageBody`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/post/requestBody/content/multipart~1form-data/schema`
 #[derive(Clone, Debug, PartialEq)]
-pub struct AddProfileImageRequest {
+pub struct AddProfileImageBody {
     /// Image file to upload.
     pub image: crate::support::FilePart,
 }
 
-/// `AddToWishlistRequest`.
+/// `AddToWishlistBody`.
 ///
 /// Schema: `#/paths/~1wishlist~1{user_id}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AddToWishlistRequest {
+pub struct AddToWishlistBody {
     /// ID of the product
     pub product_id: String,
     /// ID of the variant, or null for a product without variants
@@ -682,11 +682,11 @@ impl<'de> serde::Deserialize<'de> for AppliedPromotionPromotionType {
     }
 }
 
-/// `ApplyCouponRequest`.
+/// `ApplyCouponBody`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1coupon/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ApplyCouponRequest {
+pub struct ApplyCouponBody {
     /// Code of the coupon to apply
     pub coupon_code: String,
 }
@@ -724,11 +724,11 @@ impl<'de> serde::Deserialize<'de> for AssociatedOptionValue {
     }
 }
 
-/// `AuthenticateDirectOtpRequest`.
+/// `AuthenticateDirectOtpBody`.
 ///
 /// Schema: `#/paths/~1payments~1authenticate-direct-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct AuthenticateDirectOtpRequest {
+pub struct AuthenticateDirectOtpBody {
     /// Gateway transaction ID of the payment
     pub txn_id: String,
     /// ID of the OTP challenge issued for the payment
@@ -737,9 +737,9 @@ pub struct AuthenticateDirectOtpRequest {
     pub otp: String,
 }
 
-impl std::fmt::Debug for AuthenticateDirectOtpRequest {
+impl std::fmt::Debug for AuthenticateDirectOtpBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AuthenticateDirectOtpRequest")
+        f.debug_struct("AuthenticateDirectOtpBody")
             .field("txn_id", &self.txn_id)
             .field("challenge_id", &self.challenge_id)
             .field("otp", &crate::support::Redacted)
@@ -1615,15 +1615,15 @@ pub struct BuyXGetYRuleBasedOnQuantityProductsItem {
     pub get_discount_percent: Option<f64>,
 }
 
-/// `CancelOrderRequest`.
+/// `CancelOrderBody`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1cancel/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelOrderRequest {
+pub struct CancelOrderBody {
     /// Why the customer is cancelling
     pub cancellation_reason: String,
     /// Where the refund should be paid
-    pub refund_mode: CancelOrderRequestRefundMode,
+    pub refund_mode: CancelOrderBodyRefundMode,
     /// ID of the customer's saved bank account; used with bank-transfer refunds
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account_id: Option<String>,
@@ -1636,7 +1636,7 @@ pub struct CancelOrderRequest {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1cancel/post/requestBody/content/application~1json/schema/properties/refund_mode`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum CancelOrderRequestRefundMode {
+pub enum CancelOrderBodyRefundMode {
     /// `original-payment-mode`
     OriginalPaymentMode,
     /// `bank-transfer`
@@ -1645,7 +1645,7 @@ pub enum CancelOrderRequestRefundMode {
     Unknown(String),
 }
 
-impl CancelOrderRequestRefundMode {
+impl CancelOrderBodyRefundMode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1661,7 +1661,7 @@ impl CancelOrderRequestRefundMode {
     }
 }
 
-impl From<&str> for CancelOrderRequestRefundMode {
+impl From<&str> for CancelOrderBodyRefundMode {
     fn from(value: &str) -> Self {
         match value {
             "original-payment-mode" => Self::OriginalPaymentMode,
@@ -1671,25 +1671,21 @@ impl From<&str> for CancelOrderRequestRefundMode {
     }
 }
 
-impl std::fmt::Display for CancelOrderRequestRefundMode {
+impl std::fmt::Display for CancelOrderBodyRefundMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for CancelOrderRequestRefundMode {
+impl serde::Serialize for CancelOrderBodyRefundMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CancelOrderRequestRefundMode {
+impl<'de> serde::Deserialize<'de> for CancelOrderBodyRefundMode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::deserialize_enum(
-            deserializer,
-            "CancelOrderRequestRefundMode",
-            Self::is_known,
-        )
+        crate::support::deserialize_enum(deserializer, "CancelOrderBodyRefundMode", Self::is_known)
     }
 }
 
@@ -1722,11 +1718,11 @@ pub struct CancelOrderResponseContent {
     pub order: Option<OrderDetail>,
 }
 
-/// `CancelOrderReturnRequest`.
+/// `CancelOrderReturnBody`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns~1{return_number}~1cancel/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CancelOrderReturnRequest {
+pub struct CancelOrderReturnBody {
     /// Why the return is being withdrawn
     pub reason: String,
 }
@@ -2447,11 +2443,11 @@ pub struct Category {
     pub active: bool,
 }
 
-/// `ChangePasswordRequest`.
+/// `ChangePasswordBody`.
 ///
 /// Schema: `#/paths/~1auth~1change-password/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ChangePasswordRequest {
+pub struct ChangePasswordBody {
     /// The user's current password.
     pub old_password: String,
     /// The password to set.
@@ -2460,9 +2456,9 @@ pub struct ChangePasswordRequest {
     pub confirm_password: String,
 }
 
-impl std::fmt::Debug for ChangePasswordRequest {
+impl std::fmt::Debug for ChangePasswordBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChangePasswordRequest")
+        f.debug_struct("ChangePasswordBody")
             .field("old_password", &crate::support::Redacted)
             .field("new_password", &crate::support::Redacted)
             .field("confirm_password", &crate::support::Redacted)
@@ -2503,26 +2499,26 @@ impl std::fmt::Debug for ChangePasswordResponseContent {
     }
 }
 
-/// `CheckFulfillmentRequest`.
+/// `CheckFulfillmentBody`.
 ///
 /// Schema: `#/paths/~1fulfillment~1serviceability/post/requestBody/content/application~1json/schema`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum CheckFulfillmentRequest {
+pub enum CheckFulfillmentBody {
     /// A [`CartBasedFulfillmentCheck`].
     CartBasedFulfillmentCheck(Box<CartBasedFulfillmentCheck>),
     /// A [`ItemsBasedFulfillmentCheck`].
     ItemsBasedFulfillmentCheck(Box<ItemsBasedFulfillmentCheck>),
 }
 
-impl<'de> serde::Deserialize<'de> for CheckFulfillmentRequest {
+impl<'de> serde::Deserialize<'de> for CheckFulfillmentBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "CheckFulfillmentRequest",
+            "CheckFulfillmentBody",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::CartBasedFulfillmentCheck),
                 |v| serde_json::from_value(v.clone()).map(Self::ItemsBasedFulfillmentCheck),
@@ -2557,11 +2553,11 @@ pub struct CheckFulfillmentResponseContent {
     pub unserviceable_items: Option<Vec<UnserviceableItem>>,
 }
 
-/// `CheckVerificationStatusRequest`.
+/// `CheckVerificationStatusBody`.
 ///
 /// Schema: `#/paths/~1auth~1verified-email-phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CheckVerificationStatusRequest {
+pub struct CheckVerificationStatusBody {
     /// Phone numbers to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<Vec<String>>,
@@ -3331,26 +3327,26 @@ pub struct CreateBankAccountResponseContent {
     pub bank_account: Option<CustomerBankAccount>,
 }
 
-/// `CreateCartAddressRequest`.
+/// `CreateCartAddressBody`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1address/post/requestBody/content/application~1json/schema`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum CreateCartAddressRequest {
-    /// A [`CreateCartAddressRequestVariant0`].
-    Variant0(Box<CreateCartAddressRequestVariant0>),
-    /// A [`CreateCartAddressRequestVariant1`].
-    Variant1(Box<CreateCartAddressRequestVariant1>),
+pub enum CreateCartAddressBody {
+    /// A [`CreateCartAddressBodyVariant0`].
+    Variant0(Box<CreateCartAddressBodyVariant0>),
+    /// A [`CreateCartAddressBodyVariant1`].
+    Variant1(Box<CreateCartAddressBodyVariant1>),
 }
 
-impl<'de> serde::Deserialize<'de> for CreateCartAddressRequest {
+impl<'de> serde::Deserialize<'de> for CreateCartAddressBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "CreateCartAddressRequest",
+            "CreateCartAddressBody",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::Variant0),
                 |v| serde_json::from_value(v.clone()).map(Self::Variant1),
@@ -3360,22 +3356,22 @@ impl<'de> serde::Deserialize<'de> for CreateCartAddressRequest {
     }
 }
 
-/// `CreateCartAddressRequestVariant0`.
+/// `CreateCartAddressBodyVariant0`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1address/post/requestBody/content/application~1json/schema/oneOf/0`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateCartAddressRequestVariant0 {
+pub struct CreateCartAddressBodyVariant0 {
     /// ID of a saved customer address to bill to
     pub billing_address_id: String,
     /// ID of a saved customer address to ship to
     pub shipping_address_id: String,
 }
 
-/// `CreateCartAddressRequestVariant1`.
+/// `CreateCartAddressBodyVariant1`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1address/post/requestBody/content/application~1json/schema/oneOf/1`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateCartAddressRequestVariant1 {
+pub struct CreateCartAddressBodyVariant1 {
     /// Full billing address
     ///
     /// `None` is sent as `null`.
@@ -3386,11 +3382,11 @@ pub struct CreateCartAddressRequestVariant1 {
     pub shipping_address: Option<CustomerAddress>,
 }
 
-/// `CreateCartRequest`.
+/// `CreateCartBody`.
 ///
 /// Schema: `#/paths/~1carts/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateCartRequest {
+pub struct CreateCartBody {
     /// Line items to place in the new cart
     pub items: Vec<UpdateCartItem>,
     /// Free-form string key-value pairs stored on the cart
@@ -3777,11 +3773,11 @@ pub struct CreateJuspayOrderResponseContent {
     pub data: Option<JuspayOrder>,
 }
 
-/// `CreateOrderRequest`.
+/// `CreateOrderBody`.
 ///
 /// Schema: `#/paths/~1orders/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreateOrderRequest {
+pub struct CreateOrderBody {
     /// ID of the cart to turn into an order
     pub cart_id: String,
     /// Payment gateway, integration and method to pay with
@@ -4022,29 +4018,29 @@ impl<'de> serde::Deserialize<'de> for CreateOutboundBankAccountAccountType {
     }
 }
 
-/// `CreatePosOrderRequest`.
+/// `CreatePosOrderBody`.
 ///
 /// Schema: `#/paths/~1pos~1orders/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct CreatePosOrderRequest {
+pub struct CreatePosOrderBody {
     /// Cart to convert into an order
     pub cart_id: String,
     /// POS device that takes the sale
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
-    /// The properties of the [`CreatePosOrderRequestOneOf`] alternative that applies.
+    /// The properties of the [`CreatePosOrderBodyOneOf`] alternative that applies.
     #[serde(flatten)]
-    pub one_of: CreatePosOrderRequestOneOf,
+    pub one_of: CreatePosOrderBodyOneOf,
 }
 
-/// `CreatePosOrderRequestOneOf`.
+/// `CreatePosOrderBodyOneOf`.
 ///
 /// Schema: `#/paths/~1pos~1orders/post/requestBody/content/application~1json/schema/allOf/1`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum CreatePosOrderRequestOneOf {
+pub enum CreatePosOrderBodyOneOf {
     /// A [`PayWithCash`].
     PayWithCash(Box<PayWithCash>),
     /// A [`PayWithUpi`].
@@ -4053,12 +4049,12 @@ pub enum CreatePosOrderRequestOneOf {
     PayWithCard(Box<PayWithCard>),
 }
 
-impl<'de> serde::Deserialize<'de> for CreatePosOrderRequestOneOf {
+impl<'de> serde::Deserialize<'de> for CreatePosOrderBodyOneOf {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "CreatePosOrderRequestOneOf",
+            "CreatePosOrderBodyOneOf",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::PayWithCash),
                 |v| serde_json::from_value(v.clone()).map(Self::PayWithUpi),
@@ -6311,26 +6307,26 @@ pub struct FixedPriceRuleBasedQuantityProductsItem {
     pub offer_price: f64,
 }
 
-/// `ForgotPasswordRequest`.
+/// `ForgotPasswordBody`.
 ///
 /// Schema: `#/paths/~1auth~1forgot-password/post/requestBody/content/application~1json/schema`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum ForgotPasswordRequest {
+pub enum ForgotPasswordBody {
     /// A [`SendOtpWithEmail`].
     SendOtpWithEmail(Box<SendOtpWithEmail>),
     /// A [`SendOtpWithPhone`].
     SendOtpWithPhone(Box<SendOtpWithPhone>),
 }
 
-impl<'de> serde::Deserialize<'de> for ForgotPasswordRequest {
+impl<'de> serde::Deserialize<'de> for ForgotPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "ForgotPasswordRequest",
+            "ForgotPasswordBody",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::SendOtpWithEmail),
                 |v| serde_json::from_value(v.clone()).map(Self::SendOtpWithPhone),
@@ -6566,13 +6562,13 @@ impl<'de> serde::Deserialize<'de> for FulfillmentPreference {
     }
 }
 
-/// `GenerateHashRequest`.
+/// `GenerateHashBody`.
 ///
 /// Schema: `#/paths/~1payments~1generate-hash/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct GenerateHashRequest {
+pub struct GenerateHashBody {
     /// Gateway the hash is for
-    pub payment_gateway: GenerateHashRequestPaymentGateway,
+    pub payment_gateway: GenerateHashBodyPaymentGateway,
     /// Text to compute the hash over
     pub plain_text: String,
 }
@@ -6581,14 +6577,14 @@ pub struct GenerateHashRequest {
 ///
 /// Schema: `#/paths/~1payments~1generate-hash/post/requestBody/content/application~1json/schema/properties/payment_gateway`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GenerateHashRequestPaymentGateway {
+pub enum GenerateHashBodyPaymentGateway {
     /// `payu`
     Payu,
     /// A value that this version of the crate does not know.
     Unknown(String),
 }
 
-impl GenerateHashRequestPaymentGateway {
+impl GenerateHashBodyPaymentGateway {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -6603,7 +6599,7 @@ impl GenerateHashRequestPaymentGateway {
     }
 }
 
-impl From<&str> for GenerateHashRequestPaymentGateway {
+impl From<&str> for GenerateHashBodyPaymentGateway {
     fn from(value: &str) -> Self {
         match value {
             "payu" => Self::Payu,
@@ -6612,23 +6608,23 @@ impl From<&str> for GenerateHashRequestPaymentGateway {
     }
 }
 
-impl std::fmt::Display for GenerateHashRequestPaymentGateway {
+impl std::fmt::Display for GenerateHashBodyPaymentGateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for GenerateHashRequestPaymentGateway {
+impl serde::Serialize for GenerateHashBodyPaymentGateway {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for GenerateHashRequestPaymentGateway {
+impl<'de> serde::Deserialize<'de> for GenerateHashBodyPaymentGateway {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::deserialize_enum(
             deserializer,
-            "GenerateHashRequestPaymentGateway",
+            "GenerateHashBodyPaymentGateway",
             Self::is_known,
         )
     }
@@ -6660,26 +6656,26 @@ pub struct GenerateHashResponseContent {
     pub hash: Option<String>,
 }
 
-/// `GenerateOtpRequest`.
+/// `GenerateOtpBody`.
 ///
 /// Schema: `#/paths/~1auth~1generate-otp/post/requestBody/content/application~1json/schema`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum GenerateOtpRequest {
+pub enum GenerateOtpBody {
     /// A [`GenerateOtpWithPhone`].
     GenerateOtpWithPhone(Box<GenerateOtpWithPhone>),
     /// A [`GenerateOtpWithEmail`].
     GenerateOtpWithEmail(Box<GenerateOtpWithEmail>),
 }
 
-impl<'de> serde::Deserialize<'de> for GenerateOtpRequest {
+impl<'de> serde::Deserialize<'de> for GenerateOtpBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "GenerateOtpRequest",
+            "GenerateOtpBody",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::GenerateOtpWithPhone),
                 |v| serde_json::from_value(v.clone()).map(Self::GenerateOtpWithEmail),
@@ -7852,7 +7848,7 @@ pub struct ItemsBasedFulfillmentCheck {
     /// `None` is sent as `null`.
     pub delivery_pincode: Option<String>,
     /// Products to check, each with product ID and variant ID (null when none)
-    pub items: Vec<AddToWishlistRequest>,
+    pub items: Vec<AddToWishlistBody>,
     /// Fulfillment type to check: delivery or collect-in-store
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_type: Option<CartBasedFulfillmentCheckFulfillmentType>,
@@ -11244,11 +11240,11 @@ pub struct ListSubscriptionsResponseContent {
     pub pagination: Pagination,
 }
 
-/// `LoginPosDeviceWithEmailRequest`.
+/// `LoginPosDeviceWithEmailBody`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LoginPosDeviceWithEmailRequest {
+pub struct LoginPosDeviceWithEmailBody {
     /// Store location the staff member is signing in to
     pub location_id: String,
     /// Email address of the staff member
@@ -11345,11 +11341,11 @@ impl<'de> serde::Deserialize<'de> for LoginPosDeviceWithEmailResponseContentOtpA
     }
 }
 
-/// `LoginPosDeviceWithPhoneRequest`.
+/// `LoginPosDeviceWithPhoneBody`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LoginPosDeviceWithPhoneRequest {
+pub struct LoginPosDeviceWithPhoneBody {
     /// Store location the staff member is signing in to
     pub location_id: String,
     /// Staff member's mobile number without the dialling code
@@ -11357,21 +11353,21 @@ pub struct LoginPosDeviceWithPhoneRequest {
     /// International dialling code; defaults to +91
     ///
     /// Defaults to `"+91"` when absent.
-    #[serde(default = "LoginPosDeviceWithPhoneRequest::default_country_code")]
+    #[serde(default = "LoginPosDeviceWithPhoneBody::default_country_code")]
     pub country_code: String,
 }
 
-impl LoginPosDeviceWithPhoneRequest {
+impl LoginPosDeviceWithPhoneBody {
     fn default_country_code() -> String {
         "+91".to_owned()
     }
 }
 
-/// `LoginWithEmailRequest`.
+/// `LoginWithEmailBody`.
 ///
 /// Schema: `#/paths/~1auth~1login~1email/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LoginWithEmailRequest {
+pub struct LoginWithEmailBody {
     /// Email address that receives the one-time password.
     pub email: String,
     /// When true, an account is created if none exists for this email.
@@ -11379,26 +11375,26 @@ pub struct LoginWithEmailRequest {
     pub register_if_not_exists: Option<bool>,
 }
 
-/// `LoginWithPasswordRequest`.
+/// `LoginWithPasswordBody`.
 ///
 /// Schema: `#/paths/~1auth~1login~1password/post/requestBody/content/application~1json/schema`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum LoginWithPasswordRequest {
-    /// A [`LoginWithPasswordRequestVariant0`].
-    Variant0(Box<LoginWithPasswordRequestVariant0>),
-    /// A [`LoginWithPasswordRequestVariant1`].
-    Variant1(Box<LoginWithPasswordRequestVariant1>),
+pub enum LoginWithPasswordBody {
+    /// A [`LoginWithPasswordBodyVariant0`].
+    Variant0(Box<LoginWithPasswordBodyVariant0>),
+    /// A [`LoginWithPasswordBodyVariant1`].
+    Variant1(Box<LoginWithPasswordBodyVariant1>),
 }
 
-impl<'de> serde::Deserialize<'de> for LoginWithPasswordRequest {
+impl<'de> serde::Deserialize<'de> for LoginWithPasswordBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "LoginWithPasswordRequest",
+            "LoginWithPasswordBody",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::Variant0),
                 |v| serde_json::from_value(v.clone()).map(Self::Variant1),
@@ -11408,31 +11404,31 @@ impl<'de> serde::Deserialize<'de> for LoginWithPasswordRequest {
     }
 }
 
-/// `LoginWithPasswordRequestVariant0`.
+/// `LoginWithPasswordBodyVariant0`.
 ///
 /// Schema: `#/paths/~1auth~1login~1password/post/requestBody/content/application~1json/schema/oneOf/0`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LoginWithPasswordRequestVariant0 {
+pub struct LoginWithPasswordBodyVariant0 {
     /// Registered mobile number without the country code.
     pub phone: String,
     /// Dialling code of the phone number; defaults to `+91`.
     ///
     /// Defaults to `"+91"` when absent.
-    #[serde(default = "LoginWithPasswordRequestVariant0::default_country_code")]
+    #[serde(default = "LoginWithPasswordBodyVariant0::default_country_code")]
     pub country_code: String,
     /// The account password.
     pub password: String,
 }
 
-impl LoginWithPasswordRequestVariant0 {
+impl LoginWithPasswordBodyVariant0 {
     fn default_country_code() -> String {
         "+91".to_owned()
     }
 }
 
-impl std::fmt::Debug for LoginWithPasswordRequestVariant0 {
+impl std::fmt::Debug for LoginWithPasswordBodyVariant0 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginWithPasswordRequestVariant0")
+        f.debug_struct("LoginWithPasswordBodyVariant0")
             .field("phone", &self.phone)
             .field("country_code", &self.country_code)
             .field("password", &crate::support::Redacted)
@@ -11440,20 +11436,20 @@ impl std::fmt::Debug for LoginWithPasswordRequestVariant0 {
     }
 }
 
-/// `LoginWithPasswordRequestVariant1`.
+/// `LoginWithPasswordBodyVariant1`.
 ///
 /// Schema: `#/paths/~1auth~1login~1password/post/requestBody/content/application~1json/schema/oneOf/1`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LoginWithPasswordRequestVariant1 {
+pub struct LoginWithPasswordBodyVariant1 {
     /// Registered email address.
     pub email: String,
     /// The account password.
     pub password: String,
 }
 
-impl std::fmt::Debug for LoginWithPasswordRequestVariant1 {
+impl std::fmt::Debug for LoginWithPasswordBodyVariant1 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginWithPasswordRequestVariant1")
+        f.debug_struct("LoginWithPasswordBodyVariant1")
             .field("email", &self.email)
             .field("password", &crate::support::Redacted)
             .finish()
@@ -11496,16 +11492,16 @@ impl std::fmt::Debug for LoginWithPasswordResponseContent {
     }
 }
 
-/// `LoginWithPhoneRequest`.
+/// `LoginWithPhoneBody`.
 ///
 /// Schema: `#/paths/~1auth~1login~1phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LoginWithPhoneRequest {
+pub struct LoginWithPhoneBody {
     /// Dialling code of the phone number; only `+91` is accepted.
     ///
     /// Defaults to `"+91"` when absent.
-    #[serde(default = "LoginWithPhoneRequest::default_country_code")]
-    pub country_code: LoginWithPhoneRequestCountryCode,
+    #[serde(default = "LoginWithPhoneBody::default_country_code")]
+    pub country_code: LoginWithPhoneBodyCountryCode,
     /// Mobile number without the country code.
     pub phone: String,
     /// When true, an account is created if none exists for this identifier.
@@ -11513,9 +11509,9 @@ pub struct LoginWithPhoneRequest {
     pub register_if_not_exists: Option<bool>,
 }
 
-impl LoginWithPhoneRequest {
-    fn default_country_code() -> LoginWithPhoneRequestCountryCode {
-        LoginWithPhoneRequestCountryCode::V91
+impl LoginWithPhoneBody {
+    fn default_country_code() -> LoginWithPhoneBodyCountryCode {
+        LoginWithPhoneBodyCountryCode::V91
     }
 }
 
@@ -11523,14 +11519,14 @@ impl LoginWithPhoneRequest {
 ///
 /// Schema: `#/paths/~1auth~1login~1phone/post/requestBody/content/application~1json/schema/properties/country_code`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LoginWithPhoneRequestCountryCode {
+pub enum LoginWithPhoneBodyCountryCode {
     /// `+91`
     V91,
     /// A value that this version of the crate does not know.
     Unknown(String),
 }
 
-impl LoginWithPhoneRequestCountryCode {
+impl LoginWithPhoneBodyCountryCode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11545,7 +11541,7 @@ impl LoginWithPhoneRequestCountryCode {
     }
 }
 
-impl From<&str> for LoginWithPhoneRequestCountryCode {
+impl From<&str> for LoginWithPhoneBodyCountryCode {
     fn from(value: &str) -> Self {
         match value {
             "+91" => Self::V91,
@@ -11554,36 +11550,36 @@ impl From<&str> for LoginWithPhoneRequestCountryCode {
     }
 }
 
-impl std::fmt::Display for LoginWithPhoneRequestCountryCode {
+impl std::fmt::Display for LoginWithPhoneBodyCountryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for LoginWithPhoneRequestCountryCode {
+impl serde::Serialize for LoginWithPhoneBodyCountryCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for LoginWithPhoneRequestCountryCode {
+impl<'de> serde::Deserialize<'de> for LoginWithPhoneBodyCountryCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::deserialize_enum(
             deserializer,
-            "LoginWithPhoneRequestCountryCode",
+            "LoginWithPhoneBodyCountryCode",
             Self::is_known,
         )
     }
 }
 
-/// `LoginWithWhatsappRequest`.
+/// `LoginWithWhatsappBody`.
 ///
 /// Schema: `#/paths/~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LoginWithWhatsappRequest {
+pub struct LoginWithWhatsappBody {
     /// Dialling code of the phone number; only `+91` is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<LoginWithWhatsappRequestCountryCode>,
+    pub country_code: Option<LoginWithWhatsappBodyCountryCode>,
     /// WhatsApp number without the country code.
     pub phone: String,
     /// When true, an account is created if none exists for this number.
@@ -11595,14 +11591,14 @@ pub struct LoginWithWhatsappRequest {
 ///
 /// Schema: `#/paths/~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema/properties/country_code`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum LoginWithWhatsappRequestCountryCode {
+pub enum LoginWithWhatsappBodyCountryCode {
     /// `+91`
     V91,
     /// A value that this version of the crate does not know.
     Unknown(String),
 }
 
-impl LoginWithWhatsappRequestCountryCode {
+impl LoginWithWhatsappBodyCountryCode {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -11617,7 +11613,7 @@ impl LoginWithWhatsappRequestCountryCode {
     }
 }
 
-impl From<&str> for LoginWithWhatsappRequestCountryCode {
+impl From<&str> for LoginWithWhatsappBodyCountryCode {
     fn from(value: &str) -> Self {
         match value {
             "+91" => Self::V91,
@@ -11626,23 +11622,23 @@ impl From<&str> for LoginWithWhatsappRequestCountryCode {
     }
 }
 
-impl std::fmt::Display for LoginWithWhatsappRequestCountryCode {
+impl std::fmt::Display for LoginWithWhatsappBodyCountryCode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for LoginWithWhatsappRequestCountryCode {
+impl serde::Serialize for LoginWithWhatsappBodyCountryCode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for LoginWithWhatsappRequestCountryCode {
+impl<'de> serde::Deserialize<'de> for LoginWithWhatsappBodyCountryCode {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         crate::support::deserialize_enum(
             deserializer,
-            "LoginWithWhatsappRequestCountryCode",
+            "LoginWithWhatsappBodyCountryCode",
             Self::is_known,
         )
     }
@@ -14023,11 +14019,11 @@ pub struct Pagination {
     pub next_page: Option<i64>,
 }
 
-/// `PairPosDeviceRequest`.
+/// `PairPosDeviceBody`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct PairPosDeviceRequest {
+pub struct PairPosDeviceBody {
     /// Short code issued for the terminal being paired
     pub pairing_code: String,
 }
@@ -16226,48 +16222,77 @@ impl<'de> serde::Deserialize<'de> for PromotionType {
     }
 }
 
-/// `RedeemCreditBalanceRequest`.
+/// `RedeemCreditBalanceBody`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1credit-balance/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RedeemCreditBalanceRequest {
+pub struct RedeemCreditBalanceBody {
     /// Amount of store credit to apply, in the cart currency
     pub credit_balance_used: f64,
 }
 
-/// `RedeemGiftCardRequest`.
+/// `RedeemGiftCardBody`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1gift-card/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RedeemGiftCardRequest {
+pub struct RedeemGiftCardBody {
     /// Code of the gift card to redeem
     pub gift_card_code: String,
 }
 
-/// `RedeemLoyaltyPointsRequest`.
+/// `RedeemLoyaltyPointsBody`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1loyalty-points/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RedeemLoyaltyPointsRequest {
+pub struct RedeemLoyaltyPointsBody {
     /// Number of loyalty points to redeem
     pub loyalty_point_redeemed: f64,
 }
 
-/// `RefreshTokenRequest`.
+/// `RefreshTokenBody`.
 ///
 /// Schema: `#/paths/~1auth~1refresh-token/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RefreshTokenRequest {
+pub struct RefreshTokenBody {
     /// In the request, the current refresh token; in the response, the newly issued one.
     pub refresh_token: String,
 }
 
-impl std::fmt::Debug for RefreshTokenRequest {
+impl std::fmt::Debug for RefreshTokenBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RefreshTokenRequest")
+        f.debug_struct("RefreshTokenBody")
             .field("refresh_token", &crate::support::Redacted)
             .finish()
     }
+}
+
+/// `RegisterWithEmailBody`.
+///
+/// Schema: `#/paths/~1auth~1register~1email/post/requestBody/content/application~1json/schema`
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RegisterWithEmailBody {
+    /// Email address that identifies the account and receives the OTP.
+    pub email: String,
+    /// User's first name.
+    pub first_name: String,
+    /// User's last name, if given.
+    ///
+    /// `None`: left out; `Some(None)`: sent as `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "serde_with::rust::double_option"
+    )]
+    pub last_name: Option<Option<String>>,
+    /// Optional mobile number to store on the account.
+    ///
+    /// `None`: left out; `Some(None)`: sent as `null`.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "serde_with::rust::double_option"
+    )]
+    pub phone: Option<Option<String>>,
 }
 
 /// Request to register an account using an email address and a password.
@@ -16313,13 +16338,45 @@ impl std::fmt::Debug for RegisterWithEmailPassword {
     }
 }
 
-/// `RegisterWithEmailRequest`.
+/// `RegisterWithPasswordBody`.
 ///
-/// Schema: `#/paths/~1auth~1register~1email/post/requestBody/content/application~1json/schema`
+/// Schema: `#/paths/~1auth~1register~1password/post/requestBody/content/application~1json/schema`
+///
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RegisterWithPasswordBody {
+    /// A [`RegisterWithEmailPassword`].
+    RegisterWithEmailPassword(Box<RegisterWithEmailPassword>),
+    /// A [`RegisterWithPhonePassword`].
+    RegisterWithPhonePassword(Box<RegisterWithPhonePassword>),
+}
+
+impl<'de> serde::Deserialize<'de> for RegisterWithPasswordBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+        crate::support::best_alternative(
+            &value,
+            "RegisterWithPasswordBody",
+            &[
+                |v| serde_json::from_value(v.clone()).map(Self::RegisterWithEmailPassword),
+                |v| serde_json::from_value(v.clone()).map(Self::RegisterWithPhonePassword),
+            ],
+        )
+        .map_err(serde::de::Error::custom)
+    }
+}
+
+/// `RegisterWithPhoneBody`.
+///
+/// Schema: `#/paths/~1auth~1register~1phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RegisterWithEmailRequest {
-    /// Email address that identifies the account and receives the OTP.
-    pub email: String,
+pub struct RegisterWithPhoneBody {
+    /// Dialling code of the phone number; only `+91` is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_code: Option<LoginWithWhatsappBodyCountryCode>,
+    /// Mobile number without the country code.
+    pub phone: String,
     /// User's first name.
     pub first_name: String,
     /// User's last name, if given.
@@ -16331,7 +16388,7 @@ pub struct RegisterWithEmailRequest {
         with = "serde_with::rust::double_option"
     )]
     pub last_name: Option<Option<String>>,
-    /// Optional mobile number to store on the account.
+    /// Optional email address to store on the account.
     ///
     /// `None`: left out; `Some(None)`: sent as `null`.
     #[serde(
@@ -16339,36 +16396,7 @@ pub struct RegisterWithEmailRequest {
         skip_serializing_if = "Option::is_none",
         with = "serde_with::rust::double_option"
     )]
-    pub phone: Option<Option<String>>,
-}
-
-/// `RegisterWithPasswordRequest`.
-///
-/// Schema: `#/paths/~1auth~1register~1password/post/requestBody/content/application~1json/schema`
-///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
-pub enum RegisterWithPasswordRequest {
-    /// A [`RegisterWithEmailPassword`].
-    RegisterWithEmailPassword(Box<RegisterWithEmailPassword>),
-    /// A [`RegisterWithPhonePassword`].
-    RegisterWithPhonePassword(Box<RegisterWithPhonePassword>),
-}
-
-impl<'de> serde::Deserialize<'de> for RegisterWithPasswordRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "RegisterWithPasswordRequest",
-            &[
-                |v| serde_json::from_value(v.clone()).map(Self::RegisterWithEmailPassword),
-                |v| serde_json::from_value(v.clone()).map(Self::RegisterWithPhonePassword),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
-    }
+    pub email: Option<Option<String>>,
 }
 
 /// Request to register an account using a phone number and a password.
@@ -16414,43 +16442,11 @@ impl std::fmt::Debug for RegisterWithPhonePassword {
     }
 }
 
-/// `RegisterWithPhoneRequest`.
-///
-/// Schema: `#/paths/~1auth~1register~1phone/post/requestBody/content/application~1json/schema`
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RegisterWithPhoneRequest {
-    /// Dialling code of the phone number; only `+91` is accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<LoginWithWhatsappRequestCountryCode>,
-    /// Mobile number without the country code.
-    pub phone: String,
-    /// User's first name.
-    pub first_name: String,
-    /// User's last name, if given.
-    ///
-    /// `None`: left out; `Some(None)`: sent as `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "serde_with::rust::double_option"
-    )]
-    pub last_name: Option<Option<String>>,
-    /// Optional email address to store on the account.
-    ///
-    /// `None`: left out; `Some(None)`: sent as `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "serde_with::rust::double_option"
-    )]
-    pub email: Option<Option<String>>,
-}
-
-/// `ResendDirectOtpRequest`.
+/// `ResendDirectOtpBody`.
 ///
 /// Schema: `#/paths/~1payments~1resend-direct-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ResendDirectOtpRequest {
+pub struct ResendDirectOtpBody {
     /// Gateway transaction ID of the payment
     pub txn_id: String,
     /// ID of the OTP challenge to resend
@@ -16479,11 +16475,11 @@ pub struct ResendDirectOtpResponseContent {
     pub payment_info: JusPayExpressCheckoutResponse,
 }
 
-/// `ResetPasswordRequest`.
+/// `ResetPasswordBody`.
 ///
 /// Schema: `#/paths/~1auth~1reset-password/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ResetPasswordRequest {
+pub struct ResetPasswordBody {
     /// The password to set.
     pub new_password: String,
     /// The new password typed again; must match `new_password`.
@@ -16494,9 +16490,9 @@ pub struct ResetPasswordRequest {
     pub otp: String,
 }
 
-impl std::fmt::Debug for ResetPasswordRequest {
+impl std::fmt::Debug for ResetPasswordBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResetPasswordRequest")
+        f.debug_struct("ResetPasswordBody")
             .field("new_password", &crate::support::Redacted)
             .field("confirm_password", &crate::support::Redacted)
             .field("otp_token", &crate::support::Redacted)
@@ -16505,11 +16501,11 @@ impl std::fmt::Debug for ResetPasswordRequest {
     }
 }
 
-/// `RetryOrderPaymentRequest`.
+/// `RetryOrderPaymentBody`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1retry-payment/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct RetryOrderPaymentRequest {
+pub struct RetryOrderPaymentBody {
     /// Payment gateway, integration and method to pay with
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethodPayload>,
@@ -17424,11 +17420,11 @@ impl<'de> serde::Deserialize<'de> for StoreTemplateContentType {
     }
 }
 
-/// `SubscribeNewsletterRequest`.
+/// `SubscribeNewsletterBody`.
 ///
 /// Schema: `#/paths/~1campaigns~1newsletter-subscribe/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct SubscribeNewsletterRequest {
+pub struct SubscribeNewsletterBody {
     /// Email address to add to the newsletter list.
     pub email: String,
 }
@@ -18034,11 +18030,11 @@ pub struct UpdateCartItem {
     pub quantity: i64,
 }
 
-/// `UpdateCustomerMandateRequest`.
+/// `UpdateCustomerMandateBody`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates~1{mandate_id}/put/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct UpdateCustomerMandateRequest {
+pub struct UpdateCustomerMandateBody {
     /// Highest amount that may be debited under the mandate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_amount: Option<f64>,
@@ -18272,14 +18268,14 @@ pub struct UpdatePhysicalProductSubscription {
     pub invoice_items: Option<Vec<SubscriptionInvoiceItem>>,
 }
 
-/// `UpdatePosCartCustomerRequest`.
+/// `UpdatePosCartCustomerBody`.
 ///
 /// Schema: `#/paths/~1pos~1carts~1{id}~1update-customer/post/requestBody/content/application~1json/schema`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdatePosCartCustomerRequest {
+pub enum UpdatePosCartCustomerBody {
     /// A [`PosUpdateCustomerWithId`].
     PosUpdateCustomerWithId(Box<PosUpdateCustomerWithId>),
     /// A [`PosUpdateCustomerWithPhone`].
@@ -18288,12 +18284,12 @@ pub enum UpdatePosCartCustomerRequest {
     PosUpdateCustomerWithEmail(Box<PosUpdateCustomerWithEmail>),
 }
 
-impl<'de> serde::Deserialize<'de> for UpdatePosCartCustomerRequest {
+impl<'de> serde::Deserialize<'de> for UpdatePosCartCustomerBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "UpdatePosCartCustomerRequest",
+            "UpdatePosCartCustomerBody",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::PosUpdateCustomerWithId),
                 |v| serde_json::from_value(v.clone()).map(Self::PosUpdateCustomerWithPhone),
@@ -18304,23 +18300,23 @@ impl<'de> serde::Deserialize<'de> for UpdatePosCartCustomerRequest {
     }
 }
 
-/// `UpdateProfileImageRequest`.
+/// `UpdateProfileImageBody`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/put/requestBody/content/multipart~1form-data/schema`
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct UpdateProfileImageRequest {
+pub struct UpdateProfileImageBody {
     /// Replacement image file.
     pub image: Option<crate::support::FilePart>,
 }
 
-/// `UpdateSubscriptionRequest`.
+/// `UpdateSubscriptionBody`.
 ///
 /// Schema: `#/paths/~1subscriptions~1{id}/put/requestBody/content/application~1json/schema`
 ///
 /// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
-pub enum UpdateSubscriptionRequest {
+pub enum UpdateSubscriptionBody {
     /// A [`UpdatePhysicalProductSubscription`].
     UpdatePhysicalProductSubscription(Box<UpdatePhysicalProductSubscription>),
     /// A [`UpdateDigitalProductSubscription`].
@@ -18331,12 +18327,12 @@ pub enum UpdateSubscriptionRequest {
     RevokeSubscription(Box<RevokeSubscription>),
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateSubscriptionRequest {
+impl<'de> serde::Deserialize<'de> for UpdateSubscriptionBody {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
         crate::support::best_alternative(
             &value,
-            "UpdateSubscriptionRequest",
+            "UpdateSubscriptionBody",
             &[
                 |v| serde_json::from_value(v.clone()).map(Self::UpdatePhysicalProductSubscription),
                 |v| serde_json::from_value(v.clone()).map(Self::UpdateDigitalProductSubscription),
@@ -18848,20 +18844,20 @@ impl<'de> serde::Deserialize<'de> for VariantOptionValueItem {
     }
 }
 
-/// `VerifyBankAccountRequest`.
+/// `VerifyBankAccountBody`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts~1{account_id}~1verify/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VerifyBankAccountRequest {
+pub struct VerifyBankAccountBody {
     /// Verification state to record for the account.
     pub is_verified: bool,
 }
 
-/// `VerifyDocumentRequest`.
+/// `VerifyDocumentBody`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VerifyDocumentRequest {
+pub struct VerifyDocumentBody {
     /// The GSTIN, PAN or other number to check.
     pub document_number: String,
     /// Id of the KYC document type the number belongs to.
@@ -18923,22 +18919,22 @@ impl<'de> serde::Deserialize<'de> for VerifyDocumentResponseContentDocument {
     }
 }
 
-/// `VerifyOtpRequest`.
+/// `VerifyOtpBody`.
 ///
 /// Schema: `#/paths/~1auth~1verify-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VerifyOtpRequest {
+pub struct VerifyOtpBody {
     /// The one-time password the user received.
     pub otp: String,
     /// Token returned when the OTP was issued, tying this check to that OTP.
     pub otp_token: String,
     /// The flow the OTP confirms, such as login, register or verify-phone.
-    pub otp_action: VerifyOtpRequestOtpAction,
+    pub otp_action: VerifyOtpBodyOtpAction,
 }
 
-impl std::fmt::Debug for VerifyOtpRequest {
+impl std::fmt::Debug for VerifyOtpBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerifyOtpRequest")
+        f.debug_struct("VerifyOtpBody")
             .field("otp", &crate::support::Redacted)
             .field("otp_token", &crate::support::Redacted)
             .field("otp_action", &self.otp_action)
@@ -18950,7 +18946,7 @@ impl std::fmt::Debug for VerifyOtpRequest {
 ///
 /// Schema: `#/paths/~1auth~1verify-otp/post/requestBody/content/application~1json/schema/properties/otp_action`
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerifyOtpRequestOtpAction {
+pub enum VerifyOtpBodyOtpAction {
     /// `login`
     Login,
     /// `register`
@@ -18969,7 +18965,7 @@ pub enum VerifyOtpRequestOtpAction {
     Unknown(String),
 }
 
-impl VerifyOtpRequestOtpAction {
+impl VerifyOtpBodyOtpAction {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -18990,7 +18986,7 @@ impl VerifyOtpRequestOtpAction {
     }
 }
 
-impl From<&str> for VerifyOtpRequestOtpAction {
+impl From<&str> for VerifyOtpBodyOtpAction {
     fn from(value: &str) -> Self {
         match value {
             "login" => Self::Login,
@@ -19005,29 +19001,29 @@ impl From<&str> for VerifyOtpRequestOtpAction {
     }
 }
 
-impl std::fmt::Display for VerifyOtpRequestOtpAction {
+impl std::fmt::Display for VerifyOtpBodyOtpAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for VerifyOtpRequestOtpAction {
+impl serde::Serialize for VerifyOtpBodyOtpAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOtpRequestOtpAction {
+impl<'de> serde::Deserialize<'de> for VerifyOtpBodyOtpAction {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::support::deserialize_enum(deserializer, "VerifyOtpRequestOtpAction", Self::is_known)
+        crate::support::deserialize_enum(deserializer, "VerifyOtpBodyOtpAction", Self::is_known)
     }
 }
 
-/// `VerifyPosLoginOtpRequest`.
+/// `VerifyPosLoginOtpBody`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1verify-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct VerifyPosLoginOtpRequest {
+pub struct VerifyPosLoginOtpBody {
     /// One-time password entered by the staff member
     pub otp: String,
     /// Token returned by the POS login call that sent the OTP
@@ -19036,9 +19032,9 @@ pub struct VerifyPosLoginOtpRequest {
     pub otp_action: LoginPosDeviceWithEmailResponseContentOtpAction,
 }
 
-impl std::fmt::Debug for VerifyPosLoginOtpRequest {
+impl std::fmt::Debug for VerifyPosLoginOtpBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerifyPosLoginOtpRequest")
+        f.debug_struct("VerifyPosLoginOtpBody")
             .field("otp", &crate::support::Redacted)
             .field("otp_token", &crate::support::Redacted)
             .field("otp_action", &self.otp_action)

@@ -60,9 +60,9 @@ fn example_000_analytics_event() {
 }
 
 #[test]
-fn example_001_change_password_request() {
+fn example_001_change_password_body() {
     round_trip::<
-        storefront_types::ChangePasswordRequest,
+        storefront_types::ChangePasswordBody,
     >(
         "#/paths/~1auth~1change-password/post/requestBody/content/application~1json/example",
         "{\n  \"old_password\": \"S3cure!Pass2024\",\n  \"new_password\": \"N3w!Passw0rd25\",\n  \"confirm_password\": \"N3w!Passw0rd25\"\n}",
@@ -70,17 +70,17 @@ fn example_001_change_password_request() {
 }
 
 #[test]
-fn example_002_forgot_password_request() {
-    round_trip::<storefront_types::ForgotPasswordRequest>(
+fn example_002_forgot_password_body() {
+    round_trip::<storefront_types::ForgotPasswordBody>(
         "#/paths/~1auth~1forgot-password/post/requestBody/content/application~1json/example",
         "{\n  \"email\": \"priya.sharma@example.in\"\n}",
     );
 }
 
 #[test]
-fn example_003_generate_otp_request() {
+fn example_003_generate_otp_body() {
     round_trip::<
-        storefront_types::GenerateOtpRequest,
+        storefront_types::GenerateOtpBody,
     >(
         "#/paths/~1auth~1generate-otp/post/requestBody/content/application~1json/example",
         "{\n  \"channel\": \"sms\",\n  \"country_code\": \"+91\",\n  \"phone\": \"9876543210\",\n  \"otp_action\": \"verify-phone\"\n}",
@@ -88,17 +88,17 @@ fn example_003_generate_otp_request() {
 }
 
 #[test]
-fn example_004_login_with_email_request() {
-    round_trip::<storefront_types::LoginWithEmailRequest>(
+fn example_004_login_with_email_body() {
+    round_trip::<storefront_types::LoginWithEmailBody>(
         "#/paths/~1auth~1login~1email/post/requestBody/content/application~1json/example",
         "{\n  \"email\": \"priya.sharma@example.in\",\n  \"register_if_not_exists\": false\n}",
     );
 }
 
 #[test]
-fn example_005_login_with_password_request() {
+fn example_005_login_with_password_body() {
     round_trip::<
-        storefront_types::LoginWithPasswordRequest,
+        storefront_types::LoginWithPasswordBody,
     >(
         "#/paths/~1auth~1login~1password/post/requestBody/content/application~1json/example",
         "{\n  \"phone\": \"9876543210\",\n  \"country_code\": \"+91\",\n  \"password\": \"S3cure!Pass2024\"\n}",
@@ -106,9 +106,9 @@ fn example_005_login_with_password_request() {
 }
 
 #[test]
-fn example_006_login_with_phone_request() {
+fn example_006_login_with_phone_body() {
     round_trip::<
-        storefront_types::LoginWithPhoneRequest,
+        storefront_types::LoginWithPhoneBody,
     >(
         "#/paths/~1auth~1login~1phone/post/requestBody/content/application~1json/example",
         "{\n  \"country_code\": \"+91\",\n  \"phone\": \"9876543210\",\n  \"register_if_not_exists\": true\n}",
@@ -116,9 +116,9 @@ fn example_006_login_with_phone_request() {
 }
 
 #[test]
-fn example_007_login_with_whatsapp_request() {
+fn example_007_login_with_whatsapp_body() {
     round_trip::<
-        storefront_types::LoginWithWhatsappRequest,
+        storefront_types::LoginWithWhatsappBody,
     >(
         "#/paths/~1auth~1login~1whatsapp/post/requestBody/content/application~1json/example",
         "{\n  \"country_code\": \"+91\",\n  \"phone\": \"9876543210\",\n  \"register_if_not_exists\": true\n}",
@@ -126,9 +126,9 @@ fn example_007_login_with_whatsapp_request() {
 }
 
 #[test]
-fn example_008_refresh_token_request() {
+fn example_008_refresh_token_body() {
     round_trip::<
-        storefront_types::RefreshTokenRequest,
+        storefront_types::RefreshTokenBody,
     >(
         "#/paths/~1auth~1refresh-token/post/requestBody/content/application~1json/example",
         "{\n  \"refresh_token\": \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMUo5WjhLM1FGNldaNE0yVDdSQjVYSDFQQSJ9.3fQ1b2Yp9xU0kVhK6nC8rTzR1aW5mZXJlbmNl\"\n}",
@@ -136,9 +136,9 @@ fn example_008_refresh_token_request() {
 }
 
 #[test]
-fn example_009_register_with_email_request() {
+fn example_009_register_with_email_body() {
     round_trip::<
-        storefront_types::RegisterWithEmailRequest,
+        storefront_types::RegisterWithEmailBody,
     >(
         "#/paths/~1auth~1register~1email/post/requestBody/content/application~1json/example",
         "{\n  \"email\": \"priya.sharma@example.in\",\n  \"first_name\": \"Priya\",\n  \"last_name\": \"Sharma\",\n  \"phone\": \"9876543210\"\n}",
@@ -146,9 +146,9 @@ fn example_009_register_with_email_request() {
 }
 
 #[test]
-fn example_010_register_with_password_request() {
+fn example_010_register_with_password_body() {
     round_trip::<
-        storefront_types::RegisterWithPasswordRequest,
+        storefront_types::RegisterWithPasswordBody,
     >(
         "#/paths/~1auth~1register~1password/post/requestBody/content/application~1json/example",
         "{\n  \"email\": \"priya.sharma@example.in\",\n  \"password\": \"S3cure!Pass2024\",\n  \"confirm_password\": \"S3cure!Pass2024\",\n  \"phone\": null,\n  \"country_code\": null\n}",
@@ -156,9 +156,9 @@ fn example_010_register_with_password_request() {
 }
 
 #[test]
-fn example_011_register_with_phone_request() {
+fn example_011_register_with_phone_body() {
     round_trip::<
-        storefront_types::RegisterWithPhoneRequest,
+        storefront_types::RegisterWithPhoneBody,
     >(
         "#/paths/~1auth~1register~1phone/post/requestBody/content/application~1json/example",
         "{\n  \"country_code\": \"+91\",\n  \"phone\": \"9876543210\",\n  \"first_name\": \"Priya\",\n  \"last_name\": \"Sharma\",\n  \"email\": \"priya.sharma@example.in\"\n}",
@@ -166,9 +166,9 @@ fn example_011_register_with_phone_request() {
 }
 
 #[test]
-fn example_012_register_with_phone_request() {
+fn example_012_register_with_phone_body() {
     round_trip::<
-        storefront_types::RegisterWithPhoneRequest,
+        storefront_types::RegisterWithPhoneBody,
     >(
         "#/paths/~1auth~1register~1whatsapp/post/requestBody/content/application~1json/example",
         "{\n  \"country_code\": \"+91\",\n  \"phone\": \"9876543210\",\n  \"first_name\": \"Priya\",\n  \"last_name\": \"Sharma\",\n  \"email\": null\n}",
@@ -176,9 +176,9 @@ fn example_012_register_with_phone_request() {
 }
 
 #[test]
-fn example_013_reset_password_request() {
+fn example_013_reset_password_body() {
     round_trip::<
-        storefront_types::ResetPasswordRequest,
+        storefront_types::ResetPasswordBody,
     >(
         "#/paths/~1auth~1reset-password/post/requestBody/content/application~1json/example",
         "{\n  \"new_password\": \"N3w!Passw0rd25\",\n  \"confirm_password\": \"N3w!Passw0rd25\",\n  \"otp_token\": \"otk_01J9Z8M4V7Q2XK5N8R3T6YB0CD\",\n  \"otp\": \"482913\"\n}",
@@ -196,9 +196,9 @@ fn example_014_user() {
 }
 
 #[test]
-fn example_015_check_verification_status_request() {
+fn example_015_check_verification_status_body() {
     round_trip::<
-        storefront_types::CheckVerificationStatusRequest,
+        storefront_types::CheckVerificationStatusBody,
     >(
         "#/paths/~1auth~1verified-email-phone/post/requestBody/content/application~1json/example",
         "{\n  \"phone\": [\n    \"9876543210\",\n    \"9123456780\"\n  ],\n  \"email\": [\n    \"priya.sharma@example.in\"\n  ]\n}",
@@ -206,9 +206,9 @@ fn example_015_check_verification_status_request() {
 }
 
 #[test]
-fn example_016_verify_otp_request() {
+fn example_016_verify_otp_body() {
     round_trip::<
-        storefront_types::VerifyOtpRequest,
+        storefront_types::VerifyOtpBody,
     >(
         "#/paths/~1auth~1verify-otp/post/requestBody/content/application~1json/example",
         "{\n  \"otp\": \"482913\",\n  \"otp_token\": \"otk_01J9Z8M4V7Q2XK5N8R3T6YB0CD\",\n  \"otp_action\": \"login\"\n}",
@@ -216,9 +216,9 @@ fn example_016_verify_otp_request() {
 }
 
 #[test]
-fn example_017_subscribe_newsletter_request() {
+fn example_017_subscribe_newsletter_body() {
     round_trip::<
-        storefront_types::SubscribeNewsletterRequest,
+        storefront_types::SubscribeNewsletterBody,
     >(
         "#/paths/~1campaigns~1newsletter-subscribe/post/requestBody/content/application~1json/example",
         "{\n  \"email\": \"priya.sharma@example.in\"\n}",
@@ -226,9 +226,9 @@ fn example_017_subscribe_newsletter_request() {
 }
 
 #[test]
-fn example_018_create_cart_request() {
+fn example_018_create_cart_body() {
     round_trip::<
-        storefront_types::CreateCartRequest,
+        storefront_types::CreateCartBody,
     >(
         "#/paths/~1carts/post/requestBody/content/application~1json/example",
         "{\n  \"items\": [\n    {\n      \"product_id\": \"01J9Z8K3QF5H7M2N4P6R8T0VWX\",\n      \"variant_id\": \"01J9Z8K4A2B3C5D6E7F8G9H0JK\",\n      \"quantity\": 2\n    }\n  ],\n  \"metadata\": {\n    \"source\": \"web\",\n    \"utm_campaign\": \"diwali-sale\"\n  }\n}",
@@ -246,9 +246,9 @@ fn example_019_cart_based_fulfillment_option() {
 }
 
 #[test]
-fn example_020_create_cart_address_request() {
+fn example_020_create_cart_address_body() {
     round_trip::<
-        storefront_types::CreateCartAddressRequest,
+        storefront_types::CreateCartAddressBody,
     >(
         "#/paths/~1carts~1{id}~1address/post/requestBody/content/application~1json/example",
         "{\n  \"billing_address_id\": \"01JA0C4T7Y2R5W8E1Q3Z6X9B2M\",\n  \"shipping_address_id\": \"01JA0C5V8Z3S6X9F2R4A7Y0C3N\"\n}",
@@ -256,16 +256,16 @@ fn example_020_create_cart_address_request() {
 }
 
 #[test]
-fn example_021_apply_coupon_request() {
-    round_trip::<storefront_types::ApplyCouponRequest>(
+fn example_021_apply_coupon_body() {
+    round_trip::<storefront_types::ApplyCouponBody>(
         "#/paths/~1carts~1{id}~1coupon/post/requestBody/content/application~1json/example",
         "{\n  \"coupon_code\": \"WELCOME10\"\n}",
     );
 }
 
 #[test]
-fn example_022_redeem_credit_balance_request() {
-    round_trip::<storefront_types::RedeemCreditBalanceRequest>(
+fn example_022_redeem_credit_balance_body() {
+    round_trip::<storefront_types::RedeemCreditBalanceBody>(
         "#/paths/~1carts~1{id}~1credit-balance/post/requestBody/content/application~1json/example",
         "{\n  \"credit_balance_used\": 250.0\n}",
     );
@@ -292,8 +292,8 @@ fn example_024_update_cart_item() {
 }
 
 #[test]
-fn example_025_redeem_loyalty_points_request() {
-    round_trip::<storefront_types::RedeemLoyaltyPointsRequest>(
+fn example_025_redeem_loyalty_points_body() {
+    round_trip::<storefront_types::RedeemLoyaltyPointsBody>(
         "#/paths/~1carts~1{id}~1loyalty-points/post/requestBody/content/application~1json/example",
         "{\n  \"loyalty_point_redeemed\": 100\n}",
     );
@@ -358,9 +358,9 @@ fn example_031_update_bank_account() {
 }
 
 #[test]
-fn example_032_verify_bank_account_request() {
+fn example_032_verify_bank_account_body() {
     round_trip::<
-        storefront_types::VerifyBankAccountRequest,
+        storefront_types::VerifyBankAccountBody,
     >(
         "#/paths/~1customers~1{customer_id}~1bank-accounts~1{account_id}~1verify/post/requestBody/content/application~1json/example",
         "{\n  \"is_verified\": true\n}",
@@ -368,9 +368,9 @@ fn example_032_verify_bank_account_request() {
 }
 
 #[test]
-fn example_033_verify_document_request() {
+fn example_033_verify_document_body() {
     round_trip::<
-        storefront_types::VerifyDocumentRequest,
+        storefront_types::VerifyDocumentBody,
     >(
         "#/paths/~1customers~1{customer_id}~1documents~1verify/post/requestBody/content/application~1json/example",
         "{\n  \"document_number\": \"29ABCDE1234F1Z5\",\n  \"document_type_id\": \"01J9Z8N2K4D7GSTX9W5P3QH6RT\"\n}",
@@ -388,9 +388,9 @@ fn example_034_create_customer_mandate() {
 }
 
 #[test]
-fn example_035_update_customer_mandate_request() {
+fn example_035_update_customer_mandate_body() {
     round_trip::<
-        storefront_types::UpdateCustomerMandateRequest,
+        storefront_types::UpdateCustomerMandateBody,
     >(
         "#/paths/~1customers~1{customer_id}~1mandates~1{mandate_id}/put/requestBody/content/application~1json/example",
         "{\n  \"max_amount\": 25000,\n  \"end_at\": \"2026-03-31T23:59:59Z\"\n}",
@@ -398,9 +398,9 @@ fn example_035_update_customer_mandate_request() {
 }
 
 #[test]
-fn example_036_check_fulfillment_request() {
+fn example_036_check_fulfillment_body() {
     round_trip::<
-        storefront_types::CheckFulfillmentRequest,
+        storefront_types::CheckFulfillmentBody,
     >(
         "#/paths/~1fulfillment~1serviceability/post/requestBody/content/application~1json/example",
         "{\n  \"delivery_pincode\": \"560001\",\n  \"cart_id\": \"01JA2K7M9QF3XR8T5V6WZB4N1C\",\n  \"fulfillment_type\": \"delivery\"\n}",
@@ -408,9 +408,9 @@ fn example_036_check_fulfillment_request() {
 }
 
 #[test]
-fn example_037_create_order_request() {
+fn example_037_create_order_body() {
     round_trip::<
-        storefront_types::CreateOrderRequest,
+        storefront_types::CreateOrderBody,
     >(
         "#/paths/~1orders/post/requestBody/content/application~1json/example",
         "{\n  \"cart_id\": \"01JA2K7M9QF3XR8T5V6WZB4N1C\",\n  \"payment_method\": {\n    \"payment_provider_slug\": \"juspay\",\n    \"integration_type\": \"hyper-checkout\",\n    \"return_url\": \"https://shop.example.in/checkout/payment-return\",\n    \"action\": \"paymentPage\"\n  }\n}",
@@ -418,9 +418,9 @@ fn example_037_create_order_request() {
 }
 
 #[test]
-fn example_038_cancel_order_request() {
+fn example_038_cancel_order_body() {
     round_trip::<
-        storefront_types::CancelOrderRequest,
+        storefront_types::CancelOrderBody,
     >(
         "#/paths/~1orders~1{order_number}~1cancel/post/requestBody/content/application~1json/example",
         "{\n  \"cancellation_reason\": \"Ordered the wrong size\",\n  \"refund_mode\": \"original-payment-mode\",\n  \"feedback\": \"Size chart was hard to find\"\n}",
@@ -428,9 +428,9 @@ fn example_038_cancel_order_request() {
 }
 
 #[test]
-fn example_039_retry_order_payment_request() {
+fn example_039_retry_order_payment_body() {
     round_trip::<
-        storefront_types::RetryOrderPaymentRequest,
+        storefront_types::RetryOrderPaymentBody,
     >(
         "#/paths/~1orders~1{order_number}~1retry-payment/post/requestBody/content/application~1json/example",
         "{\n  \"payment_method\": {\n    \"payment_provider_slug\": \"juspay\",\n    \"integration_type\": \"express-checkout\",\n    \"return_url\": \"https://shop.example.in/checkout/payment-return\",\n    \"payment_method_type\": \"UPI\",\n    \"payment_method\": \"UPI_COLLECT\",\n    \"upi_vpa\": \"ananya.rao@okhdfcbank\"\n  }\n}",
@@ -448,9 +448,9 @@ fn example_040_create_order_return() {
 }
 
 #[test]
-fn example_041_cancel_order_return_request() {
+fn example_041_cancel_order_return_body() {
     round_trip::<
-        storefront_types::CancelOrderReturnRequest,
+        storefront_types::CancelOrderReturnBody,
     >(
         "#/paths/~1orders~1{order_number}~1returns~1{return_number}~1cancel/post/requestBody/content/application~1json/example",
         "{\n  \"reason\": \"Decided to keep the item\"\n}",
@@ -458,9 +458,9 @@ fn example_041_cancel_order_return_request() {
 }
 
 #[test]
-fn example_042_authenticate_direct_otp_request() {
+fn example_042_authenticate_direct_otp_body() {
     round_trip::<
-        storefront_types::AuthenticateDirectOtpRequest,
+        storefront_types::AuthenticateDirectOtpBody,
     >(
         "#/paths/~1payments~1authenticate-direct-otp/post/requestBody/content/application~1json/example",
         "{\n  \"txn_id\": \"ORD100234-1\",\n  \"challenge_id\": \"0b6f3c1e-5d2a-4f7e-9c41-2e8a7d6b3f90\",\n  \"otp\": \"482913\"\n}",
@@ -468,9 +468,9 @@ fn example_042_authenticate_direct_otp_request() {
 }
 
 #[test]
-fn example_043_generate_hash_request() {
+fn example_043_generate_hash_body() {
     round_trip::<
-        storefront_types::GenerateHashRequest,
+        storefront_types::GenerateHashBody,
     >(
         "#/paths/~1payments~1generate-hash/post/requestBody/content/application~1json/example",
         "{\n  \"payment_gateway\": \"payu\",\n  \"plain_text\": \"gtKFFx|ORD100234|1499.00|Order ORD100234|Ananya|ananya.rao@example.in|||||||||||\"\n}",
@@ -496,9 +496,9 @@ fn example_045_juspay_create_customer_payload() {
 }
 
 #[test]
-fn example_046_resend_direct_otp_request() {
+fn example_046_resend_direct_otp_body() {
     round_trip::<
-        storefront_types::ResendDirectOtpRequest,
+        storefront_types::ResendDirectOtpBody,
     >(
         "#/paths/~1payments~1resend-direct-otp/post/requestBody/content/application~1json/example",
         "{\n  \"txn_id\": \"ORD100234-1\",\n  \"challenge_id\": \"0b6f3c1e-5d2a-4f7e-9c41-2e8a7d6b3f90\"\n}",
@@ -506,9 +506,9 @@ fn example_046_resend_direct_otp_request() {
 }
 
 #[test]
-fn example_047_login_pos_device_with_email_request() {
+fn example_047_login_pos_device_with_email_body() {
     round_trip::<
-        storefront_types::LoginPosDeviceWithEmailRequest,
+        storefront_types::LoginPosDeviceWithEmailBody,
     >(
         "#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/example",
         "{\n  \"location_id\": \"01J9Z8K3QF7M2X4N6P8R0T2V4W\",\n  \"email\": \"asha.rao@example.com\"\n}",
@@ -516,9 +516,9 @@ fn example_047_login_pos_device_with_email_request() {
 }
 
 #[test]
-fn example_048_login_pos_device_with_phone_request() {
+fn example_048_login_pos_device_with_phone_body() {
     round_trip::<
-        storefront_types::LoginPosDeviceWithPhoneRequest,
+        storefront_types::LoginPosDeviceWithPhoneBody,
     >(
         "#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/example",
         "{\n  \"location_id\": \"01J9Z8K3QF7M2X4N6P8R0T2V4W\",\n  \"phone\": \"9876543210\",\n  \"country_code\": \"+91\"\n}",
@@ -526,9 +526,9 @@ fn example_048_login_pos_device_with_phone_request() {
 }
 
 #[test]
-fn example_049_login_pos_device_with_phone_request() {
+fn example_049_login_pos_device_with_phone_body() {
     round_trip::<
-        storefront_types::LoginPosDeviceWithPhoneRequest,
+        storefront_types::LoginPosDeviceWithPhoneBody,
     >(
         "#/paths/~1pos~1auth~1login~1whatsapp/post/requestBody/content/application~1json/example",
         "{\n  \"location_id\": \"01J9Z8K3QF7M2X4N6P8R0T2V4W\",\n  \"phone\": \"9123456780\",\n  \"country_code\": \"+91\"\n}",
@@ -536,17 +536,17 @@ fn example_049_login_pos_device_with_phone_request() {
 }
 
 #[test]
-fn example_050_pair_pos_device_request() {
-    round_trip::<storefront_types::PairPosDeviceRequest>(
+fn example_050_pair_pos_device_body() {
+    round_trip::<storefront_types::PairPosDeviceBody>(
         "#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/example",
         "{\n  \"pairing_code\": \"482913\"\n}",
     );
 }
 
 #[test]
-fn example_051_refresh_token_request() {
+fn example_051_refresh_token_body() {
     round_trip::<
-        storefront_types::RefreshTokenRequest,
+        storefront_types::RefreshTokenBody,
     >(
         "#/paths/~1pos~1auth~1refresh-token/post/requestBody/content/application~1json/example",
         "{\n  \"refresh_token\": \"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIwMUo5WjhLM1FGIn0.s1gNaTuRe\"\n}",
@@ -554,9 +554,9 @@ fn example_051_refresh_token_request() {
 }
 
 #[test]
-fn example_052_verify_pos_login_otp_request() {
+fn example_052_verify_pos_login_otp_body() {
     round_trip::<
-        storefront_types::VerifyPosLoginOtpRequest,
+        storefront_types::VerifyPosLoginOtpBody,
     >(
         "#/paths/~1pos~1auth~1verify-otp/post/requestBody/content/application~1json/example",
         "{\n  \"otp\": \"482913\",\n  \"otp_token\": \"otp_01JA1F2G3H4J5K6M7N8P9Q0R1S\",\n  \"otp_action\": \"login\"\n}",
@@ -564,9 +564,9 @@ fn example_052_verify_pos_login_otp_request() {
 }
 
 #[test]
-fn example_053_create_cart_request() {
+fn example_053_create_cart_body() {
     round_trip::<
-        storefront_types::CreateCartRequest,
+        storefront_types::CreateCartBody,
     >(
         "#/paths/~1pos~1carts/post/requestBody/content/application~1json/example",
         "{\n  \"items\": [\n    {\n      \"product_id\": \"01J9ZB4RX2S8T6V0W3Y5Z7A9BC\",\n      \"variant_id\": \"01J9ZB6DQ1E3F5G7H9J2K4M6NP\",\n      \"quantity\": 2\n    },\n    {\n      \"product_id\": \"01J9ZC1KX5Y7Z9A2B4C6D8E0FG\",\n      \"variant_id\": null,\n      \"quantity\": 1\n    }\n  ],\n  \"metadata\": {\n    \"counter\": \"billing-2\"\n  }\n}",
@@ -574,9 +574,9 @@ fn example_053_create_cart_request() {
 }
 
 #[test]
-fn example_054_create_cart_address_request() {
+fn example_054_create_cart_address_body() {
     round_trip::<
-        storefront_types::CreateCartAddressRequest,
+        storefront_types::CreateCartAddressBody,
     >(
         "#/paths/~1pos~1carts~1{id}~1address/post/requestBody/content/application~1json/example",
         "{\n  \"billing_address_id\": \"01J9ZD2QW4E6R8T0Y2U4I6O8PA\",\n  \"shipping_address_id\": \"01J9ZD2QW4E6R8T0Y2U4I6O8PA\"\n}",
@@ -584,17 +584,17 @@ fn example_054_create_cart_address_request() {
 }
 
 #[test]
-fn example_055_apply_coupon_request() {
-    round_trip::<storefront_types::ApplyCouponRequest>(
+fn example_055_apply_coupon_body() {
+    round_trip::<storefront_types::ApplyCouponBody>(
         "#/paths/~1pos~1carts~1{id}~1coupon/post/requestBody/content/application~1json/example",
         "{\n  \"coupon_code\": \"WELCOME10\"\n}",
     );
 }
 
 #[test]
-fn example_056_redeem_credit_balance_request() {
+fn example_056_redeem_credit_balance_body() {
     round_trip::<
-        storefront_types::RedeemCreditBalanceRequest,
+        storefront_types::RedeemCreditBalanceBody,
     >(
         "#/paths/~1pos~1carts~1{id}~1credit-balance/post/requestBody/content/application~1json/example",
         "{\n  \"credit_balance_used\": 250.0\n}",
@@ -622,9 +622,9 @@ fn example_058_update_cart_item() {
 }
 
 #[test]
-fn example_059_redeem_loyalty_points_request() {
+fn example_059_redeem_loyalty_points_body() {
     round_trip::<
-        storefront_types::RedeemLoyaltyPointsRequest,
+        storefront_types::RedeemLoyaltyPointsBody,
     >(
         "#/paths/~1pos~1carts~1{id}~1loyalty-points/post/requestBody/content/application~1json/example",
         "{\n  \"loyalty_point_redeemed\": 100\n}",
@@ -652,9 +652,9 @@ fn example_061_cart_based_fulfillment_option() {
 }
 
 #[test]
-fn example_062_update_subscription_request() {
+fn example_062_update_subscription_body() {
     round_trip::<
-        storefront_types::UpdateSubscriptionRequest,
+        storefront_types::UpdateSubscriptionBody,
     >(
         "#/paths/~1subscriptions~1{id}/put/requestBody/content/application~1json/example",
         "{\n  \"command\": \"pause\",\n  \"pause_start_date\": \"2025-03-01T00:00:00Z\",\n  \"pause_end_date\": \"2025-04-01T00:00:00Z\"\n}",
@@ -662,9 +662,9 @@ fn example_062_update_subscription_request() {
 }
 
 #[test]
-fn example_063_add_to_wishlist_request() {
+fn example_063_add_to_wishlist_body() {
     round_trip::<
-        storefront_types::AddToWishlistRequest,
+        storefront_types::AddToWishlistBody,
     >(
         "#/paths/~1wishlist~1{user_id}/post/requestBody/content/application~1json/example",
         "{\n  \"product_id\": \"01J9Z8K3QF5H7M2N4P6R8T0VWX\",\n  \"variant_id\": \"01J9Z8K4A2B3C5D6E7F8G9H0JK\"\n}",
@@ -672,9 +672,9 @@ fn example_063_add_to_wishlist_request() {
 }
 
 #[test]
-fn example_064_add_to_wishlist_request() {
+fn example_064_add_to_wishlist_body() {
     round_trip::<
-        storefront_types::AddToWishlistRequest,
+        storefront_types::AddToWishlistBody,
     >(
         "#/paths/~1wishlist~1{user_id}/delete/requestBody/content/application~1json/example",
         "{\n  \"product_id\": \"01J9Z8K3QF5H7M2N4P6R8T0VWX\",\n  \"variant_id\": \"01J9Z8K4A2B3C5D6E7F8G9H0JK\"\n}",
@@ -702,8 +702,8 @@ fn example_066_get_notification_preferences_response_content() {
 }
 
 #[test]
-fn example_067_redeem_gift_card_request() {
-    round_trip::<storefront_types::RedeemGiftCardRequest>(
+fn example_067_redeem_gift_card_body() {
+    round_trip::<storefront_types::RedeemGiftCardBody>(
         "#/paths/~1carts~1{id}~1gift-card/post/requestBody/content/application~1json/example",
         "{\n  \"gift_card_code\": \"GIFT-7Q2M-9KD4\"\n}",
     );

@@ -558,7 +558,7 @@ fn body<'a>(
     let ty = types
         .convert(
             SchemaRef::of(schema),
-            &format!("{op_type}Request"),
+            &format!("{op_type}Body"),
             &pointer::join(&media_at, "schema"),
         )?
         .ty;

@@ -3,7 +3,7 @@
 //! Component schemas keep their names. Inline schemas that need a type of their own (objects,
 //! string enums, unions) are named from where they are: the parent's name plus the property
 //! name (`CartItem` + `seller_detail` = `CartItemSellerDetail`), `Item` for array items,
-//! `Request`/`Response` for operation bodies. Identical inline shapes share the first name they
+//! `Body`/`Response` for request/response bodies. Identical inline shapes share the first name they
 //! were given. Names that collide get `2`, `3`, ... in spec order.
 
 use std::collections::BTreeMap;
