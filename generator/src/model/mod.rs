@@ -9,6 +9,7 @@ mod types;
 use std::collections::BTreeMap;
 
 pub use operations::{Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
+pub use shape::constraints;
 
 use crate::config::Options;
 use crate::error::Result;
@@ -32,6 +33,63 @@ pub struct Model {
     pub examples: Vec<Example>,
     /// Which optional crates the generated types use.
     pub uses: Uses,
+    /// `servers`, in spec order.
+    pub servers: Vec<Server>,
+    /// `components.securitySchemes`, in spec order.
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A server of the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Server {
+    /// URL template (`https://{region}.example.com/api/v1/{store_id}`).
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// The template's variables, in spec order.
+    pub variables: Vec<ServerVariable>,
+}
+
+/// A variable of a server URL template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerVariable {
+    /// Name in the template.
+    pub name: String,
+    /// `default`.
+    pub default: String,
+    /// `enum`: the allowed values (empty: any).
+    pub values: Vec<String>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A security scheme of the spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityScheme {
+    /// Name under `components.securitySchemes`, as operations' `security` uses it.
+    pub name: String,
+    /// What the scheme sends.
+    pub kind: SecuritySchemeKind,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// What a security scheme sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecuritySchemeKind {
+    /// `Authorization: Bearer <token>` (`type: http, scheme: bearer`).
+    Bearer,
+    /// `Authorization: Basic ...` (`type: http, scheme: basic`).
+    Basic,
+    /// An API key in a header, query parameter or cookie.
+    ApiKey {
+        /// Where it goes.
+        location: ParamLocation,
+        /// The header, parameter or cookie name.
+        name: String,
+    },
+    /// OAuth 2 or OpenID Connect: a bearer token obtained elsewhere.
+    OAuth2,
 }
 
 /// Optional crates that generated types need.
@@ -131,6 +189,33 @@ pub struct Field {
     pub boxed: bool,
     /// How the field is represented (filled in by the analysis).
     pub repr: FieldRepr,
+    /// What the schema states about valid values beyond the type.
+    pub constraints: Constraints,
+}
+
+/// What a schema states about valid values beyond the type: bounds, lengths, pattern, format.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `format` as written (`email`, `date-time`, ...), also those with no Rust type of their own.
+    pub format: Option<String>,
+    /// `minimum` (exclusive when `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `maximum` (exclusive when `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `exclusiveMinimum: true`.
+    pub exclusive_minimum: bool,
+    /// `exclusiveMaximum: true`.
+    pub exclusive_maximum: bool,
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
 }
 
 /// How a field is represented in Rust and on the wire.
@@ -274,6 +359,27 @@ impl Model {
         analysis::analyse(&mut types, &operations)?;
         let uses = analysis::uses(&types);
         let info = &spec.openapi.info;
+        let servers = spec
+            .openapi
+            .servers
+            .iter()
+            .map(|s| Server {
+                url: s.url.clone(),
+                description: s.description.clone(),
+                variables: s
+                    .variables
+                    .iter()
+                    .flat_map(|v| v.iter())
+                    .map(|(name, v)| ServerVariable {
+                        name: name.clone(),
+                        default: v.default.clone(),
+                        values: v.enumeration.clone(),
+                        description: v.description.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let security_schemes = security_schemes(spec)?;
         Ok(Model {
             title: info.title.clone(),
             api_version: info.version.clone(),
@@ -282,6 +388,69 @@ impl Model {
             operations,
             examples,
             uses,
+            servers,
+            security_schemes,
         })
     }
+}
+
+fn security_schemes(spec: &LoadedSpec) -> Result<Vec<SecurityScheme>> {
+    use openapiv3::{APIKeyLocation, ReferenceOr, SecurityScheme as S};
+    let mut out = Vec::new();
+    let Some(components) = &spec.openapi.components else {
+        return Ok(out);
+    };
+    for (name, scheme) in &components.security_schemes {
+        let at = crate::pointer::join("#/components/securitySchemes", name);
+        let ReferenceOr::Item(scheme) = scheme else {
+            return Err(crate::Error::unsupported(
+                &at,
+                "a security scheme that is a $ref",
+            ));
+        };
+        let (kind, description) = match scheme {
+            S::HTTP {
+                scheme,
+                description,
+                ..
+            } => match scheme.to_ascii_lowercase().as_str() {
+                "bearer" => (SecuritySchemeKind::Bearer, description),
+                "basic" => (SecuritySchemeKind::Basic, description),
+                other => {
+                    return Err(crate::Error::unsupported(
+                        &at,
+                        format!("HTTP authentication scheme `{other}`"),
+                    ))
+                }
+            },
+            S::APIKey {
+                location,
+                name,
+                description,
+                ..
+            } => {
+                let location = match location {
+                    APIKeyLocation::Header => ParamLocation::Header,
+                    APIKeyLocation::Query => ParamLocation::Query,
+                    APIKeyLocation::Cookie => ParamLocation::Cookie,
+                };
+                (
+                    SecuritySchemeKind::ApiKey {
+                        location,
+                        name: name.clone(),
+                    },
+                    description,
+                )
+            }
+            S::OAuth2 { description, .. } | S::OpenIDConnect { description, .. } => {
+                (SecuritySchemeKind::OAuth2, description)
+            }
+        };
+        out.push(SecurityScheme {
+            name: name.clone(),
+            kind,
+            description: description.clone(),
+        });
+    }
+    Ok(out)
 }

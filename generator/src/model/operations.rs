@@ -66,6 +66,8 @@ pub struct Param {
     /// For arrays in the query: repeated keys (`explode: true`, the default) or one
     /// comma-separated value.
     pub explode: bool,
+    /// What the schema states about valid values beyond the type.
+    pub constraints: super::Constraints,
 }
 
 /// Where a parameter goes.
@@ -460,6 +462,7 @@ fn param<'a>(
         ty,
         doc: docs::paragraphs([data.description.as_deref()]),
         explode,
+        constraints: super::shape::constraints(schema),
     })
 }
 

@@ -220,3 +220,54 @@ pub fn shape<'a>(schema: &'a Schema, pointer: &str) -> Result<Shape<'a>> {
         }
     })
 }
+
+/// The constraints a schema states (none for a reference: they belong to the referenced type).
+pub fn constraints(schema: SchemaRef<'_>) -> super::Constraints {
+    use super::Constraints;
+    let SchemaRef::Inline(schema) = schema else {
+        return Constraints::default();
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => Constraints {
+            format: format_of::<StringFormat>(&s.format),
+            min_length: s.min_length,
+            max_length: s.max_length,
+            pattern: s.pattern.clone(),
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Number(n)) => Constraints {
+            format: format_of(&n.format),
+            minimum: n.minimum,
+            maximum: n.maximum,
+            exclusive_minimum: n.exclusive_minimum,
+            exclusive_maximum: n.exclusive_maximum,
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Integer(i)) => Constraints {
+            format: format_of(&i.format),
+            minimum: i.minimum.map(|v| v as f64),
+            maximum: i.maximum.map(|v| v as f64),
+            exclusive_minimum: i.exclusive_minimum,
+            exclusive_maximum: i.exclusive_maximum,
+            ..Constraints::default()
+        },
+        SchemaKind::Type(Type::Array(a)) => Constraints {
+            min_items: a.min_items,
+            max_items: a.max_items,
+            ..Constraints::default()
+        },
+        SchemaKind::Any(any) => Constraints {
+            format: any.format.clone(),
+            minimum: any.minimum,
+            maximum: any.maximum,
+            exclusive_minimum: any.exclusive_minimum.unwrap_or(false),
+            exclusive_maximum: any.exclusive_maximum.unwrap_or(false),
+            min_length: any.min_length,
+            max_length: any.max_length,
+            pattern: any.pattern.clone(),
+            min_items: any.min_items,
+            max_items: any.max_items,
+        },
+        _ => Constraints::default(),
+    }
+}

@@ -457,6 +457,7 @@ impl<'a> TypeBuilder<'a> {
                 redact: is_password || self.options.redact.iter().any(|p| glob_match(p, prop)),
                 boxed: false,
                 repr: FieldRepr::Plain,
+                constraints: super::shape::constraints(schema),
             });
         }
         let extra = match extra {
