@@ -12,6 +12,7 @@
 //! result on disk or compare it with what is there.
 
 pub mod config;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod error;
@@ -79,6 +80,12 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
         files.insert(out.join(&file.path), file.contents);
     }
     Ok(Generated { files, crate_dirs })
+}
+
+/// Loads the spec at `path` and builds its model.
+pub fn load_model(path: &Path, options: &Options) -> Result<model::Model> {
+    let loaded = load::load(path)?;
+    model::Model::build(&loaded, options)
 }
 
 /// The Rust source of the types of the spec at `path` (no crate files): what the snapshot

@@ -1,5 +1,7 @@
 //! Repository tasks, run as `cargo xtask <task>`.
 
+mod diff;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -31,7 +33,54 @@ enum Task {
         /// Crate name prefix for --spec (default: the spec file's stem).
         #[arg(long, requires = "spec")]
         name: Option<String>,
+        /// Bump the generated crates' version (codegen.toml) as the change report since
+        /// --since (default: the last `v*` tag) requires, then generate.
+        #[arg(long, conflicts_with_all = ["check", "spec"])]
+        bump: bool,
+        /// The revision --bump compares with.
+        #[arg(long, requires = "bump")]
+        since: Option<String>,
     },
+    /// Reports what a spec change does to HTTP clients, server implementors and crate users.
+    Diff {
+        /// Compare the spec at this git revision with the working tree.
+        #[arg(long, default_value = "HEAD", conflicts_with = "old")]
+        base: String,
+        /// Compare this spec file instead of the one at --base.
+        #[arg(long)]
+        old: Option<PathBuf>,
+        /// The new spec (default: the configured spec in the working tree).
+        #[arg(long)]
+        new: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Exit non-zero when a change is at least this serious.
+        #[arg(long, value_enum, default_value_t = FailOn::Never)]
+        fail_on: FailOn,
+        /// Print the rules table (Markdown) instead.
+        #[arg(long)]
+        rules: bool,
+    },
+}
+
+/// Output formats of `diff`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// When `diff` fails.
+#[derive(Clone, Copy, PartialEq, clap::ValueEnum)]
+enum FailOn {
+    /// Never.
+    Never,
+    /// A change that breaks HTTP clients or server implementors.
+    Breaking,
+    /// A change that needs a major version of the generated crates.
+    Major,
 }
 
 fn repo_root() -> PathBuf {
@@ -53,11 +102,89 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.task {
+        Task::Diff {
+            base,
+            old,
+            new,
+            format,
+            fail_on,
+            rules,
+        } => {
+            if rules {
+                print!("{}", generator::diff::render::rules_markdown());
+                return Ok(());
+            }
+            let root = repo_root();
+            let config = ConfigFile::read(&root.join("codegen.toml"))?;
+            let spec = config.specs.first().context("codegen.toml names no spec")?;
+            let cwd = std::env::current_dir()?;
+            let new = new
+                .map(|p| cwd.join(p))
+                .unwrap_or_else(|| root.join(&spec.path));
+            let old = match old {
+                Some(path) => diff::Old::File(cwd.join(path)),
+                None => diff::Old::Rev(base),
+            };
+            let report = diff::report(&root, spec, &old, &new)?;
+            let rendered = match format {
+                Format::Text => generator::diff::render::text(&report),
+                Format::Markdown => generator::diff::render::markdown(&report),
+                Format::Json => generator::diff::render::json(&report),
+            };
+            print!("{rendered}");
+            let failed = match fail_on {
+                FailOn::Never => false,
+                FailOn::Breaking => report.breaking_http() + report.breaking_server() > 0,
+                FailOn::Major => report.bump() == Some(generator::diff::Bump::Major),
+            };
+            if failed {
+                bail!("the spec change is at least as serious as --fail-on allows");
+            }
+            Ok(())
+        }
+        Task::Generate {
+            bump: true, since, ..
+        } => {
+            let root = repo_root();
+            let config_path = root.join("codegen.toml");
+            let config = ConfigFile::read(&config_path)?;
+            let since = match since.or_else(|| diff::last_release_tag(&root)) {
+                Some(rev) => rev,
+                None => bail!("no `v*` tag to compare with: pass --since REV"),
+            };
+            for spec in &config.specs {
+                let report = diff::report(
+                    &root,
+                    spec,
+                    &diff::Old::Rev(since.clone()),
+                    &root.join(&spec.path),
+                )?;
+                match report.bump() {
+                    None => println!(
+                        "{}: no changes since {since}; version stays {}",
+                        spec.path.display(),
+                        spec.version
+                    ),
+                    Some(bump) => {
+                        let version = diff::bumped(&spec.version, bump)?;
+                        diff::write_version(&config_path, &spec.path, &version)?;
+                        println!(
+                            "{}: {bump:?} changes since {since}: {} -> {version}",
+                            spec.path.display(),
+                            spec.version
+                        );
+                    }
+                }
+            }
+            let config = ConfigFile::read(&config_path)?;
+            generate(&config.specs, &root, false)
+        }
         Task::Generate {
             check,
             spec,
             out,
             name,
+            ..
         } => {
             let cwd = std::env::current_dir()?;
             let (specs, base) = match (spec, out) {

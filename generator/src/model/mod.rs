@@ -9,6 +9,7 @@ mod types;
 use std::collections::BTreeMap;
 
 pub use operations::{Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
+pub use analysis::children;
 pub use shape::constraints;
 
 use crate::config::Options;

@@ -1,0 +1,520 @@
+//! The comparisons: operations, servers, and named types, each change matched to its rule.
+
+use std::collections::BTreeMap;
+
+use super::{rule, Change, Reach};
+use crate::model::{
+    Constraints, Field, Model, Operation, Param, ParamLocation, Prim, Response, Status, TypeDef,
+    TypeKind, TypeRef,
+};
+
+fn change(id: &str, location: impl Into<String>, detail: impl Into<String>, operations: Vec<String>) -> Change {
+    Change { rule: rule(id), location: location.into(), detail: detail.into(), operations }
+}
+
+/// How a type reference reads in a report: `array of Product`, `string (date-time)`.
+pub fn describe(t: &TypeRef) -> String {
+    match t {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Prim(p) => match p {
+            Prim::String => "string",
+            Prim::Bool => "boolean",
+            Prim::I32 => "integer (int32)",
+            Prim::I64 => "integer",
+            Prim::F32 => "number (float)",
+            Prim::F64 => "number",
+            Prim::DateTime => "string (date-time)",
+            Prim::Date => "string (date)",
+            Prim::Uuid => "string (uuid)",
+            Prim::Binary => "file",
+        }
+        .to_owned(),
+        TypeRef::Vec(inner) => format!("array of {}", describe(inner)),
+        TypeRef::Map(inner) => format!("map of {}", describe(inner)),
+        TypeRef::Json => "any value".to_owned(),
+        TypeRef::JsonObject => "object".to_owned(),
+    }
+}
+
+fn location_name(l: ParamLocation) -> &'static str {
+    match l {
+        ParamLocation::Path => "path",
+        ParamLocation::Query => "query",
+        ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
+    }
+}
+
+fn status_name(s: Status) -> String {
+    match s {
+        Status::Code(c) => c.to_string(),
+        Status::Range(r) => format!("{r}XX"),
+        Status::Default => "default".to_owned(),
+    }
+}
+
+/// Whether a change of constraints narrows, widens, or both.
+fn constraint_change(old: &Constraints, new: &Constraints) -> (bool, bool, Vec<String>) {
+    let mut tighter = false;
+    let mut looser = false;
+    let mut notes = Vec::new();
+    let mut lower = |name: &str, o: Option<f64>, n: Option<f64>| match (o, n) {
+        (o, n) if o == n => {}
+        (None, Some(v)) => {
+            tighter = true;
+            notes.push(format!("{name} {v} added"));
+        }
+        (Some(v), None) => {
+            looser = true;
+            notes.push(format!("{name} {v} removed"));
+        }
+        (Some(a), Some(b)) => {
+            if b > a {
+                tighter = true;
+            } else {
+                looser = true;
+            }
+            notes.push(format!("{name} {a} -> {b}"));
+        }
+        _ => {}
+    };
+    lower("minimum", old.minimum, new.minimum);
+    lower("minLength", old.min_length.map(|v| v as f64), new.min_length.map(|v| v as f64));
+    lower("minItems", old.min_items.map(|v| v as f64), new.min_items.map(|v| v as f64));
+    // for upper bounds, a smaller bound is tighter: compare negated
+    let neg = |v: Option<f64>| v.map(|x| -x);
+    let mut upper_notes = Vec::new();
+    let mut upper = |name: &str, o: Option<f64>, n: Option<f64>| match (o, n) {
+        (o, n) if o == n => {}
+        (None, Some(v)) => {
+            tighter = true;
+            upper_notes.push(format!("{name} {} added", -v));
+        }
+        (Some(v), None) => {
+            looser = true;
+            upper_notes.push(format!("{name} {} removed", -v));
+        }
+        (Some(a), Some(b)) => {
+            if b > a {
+                tighter = true;
+            } else {
+                looser = true;
+            }
+            upper_notes.push(format!("{name} {} -> {}", -a, -b));
+        }
+        _ => {}
+    };
+    upper("maximum", neg(old.maximum), neg(new.maximum));
+    upper("maxLength", neg(old.max_length.map(|v| v as f64)), neg(new.max_length.map(|v| v as f64)));
+    upper("maxItems", neg(old.max_items.map(|v| v as f64)), neg(new.max_items.map(|v| v as f64)));
+    notes.extend(upper_notes);
+    if old.exclusive_minimum != new.exclusive_minimum || old.exclusive_maximum != new.exclusive_maximum {
+        if new.exclusive_minimum && !old.exclusive_minimum || new.exclusive_maximum && !old.exclusive_maximum {
+            tighter = true;
+        } else {
+            looser = true;
+        }
+        notes.push("exclusive bounds changed".to_owned());
+    }
+    match (&old.pattern, &new.pattern) {
+        (a, b) if a == b => {}
+        (None, Some(p)) => {
+            tighter = true;
+            notes.push(format!("pattern `{p}` added"));
+        }
+        (Some(p), None) => {
+            looser = true;
+            notes.push(format!("pattern `{p}` removed"));
+        }
+        (Some(a), Some(b)) => {
+            tighter = true;
+            notes.push(format!("pattern `{a}` -> `{b}`"));
+        }
+        _ => {}
+    }
+    match (&old.format, &new.format) {
+        (a, b) if a == b => {}
+        (None, Some(f)) => {
+            tighter = true;
+            notes.push(format!("format {f} added"));
+        }
+        (Some(f), None) => {
+            looser = true;
+            notes.push(format!("format {f} removed"));
+        }
+        (Some(a), Some(b)) => {
+            tighter = true;
+            notes.push(format!("format {a} -> {b}"));
+        }
+        _ => {}
+    }
+    (tighter, looser, notes)
+}
+
+fn op_key(op: &Operation) -> (String, String) {
+    (op.method.clone(), op.path.clone())
+}
+
+fn op_location(op: &Operation) -> String {
+    format!("{} {}", op.method, op.path)
+}
+
+/// Operation-level changes, in the new spec's order (removed operations last, in old order).
+pub fn operations(old: &Model, new: &Model) -> Vec<Change> {
+    let old_ops: BTreeMap<_, _> = old.operations.iter().map(|o| (op_key(o), o)).collect();
+    let new_keys: Vec<_> = new.operations.iter().map(op_key).collect();
+    let mut out = Vec::new();
+    for op in &new.operations {
+        let at = op_location(op);
+        let ids = vec![op.id.clone()];
+        let Some(before) = old_ops.get(&op_key(op)) else {
+            out.push(change("operation-added", at, format!("`{}`", op.id), ids));
+            continue;
+        };
+        if before.id != op.id {
+            out.push(change("operation-id-changed", &at, format!("`{}` -> `{}`", before.id, op.id), ids.clone()));
+        }
+        if before.tag != op.tag {
+            out.push(change("operation-tag-changed", &at, format!("{} -> {}", before.tag, op.tag), ids.clone()));
+        }
+        match (before.deprecated, op.deprecated) {
+            (false, true) => out.push(change("operation-deprecated", &at, "", ids.clone())),
+            (true, false) => out.push(change("operation-undeprecated", &at, "", ids.clone())),
+            _ => {}
+        }
+        params(before, op, &at, &ids, &mut out);
+        body(before, op, &at, &ids, &mut out);
+        responses(before, op, &at, &ids, &mut out);
+        security(before, op, &at, &ids, &mut out);
+        if before.summary != op.summary || before.doc != op.doc {
+            out.push(change("doc-changed", &at, "summary or description", ids.clone()));
+        }
+    }
+    for op in &old.operations {
+        if !new_keys.contains(&op_key(op)) {
+            out.push(change("operation-removed", op_location(op), format!("`{}`", op.id), vec![op.id.clone()]));
+        }
+    }
+    out
+}
+
+fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut Vec<Change>) {
+    let find = |list: &'_ [Param], p: &Param| list.iter().find(|q| q.name == p.name && q.location == p.location).cloned();
+    for p in &op.params {
+        let where_ = format!("{at} {} `{}`", location_name(p.location), p.name);
+        match find(&before.params, p) {
+            None => {
+                if let Some(moved) = before.params.iter().find(|q| q.name == p.name) {
+                    let detail = format!("{} -> {}", location_name(moved.location), location_name(p.location));
+                    out.push(change("param-moved", &where_, detail, ids.to_vec()));
+                    continue;
+                }
+                let id = if p.required { "param-added-required" } else { "param-added-optional" };
+                out.push(change(id, &where_, describe(&p.ty), ids.to_vec()));
+            }
+            Some(q) => {
+                match (q.required, p.required) {
+                    (false, true) => out.push(change("param-became-required", &where_, "", ids.to_vec())),
+                    (true, false) => out.push(change("param-became-optional", &where_, "", ids.to_vec())),
+                    _ => {}
+                }
+                if q.ty != p.ty {
+                    let detail = format!("{} -> {}", describe(&q.ty), describe(&p.ty));
+                    out.push(change("param-type-changed", &where_, detail, ids.to_vec()));
+                }
+                let (tighter, looser, notes) = constraint_change(&q.constraints, &p.constraints);
+                if tighter {
+                    out.push(change("param-constraint-tightened", &where_, notes.join(", "), ids.to_vec()));
+                } else if looser {
+                    out.push(change("param-constraint-loosened", &where_, notes.join(", "), ids.to_vec()));
+                }
+            }
+        }
+    }
+    for q in &before.params {
+        if !op.params.iter().any(|p| p.name == q.name) {
+            let where_ = format!("{at} {} `{}`", location_name(q.location), q.name);
+            out.push(change("param-removed", where_, describe(&q.ty), ids.to_vec()));
+        }
+    }
+}
+
+fn body(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut Vec<Change>) {
+    let where_ = format!("{at} request body");
+    match (&before.body, &op.body) {
+        (None, None) => {}
+        (None, Some(b)) => {
+            let id = if b.required { "request-body-added-required" } else { "request-body-added-optional" };
+            out.push(change(id, where_, describe(&b.ty), ids.to_vec()));
+        }
+        (Some(b), None) => out.push(change("request-body-removed", where_, describe(&b.ty), ids.to_vec())),
+        (Some(a), Some(b)) => {
+            if a.content_type != b.content_type {
+                let detail = format!("{} -> {}", a.content_type, b.content_type);
+                out.push(change("request-content-type-changed", &where_, detail, ids.to_vec()));
+            }
+            match (a.required, b.required) {
+                (false, true) => out.push(change("request-body-became-required", &where_, "", ids.to_vec())),
+                (true, false) => out.push(change("request-body-became-optional", &where_, "", ids.to_vec())),
+                _ => {}
+            }
+            if a.ty != b.ty {
+                let detail = format!("{} -> {}", describe(&a.ty), describe(&b.ty));
+                out.push(change("request-body-type-changed", &where_, detail, ids.to_vec()));
+            }
+        }
+    }
+}
+
+fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut Vec<Change>) {
+    let find = |list: &'_ [Response], s: Status| list.iter().find(|r| r.status == s).cloned();
+    for r in &op.responses {
+        let where_ = format!("{at} response {}", status_name(r.status));
+        match find(&before.responses, r.status) {
+            None => out.push(change("response-status-added", where_, "", ids.to_vec())),
+            Some(b) => match (&b.body, &r.body) {
+                (None, None) => {}
+                (Some((ct, _)), None) | (None, Some((ct, _))) => {
+                    let detail = if r.body.is_some() { format!("body added ({ct})") } else { format!("body removed ({ct})") };
+                    out.push(change("response-content-type-changed", &where_, detail, ids.to_vec()));
+                }
+                (Some((ct_a, ty_a)), Some((ct_b, ty_b))) => {
+                    if ct_a != ct_b {
+                        out.push(change("response-content-type-changed", &where_, format!("{ct_a} -> {ct_b}"), ids.to_vec()));
+                    }
+                    if ty_a != ty_b {
+                        let detail = format!("{} -> {}", describe(ty_a), describe(ty_b));
+                        out.push(change("response-body-type-changed", &where_, detail, ids.to_vec()));
+                    }
+                }
+            },
+        }
+    }
+    for b in &before.responses {
+        if find(&op.responses, b.status).is_none() {
+            let where_ = format!("{at} response {}", status_name(b.status));
+            out.push(change("response-status-removed", where_, "", ids.to_vec()));
+        }
+    }
+}
+
+fn security(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut Vec<Change>) {
+    let norm = |s: &[Vec<String>]| {
+        let mut alts: Vec<Vec<String>> = s.iter().map(|a| {
+            let mut a = a.clone();
+            a.sort();
+            a
+        }).collect();
+        alts.sort();
+        alts
+    };
+    let (a, b) = (norm(&before.security), norm(&op.security));
+    if a == b {
+        return;
+    }
+    let needs = |s: &[Vec<String>]| !s.is_empty() && !s.iter().any(Vec::is_empty);
+    let show = |s: &[Vec<String>]| {
+        if s.is_empty() {
+            "none".to_owned()
+        } else {
+            s.iter().map(|alt| if alt.is_empty() { "none".to_owned() } else { alt.join(" + ") }).collect::<Vec<_>>().join(" or ")
+        }
+    };
+    let id = match (needs(&a), needs(&b)) {
+        (false, true) => "security-added",
+        (true, false) => "security-removed",
+        _ => "security-changed",
+    };
+    out.push(change(id, at, format!("{} -> {}", show(&a), show(&b)), ids.to_vec()));
+}
+
+/// Changes of `servers`.
+pub fn servers(old: &Model, new: &Model) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (i, s) in new.servers.iter().enumerate() {
+        match old.servers.get(i) {
+            None => out.push(change("server-added", format!("server {}", i + 1), s.url.clone(), Vec::new())),
+            Some(o) if o.url != s.url || o.variables != s.variables => {
+                out.push(change("server-changed", format!("server {}", i + 1), format!("{} -> {}", o.url, s.url), Vec::new()))
+            }
+            Some(_) => {}
+        }
+    }
+    for (i, o) in old.servers.iter().enumerate().skip(new.servers.len()) {
+        out.push(change("server-removed", format!("server {}", i + 1), o.url.clone(), Vec::new()));
+    }
+    out
+}
+
+fn is_component(def: &TypeDef) -> bool {
+    def.pointer.starts_with("#/components/schemas/")
+}
+
+fn kind_name(kind: &TypeKind) -> &'static str {
+    match kind {
+        TypeKind::Struct(_) => "object",
+        TypeKind::StringEnum(_) => "enum",
+        TypeKind::Union(_) => "union",
+        TypeKind::Alias(_) => "alias",
+    }
+}
+
+/// Changes of named types, each reported once with the operations it reaches.
+pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (name, def) in &new.types {
+        let Some(before) = old.types.get(name) else {
+            if is_component(def) {
+                out.push(change("schema-added", name, kind_name(&def.kind), new_reach.operations(name, true, true)));
+            }
+            continue;
+        };
+        // directions: as the new spec uses it, or as the old one did for what is gone
+        let input = new_reach.input.contains_key(name) || old_reach.input.contains_key(name);
+        let output = new_reach.output.contains_key(name) || old_reach.output.contains_key(name);
+        let ops_in = merged(new_reach, old_reach, name, true, false);
+        let ops_out = merged(new_reach, old_reach, name, false, true);
+        let ops_all = merged(new_reach, old_reach, name, true, true);
+        match (&before.kind, &def.kind) {
+            (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+                struct_fields(name, &a.fields, &b.fields, (input, &ops_in), (output, &ops_out), &mut out);
+            }
+            (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => {
+                for v in b.iter().filter(|v| !a.iter().any(|w| w.value == v.value)) {
+                    if input {
+                        out.push(change("request-enum-value-added", name, format!("`{}`", v.value), ops_in.clone()));
+                    }
+                    if output {
+                        out.push(change("response-enum-value-added", name, format!("`{}`", v.value), ops_out.clone()));
+                    }
+                }
+                for v in a.iter().filter(|v| !b.iter().any(|w| w.value == v.value)) {
+                    if input {
+                        out.push(change("request-enum-value-removed", name, format!("`{}`", v.value), ops_in.clone()));
+                    }
+                    if output {
+                        out.push(change("response-enum-value-removed", name, format!("`{}`", v.value), ops_out.clone()));
+                    }
+                }
+            }
+            (TypeKind::Union(a), TypeKind::Union(b)) => {
+                for v in b.variants.iter().filter(|v| !a.variants.iter().any(|w| w.ty == v.ty)) {
+                    out.push(change("union-variant-added", name, describe(&v.ty), ops_all.clone()));
+                }
+                for v in a.variants.iter().filter(|v| !b.variants.iter().any(|w| w.ty == v.ty)) {
+                    out.push(change("union-variant-removed", name, describe(&v.ty), ops_all.clone()));
+                }
+            }
+            (TypeKind::Alias(a), TypeKind::Alias(b)) if a != b => {
+                let detail = format!("{} -> {}", describe(a), describe(b));
+                if input {
+                    out.push(change("request-field-type-changed", name, detail.clone(), ops_in.clone()));
+                }
+                if output {
+                    out.push(change("response-field-type-changed", name, detail, ops_out.clone()));
+                }
+            }
+            (TypeKind::Alias(_), TypeKind::Alias(_)) => {}
+            (a, b) => {
+                let detail = format!("{} -> {}", kind_name(a), kind_name(b));
+                out.push(change("type-kind-changed", name, detail, ops_all.clone()));
+            }
+        }
+        if before.doc != def.doc && is_component(def) {
+            out.push(change("doc-changed", name, "description", Vec::new()));
+        }
+    }
+    for (name, def) in &old.types {
+        if !new.types.contains_key(name) && is_component(def) {
+            out.push(change("schema-removed", name, kind_name(&def.kind), old_reach.operations(name, true, true)));
+        }
+    }
+    out
+}
+
+fn merged(new: &Reach, old: &Reach, name: &str, input: bool, output: bool) -> Vec<String> {
+    let mut ids = new.operations(name, input, output);
+    for id in old.operations(name, input, output) {
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids
+}
+
+type Direction<'a> = (bool, &'a Vec<String>);
+
+fn struct_fields(
+    name: &str,
+    old: &[Field],
+    new: &[Field],
+    (input, ops_in): Direction<'_>,
+    (output, ops_out): Direction<'_>,
+    out: &mut Vec<Change>,
+) {
+    let both = |out: &mut Vec<Change>, req: Option<&str>, res: Option<&str>, at: &str, detail: &str| {
+        if let (true, Some(id)) = (input, req) {
+            out.push(change(id, at, detail, ops_in.clone()));
+        }
+        if let (true, Some(id)) = (output, res) {
+            out.push(change(id, at, detail, ops_out.clone()));
+        }
+    };
+    for f in new {
+        let at = format!("{name}.{}", f.json_name);
+        let Some(o) = old.iter().find(|o| o.json_name == f.json_name) else {
+            let req = (!f.read_only).then_some(if f.required { "request-field-added-required" } else { "request-field-added-optional" });
+            let res = (!f.write_only).then_some(if f.required { "response-field-added-required" } else { "response-field-added-optional" });
+            both(out, req, res, &at, &describe(&f.ty));
+            continue;
+        };
+        match (o.required, f.required) {
+            (false, true) => both(out, Some("request-field-became-required"), Some("response-field-became-required"), &at, ""),
+            (true, false) => both(out, Some("request-field-became-optional"), Some("response-field-became-optional"), &at, ""),
+            _ => {}
+        }
+        if o.ty != f.ty {
+            let detail = format!("{} -> {}", describe(&o.ty), describe(&f.ty));
+            both(out, Some("request-field-type-changed"), Some("response-field-type-changed"), &at, &detail);
+        }
+        match (o.nullable, f.nullable) {
+            (false, true) => both(out, Some("request-field-nullable-added"), Some("response-field-nullable-added"), &at, ""),
+            (true, false) => both(out, Some("request-field-nullable-removed"), Some("response-field-nullable-removed"), &at, ""),
+            _ => {}
+        }
+        match (o.read_only, f.read_only) {
+            (false, true) => both(out, Some("request-field-became-read-only"), None, &at, ""),
+            (true, false) => both(out, Some("request-field-became-writable"), None, &at, ""),
+            _ => {}
+        }
+        let (tighter, looser, notes) = constraint_change(&o.constraints, &f.constraints);
+        let notes = notes.join(", ");
+        if tighter {
+            both(out, Some("request-constraint-tightened"), Some("response-constraint-changed"), &at, &notes);
+        } else if looser {
+            both(out, Some("request-constraint-loosened"), Some("response-constraint-changed"), &at, &notes);
+        }
+        if o.default != f.default {
+            let show = |d: &Option<serde_json::Value>| d.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "none".to_owned());
+            let ops: Vec<String> = ops_in.iter().chain(ops_out).cloned().collect();
+            out.push(change("default-changed", &at, format!("{} -> {}", show(&o.default), show(&f.default)), dedup(ops)));
+        }
+        if o.doc != f.doc {
+            out.push(change("doc-changed", &at, "description", Vec::new()));
+        }
+    }
+    for o in old {
+        if !new.iter().any(|f| f.json_name == o.json_name) {
+            let at = format!("{name}.{}", o.json_name);
+            let req = (!o.read_only).then_some("request-field-removed");
+            let res = (!o.write_only).then_some("response-field-removed");
+            both(out, req, res, &at, &describe(&o.ty));
+        }
+    }
+}
+
+fn dedup(mut ids: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::BTreeSet::new();
+    ids.retain(|id| seen.insert(id.clone()));
+    ids
+}

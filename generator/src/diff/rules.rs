@@ -1,0 +1,155 @@
+//! The rules of the change report: every kind of change, with its id and what it means for each
+//! audience. This table is the one place where classifications are decided; `docs/diff-rules.md`
+//! is printed from it (`cargo xtask diff --rules`).
+
+use serde::Serialize;
+
+/// What a change means for one audience.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    /// Nothing to do.
+    Info,
+    /// Compatible: existing code keeps working.
+    NonBreaking,
+    /// Existing code or callers may fail.
+    Breaking,
+}
+
+/// The semver bump the generated crates need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bump {
+    /// Docs or behaviour behind an unchanged API.
+    Patch,
+    /// New public items only.
+    Minor,
+    /// A public item changed or went away.
+    Major,
+}
+
+/// A kind of change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    /// Stable id, used in reports and tests (`request-field-added-required`).
+    pub id: &'static str,
+    /// For HTTP clients of the API.
+    pub http: Impact,
+    /// For implementors of the generated server traits.
+    pub server: Impact,
+    /// For users of the generated Rust crates.
+    pub rust: Bump,
+    /// One line: what changed and why it is classified so.
+    pub summary: &'static str,
+}
+
+use Bump::{Major, Minor, Patch};
+use Impact::{Breaking, Info, NonBreaking};
+
+macro_rules! rules {
+    ($( $id:literal => $http:ident, $server:ident, $rust:ident, $summary:literal; )*) => {
+        /// Every rule, in report order.
+        pub const RULES: &[Rule] = &[
+            $( Rule { id: $id, http: $http, server: $server, rust: $rust, summary: $summary }, )*
+        ];
+    };
+}
+
+rules! {
+    // operations
+    "operation-added" => NonBreaking, NonBreaking, Minor, "A new operation: a new client method; the server trait method answers 501 until implemented.";
+    "operation-removed" => Breaking, Breaking, Major, "Callers get 404; the client method and the trait method are gone.";
+    "operation-deprecated" => Info, Info, Minor, "Still served; the generated method is marked deprecated.";
+    "operation-undeprecated" => Info, Info, Patch, "No longer deprecated.";
+    "operation-id-changed" => NonBreaking, Breaking, Major, "Same HTTP operation under a new operationId: generated names change.";
+    "operation-tag-changed" => NonBreaking, Breaking, Major, "The operation moves to another client group and server trait.";
+    // parameters
+    "param-added-required" => Breaking, NonBreaking, Major, "Requests without the new parameter fail; the client method gains an argument.";
+    "param-added-optional" => NonBreaking, NonBreaking, Minor, "A new optional parameter: a new builder setter.";
+    "param-removed" => Info, Breaking, Major, "The server ignores or rejects it; generated fields and setters are gone.";
+    "param-became-required" => Breaking, NonBreaking, Major, "Requests without it now fail; it becomes a method argument.";
+    "param-became-optional" => NonBreaking, Breaking, Major, "It may now be absent: the server's request field becomes an Option.";
+    "param-moved" => Breaking, NonBreaking, Patch, "Sent somewhere else (path, query, header, cookie); generated code follows.";
+    "param-type-changed" => Breaking, Breaking, Major, "Values of the old type are rejected; the Rust type changes.";
+    "param-constraint-tightened" => Breaking, NonBreaking, Patch, "Values that were valid may now be rejected.";
+    "param-constraint-loosened" => NonBreaking, Info, Patch, "More values are valid; the server must accept them.";
+    // request bodies
+    "request-body-added-required" => Breaking, NonBreaking, Major, "Requests without a body now fail; the client method gains an argument.";
+    "request-body-added-optional" => NonBreaking, NonBreaking, Minor, "An optional body can now be sent.";
+    "request-body-removed" => Breaking, Breaking, Major, "The body is no longer read; generated body arguments are gone.";
+    "request-body-became-required" => Breaking, NonBreaking, Major, "Requests without a body now fail.";
+    "request-body-became-optional" => NonBreaking, Breaking, Major, "The body may be absent: the server's request body becomes an Option.";
+    "request-content-type-changed" => Breaking, Breaking, Major, "The body is encoded differently (JSON, multipart, form).";
+    "request-body-type-changed" => Breaking, Breaking, Major, "The body is another schema.";
+    // fields of types sent to the server
+    "request-field-added-required" => Breaking, NonBreaking, Major, "Requests without the new field fail; struct literals need it.";
+    "request-field-added-optional" => NonBreaking, NonBreaking, Major, "A new optional field; struct literals without `..Default::default()` need it.";
+    "request-field-removed" => Info, Breaking, Major, "The server ignores the field; generated fields are gone.";
+    "request-field-became-required" => Breaking, NonBreaking, Major, "Requests without it now fail; its type loses the Option.";
+    "request-field-became-optional" => NonBreaking, Breaking, Major, "It may now be absent: its type becomes an Option.";
+    "request-field-type-changed" => Breaking, Breaking, Major, "Values of the old type are rejected; the Rust type changes.";
+    "request-field-nullable-added" => NonBreaking, Breaking, Major, "null is now accepted: the server must handle it; the Rust type changes.";
+    "request-field-nullable-removed" => Breaking, NonBreaking, Major, "null is now rejected; the Rust type changes.";
+    "request-enum-value-added" => NonBreaking, Breaking, Major, "A new accepted value: the server must handle it; a new enum variant.";
+    "request-enum-value-removed" => Breaking, NonBreaking, Major, "Requests with the value now fail; the variant is gone.";
+    "request-constraint-tightened" => Breaking, NonBreaking, Patch, "Values that were valid may now be rejected.";
+    "request-constraint-loosened" => NonBreaking, Info, Patch, "More values are valid; the server must accept them.";
+    "request-field-became-read-only" => Breaking, NonBreaking, Major, "Clients may no longer send it.";
+    "request-field-became-writable" => NonBreaking, Info, Major, "Clients may now send it (readOnly removed).";
+    // fields of types received from the server
+    "response-field-added-required" => NonBreaking, Breaking, Major, "A new field in every response: the server must fill it.";
+    "response-field-added-optional" => NonBreaking, NonBreaking, Major, "A new optional field; struct literals need it.";
+    "response-field-removed" => Breaking, NonBreaking, Major, "Clients reading it break; the Rust field is gone.";
+    "response-field-became-optional" => Breaking, NonBreaking, Major, "Clients relying on it may not get it; its type becomes an Option.";
+    "response-field-became-required" => NonBreaking, Breaking, Major, "Always sent now: the server must fill it.";
+    "response-field-type-changed" => Breaking, Breaking, Major, "Clients parsing the old type break; the Rust type changes.";
+    "response-field-nullable-added" => Breaking, NonBreaking, Major, "Clients may now get null; the Rust type changes.";
+    "response-field-nullable-removed" => NonBreaking, Breaking, Major, "Never null now: the server must always fill it.";
+    "response-enum-value-added" => Info, NonBreaking, Major, "Clients matching every value see a new one (the generated enums parse it as Unknown before the update).";
+    "response-enum-value-removed" => NonBreaking, Breaking, Major, "The server may no longer send it; the variant is gone.";
+    "response-constraint-changed" => Info, Info, Patch, "The documented bounds of a response value changed.";
+    // unions and aliases
+    "union-variant-added" => Info, NonBreaking, Major, "A new alternative of a oneOf/anyOf: a new enum variant.";
+    "union-variant-removed" => Breaking, Breaking, Major, "An alternative of a oneOf/anyOf is gone.";
+    "type-kind-changed" => Breaking, Breaking, Major, "A schema changed kind (object, enum, union, alias).";
+    // responses
+    "response-status-added" => Info, NonBreaking, Major, "A newly documented status: a new error variant in the client, a new reply variant in the server.";
+    "response-status-removed" => Info, Breaking, Major, "A status is no longer documented: variants are gone.";
+    "response-body-type-changed" => Breaking, Breaking, Major, "A response has another schema.";
+    "response-content-type-changed" => Breaking, Breaking, Major, "A response is encoded differently or has no body.";
+    // security
+    "security-added" => Breaking, Info, Patch, "Calls now need credentials.";
+    "security-removed" => NonBreaking, Info, Patch, "Calls no longer need credentials.";
+    "security-changed" => Breaking, Info, Patch, "Calls need other credentials.";
+    // servers
+    "server-added" => NonBreaking, Info, Minor, "A new server to call.";
+    "server-removed" => Breaking, Info, Major, "A server is gone.";
+    "server-changed" => Breaking, Info, Patch, "A server's URL or variables changed.";
+    // schemas
+    "schema-added" => NonBreaking, NonBreaking, Minor, "A new named type.";
+    "schema-removed" => Info, Info, Major, "A named type is gone.";
+    "default-changed" => Info, Info, Patch, "The value used when a field is absent changed.";
+    "doc-changed" => Info, Info, Patch, "Descriptions changed.";
+}
+
+/// The rule with `id`; panics on an unknown id (ids are literals of this crate).
+pub fn rule(id: &str) -> &'static Rule {
+    RULES.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no diff rule `{id}`"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULES;
+
+    #[test]
+    fn ids_are_unique_and_kebab_case() {
+        let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), RULES.len());
+        assert!(RULES.len() >= 40);
+        for id in ids {
+            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+        }
+    }
+}
