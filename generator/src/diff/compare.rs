@@ -1,15 +1,25 @@
 //! The comparisons: operations, servers, and named types, each change matched to its rule.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{rule, Change, Reach};
 use crate::model::{
-    Constraints, Field, Model, Operation, Param, ParamLocation, Prim, Response, Status, TypeDef,
-    TypeKind, TypeRef,
+    Constraints, Field, FieldRepr, Model, Operation, Param, ParamLocation, Prim, Response, Server,
+    Status, TypeDef, TypeKind, TypeRef,
 };
 
-fn change(id: &str, location: impl Into<String>, detail: impl Into<String>, operations: Vec<String>) -> Change {
-    Change { rule: rule(id), location: location.into(), detail: detail.into(), operations }
+fn change(
+    id: &str,
+    location: impl Into<String>,
+    detail: impl Into<String>,
+    operations: Vec<String>,
+) -> Change {
+    Change {
+        rule: rule(id),
+        location: location.into(),
+        detail: detail.into(),
+        operations,
+    }
 }
 
 /// How a type reference reads in a report: `array of Product`, `string (date-time)`.
@@ -53,8 +63,13 @@ fn status_name(s: Status) -> String {
     }
 }
 
-/// Whether a change of constraints narrows, widens, or both.
-fn constraint_change(old: &Constraints, new: &Constraints) -> (bool, bool, Vec<String>) {
+/// Whether a change of constraints narrows, widens, or both. When the type changed too, a
+/// change of `format` is part of that change (`int32` -> `int64`) and is not counted again.
+fn constraint_change(
+    old: &Constraints,
+    new: &Constraints,
+    type_changed: bool,
+) -> (bool, bool, Vec<String>) {
     let mut tighter = false;
     let mut looser = false;
     let mut notes = Vec::new();
@@ -79,8 +94,16 @@ fn constraint_change(old: &Constraints, new: &Constraints) -> (bool, bool, Vec<S
         _ => {}
     };
     lower("minimum", old.minimum, new.minimum);
-    lower("minLength", old.min_length.map(|v| v as f64), new.min_length.map(|v| v as f64));
-    lower("minItems", old.min_items.map(|v| v as f64), new.min_items.map(|v| v as f64));
+    lower(
+        "minLength",
+        old.min_length.map(|v| v as f64),
+        new.min_length.map(|v| v as f64),
+    );
+    lower(
+        "minItems",
+        old.min_items.map(|v| v as f64),
+        new.min_items.map(|v| v as f64),
+    );
     // for upper bounds, a smaller bound is tighter: compare negated
     let neg = |v: Option<f64>| v.map(|x| -x);
     let mut upper_notes = Vec::new();
@@ -105,11 +128,23 @@ fn constraint_change(old: &Constraints, new: &Constraints) -> (bool, bool, Vec<S
         _ => {}
     };
     upper("maximum", neg(old.maximum), neg(new.maximum));
-    upper("maxLength", neg(old.max_length.map(|v| v as f64)), neg(new.max_length.map(|v| v as f64)));
-    upper("maxItems", neg(old.max_items.map(|v| v as f64)), neg(new.max_items.map(|v| v as f64)));
+    upper(
+        "maxLength",
+        neg(old.max_length.map(|v| v as f64)),
+        neg(new.max_length.map(|v| v as f64)),
+    );
+    upper(
+        "maxItems",
+        neg(old.max_items.map(|v| v as f64)),
+        neg(new.max_items.map(|v| v as f64)),
+    );
     notes.extend(upper_notes);
-    if old.exclusive_minimum != new.exclusive_minimum || old.exclusive_maximum != new.exclusive_maximum {
-        if new.exclusive_minimum && !old.exclusive_minimum || new.exclusive_maximum && !old.exclusive_maximum {
+    if old.exclusive_minimum != new.exclusive_minimum
+        || old.exclusive_maximum != new.exclusive_maximum
+    {
+        if new.exclusive_minimum && !old.exclusive_minimum
+            || new.exclusive_maximum && !old.exclusive_maximum
+        {
             tighter = true;
         } else {
             looser = true;
@@ -133,6 +168,7 @@ fn constraint_change(old: &Constraints, new: &Constraints) -> (bool, bool, Vec<S
         _ => {}
     }
     match (&old.format, &new.format) {
+        _ if type_changed => {}
         (a, b) if a == b => {}
         (None, Some(f)) => {
             tighter = true;
@@ -151,8 +187,30 @@ fn constraint_change(old: &Constraints, new: &Constraints) -> (bool, bool, Vec<S
     (tighter, looser, notes)
 }
 
+/// What identifies an operation over HTTP: its method and its path with the parameters' names
+/// left out (`/customers/{user_id}` and `/customers/{customer_id}` are one URL).
 fn op_key(op: &Operation) -> (String, String) {
-    (op.method.clone(), op.path.clone())
+    let mut shape = String::with_capacity(op.path.len());
+    let mut in_param = false;
+    for c in op.path.chars() {
+        match c {
+            '{' => {
+                in_param = true;
+                shape.push_str("{}");
+            }
+            '}' => in_param = false,
+            c if !in_param => shape.push(c),
+            _ => {}
+        }
+    }
+    (op.method.clone(), shape)
+}
+
+/// The position of path parameter `name` among the parameters of `path`.
+fn path_param_position(path: &str, name: &str) -> Option<usize> {
+    path.split('{')
+        .skip(1)
+        .position(|seg| seg.split('}').next() == Some(name))
 }
 
 fn op_location(op: &Operation) -> String {
@@ -162,20 +220,48 @@ fn op_location(op: &Operation) -> String {
 /// Operation-level changes, in the new spec's order (removed operations last, in old order).
 pub fn operations(old: &Model, new: &Model) -> Vec<Change> {
     let old_ops: BTreeMap<_, _> = old.operations.iter().map(|o| (op_key(o), o)).collect();
-    let new_keys: Vec<_> = new.operations.iter().map(op_key).collect();
+    let new_keys: BTreeSet<_> = new.operations.iter().map(op_key).collect();
+    // an operation whose method or path changed is the old one with its operationId
+    let moved = |op: &Operation| {
+        old.operations
+            .iter()
+            .find(|o| o.id == op.id && !new_keys.contains(&op_key(o)))
+    };
+    let mut moved_ids = BTreeSet::new();
     let mut out = Vec::new();
     for op in &new.operations {
         let at = op_location(op);
         let ids = vec![op.id.clone()];
-        let Some(before) = old_ops.get(&op_key(op)) else {
-            out.push(change("operation-added", at, format!("`{}`", op.id), ids));
-            continue;
+        let before = match old_ops.get(&op_key(op)) {
+            Some(before) => *before,
+            None => match moved(op) {
+                Some(before) => {
+                    moved_ids.insert(before.id.clone());
+                    let detail = format!("{} -> {}", op_location(before), at);
+                    out.push(change("operation-moved", &at, detail, ids.clone()));
+                    before
+                }
+                None => {
+                    out.push(change("operation-added", at, format!("`{}`", op.id), ids));
+                    continue;
+                }
+            },
         };
         if before.id != op.id {
-            out.push(change("operation-id-changed", &at, format!("`{}` -> `{}`", before.id, op.id), ids.clone()));
+            out.push(change(
+                "operation-id-changed",
+                &at,
+                format!("`{}` -> `{}`", before.id, op.id),
+                ids.clone(),
+            ));
         }
         if before.tag != op.tag {
-            out.push(change("operation-tag-changed", &at, format!("{} -> {}", before.tag, op.tag), ids.clone()));
+            out.push(change(
+                "operation-tag-changed",
+                &at,
+                format!("{} -> {}", before.tag, op.tag),
+                ids.clone(),
+            ));
         }
         match (before.deprecated, op.deprecated) {
             (false, true) => out.push(change("operation-deprecated", &at, "", ids.clone())),
@@ -187,54 +273,127 @@ pub fn operations(old: &Model, new: &Model) -> Vec<Change> {
         responses(before, op, &at, &ids, &mut out);
         security(before, op, &at, &ids, &mut out);
         if before.summary != op.summary || before.doc != op.doc {
-            out.push(change("doc-changed", &at, "summary or description", ids.clone()));
+            out.push(change(
+                "doc-changed",
+                &at,
+                "summary or description",
+                ids.clone(),
+            ));
         }
     }
     for op in &old.operations {
-        if !new_keys.contains(&op_key(op)) {
-            out.push(change("operation-removed", op_location(op), format!("`{}`", op.id), vec![op.id.clone()]));
+        if !new_keys.contains(&op_key(op)) && !moved_ids.contains(&op.id) {
+            out.push(change(
+                "operation-removed",
+                op_location(op),
+                format!("`{}`", op.id),
+                vec![op.id.clone()],
+            ));
         }
     }
     out
 }
 
 fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut Vec<Change>) {
-    let find = |list: &'_ [Param], p: &Param| list.iter().find(|q| q.name == p.name && q.location == p.location).cloned();
+    let find = |list: &'_ [Param], p: &Param| {
+        list.iter()
+            .find(|q| q.name == p.name && q.location == p.location)
+            .cloned()
+    };
+    // a path parameter of the new path that sits where one of another name was: renamed
+    let renamed = |p: &Param| -> Option<Param> {
+        if p.location != ParamLocation::Path || find(&before.params, p).is_some() {
+            return None;
+        }
+        let position = path_param_position(&op.path, &p.name)?;
+        before
+            .params
+            .iter()
+            .find(|q| {
+                q.location == ParamLocation::Path
+                    && path_param_position(&before.path, &q.name) == Some(position)
+                    && !op.params.iter().any(|p| p.name == q.name)
+            })
+            .cloned()
+    };
+    let mut renamed_from = Vec::new();
     for p in &op.params {
         let where_ = format!("{at} {} `{}`", location_name(p.location), p.name);
-        match find(&before.params, p) {
+        let found = match (find(&before.params, p), renamed(p)) {
+            (Some(q), _) => Some(q),
+            (None, Some(q)) => {
+                out.push(change(
+                    "path-param-renamed",
+                    &where_,
+                    format!("`{}` -> `{}`", q.name, p.name),
+                    ids.to_vec(),
+                ));
+                renamed_from.push(q.name.clone());
+                Some(q)
+            }
+            (None, None) => None,
+        };
+        match found {
             None => {
                 if let Some(moved) = before.params.iter().find(|q| q.name == p.name) {
-                    let detail = format!("{} -> {}", location_name(moved.location), location_name(p.location));
+                    let detail = format!(
+                        "{} -> {}",
+                        location_name(moved.location),
+                        location_name(p.location)
+                    );
                     out.push(change("param-moved", &where_, detail, ids.to_vec()));
                     continue;
                 }
-                let id = if p.required { "param-added-required" } else { "param-added-optional" };
+                let id = if p.required {
+                    "param-added-required"
+                } else {
+                    "param-added-optional"
+                };
                 out.push(change(id, &where_, describe(&p.ty), ids.to_vec()));
             }
             Some(q) => {
                 match (q.required, p.required) {
-                    (false, true) => out.push(change("param-became-required", &where_, "", ids.to_vec())),
-                    (true, false) => out.push(change("param-became-optional", &where_, "", ids.to_vec())),
+                    (false, true) => {
+                        out.push(change("param-became-required", &where_, "", ids.to_vec()))
+                    }
+                    (true, false) => {
+                        out.push(change("param-became-optional", &where_, "", ids.to_vec()))
+                    }
                     _ => {}
                 }
                 if q.ty != p.ty {
                     let detail = format!("{} -> {}", describe(&q.ty), describe(&p.ty));
                     out.push(change("param-type-changed", &where_, detail, ids.to_vec()));
                 }
-                let (tighter, looser, notes) = constraint_change(&q.constraints, &p.constraints);
+                let (tighter, looser, notes) =
+                    constraint_change(&q.constraints, &p.constraints, q.ty != p.ty);
                 if tighter {
-                    out.push(change("param-constraint-tightened", &where_, notes.join(", "), ids.to_vec()));
+                    out.push(change(
+                        "param-constraint-tightened",
+                        &where_,
+                        notes.join(", "),
+                        ids.to_vec(),
+                    ));
                 } else if looser {
-                    out.push(change("param-constraint-loosened", &where_, notes.join(", "), ids.to_vec()));
+                    out.push(change(
+                        "param-constraint-loosened",
+                        &where_,
+                        notes.join(", "),
+                        ids.to_vec(),
+                    ));
                 }
             }
         }
     }
     for q in &before.params {
-        if !op.params.iter().any(|p| p.name == q.name) {
+        if !op.params.iter().any(|p| p.name == q.name) && !renamed_from.contains(&q.name) {
             let where_ = format!("{at} {} `{}`", location_name(q.location), q.name);
-            out.push(change("param-removed", where_, describe(&q.ty), ids.to_vec()));
+            out.push(change(
+                "param-removed",
+                where_,
+                describe(&q.ty),
+                ids.to_vec(),
+            ));
         }
     }
 }
@@ -244,23 +403,52 @@ fn body(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut 
     match (&before.body, &op.body) {
         (None, None) => {}
         (None, Some(b)) => {
-            let id = if b.required { "request-body-added-required" } else { "request-body-added-optional" };
+            let id = if b.required {
+                "request-body-added-required"
+            } else {
+                "request-body-added-optional"
+            };
             out.push(change(id, where_, describe(&b.ty), ids.to_vec()));
         }
-        (Some(b), None) => out.push(change("request-body-removed", where_, describe(&b.ty), ids.to_vec())),
+        (Some(b), None) => out.push(change(
+            "request-body-removed",
+            where_,
+            describe(&b.ty),
+            ids.to_vec(),
+        )),
         (Some(a), Some(b)) => {
             if a.content_type != b.content_type {
                 let detail = format!("{} -> {}", a.content_type, b.content_type);
-                out.push(change("request-content-type-changed", &where_, detail, ids.to_vec()));
+                out.push(change(
+                    "request-content-type-changed",
+                    &where_,
+                    detail,
+                    ids.to_vec(),
+                ));
             }
             match (a.required, b.required) {
-                (false, true) => out.push(change("request-body-became-required", &where_, "", ids.to_vec())),
-                (true, false) => out.push(change("request-body-became-optional", &where_, "", ids.to_vec())),
+                (false, true) => out.push(change(
+                    "request-body-became-required",
+                    &where_,
+                    "",
+                    ids.to_vec(),
+                )),
+                (true, false) => out.push(change(
+                    "request-body-became-optional",
+                    &where_,
+                    "",
+                    ids.to_vec(),
+                )),
                 _ => {}
             }
             if a.ty != b.ty {
                 let detail = format!("{} -> {}", describe(&a.ty), describe(&b.ty));
-                out.push(change("request-body-type-changed", &where_, detail, ids.to_vec()));
+                out.push(change(
+                    "request-body-type-changed",
+                    &where_,
+                    detail,
+                    ids.to_vec(),
+                ));
             }
         }
     }
@@ -275,16 +463,35 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
             Some(b) => match (&b.body, &r.body) {
                 (None, None) => {}
                 (Some((ct, _)), None) | (None, Some((ct, _))) => {
-                    let detail = if r.body.is_some() { format!("body added ({ct})") } else { format!("body removed ({ct})") };
-                    out.push(change("response-content-type-changed", &where_, detail, ids.to_vec()));
+                    let detail = if r.body.is_some() {
+                        format!("body added ({ct})")
+                    } else {
+                        format!("body removed ({ct})")
+                    };
+                    out.push(change(
+                        "response-content-type-changed",
+                        &where_,
+                        detail,
+                        ids.to_vec(),
+                    ));
                 }
                 (Some((ct_a, ty_a)), Some((ct_b, ty_b))) => {
                     if ct_a != ct_b {
-                        out.push(change("response-content-type-changed", &where_, format!("{ct_a} -> {ct_b}"), ids.to_vec()));
+                        out.push(change(
+                            "response-content-type-changed",
+                            &where_,
+                            format!("{ct_a} -> {ct_b}"),
+                            ids.to_vec(),
+                        ));
                     }
                     if ty_a != ty_b {
                         let detail = format!("{} -> {}", describe(ty_a), describe(ty_b));
-                        out.push(change("response-body-type-changed", &where_, detail, ids.to_vec()));
+                        out.push(change(
+                            "response-body-type-changed",
+                            &where_,
+                            detail,
+                            ids.to_vec(),
+                        ));
                     }
                 }
             },
@@ -300,11 +507,14 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
 
 fn security(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut Vec<Change>) {
     let norm = |s: &[Vec<String>]| {
-        let mut alts: Vec<Vec<String>> = s.iter().map(|a| {
-            let mut a = a.clone();
-            a.sort();
-            a
-        }).collect();
+        let mut alts: Vec<Vec<String>> = s
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                a.sort();
+                a
+            })
+            .collect();
         alts.sort();
         alts
     };
@@ -317,7 +527,16 @@ fn security(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &
         if s.is_empty() {
             "none".to_owned()
         } else {
-            s.iter().map(|alt| if alt.is_empty() { "none".to_owned() } else { alt.join(" + ") }).collect::<Vec<_>>().join(" or ")
+            s.iter()
+                .map(|alt| {
+                    if alt.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        alt.join(" + ")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" or ")
         }
     };
     let id = match (needs(&a), needs(&b)) {
@@ -325,23 +544,65 @@ fn security(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &
         (true, false) => "security-removed",
         _ => "security-changed",
     };
-    out.push(change(id, at, format!("{} -> {}", show(&a), show(&b)), ids.to_vec()));
+    out.push(change(
+        id,
+        at,
+        format!("{} -> {}", show(&a), show(&b)),
+        ids.to_vec(),
+    ));
 }
 
-/// Changes of `servers`.
+/// Changes of `servers`: servers are matched by URL; the ones left over pair up in order (a URL
+/// that changed), and the rest were added or removed. Descriptions are not compared.
 pub fn servers(old: &Model, new: &Model) -> Vec<Change> {
+    let same_variables = |a: &Server, b: &Server| {
+        let key = |s: &Server| {
+            s.variables
+                .iter()
+                .map(|v| (v.name.clone(), v.default.clone(), v.values.clone()))
+                .collect::<Vec<_>>()
+        };
+        key(a) == key(b)
+    };
+    let mut old_left: Vec<(usize, &Server)> = old
+        .servers
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| !new.servers.iter().any(|s| s.url == o.url))
+        .collect();
+    old_left.reverse();
     let mut out = Vec::new();
     for (i, s) in new.servers.iter().enumerate() {
-        match old.servers.get(i) {
-            None => out.push(change("server-added", format!("server {}", i + 1), s.url.clone(), Vec::new())),
-            Some(o) if o.url != s.url || o.variables != s.variables => {
-                out.push(change("server-changed", format!("server {}", i + 1), format!("{} -> {}", o.url, s.url), Vec::new()))
+        let at = format!("server {}", i + 1);
+        match old.servers.iter().find(|o| o.url == s.url) {
+            Some(o) if !same_variables(o, s) => {
+                out.push(change(
+                    "server-changed",
+                    at,
+                    format!("{}: variables changed", s.url),
+                    Vec::new(),
+                ));
             }
             Some(_) => {}
+            None => match old_left.pop() {
+                Some((_, o)) => out.push(change(
+                    "server-changed",
+                    at,
+                    format!("{} -> {}", o.url, s.url),
+                    Vec::new(),
+                )),
+                None => out.push(change("server-added", at, s.url.clone(), Vec::new())),
+            },
         }
     }
-    for (i, o) in old.servers.iter().enumerate().skip(new.servers.len()) {
-        out.push(change("server-removed", format!("server {}", i + 1), o.url.clone(), Vec::new()));
+    old_left.reverse();
+    for (i, o) in old_left {
+        out.push(change(
+            "server-removed",
+            format!("server {}", i + 1),
+            o.url.clone(),
+            Vec::new(),
+        ));
     }
     out
 }
@@ -365,7 +626,12 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
     for (name, def) in &new.types {
         let Some(before) = old.types.get(name) else {
             if is_component(def) {
-                out.push(change("schema-added", name, kind_name(&def.kind), new_reach.operations(name, true, true)));
+                out.push(change(
+                    "schema-added",
+                    name,
+                    kind_name(&def.kind),
+                    new_reach.operations(name, true, true),
+                ));
             }
             continue;
         };
@@ -377,41 +643,96 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
         let ops_all = merged(new_reach, old_reach, name, true, true);
         match (&before.kind, &def.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
-                struct_fields(name, &a.fields, &b.fields, (input, &ops_in), (output, &ops_out), &mut out);
+                struct_fields(
+                    name,
+                    &a.fields,
+                    &b.fields,
+                    (input, &ops_in),
+                    (output, &ops_out),
+                    &mut out,
+                );
             }
             (TypeKind::StringEnum(a), TypeKind::StringEnum(b)) => {
                 for v in b.iter().filter(|v| !a.iter().any(|w| w.value == v.value)) {
                     if input {
-                        out.push(change("request-enum-value-added", name, format!("`{}`", v.value), ops_in.clone()));
+                        out.push(change(
+                            "request-enum-value-added",
+                            name,
+                            format!("`{}`", v.value),
+                            ops_in.clone(),
+                        ));
                     }
                     if output {
-                        out.push(change("response-enum-value-added", name, format!("`{}`", v.value), ops_out.clone()));
+                        out.push(change(
+                            "response-enum-value-added",
+                            name,
+                            format!("`{}`", v.value),
+                            ops_out.clone(),
+                        ));
                     }
                 }
                 for v in a.iter().filter(|v| !b.iter().any(|w| w.value == v.value)) {
                     if input {
-                        out.push(change("request-enum-value-removed", name, format!("`{}`", v.value), ops_in.clone()));
+                        out.push(change(
+                            "request-enum-value-removed",
+                            name,
+                            format!("`{}`", v.value),
+                            ops_in.clone(),
+                        ));
                     }
                     if output {
-                        out.push(change("response-enum-value-removed", name, format!("`{}`", v.value), ops_out.clone()));
+                        out.push(change(
+                            "response-enum-value-removed",
+                            name,
+                            format!("`{}`", v.value),
+                            ops_out.clone(),
+                        ));
                     }
                 }
             }
             (TypeKind::Union(a), TypeKind::Union(b)) => {
-                for v in b.variants.iter().filter(|v| !a.variants.iter().any(|w| w.ty == v.ty)) {
-                    out.push(change("union-variant-added", name, describe(&v.ty), ops_all.clone()));
+                for v in b
+                    .variants
+                    .iter()
+                    .filter(|v| !a.variants.iter().any(|w| w.ty == v.ty))
+                {
+                    out.push(change(
+                        "union-variant-added",
+                        name,
+                        describe(&v.ty),
+                        ops_all.clone(),
+                    ));
                 }
-                for v in a.variants.iter().filter(|v| !b.variants.iter().any(|w| w.ty == v.ty)) {
-                    out.push(change("union-variant-removed", name, describe(&v.ty), ops_all.clone()));
+                for v in a
+                    .variants
+                    .iter()
+                    .filter(|v| !b.variants.iter().any(|w| w.ty == v.ty))
+                {
+                    out.push(change(
+                        "union-variant-removed",
+                        name,
+                        describe(&v.ty),
+                        ops_all.clone(),
+                    ));
                 }
             }
             (TypeKind::Alias(a), TypeKind::Alias(b)) if a != b => {
                 let detail = format!("{} -> {}", describe(a), describe(b));
                 if input {
-                    out.push(change("request-field-type-changed", name, detail.clone(), ops_in.clone()));
+                    out.push(change(
+                        "request-field-type-changed",
+                        name,
+                        detail.clone(),
+                        ops_in.clone(),
+                    ));
                 }
                 if output {
-                    out.push(change("response-field-type-changed", name, detail, ops_out.clone()));
+                    out.push(change(
+                        "response-field-type-changed",
+                        name,
+                        detail,
+                        ops_out.clone(),
+                    ));
                 }
             }
             (TypeKind::Alias(_), TypeKind::Alias(_)) => {}
@@ -426,7 +747,12 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
     }
     for (name, def) in &old.types {
         if !new.types.contains_key(name) && is_component(def) {
-            out.push(change("schema-removed", name, kind_name(&def.kind), old_reach.operations(name, true, true)));
+            out.push(change(
+                "schema-removed",
+                name,
+                kind_name(&def.kind),
+                old_reach.operations(name, true, true),
+            ));
         }
     }
     out
@@ -452,34 +778,73 @@ fn struct_fields(
     (output, ops_out): Direction<'_>,
     out: &mut Vec<Change>,
 ) {
-    let both = |out: &mut Vec<Change>, req: Option<&str>, res: Option<&str>, at: &str, detail: &str| {
-        if let (true, Some(id)) = (input, req) {
-            out.push(change(id, at, detail, ops_in.clone()));
-        }
-        if let (true, Some(id)) = (output, res) {
-            out.push(change(id, at, detail, ops_out.clone()));
-        }
-    };
+    let both =
+        |out: &mut Vec<Change>, req: Option<&str>, res: Option<&str>, at: &str, detail: &str| {
+            if let (true, Some(id)) = (input, req) {
+                out.push(change(id, at, detail, ops_in.clone()));
+            }
+            if let (true, Some(id)) = (output, res) {
+                out.push(change(id, at, detail, ops_out.clone()));
+            }
+        };
     for f in new {
         let at = format!("{name}.{}", f.json_name);
         let Some(o) = old.iter().find(|o| o.json_name == f.json_name) else {
-            let req = (!f.read_only).then_some(if f.required { "request-field-added-required" } else { "request-field-added-optional" });
-            let res = (!f.write_only).then_some(if f.required { "response-field-added-required" } else { "response-field-added-optional" });
+            let req = (!f.read_only).then_some(if f.required {
+                "request-field-added-required"
+            } else {
+                "request-field-added-optional"
+            });
+            let res = (!f.write_only).then_some(if f.required {
+                "response-field-added-required"
+            } else {
+                "response-field-added-optional"
+            });
             both(out, req, res, &at, &describe(&f.ty));
             continue;
         };
         match (o.required, f.required) {
-            (false, true) => both(out, Some("request-field-became-required"), Some("response-field-became-required"), &at, ""),
-            (true, false) => both(out, Some("request-field-became-optional"), Some("response-field-became-optional"), &at, ""),
+            (false, true) => both(
+                out,
+                Some("request-field-became-required"),
+                Some("response-field-became-required"),
+                &at,
+                "",
+            ),
+            (true, false) => both(
+                out,
+                Some("request-field-became-optional"),
+                Some("response-field-became-optional"),
+                &at,
+                "",
+            ),
             _ => {}
         }
         if o.ty != f.ty {
             let detail = format!("{} -> {}", describe(&o.ty), describe(&f.ty));
-            both(out, Some("request-field-type-changed"), Some("response-field-type-changed"), &at, &detail);
+            both(
+                out,
+                Some("request-field-type-changed"),
+                Some("response-field-type-changed"),
+                &at,
+                &detail,
+            );
         }
         match (o.nullable, f.nullable) {
-            (false, true) => both(out, Some("request-field-nullable-added"), Some("response-field-nullable-added"), &at, ""),
-            (true, false) => both(out, Some("request-field-nullable-removed"), Some("response-field-nullable-removed"), &at, ""),
+            (false, true) => both(
+                out,
+                Some("request-field-nullable-added"),
+                Some("response-field-nullable-added"),
+                &at,
+                "",
+            ),
+            (true, false) => both(
+                out,
+                Some("request-field-nullable-removed"),
+                Some("response-field-nullable-removed"),
+                &at,
+                "",
+            ),
             _ => {}
         }
         match (o.read_only, f.read_only) {
@@ -487,17 +852,50 @@ fn struct_fields(
             (true, false) => both(out, Some("request-field-became-writable"), None, &at, ""),
             _ => {}
         }
-        let (tighter, looser, notes) = constraint_change(&o.constraints, &f.constraints);
+        match (o.write_only, f.write_only) {
+            (false, true) => both(out, None, Some("response-field-became-write-only"), &at, ""),
+            (true, false) => both(out, None, Some("response-field-became-readable"), &at, ""),
+            _ => {}
+        }
+        let (tighter, looser, notes) =
+            constraint_change(&o.constraints, &f.constraints, o.ty != f.ty);
         let notes = notes.join(", ");
         if tighter {
-            both(out, Some("request-constraint-tightened"), Some("response-constraint-changed"), &at, &notes);
+            both(
+                out,
+                Some("request-constraint-tightened"),
+                Some("response-constraint-changed"),
+                &at,
+                &notes,
+            );
         } else if looser {
-            both(out, Some("request-constraint-loosened"), Some("response-constraint-changed"), &at, &notes);
+            both(
+                out,
+                Some("request-constraint-loosened"),
+                Some("response-constraint-changed"),
+                &at,
+                &notes,
+            );
         }
         if o.default != f.default {
-            let show = |d: &Option<serde_json::Value>| d.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "none".to_owned());
+            let show = |d: &Option<serde_json::Value>| {
+                d.as_ref()
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "none".to_owned())
+            };
             let ops: Vec<String> = ops_in.iter().chain(ops_out).cloned().collect();
-            out.push(change("default-changed", &at, format!("{} -> {}", show(&o.default), show(&f.default)), dedup(ops)));
+            // a default on an optional field is what makes its Rust type `T` rather than `Option<T>`
+            let id = match (&o.default, &f.default) {
+                (None, Some(_)) if f.repr == FieldRepr::Defaulted => "default-added",
+                (Some(_), None) if o.repr == FieldRepr::Defaulted => "default-removed",
+                _ => "default-changed",
+            };
+            out.push(change(
+                id,
+                &at,
+                format!("{} -> {}", show(&o.default), show(&f.default)),
+                dedup(ops),
+            ));
         }
         if o.doc != f.doc {
             out.push(change("doc-changed", &at, "description", Vec::new()));

@@ -43,18 +43,28 @@ impl Report {
 
     /// Changes that break HTTP clients.
     pub fn breaking_http(&self) -> usize {
-        self.changes.iter().filter(|c| c.rule.http == Impact::Breaking).count()
+        self.changes
+            .iter()
+            .filter(|c| c.rule.http == Impact::Breaking)
+            .count()
     }
 
     /// Changes that break implementors of the server traits.
     pub fn breaking_server(&self) -> usize {
-        self.changes.iter().filter(|c| c.rule.server == Impact::Breaking).count()
+        self.changes
+            .iter()
+            .filter(|c| c.rule.server == Impact::Breaking)
+            .count()
     }
 
     /// The ids of the rules that fired, in report order, without repeats.
     pub fn rule_ids(&self) -> Vec<&'static str> {
         let mut seen = BTreeSet::new();
-        self.changes.iter().map(|c| c.rule.id).filter(|id| seen.insert(*id)).collect()
+        self.changes
+            .iter()
+            .map(|c| c.rule.id)
+            .filter(|id| seen.insert(*id))
+            .collect()
     }
 }
 
@@ -79,9 +89,16 @@ pub(crate) struct Reach {
 
 impl Reach {
     fn of(model: &Model) -> Reach {
-        let mut reach = Reach { ids: model.operations.iter().map(|o| o.id.clone()).collect(), ..Reach::default() };
+        let mut reach = Reach {
+            ids: model.operations.iter().map(|o| o.id.clone()).collect(),
+            ..Reach::default()
+        };
         for (i, op) in model.operations.iter().enumerate() {
-            let inputs = op.params.iter().map(|p| &p.ty).chain(op.body.iter().map(|b| &b.ty));
+            let inputs = op
+                .params
+                .iter()
+                .map(|p| &p.ty)
+                .chain(op.body.iter().map(|b| &b.ty));
             for t in inputs {
                 mark(model, t, i, &mut reach.input);
             }
@@ -115,7 +132,9 @@ fn mark(model: &Model, t: &TypeRef, op: usize, into: &mut BTreeMap<String, BTree
         }
         if let Some(def) = model.types.get(&name) {
             stack.extend(
-                crate::model::children(&def.kind).into_iter().filter_map(|c| c.named().map(str::to_owned)),
+                crate::model::children(&def.kind)
+                    .into_iter()
+                    .filter_map(|c| c.named().map(str::to_owned)),
             );
         }
     }

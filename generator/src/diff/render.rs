@@ -48,7 +48,11 @@ pub fn text(report: &Report) -> String {
     let _ = writeln!(out, "{}", summary(report));
     for c in &report.changes {
         let _ = writeln!(out);
-        let detail = if c.detail.is_empty() { String::new() } else { format!(": {}", c.detail) };
+        let detail = if c.detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", c.detail)
+        };
         let _ = writeln!(out, "{} {}{}", c.rule.id, c.location, detail);
         let _ = writeln!(
             out,
@@ -75,7 +79,10 @@ pub fn markdown(report: &Report) -> String {
     if report.changes.is_empty() {
         return out;
     }
-    let _ = writeln!(out, "| change | where | what | HTTP clients | server traits | Rust crates | operations |");
+    let _ = writeln!(
+        out,
+        "| change | where | what | HTTP clients | server traits | Rust crates | operations |"
+    );
     let _ = writeln!(out, "|---|---|---|---|---|---|---|");
     for c in &report.changes {
         let _ = writeln!(

@@ -59,6 +59,7 @@ rules! {
     // operations
     "operation-added" => NonBreaking, NonBreaking, Minor, "A new operation: a new client method; the server trait method answers 501 until implemented.";
     "operation-removed" => Breaking, Breaking, Major, "Callers get 404; the client method and the trait method are gone.";
+    "operation-moved" => Breaking, NonBreaking, Patch, "Same operationId at another method or path: callers of the old URL get 404; generated names stay, the generated code follows.";
     "operation-deprecated" => Info, Info, Minor, "Still served; the generated method is marked deprecated.";
     "operation-undeprecated" => Info, Info, Patch, "No longer deprecated.";
     "operation-id-changed" => NonBreaking, Breaking, Major, "Same HTTP operation under a new operationId: generated names change.";
@@ -70,6 +71,7 @@ rules! {
     "param-became-required" => Breaking, NonBreaking, Major, "Requests without it now fail; it becomes a method argument.";
     "param-became-optional" => NonBreaking, Breaking, Major, "It may now be absent: the server's request field becomes an Option.";
     "param-moved" => Breaking, NonBreaking, Patch, "Sent somewhere else (path, query, header, cookie); generated code follows.";
+    "path-param-renamed" => Info, Breaking, Major, "Same URL, another name for a path parameter: the generated argument and request field are renamed.";
     "param-type-changed" => Breaking, Breaking, Major, "Values of the old type are rejected; the Rust type changes.";
     "param-constraint-tightened" => Breaking, NonBreaking, Patch, "Values that were valid may now be rejected.";
     "param-constraint-loosened" => NonBreaking, Info, Patch, "More values are valid; the server must accept them.";
@@ -105,6 +107,8 @@ rules! {
     "response-field-type-changed" => Breaking, Breaking, Major, "Clients parsing the old type break; the Rust type changes.";
     "response-field-nullable-added" => Breaking, NonBreaking, Major, "Clients may now get null; the Rust type changes.";
     "response-field-nullable-removed" => NonBreaking, Breaking, Major, "Never null now: the server must always fill it.";
+    "response-field-became-write-only" => Breaking, NonBreaking, Major, "Responses no longer carry it (writeOnly): clients reading it break.";
+    "response-field-became-readable" => NonBreaking, Breaking, Major, "Responses now carry it (writeOnly removed): the server must fill it.";
     "response-enum-value-added" => Info, NonBreaking, Major, "Clients matching every value see a new one (the generated enums parse it as Unknown before the update).";
     "response-enum-value-removed" => NonBreaking, Breaking, Major, "The server may no longer send it; the variant is gone.";
     "response-constraint-changed" => Info, Info, Patch, "The documented bounds of a response value changed.";
@@ -129,12 +133,17 @@ rules! {
     "schema-added" => NonBreaking, NonBreaking, Minor, "A new named type.";
     "schema-removed" => Info, Info, Major, "A named type is gone.";
     "default-changed" => Info, Info, Patch, "The value used when a field is absent changed.";
+    "default-added" => Info, Breaking, Major, "An optional field gets a default: absent now means that value; its Rust type loses the Option.";
+    "default-removed" => Info, Breaking, Major, "An optional field loses its default: it may be absent; its Rust type becomes an Option.";
     "doc-changed" => Info, Info, Patch, "Descriptions changed.";
 }
 
 /// The rule with `id`; panics on an unknown id (ids are literals of this crate).
 pub fn rule(id: &str) -> &'static Rule {
-    RULES.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no diff rule `{id}`"))
+    RULES
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no diff rule `{id}`"))
 }
 
 #[cfg(test)]
@@ -149,7 +158,10 @@ mod tests {
         assert_eq!(ids.len(), RULES.len());
         assert!(RULES.len() >= 40);
         for id in ids {
-            assert!(id.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{id}");
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{id}"
+            );
         }
     }
 }
