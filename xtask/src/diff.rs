@@ -151,6 +151,27 @@ mod tests {
     use generator::diff::Bump;
 
     #[test]
+    fn writes_the_version_of_the_right_spec() {
+        let path = std::env::temp_dir().join(format!("codegen-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "[[spec]]\npath = \"a.yaml\"\nversion = \"0.1.0\"\n\n[[spec]]\npath = \"b.yaml\"\nversion = \"0.3.0\"\n",
+        )
+        .unwrap();
+        super::write_version(&path, std::path::Path::new("b.yaml"), "0.4.0").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            text.contains("path = \"a.yaml\"\nversion = \"0.1.0\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("path = \"b.yaml\"\nversion = \"0.4.0\""),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn bumps() {
         assert_eq!(bumped("0.1.0", Bump::Major).unwrap(), "0.2.0");
         assert_eq!(bumped("0.1.0", Bump::Minor).unwrap(), "0.1.1");
