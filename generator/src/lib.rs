@@ -61,13 +61,24 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
         server_runtime_path: runtime_path("server"),
         pagination: spec.options.pagination.clone(),
     };
-    let mut emitted = emit::types_crate(&model, &ctx)?;
-    if spec.options.crates.contains(&CrateKind::Client) {
-        emitted.extend(emit::client::crate_files(&model, &ctx)?);
-    }
-    if spec.options.crates.contains(&CrateKind::Server) {
-        emitted.extend(emit::server::crate_files(&model, &ctx)?);
-    }
+    // the crates are independent: emit (and rustfmt) them side by side
+    let wants = |kind| spec.options.crates.contains(&kind);
+    let (types, client, server) = std::thread::scope(|s| {
+        let client = s.spawn(|| {
+            wants(CrateKind::Client).then(|| formatted(|| emit::client::crate_files(&model, &ctx)))
+        });
+        let server = s.spawn(|| {
+            wants(CrateKind::Server).then(|| formatted(|| emit::server::crate_files(&model, &ctx)))
+        });
+        let types = formatted(|| emit::types_crate(&model, &ctx));
+        let join = |h: std::thread::ScopedJoinHandle<'_, _>| {
+            h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))
+        };
+        (types, join(client), join(server))
+    });
+    let mut emitted = types?;
+    emitted.extend(client.transpose()?.unwrap_or_default());
+    emitted.extend(server.transpose()?.unwrap_or_default());
     let mut files = BTreeMap::new();
     let mut crate_dirs = Vec::new();
     for file in emitted {
@@ -80,6 +91,33 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
         files.insert(out.join(&file.path), file.contents);
     }
     Ok(Generated { files, crate_dirs })
+}
+
+/// Runs an emitter with rustfmt deferred, then formats each of its crates in one rustfmt run.
+fn formatted(
+    emit: impl FnOnce() -> Result<Vec<emit::OutputFile>>,
+) -> Result<Vec<emit::OutputFile>> {
+    let files = emit::rust::deferring_rustfmt(emit)?;
+    // group by crate folder (the first path component), keeping the emitter's order
+    let mut crates: Vec<(PathBuf, Vec<(PathBuf, String)>)> = Vec::new();
+    for file in files {
+        let mut parts = file.path.components();
+        let krate = PathBuf::from(parts.next().map(|c| c.as_os_str()).unwrap_or_default());
+        let rest = parts.as_path().to_owned();
+        match crates.iter_mut().find(|(k, _)| *k == krate) {
+            Some((_, list)) => list.push((rest, file.contents)),
+            None => crates.push((krate, vec![(rest, file.contents)])),
+        }
+    }
+    let mut out = Vec::new();
+    for (krate, mut list) in crates {
+        emit::rust::rustfmt_crate(&mut list, &krate.to_string_lossy())?;
+        out.extend(list.into_iter().map(|(path, contents)| emit::OutputFile {
+            path: krate.join(path),
+            contents,
+        }));
+    }
+    Ok(out)
 }
 
 /// Loads the spec at `path` and builds its model.
@@ -95,6 +133,31 @@ pub fn types_source(path: &Path, options: &Options) -> Result<String> {
     let loaded = load::load(path)?;
     let model = model::Model::build(&loaded, options)?;
     emit::types_source(&model)
+}
+
+/// The Rust source of the client of the spec at `path`, tag modules inline and no Cargo
+/// features: what the client snapshot tests show and the fixture crate compiles. It expects
+/// `types` (the types of [`types_source`]) and `support` in scope, and the `client-runtime` crate.
+pub fn client_source(path: &Path, options: &Options) -> Result<String> {
+    let loaded = load::load(path)?;
+    let model = model::Model::build(&loaded, options)?;
+    emit::client::client_source(&model)
+}
+
+/// The Rust source of the server of the spec at `path`, tag modules inline: what the server
+/// snapshot tests show and the fixture crate compiles. It names the types through `types_path`
+/// (`crate::pets`) and files through `support_path` (`crate::support`), and needs the
+/// `server-runtime` crate.
+pub fn server_source(
+    path: &Path,
+    options: &Options,
+    types_path: &str,
+    support_path: &str,
+) -> Result<String> {
+    let loaded = load::load(path)?;
+    let model = model::Model::build(&loaded, options)?;
+    let paths = emit::server::Paths::new(types_path, support_path)?;
+    emit::server::source(&model, &paths)
 }
 
 /// The Rust source of the `support` module that generated types use.

@@ -32,5 +32,7 @@
 #![warn(missing_docs)]
 
 pub mod support;
+
 mod types;
+
 pub use types::*;

@@ -4,6 +4,7 @@
 /// Stands in for a secret (a password, a token) in `Debug` output.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Redacted;
+
 impl std::fmt::Debug for Redacted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("<redacted>")
@@ -75,6 +76,7 @@ where
 
 /// Parses one alternative of a union.
 pub type Parser<T> = fn(&serde_json::Value) -> Result<T, serde_json::Error>;
+
 /// Parses a `oneOf`/`anyOf` without a discriminator: every alternative that parses is a
 /// candidate, and the one that keeps the most of the value (counted in properties, at
 /// every depth) wins; ties go to the earlier alternative. Serde's `untagged` would take

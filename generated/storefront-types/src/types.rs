@@ -695,6 +695,7 @@ pub struct ApplyCouponBody {
 ///
 /// Schema: `#/components/schemas/AssociatedOption`
 pub type AssociatedOption = std::collections::BTreeMap<String, AssociatedOptionValue>;
+
 /// `AssociatedOptionValue`.
 ///
 /// Schema: `#/components/schemas/AssociatedOption/additionalProperties`
@@ -6501,6 +6502,7 @@ impl<'de> serde::Deserialize<'de> for FreeGoodsRule {
 ///
 /// Schema: `#/components/schemas/FreeShipingCouponPromotion`
 pub type FreeShipingCouponPromotion = CouponPromotionCommonDetail;
+
 /// An item and quantity assigned to one part of a split fulfillment.
 ///
 /// Schema: `#/components/schemas/FulfillmentItem`
@@ -12568,6 +12570,7 @@ impl<'de> serde::Deserialize<'de> for MultiSelectAttributeType {
 ///
 /// Schema: `#/components/schemas/NachPayment`
 pub type NachPayment = PaymentInfo;
+
 /// A payment made via net banking, extending the generic payment record with the bank used.
 ///
 /// Schema: `#/components/schemas/NetbankingPayment`
@@ -15450,6 +15453,7 @@ impl<'de> serde::Deserialize<'de> for ProductAttribute {
 ///
 /// Schema: `#/components/schemas/ProductBundleItem`
 pub type ProductBundleItem = Vec<ProductBundleItemItem>;
+
 /// `ProductBundleItemItem`.
 ///
 /// Schema: `#/components/schemas/ProductBundleItem/items`

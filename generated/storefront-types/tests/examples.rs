@@ -5,6 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
+
 fn round_trip<T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug>(
     pointer: &str,
     json: &str,

@@ -67,13 +67,95 @@ pub fn doc_attrs(doc: &str) -> TokenStream {
 /// Pretty-prints a file's tokens, with `header` (comment lines) on top: prettyplease prints the
 /// syntax tree, blank lines go between items, and rustfmt gives the final layout, so that the
 /// output is exactly what `cargo fmt` would leave.
+///
+/// Inside [`deferring_rustfmt`], rustfmt is left to the caller, who runs it once over a whole
+/// crate with [`rustfmt_crate`] (one process instead of one per file).
 pub fn format_file(header: &str, tokens: TokenStream, context: &str) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         context: context.to_owned(),
         message: e.to_string(),
     })?;
     let body = prettyplease::unparse(&file);
-    rustfmt(&format!("{header}\n{}", spread_items(&body)), context)
+    let text = format!("{header}\n{}", spread_items(&body));
+    if DEFER_RUSTFMT.get() {
+        return Ok(text);
+    }
+    rustfmt(&text, context)
+}
+
+thread_local! {
+    static DEFER_RUSTFMT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with [`format_file`] skipping rustfmt on this thread.
+pub fn deferring_rustfmt<T>(f: impl FnOnce() -> T) -> T {
+    DEFER_RUSTFMT.set(true);
+    let result = f();
+    DEFER_RUSTFMT.set(false);
+    result
+}
+
+/// Runs rustfmt over the `.rs` files of one crate (paths relative to the crate's folder), in
+/// one process: the files are written to a scratch folder in their layout, rustfmt formats
+/// `src/lib.rs` (and the modules it declares) and every `.rs` file outside `src/`, and the
+/// results are read back.
+pub fn rustfmt_crate(files: &mut [(std::path::PathBuf, String)], context: &str) -> Result<()> {
+    use std::process::Command;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static SCRATCH: AtomicUsize = AtomicUsize::new(0);
+    let failed = |message: String| Error::Emit {
+        context: context.to_owned(),
+        message,
+    };
+    let rust: Vec<usize> = (0..files.len())
+        .filter(|&i| files[i].0.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    if rust.is_empty() {
+        return Ok(());
+    }
+    let dir = std::env::temp_dir().join(format!(
+        "generator-rustfmt-{}-{}",
+        std::process::id(),
+        SCRATCH.fetch_add(1, Ordering::Relaxed)
+    ));
+    let io = |e: std::io::Error| failed(format!("scratch folder {}: {e}", dir.display()));
+    let mut roots = Vec::new();
+    for &i in &rust {
+        let path = dir.join(&files[i].0);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        std::fs::write(&path, &files[i].1).map_err(io)?;
+        let in_src = files[i].0.starts_with("src");
+        if !in_src || files[i].0 == std::path::Path::new("src/lib.rs") {
+            roots.push(path);
+        }
+    }
+    let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let output = Command::new(rustfmt)
+        .args(["--edition", "2021"])
+        .args(&roots)
+        .current_dir(&dir)
+        .output()
+        .map_err(|e| {
+            failed(format!(
+                "cannot run rustfmt ({e}); install it with `rustup component add rustfmt`"
+            ))
+        });
+    let result = output.and_then(|output| {
+        if !output.status.success() {
+            return Err(failed(format!(
+                "rustfmt failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        for &i in &rust {
+            files[i].1 = std::fs::read_to_string(dir.join(&files[i].0)).map_err(io)?;
+        }
+        Ok(())
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    result
 }
 
 /// Runs `rustfmt` (edition 2021, default configuration) over `source`.
@@ -139,7 +221,13 @@ fn spread_items(text: &str) -> String {
             ]
             .iter()
             .any(|s| body.starts_with(s));
-            let closes_item = (p.trim_start() == "}" && p.len() - p.trim_start().len() == indent)
+            let same_indent = p.len() - p.trim_start().len() == indent;
+            // an item ends with a `}` line, or is one line ending in `{}` or `;` (`impl X for Y {}`)
+            let one_line_item = !p.trim_start().starts_with("//")
+                && (p.ends_with("{}") || p.ends_with(';'))
+                && !body.starts_with("use ");
+            let closes_item = (p.trim_start() == "}" && same_indent)
+                || (one_line_item && same_indent && indent == 0)
                 || (p.starts_with("#![") && !body.starts_with("#!["));
             if starts_item && closes_item {
                 out.push('\n');

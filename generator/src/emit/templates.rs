@@ -7,6 +7,30 @@ use crate::error::{Error, Result};
 
 const TEMPLATES: &[(&str, &str)] = &[
     (
+        "client/Cargo.toml",
+        include_str!("../../../templates/client/Cargo.toml.j2"),
+    ),
+    (
+        "client/README.md",
+        include_str!("../../../templates/client/README.md.j2"),
+    ),
+    (
+        "client/lib.md",
+        include_str!("../../../templates/client/lib.md.j2"),
+    ),
+    (
+        "server/Cargo.toml",
+        include_str!("../../../templates/server/Cargo.toml.j2"),
+    ),
+    (
+        "server/README.md",
+        include_str!("../../../templates/server/README.md.j2"),
+    ),
+    (
+        "server/lib.md",
+        include_str!("../../../templates/server/lib.md.j2"),
+    ),
+    (
         "types/Cargo.toml",
         include_str!("../../../templates/types/Cargo.toml.j2"),
     ),

@@ -3,13 +3,15 @@
 
 mod analysis;
 mod operations;
+pub mod pagination;
+pub mod server;
 mod shape;
 mod types;
 
 use std::collections::BTreeMap;
 
-pub use operations::{Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
 pub use analysis::children;
+pub use operations::{Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
 pub use shape::constraints;
 
 use crate::config::Options;
@@ -38,6 +40,10 @@ pub struct Model {
     pub servers: Vec<Server>,
     /// `components.securitySchemes`, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The operations that page (`[spec.options.pagination]`), in operation order.
+    pub lists: Vec<pagination::ListOperation>,
+    /// Base path, routes, tags and response headers, for the server.
+    pub server: server::ServerModel,
 }
 
 /// A server of the spec.
@@ -359,6 +365,7 @@ impl Model {
         let (mut types, examples) = builder.finish();
         analysis::analyse(&mut types, &operations)?;
         let uses = analysis::uses(&types);
+        let lists = pagination::detect(&operations, &types, options.pagination.as_ref());
         let info = &spec.openapi.info;
         let servers = spec
             .openapi
@@ -381,6 +388,12 @@ impl Model {
             })
             .collect();
         let security_schemes = security_schemes(spec)?;
+        let server = server::build(
+            spec,
+            &operations,
+            Vec::as_slice(&servers),
+            &security_schemes,
+        );
         Ok(Model {
             title: info.title.clone(),
             api_version: info.version.clone(),
@@ -391,6 +404,8 @@ impl Model {
             uses,
             servers,
             security_schemes,
+            lists,
+            server,
         })
     }
 }

@@ -1,10 +1,394 @@
 //! The client crate: one method per operation, grouped by tag, over the client runtime.
+//!
+//! `client.carts().create_cart(body)` gives a builder (`operation.rs`): required inputs are the
+//! method's arguments, optional ones the builder's methods, and `.send().await` (or `.await`)
+//! sends it through `client-runtime`, which owns transport, retries, hooks and errors. Each tag
+//! is a module and a Cargo feature.
 
-use super::{Context, OutputFile};
+mod operation;
+mod servers;
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{rust, templates, Context, OutputFile};
 use crate::error::Result;
-use crate::model::Model;
+use crate::model::{Model, Operation, ParamLocation, Prim, SecuritySchemeKind, TypeRef};
+use crate::names::{self, NameSet};
+
+/// How generated code names the crates it uses.
+pub struct Paths {
+    /// The types, from a tag module (`super::types`).
+    pub types: TokenStream,
+    /// The types' `support` module, from a tag module.
+    pub support: TokenStream,
+    /// The runtime crate.
+    pub runtime: TokenStream,
+    /// `types` in doc links.
+    pub types_doc: String,
+    /// `support` in doc links.
+    pub support_doc: String,
+    /// The runtime in doc links.
+    pub runtime_doc: String,
+}
+
+impl Paths {
+    fn new(support: TokenStream, support_doc: &str) -> Self {
+        Paths {
+            types: quote!(super::types),
+            support,
+            runtime: quote!(client_runtime),
+            types_doc: "super::types".to_owned(),
+            support_doc: support_doc.to_owned(),
+            runtime_doc: "client_runtime".to_owned(),
+        }
+    }
+}
+
+/// `1 operation`, `2 operations`.
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 operation".to_owned()
+    } else {
+        format!("{n} operations")
+    }
+}
+
+/// The operations of one tag.
+struct Tag<'a> {
+    /// The tag as in the spec.
+    name: String,
+    /// Module and Cargo feature (`carts`).
+    module: String,
+    /// The group type (`Carts`).
+    group: String,
+    operations: Vec<&'a Operation>,
+}
+
+/// Tags in order of first appearance, each with its operations in spec order.
+fn tags(model: &Model) -> Vec<Tag<'_>> {
+    let mut out: Vec<Tag> = Vec::new();
+    let mut modules = NameSet::with_taken(["default", "types", "support", "runtime"]);
+    for op in &model.operations {
+        match out.iter_mut().find(|t| t.name == op.tag) {
+            Some(t) => t.operations.push(op),
+            None => {
+                // operations without tags are in `default`, which Cargo keeps for itself
+                let base = if op.tag == "default" {
+                    "untagged"
+                } else {
+                    &op.tag
+                };
+                let module = modules.take(&names::field_name(base));
+                out.push(Tag {
+                    name: op.tag.clone(),
+                    group: names::type_name(base),
+                    module,
+                    operations: vec![op],
+                })
+            }
+        }
+    }
+    for tag in &mut out {
+        // the group must not share a name with an operation's builder or error
+        while tag
+            .operations
+            .iter()
+            .any(|op| op.type_name == tag.group || format!("{}Error", op.type_name) == tag.group)
+        {
+            tag.group.push_str("Operations");
+        }
+    }
+    out
+}
+
+/// The items of a tag's module: the group and every operation.
+fn tag_module(tag: &Tag, model: &Model, paths: &Paths) -> TokenStream {
+    let group = format_ident!("{}", tag.group);
+    let methods = tag
+        .operations
+        .iter()
+        .map(|op| operation::group_method(op, paths));
+    let items = tag.operations.iter().map(|op| {
+        let list = model.lists.iter().find(|l| l.operation == op.id);
+        operation::operation_items(op, model, paths, list)
+    });
+    let doc = rust::doc_attrs(&format!(
+        "The operations tagged `{}` ({}), from [`Client::{}`](super::Client::{}).",
+        tag.name,
+        count(tag.operations.len()),
+        tag.module,
+        tag.module
+    ));
+    let module_doc = format!(
+        " The operations tagged `{}`: their builders and errors.",
+        tag.name
+    );
+    quote! {
+        #![doc = #module_doc]
+
+        #doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct #group<'a> {
+            pub(crate) client: &'a client_runtime::Client,
+        }
+
+        impl #group<'_> {
+            #(#methods)*
+        }
+
+        #(#items)*
+    }
+}
+
+/// The API key's place, from the first API key scheme of the spec.
+fn api_key_setting(model: &Model) -> TokenStream {
+    for s in &model.security_schemes {
+        if let SecuritySchemeKind::ApiKey { location, name } = &s.kind {
+            return match location {
+                ParamLocation::Query => quote!(.api_key_query(#name)),
+                _ => quote!(.api_key_header(#name)),
+            };
+        }
+    }
+    quote!()
+}
+
+/// The client root: `Client`, `Server`, and the tag accessors.
+fn root_items(model: &Model, tags: &[Tag], features: bool, crate_name: &str) -> TokenStream {
+    let accessors = tags.iter().map(|t| {
+        let module = format_ident!("{}", t.module);
+        let group = format_ident!("{}", t.group);
+        let feature = &t.module;
+        let cfg = if features {
+            quote!(#[cfg(feature = #feature)])
+        } else {
+            quote!()
+        };
+        let doc = rust::doc_attrs(&format!(
+            "The operations tagged `{}` ({}).",
+            t.name,
+            count(t.operations.len())
+        ));
+        quote! {
+            #cfg
+            #doc
+            pub fn #module(&self) -> #module::#group<'_> {
+                #module::#group { client: &self.client }
+            }
+        }
+    });
+    let api_key = api_key_setting(model);
+    let base_url = if model.servers.is_empty() {
+        quote!()
+    } else {
+        quote!(.base_url(Server::default().url()))
+    };
+    let user_agent = format!("{crate_name}/");
+    let servers = servers::server_enum(model);
+    let title = &model.title;
+    let client_doc = rust::doc_attrs(&format!(
+        "A client of the {title}: one method per tag, each giving the tag's operations.\n\n\
+         Cheap to clone: clones share one connection pool. Build one with [`Client::builder`]."
+    ));
+    quote! {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            client: client_runtime::Client,
+        }
+
+        impl From<client_runtime::Client> for Client {
+            fn from(client: client_runtime::Client) -> Self {
+                Client { client }
+            }
+        }
+
+        impl Client {
+            /// A builder with the spec's first server (and its default variables) as base URL
+            /// and the spec's API key header; set the base URL ([`Server::url`]), the
+            /// credentials, timeouts, retries and hooks, then `build()`.
+            pub fn builder() -> client_runtime::ClientBuilder<Client> {
+                client_runtime::ClientBuilder::new()
+                    #base_url
+                    #api_key
+                    .user_agent(concat!(#user_agent, env!("CARGO_PKG_VERSION")))
+            }
+
+            /// The runtime client underneath (for hooks and sessions).
+            pub fn runtime(&self) -> &client_runtime::Client {
+                &self.client
+            }
+
+            #(#accessors)*
+        }
+
+        #servers
+    }
+}
+
+/// Whether any parameter uses a type from `chrono` or `uuid`.
+fn param_uses(model: &Model) -> (bool, bool) {
+    fn has(t: &TypeRef, p: &[Prim]) -> bool {
+        match t {
+            TypeRef::Prim(x) => p.contains(x),
+            TypeRef::Vec(i) | TypeRef::Map(i) => has(i, p),
+            _ => false,
+        }
+    }
+    let params = || model.operations.iter().flat_map(|o| &o.params);
+    (
+        params().any(|p| has(&p.ty, &[Prim::DateTime, Prim::Date])),
+        params().any(|p| has(&p.ty, &[Prim::Uuid])),
+    )
+}
+
+/// The quick-start of the crate docs: a call of the first list operation that needs no input,
+/// else of the first operation that needs none.
+fn example(model: &Model, tags: &[Tag]) -> Option<minijinja::Value> {
+    let candidates = || {
+        tags.iter()
+            .flat_map(|t| t.operations.iter().map(move |op| (t, op)))
+            .filter(|(_, op)| {
+                !op.deprecated
+                    && !op.params.iter().any(|p| p.required)
+                    && !op.body.as_ref().is_some_and(|b| b.required)
+            })
+    };
+    let is_list = |op: &Operation| model.lists.iter().any(|l| l.operation == op.id);
+    let (tag, op) = candidates()
+        .find(|(_, op)| is_list(op))
+        .or_else(|| candidates().next())?;
+    Some(minijinja::context! {
+        module => tag.module,
+        method => op.fn_name,
+        list => is_list(op),
+    })
+}
 
 /// The files of the client crate, under `<name>-client/`.
-pub fn crate_files(_model: &Model, _ctx: &Context) -> Result<Vec<OutputFile>> {
-    Ok(Vec::new())
+pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
+    let crate_name = ctx.client_crate();
+    let crate_ident = crate_name.replace('-', "_");
+    let types_ident = format_ident!("{}", ctx.types_crate().replace('-', "_"));
+    let dir = PathBuf::from(&crate_name);
+    let tags = tags(model);
+    let paths = Paths::new(quote!(super::types::support), "crate::types::support");
+    let (chrono, uuid) = param_uses(model);
+    let features: Vec<minijinja::Value> = tags
+        .iter()
+        .map(|t| {
+            minijinja::context! {
+                name => t.module,
+                tag => t.name,
+                operations => count(t.operations.len()),
+                number => t.operations.len(),
+            }
+        })
+        .collect();
+    let first_server = model
+        .servers
+        .first()
+        .map(|s| servers::example_expr(model, s));
+    let template_ctx = minijinja::context! {
+        crate_name => crate_name,
+        crate_ident => crate_ident,
+        types_crate => ctx.types_crate(),
+        types_ident => types_ident.to_string(),
+        version => ctx.version,
+        license => ctx.license,
+        title => model.title,
+        api_version => model.api_version,
+        spec_path => ctx.spec_path,
+        command => ctx.command,
+        runtime_path => ctx.client_runtime_path,
+        features => features,
+        operations => model.operations.len(),
+        lists => model.lists.len(),
+        uses => minijinja::context! { chrono => chrono, uuid => uuid },
+        example => example(model, &tags),
+        server => first_server,
+    };
+    let crate_doc = templates::render("client/lib.md", &template_ctx)?;
+    let doc_lines = crate_doc.trim_end().lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    let modules = tags.iter().map(|t| {
+        let module = format_ident!("{}", t.module);
+        let feature = &t.module;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #module;
+        }
+    });
+    let root = root_items(model, &tags, true, &crate_name);
+    let lib = quote! {
+        #(#![doc = #doc_lines])*
+        #![warn(missing_docs)]
+
+        pub use client_runtime as runtime;
+        pub use client_runtime::{Error, RequestOptions, RetryPolicy};
+        pub use #types_ident as types;
+
+        #(#modules)*
+
+        #root
+    };
+    let header = ctx.rust_header();
+    let mut files = vec![
+        OutputFile {
+            path: dir.join("Cargo.toml"),
+            contents: templates::render("client/Cargo.toml", &template_ctx)?,
+        },
+        OutputFile {
+            path: dir.join("README.md"),
+            contents: templates::render("client/README.md", &template_ctx)?,
+        },
+        OutputFile {
+            path: dir.join("src/lib.rs"),
+            contents: rust::format_file(&header, lib, "client lib.rs")?,
+        },
+    ];
+    for tag in &tags {
+        let file = format!("src/{}.rs", tag.module);
+        files.push(OutputFile {
+            path: dir.join(&file),
+            contents: rust::format_file(&header, tag_module(tag, model, &paths), &file)?,
+        });
+    }
+    Ok(files)
+}
+
+/// The client of `model` as one Rust source (tag modules inline, no Cargo features): what the
+/// snapshot tests show and the fixture crate compiles. It expects `types` (the types) and
+/// `support` (their support module) in scope where it is included, and the `client_runtime`
+/// crate.
+pub fn client_source(model: &Model) -> Result<String> {
+    let tags = tags(model);
+    let paths = Paths::new(quote!(super::support), "super::support");
+    let modules = tags.iter().map(|t| {
+        let module = format_ident!("{}", t.module);
+        let items = tag_module(t, model, &paths);
+        quote! {
+            pub mod #module {
+                #items
+            }
+        }
+    });
+    let root = root_items(model, &tags, false, "client");
+    rust::format_file(
+        "",
+        quote! {
+            #(#modules)*
+
+            #root
+        },
+        "client source",
+    )
 }

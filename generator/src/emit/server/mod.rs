@@ -1,10 +1,449 @@
 //! The server crate: one trait per tag and an axum router, over the server runtime.
+//!
+//! Layout of a generated server crate (`<name>-server`):
+//!
+//! - `lib.rs`: crate docs, the tag modules, `router(backend)` / `router_with(backend, config)`
+//!   (every route under the base path, 404 and 405 fallbacks in the error envelope);
+//! - `<tag>.rs`, one per tag: the trait (one method per operation, each with a 501 default),
+//!   each operation's `{Op}Request` and `{Op}Reply`, and its handler (parameters, security,
+//!   body, validation, then the trait method) — see `operation.rs`;
+//! - `internal.rs`: what handlers share: security schemes, multipart builders
+//!   (`multipart.rs`) and the validation of request types (`validate.rs`).
 
-use super::{Context, OutputFile};
-use crate::error::Result;
-use crate::model::Model;
+mod multipart;
+mod operation;
+mod validate;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust::{doc_attrs, format_file, ident};
+use super::{templates, Context, OutputFile};
+use crate::error::{Error, Result};
+use crate::model::server::Tag;
+use crate::model::{Model, SecuritySchemeKind};
+
+/// Where generated server code finds the types it uses.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The types crate (`storefront_types`), or the module holding the types.
+    pub types: TokenStream,
+    /// The same path as text, for doc links.
+    pub types_doc: String,
+    /// The `support` module of the types (`storefront_types::support`).
+    pub support: TokenStream,
+}
+
+impl Paths {
+    /// Paths from their text (`crate::cases::pets`, `crate::support`).
+    pub fn new(types: &str, support: &str) -> Result<Paths> {
+        let parse = |p: &str| {
+            syn::parse_str::<syn::Path>(p)
+                .map(|p| quote!(#p))
+                .map_err(|e| Error::Emit {
+                    context: "server paths".to_owned(),
+                    message: format!("`{p}`: {e}"),
+                })
+        };
+        Ok(Paths {
+            types: parse(types)?,
+            types_doc: types.to_owned(),
+            support: parse(support)?,
+        })
+    }
+}
+
+/// The pieces of a server crate, before they are laid out as files or as one source.
+struct Pieces {
+    /// Items of `lib.rs` after the module declarations.
+    lib: TokenStream,
+    /// Tag modules: name and contents (with inner docs).
+    modules: Vec<(String, TokenStream)>,
+    /// The private `internal` module's contents, if it has any.
+    internal: Option<TokenStream>,
+}
+
+fn first_unsupported(model: &Model) -> Result<()> {
+    match model.server.unsupported.first() {
+        Some((pointer, construct)) => Err(Error::unsupported(pointer, construct.clone())),
+        None => Ok(()),
+    }
+}
+
+fn pieces(model: &Model, paths: &Paths) -> Result<Pieces> {
+    first_unsupported(model)?;
+    let validation = validate::Validation::of(model);
+    let multiparts = multipart::Multiparts::of(model, paths)?;
+    let mut used_schemes: BTreeSet<&str> = BTreeSet::new();
+    for op in &model.operations {
+        used_schemes.extend(op.security.iter().flatten().map(String::as_str));
+    }
+    let mut modules = Vec::new();
+    for tag in &model.server.tags {
+        modules.push((
+            tag.module.clone(),
+            tag_module(model, tag, paths, &validation, &multiparts)?,
+        ));
+    }
+    let internal = internal_module(model, &used_schemes, &validation, &multiparts, paths);
+    Ok(Pieces {
+        lib: lib_items(model),
+        modules,
+        internal,
+    })
+}
+
+fn tag_module(
+    model: &Model,
+    tag: &Tag,
+    paths: &Paths,
+    validation: &validate::Validation,
+    multiparts: &multipart::Multiparts,
+) -> Result<TokenStream> {
+    let trait_name = ident(&tag.trait_name);
+    let module_doc = format!(
+        " The operations tagged `{}`: the [`{}`] trait, and each operation's request and reply.",
+        tag.name, tag.trait_name
+    );
+    let trait_doc = doc_attrs(&format!(
+        "The operations tagged `{}`, one method per operation.\n\n\
+         Every method has a default that answers 501 with the error envelope (through\n\
+         [`server_runtime::Backend::not_implemented`]), so that a backend implements the\n\
+         operations it serves and nothing else. Implement the methods with `async fn`.",
+        tag.name
+    ));
+    let mut methods = Vec::new();
+    let mut items = Vec::new();
+    for &i in &tag.operations {
+        let op = &model.operations[i];
+        let parts = operation::emit(model, i, op, tag, paths, validation, multiparts)?;
+        methods.push(parts.method);
+        items.push(parts.items);
+    }
+    Ok(quote! {
+        #![doc = #module_doc]
+        #![allow(clippy::large_enum_variant)]
+
+        #trait_doc
+        pub trait #trait_name: server_runtime::Backend {
+            #(#methods)*
+        }
+
+        #(#items)*
+    })
+}
+
+fn internal_module(
+    model: &Model,
+    used_schemes: &BTreeSet<&str>,
+    validation: &validate::Validation,
+    multiparts: &multipart::Multiparts,
+    paths: &Paths,
+) -> Option<TokenStream> {
+    let mut items = Vec::new();
+    if !model.operations.is_empty() {
+        let vars = &model.server.base_variables;
+        items.push(quote! {
+            /// The variables of the base path, which go to the request context.
+            pub(crate) const BASE_VARIABLES: &[&str] = &[#(#vars),*];
+        });
+    }
+    for scheme in &model.security_schemes {
+        if !used_schemes.contains(scheme.name.as_str()) {
+            continue;
+        }
+        let Some((_, const_name)) = model
+            .server
+            .scheme_consts
+            .iter()
+            .find(|(n, _)| *n == scheme.name)
+        else {
+            continue;
+        };
+        let const_name = ident(const_name);
+        let name = scheme.name.as_str();
+        let value = match &scheme.kind {
+            SecuritySchemeKind::Bearer | SecuritySchemeKind::OAuth2 => {
+                quote!(server_runtime::Scheme::Bearer { name: #name })
+            }
+            SecuritySchemeKind::Basic => quote!(server_runtime::Scheme::Basic { name: #name }),
+            SecuritySchemeKind::ApiKey {
+                location,
+                name: key,
+            } => {
+                let location = match location {
+                    crate::model::ParamLocation::Query => quote!(Query),
+                    crate::model::ParamLocation::Cookie => quote!(Cookie),
+                    _ => quote!(Header),
+                };
+                quote!(server_runtime::Scheme::ApiKey {
+                    name: #name,
+                    location: server_runtime::KeyLocation::#location,
+                    key: #key,
+                })
+            }
+        };
+        let doc = doc_attrs(&match &scheme.description {
+            Some(d) => format!("`{name}`: {}", crate::docs::sanitize(d)),
+            None => format!("`{name}`."),
+        });
+        items.push(quote! {
+            #doc
+            pub(crate) const #const_name: server_runtime::Scheme = #value;
+        });
+    }
+    items.extend(multiparts.items(model, paths));
+    items.extend(validation.items(model, paths));
+    if items.is_empty() {
+        return None;
+    }
+    Some(quote! {
+        #![doc = " What the handlers share: security schemes, multipart builders, validation."]
+        #(#items)*
+    })
+}
+
+fn lib_items(model: &Model) -> TokenStream {
+    let tags = &model.server.tags;
+    let trait_paths: Vec<TokenStream> = tags
+        .iter()
+        .map(|t| {
+            let m = ident(&t.module);
+            let tr = ident(&t.trait_name);
+            quote!(#m::#tr)
+        })
+        .collect();
+    let trait_names: BTreeSet<&str> = tags.iter().map(|t| t.trait_name.as_str()).collect();
+    let runtime_exports: Vec<TokenStream> = [
+        "AuthError",
+        "Backend",
+        "Config",
+        "ErrorResponse",
+        "RequestContext",
+        "Verified",
+    ]
+    .iter()
+    .filter(|n| !trait_names.contains(*n))
+    .map(|n| {
+        let n = format_ident!("{}", n);
+        quote!(#n)
+    })
+    .collect();
+    let bounds = if trait_paths.is_empty() {
+        quote!(server_runtime::Backend)
+    } else {
+        quote!(#(#trait_paths)+*)
+    };
+    let mut methods_used = BTreeSet::new();
+    let routes = model.server.routes.iter().map(|route| {
+        let path = route.path.as_str();
+        let handlers = route.operations.iter().enumerate().map(|(n, &i)| {
+            let op = &model.operations[i];
+            let tag = tags
+                .iter()
+                .find(|t| t.operations.contains(&i))
+                .map(|t| ident(&t.module));
+            let method = format_ident!("{}", op.method.to_ascii_lowercase());
+            let handler = format_ident!("handle_{}", op.fn_name);
+            if n == 0 {
+                // the first method is the `axum::routing` function; the others, methods
+                methods_used.insert(op.method.to_ascii_lowercase());
+                quote!(#method(#tag::#handler::<B>))
+            } else {
+                quote!(.#method(#tag::#handler::<B>))
+            }
+        });
+        quote!(.route(#path, #(#handlers)*))
+    });
+    let routes: Vec<TokenStream> = routes.collect();
+    let methods: Vec<_> = methods_used
+        .iter()
+        .map(|m| format_ident!("{}", m))
+        .collect();
+    let use_methods =
+        (!methods.is_empty()).then(|| quote!(use server_runtime::axum::routing::{#(#methods),*};));
+    let base_path = model.server.base_path.as_str();
+    let base_doc = if base_path.is_empty() {
+        " The path every route lives under: empty, the spec's server URL has no path.".to_owned()
+    } else {
+        " The path every route lives under (from the first server URL of the spec).".to_owned()
+    };
+    let trait_list: Vec<String> = tags
+        .iter()
+        .map(|t| format!("[`{}`]", t.trait_name))
+        .collect();
+    let router_doc = doc_attrs(&format!(
+        "A router serving every operation of the API under [`BASE_PATH`], answered by `backend`.\n\n\
+         `backend` implements {}{} (each with defaults that answer 501, so an empty\n\
+         `impl` serves none of its operations). Unknown paths answer 404 and unsupported\n\
+         methods 405, both with the error envelope. Add any tower layers with `Router::layer`.",
+        if trait_list.is_empty() {
+            "[`server_runtime::Backend`]".to_owned()
+        } else {
+            trait_list.join(", ")
+        },
+        if trait_list.is_empty() {
+            ""
+        } else {
+            " and [`server_runtime::Backend`]"
+        },
+    ));
+    let reexports = tags.iter().map(|t| {
+        let m = ident(&t.module);
+        let tr = ident(&t.trait_name);
+        quote!(pub use #m::#tr;)
+    });
+    quote! {
+        #(#reexports)*
+
+        pub use server_runtime::{#(#runtime_exports),*};
+
+        #[doc = #base_doc]
+        pub const BASE_PATH: &str = #base_path;
+
+        #router_doc
+        pub fn router<B>(backend: B) -> server_runtime::axum::Router
+        where
+            B: #bounds,
+        {
+            router_with(backend, server_runtime::Config::default())
+        }
+
+        /// [`router`] with other limits (body sizes).
+        pub fn router_with<B>(backend: B, config: server_runtime::Config) -> server_runtime::axum::Router
+        where
+            B: #bounds,
+        {
+            #use_methods
+            let shared = std::sync::Arc::new(server_runtime::Shared { backend, config });
+            server_runtime::axum::Router::new()
+                #(#routes)*
+                .fallback(server_runtime::not_found)
+                .method_not_allowed_fallback(server_runtime::method_not_allowed)
+                .with_state(shared)
+        }
+    }
+}
 
 /// The files of the server crate, under `<name>-server/`.
-pub fn crate_files(_model: &Model, _ctx: &Context) -> Result<Vec<OutputFile>> {
-    Ok(Vec::new())
+pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
+    let crate_name = ctx.server_crate();
+    let types_crate = ctx.types_crate();
+    let types_ident = types_crate.replace('-', "_");
+    let paths = Paths::new(&types_ident, &format!("{types_ident}::support"))?;
+    let dir = PathBuf::from(&crate_name);
+    let pieces = pieces(model, &paths)?;
+    let template_ctx = minijinja::context! {
+        crate_name => crate_name,
+        crate_ident => crate_name.replace('-', "_"),
+        types_crate => types_crate,
+        types_ident => types_ident,
+        runtime_path => ctx.server_runtime_path,
+        version => ctx.version,
+        license => ctx.license,
+        title => model.title,
+        api_version => model.api_version,
+        spec_path => ctx.spec_path,
+        command => ctx.command,
+        base_path => model.server.base_path,
+        operations => model.operations.len(),
+        tags => model.server.tags.iter().map(|t| minijinja::context! {
+            name => t.name,
+            module => t.module,
+            trait_name => t.trait_name,
+            operations => t.operations.len(),
+        }).collect::<Vec<_>>(),
+        first_tag => model.server.tags.first().map(|t| minijinja::context! {
+            module => t.module,
+            trait_name => t.trait_name,
+        }),
+        other_tags => model.server.tags.iter().skip(1).map(|t| t.trait_name.clone()).collect::<Vec<_>>(),
+        uses => minijinja::context! {
+            chrono => model.uses.chrono,
+            uuid => model.uses.uuid,
+        },
+    };
+    let crate_doc = templates::render("server/lib.md", &template_ctx)?;
+    let doc_lines = crate_doc.trim_end().lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    let module_decls = pieces.modules.iter().map(|(name, _)| {
+        let name = ident(name);
+        quote!(pub mod #name;)
+    });
+    let internal_decl = pieces.internal.as_ref().map(|_| {
+        quote!(
+            mod internal;
+        )
+    });
+    let lib_body = pieces.lib;
+    let lib = quote! {
+        #(#![doc = #doc_lines])*
+        #![warn(missing_docs)]
+
+        #(#module_decls)*
+        #internal_decl
+
+        #lib_body
+    };
+    let header = ctx.rust_header();
+    let mut files = vec![
+        OutputFile {
+            path: dir.join("Cargo.toml"),
+            contents: templates::render("server/Cargo.toml", &template_ctx)?,
+        },
+        OutputFile {
+            path: dir.join("README.md"),
+            contents: templates::render("server/README.md", &template_ctx)?,
+        },
+        OutputFile {
+            path: dir.join("src/lib.rs"),
+            contents: format_file(&header, lib, "server lib.rs")?,
+        },
+    ];
+    for (name, tokens) in pieces.modules {
+        let file = format!("src/{name}.rs");
+        files.push(OutputFile {
+            path: dir.join(&file),
+            contents: format_file(&header, tokens, &file)?,
+        });
+    }
+    if let Some(internal) = pieces.internal {
+        files.push(OutputFile {
+            path: dir.join("src/internal.rs"),
+            contents: format_file(&header, internal, "src/internal.rs")?,
+        });
+    }
+    Ok(files)
+}
+
+/// The whole server crate of `model` as one source (modules inline), with the types at
+/// `paths`: what the snapshot tests show and the fixture crate compiles.
+pub fn source(model: &Model, paths: &Paths) -> Result<String> {
+    let pieces = pieces(model, paths)?;
+    let modules = pieces.modules.iter().map(|(name, tokens)| {
+        let name = ident(name);
+        quote!(pub mod #name { #tokens })
+    });
+    let internal = pieces
+        .internal
+        .as_ref()
+        .map(|tokens| quote!(mod internal { #tokens }));
+    let lib = pieces.lib;
+    format_file(
+        "",
+        quote! {
+            #(#modules)*
+            #internal
+            #lib
+        },
+        "server source",
+    )
 }

@@ -1,0 +1,354 @@
+//! The generated client against a local HTTP mock (wiremock): requests as the server sees them,
+//! typed results and errors, retries, and list streams.
+
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use serde_json::json;
+use storefront::client::wishlist::GetWishlistError;
+use storefront::types::{
+    support::FilePart, AddProfileImageBody, OrderListStatus, RefreshTokenBody,
+};
+use storefront::{Client, Error, RetryPolicy};
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// A client of the mock with tiny retry delays.
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .base_url(server.uri())
+        .api_key("pk_test")
+        .bearer_token("token")
+        .retry(RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5)))
+        .build()
+        .expect("client")
+}
+
+/// Matches a request whose query string is exactly this.
+struct QueryIs(&'static str);
+
+impl wiremock::Match for QueryIs {
+    fn matches(&self, request: &Request) -> bool {
+        request.url.query() == Some(self.0)
+    }
+}
+
+fn error_body(code: &str, message: &str) -> serde_json::Value {
+    json!({"message": message, "success": false, "code": code})
+}
+
+#[tokio::test]
+async fn json_request_and_response() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/refresh-token"))
+        .and(header("content-type", "application/json"))
+        .and(header("authorization", "Bearer token"))
+        .and(body_json(json!({"refresh_token": "r1"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "message": "ok",
+            "success": true,
+            "content": {"access_token": "a2", "refresh_token": "r2"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .auth()
+        .refresh_token(RefreshTokenBody {
+            refresh_token: "r1".into(),
+        })
+        .await
+        .expect("a 200");
+    assert_eq!(response.content.access_token, "a2");
+    assert_eq!(response.content.refresh_token, "r2");
+}
+
+#[tokio::test]
+async fn query_builder_with_arrays() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orders"))
+        .and(QueryIs(
+            "page=2&limit=10&status=confirmed&status=shipped&user_id=u%2F1",
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"message": "ok", "success": true, "content": {}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .orders()
+        .list_orders("u/1")
+        .page(2)
+        .limit(10)
+        .status(["confirmed", "shipped"])
+        .await
+        .expect("a 200");
+}
+
+#[tokio::test]
+async fn multipart_upload() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/user/u%201/profile-image"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "message": "ok",
+            "success": true,
+            "content": {"profile_image_url": "https://cdn.example.com/a.png"}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let image = FilePart::new(b"\x89PNG fake".to_vec())
+        .with_file_name("a.png")
+        .with_content_type("image/png");
+    let response = client(&server)
+        .auth()
+        .add_profile_image("u 1", AddProfileImageBody { image })
+        .await
+        .expect("a 200");
+    assert_eq!(
+        response.content.profile_image_url,
+        "https://cdn.example.com/a.png"
+    );
+    let received = &server.received_requests().await.expect("recorded")[0];
+    let content_type = received.headers["content-type"].to_str().unwrap();
+    assert!(content_type.starts_with("multipart/form-data; boundary="));
+    let body = String::from_utf8_lossy(&received.body);
+    assert!(body.contains(r#"Content-Disposition: form-data; name="image"; filename="a.png""#));
+    assert!(body.contains("Content-Type: image/png"));
+    assert!(body.contains("\u{FFFD}PNG fake"));
+}
+
+#[tokio::test]
+async fn documented_4xx_is_its_typed_variant() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(error_body("NOT_FOUND", "No such user")),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .wishlist()
+        .get_wishlist("u1")
+        .await
+        .expect_err("a 404");
+    assert_eq!(err.to_string(), "404 Not Found: NOT_FOUND: No such user");
+    match err {
+        Error::Api {
+            status,
+            error: GetWishlistError::NotFound(body),
+            ..
+        } => {
+            assert_eq!(status, 404);
+            assert_eq!(body.code, "NOT_FOUND");
+        }
+        other => panic!("not the typed 404: {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn undocumented_status_is_unexpected() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(ResponseTemplate::new(418).set_body_json(error_body("TEA", "I am a teapot")))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .wishlist()
+        .get_wishlist("u1")
+        .await
+        .expect_err("a 418");
+    assert!(matches!(err, Error::Unexpected { status, .. } if status == 418));
+    assert_eq!(
+        err.to_string(),
+        "unexpected response 418 I'm a teapot: TEA: I am a teapot"
+    );
+}
+
+#[tokio::test]
+async fn unknown_enum_value_parses() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "message": "ok",
+            "success": true,
+            "content": {"orders": [
+                {"order_number": "1", "status": "confirmed"},
+                {"order_number": "2", "status": "teleported"}
+            ]}
+        })))
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .orders()
+        .list_orders("u1")
+        .await
+        .expect("new enum values never fail");
+    let orders = response.content.and_then(|c| c.orders).expect("orders");
+    assert_eq!(orders[0].status, Some(OrderListStatus::Confirmed));
+    assert_eq!(
+        orders[1].status,
+        Some(OrderListStatus::Unknown("teleported".into()))
+    );
+}
+
+#[tokio::test]
+async fn retries_503_with_backoff_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "message": "ok", "success": true, "content": {"products": []}
+        })))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server)
+        .wishlist()
+        .get_wishlist("u1")
+        .await
+        .expect("the third attempt succeeds");
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_post_retries_only_503() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/refresh-token"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/auth/refresh-token"))
+        .respond_with(ResponseTemplate::new(500))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .auth()
+        .refresh_token(RefreshTokenBody {
+            refresh_token: "r".into(),
+        })
+        .await
+        .expect_err("a 500");
+    // 503 was retried (Retry-After: 0); the 500 of a POST is not
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+}
+
+#[tokio::test]
+async fn no_retry_on_400() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(error_body("BAD", "Bad user id")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .wishlist()
+        .get_wishlist("u1")
+        .await
+        .expect_err("a 400");
+    assert!(matches!(
+        err.api_error(),
+        Some(GetWishlistError::BadRequest(_))
+    ));
+}
+
+#[tokio::test]
+async fn per_request_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .wishlist()
+        .get_wishlist("u1")
+        .timeout(Duration::from_millis(50))
+        .retry(RetryPolicy::none())
+        .await
+        .expect_err("times out");
+    assert!(err.is_timeout(), "{err:?}");
+}
+
+fn orders_page(numbers: &[&str], next: Option<i64>) -> serde_json::Value {
+    let orders: Vec<_> = numbers
+        .iter()
+        .map(|n| json!({"order_number": n, "status": "confirmed"}))
+        .collect();
+    json!({
+        "message": "ok",
+        "success": true,
+        "content": {
+            "orders": orders,
+            "pagination": {"total_records": 5, "total_pages": 3, "limit": 2, "next_page": next}
+        }
+    })
+}
+
+#[tokio::test]
+async fn list_stream_over_three_pages() {
+    let server = MockServer::start().await;
+    for (page, numbers, next) in [
+        ("1", &["1", "2"][..], Some(2)),
+        ("2", &["3", "4"][..], Some(3)),
+        ("3", &["5"][..], None),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/orders"))
+            .and(query_param("page", page))
+            .and(query_param("limit", "2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(orders_page(numbers, next)))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    let numbers: Vec<String> = client
+        .orders()
+        .list_orders("u1")
+        .limit(2)
+        .into_stream()
+        .map(|order| order.expect("an order").order_number.expect("a number"))
+        .collect()
+        .await;
+    assert_eq!(numbers, ["1", "2", "3", "4", "5"]);
+}
+
+#[tokio::test]
+async fn list_pages_stop_on_a_repeated_page() {
+    let server = MockServer::start().await;
+    // a server that always says "next: 1": the stream must not loop
+    Mock::given(method("GET"))
+        .and(path("/orders"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(orders_page(&["1"], Some(1))))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let pages: Vec<_> = client(&server)
+        .orders()
+        .list_orders("u1")
+        .into_pages()
+        .collect()
+        .await;
+    assert_eq!(pages.len(), 1);
+}

@@ -1,0 +1,247 @@
+//! Every operation of the spec reaches its own trait method: the table of (method, path,
+//! operation id) comes from the generator's model of `spec/storefront.yaml`, and for each a
+//! valid request (path and required parameters, the credentials the operation needs, a minimal
+//! valid body, JSON or multipart, built from the model) goes through the router to a backend
+//! that implements nothing. The method's default answers 501 with the envelope, through
+//! `Backend::not_implemented`, which records the operation id.
+
+mod server_support;
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use generator::model::{
+    BodyKind, FieldRepr, Model, Operation, ParamLocation, Prim, SecuritySchemeKind, TypeKind,
+    TypeRef,
+};
+use http::Request;
+use serde_json::{json, Value};
+use server_support::{send, Recorder, BASE};
+
+fn model() -> Model {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let config = generator::ConfigFile::read(&root.join("codegen.toml")).expect("codegen.toml");
+    let spec = config
+        .specs
+        .iter()
+        .find(|s| s.name == "storefront")
+        .expect("the storefront spec is configured");
+    let loaded = generator::load::load(&root.join(&spec.path)).expect("the spec loads");
+    Model::build(&loaded, &spec.options).expect("the model builds")
+}
+
+/// A minimal valid value of `ty`: every required field, the first value of every enum, the
+/// first alternative of every union, one item per array.
+fn sample(ty: &TypeRef, model: &Model, depth: usize) -> Value {
+    match ty {
+        TypeRef::Prim(p) => match p {
+            Prim::String | Prim::Binary => json!("x"),
+            Prim::Bool => json!(true),
+            Prim::I32 | Prim::I64 => json!(1),
+            Prim::F32 | Prim::F64 => json!(1.5),
+            Prim::DateTime => json!("2024-01-02T03:04:05Z"),
+            Prim::Date => json!("2024-01-02"),
+            Prim::Uuid => json!("6f1c2b9a-3d4e-4f50-8a1b-2c3d4e5f6a7b"),
+        },
+        TypeRef::Vec(inner) if depth < 12 => json!([sample(inner, model, depth + 1)]),
+        TypeRef::Vec(_) => json!([]),
+        TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => json!({}),
+        TypeRef::Named(name) => {
+            let def = &model.types[name];
+            match &def.kind {
+                TypeKind::Alias(t) => sample(t, model, depth + 1),
+                TypeKind::StringEnum(values) => json!(values[0].value),
+                TypeKind::Struct(s) => {
+                    let mut object = serde_json::Map::new();
+                    for f in &s.fields {
+                        if matches!(f.repr, FieldRepr::Plain | FieldRepr::Nullable) {
+                            let mut value = sample(&f.ty, model, depth + 1);
+                            if let (Some(min), Value::String(text)) =
+                                (f.constraints.min_length, &value)
+                            {
+                                value = json!(text.repeat(min.max(1)));
+                            }
+                            object.insert(f.json_name.clone(), value);
+                        }
+                    }
+                    for flat in &s.flattened {
+                        if let Value::Object(more) = sample(&flat.ty, model, depth + 1) {
+                            object.extend(more);
+                        }
+                    }
+                    Value::Object(object)
+                }
+                TypeKind::Union(u) => match &u.discriminator {
+                    Some(d) => {
+                        let (tag, index) = &d.mapping[0];
+                        let mut value = sample(&u.variants[*index].ty, model, depth + 1);
+                        value[&d.property] = json!(tag);
+                        value
+                    }
+                    None => sample(&u.variants[0].ty, model, depth + 1),
+                },
+            }
+        }
+    }
+}
+
+/// A value as the text of a parameter or a multipart field.
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+const BOUNDARY: &str = "XyZzYboundary";
+
+/// A multipart body with every required field of the struct `ty`.
+fn multipart(ty: &TypeRef, model: &Model) -> Vec<u8> {
+    let TypeRef::Named(name) = ty else {
+        panic!("multipart bodies are named structs")
+    };
+    let TypeKind::Struct(s) = &model.types[name].kind else {
+        panic!("multipart bodies are structs")
+    };
+    let mut out = String::new();
+    for f in s.fields.iter().filter(|f| f.repr == FieldRepr::Plain) {
+        let item = match &f.ty {
+            TypeRef::Vec(inner) => &**inner,
+            t => t,
+        };
+        out.push_str(&format!("--{BOUNDARY}\r\n"));
+        if *item == TypeRef::Prim(Prim::Binary) {
+            out.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{}\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\nPNG\r\n",
+                f.json_name
+            ));
+        } else {
+            out.push_str(&format!(
+                "Content-Disposition: form-data; name=\"{}\"\r\n\r\n{}\r\n",
+                f.json_name,
+                text(&sample(item, model, 0))
+            ));
+        }
+    }
+    out.push_str(&format!("--{BOUNDARY}--\r\n"));
+    out.into_bytes()
+}
+
+/// A valid request for `op`.
+fn request(op: &Operation, model: &Model) -> Request<Body> {
+    let mut path = op.path.clone();
+    let mut query = Vec::new();
+    let mut builder = Request::builder().method(op.method.as_str());
+    for p in op.params.iter().filter(|p| p.required) {
+        let item = match &p.ty {
+            TypeRef::Vec(inner) => &**inner,
+            t => t,
+        };
+        let value = text(&sample(item, model, 0));
+        match p.location {
+            ParamLocation::Path => path = path.replace(&format!("{{{}}}", p.name), &value),
+            ParamLocation::Query => query.push(format!("{}={value}", p.name)),
+            ParamLocation::Header => builder = builder.header(p.name.as_str(), value),
+            ParamLocation::Cookie => {
+                builder = builder.header("cookie", format!("{}={value}", p.name))
+            }
+        }
+    }
+    if let Some(alternative) = op.security.first() {
+        for name in alternative {
+            let scheme = model
+                .security_schemes
+                .iter()
+                .find(|s| s.name == *name)
+                .expect("declared scheme");
+            match &scheme.kind {
+                SecuritySchemeKind::Bearer | SecuritySchemeKind::OAuth2 => {
+                    builder = builder.header("authorization", "Bearer t0k3n")
+                }
+                SecuritySchemeKind::Basic => {
+                    builder = builder.header("authorization", "Basic dXNlcjpwYXNz")
+                }
+                SecuritySchemeKind::ApiKey { location, name } => match location {
+                    ParamLocation::Query => query.push(format!("{name}=k3y")),
+                    ParamLocation::Cookie => {
+                        builder = builder.header("cookie", format!("{name}=k3y"))
+                    }
+                    _ => builder = builder.header(name.as_str(), "k3y"),
+                },
+            }
+        }
+    }
+    let mut uri = format!("{BASE}{path}");
+    if !query.is_empty() {
+        uri.push('?');
+        uri.push_str(&query.join("&"));
+    }
+    let builder = builder.uri(uri);
+    let body = match &op.body {
+        None => Body::empty(),
+        Some(b) => match b.kind {
+            BodyKind::Json => {
+                return builder
+                    .header("content-type", "application/json")
+                    .body(Body::from(sample(&b.ty, model, 0).to_string()))
+                    .expect("a valid request")
+            }
+            BodyKind::Multipart => {
+                return builder
+                    .header(
+                        "content-type",
+                        format!("multipart/form-data; boundary={BOUNDARY}"),
+                    )
+                    .body(Body::from(multipart(&b.ty, model)))
+                    .expect("a valid request")
+            }
+            BodyKind::Form => Body::empty(),
+        },
+    };
+    builder.body(body).expect("a valid request")
+}
+
+#[tokio::test]
+async fn every_operation_reaches_its_trait_method() {
+    let model = model();
+    assert_eq!(model.operations.len(), 193, "the spec's operations");
+    let backend = Recorder::default();
+    let router = storefront_server::router(backend.clone());
+    let mut failures = Vec::new();
+    for op in &model.operations {
+        let answer = send(&router, request(op, &model)).await;
+        let calls = backend.take();
+        if answer.status != 501 || calls != [op.id.as_str()] || answer.code() != "NOT_IMPLEMENTED" {
+            failures.push(format!(
+                "{} {} ({}): {} {} -> reached {calls:?}",
+                op.method, op.path, op.id, answer.status, answer.body
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} operations were not routed to their method:\n{}",
+        failures.len(),
+        model.operations.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn the_default_answer_is_501_with_the_envelope() {
+    let router = storefront_server::router(Recorder::default());
+    let answer = send(
+        &router,
+        Request::get(format!("{BASE}/carts/c1"))
+            .header("authorization", "Bearer t")
+            .body(Body::empty())
+            .expect("a valid request"),
+    )
+    .await;
+    answer.assert_envelope(501, "NOT_IMPLEMENTED");
+    assert_eq!(
+        answer.body["message"],
+        "the operation `get-cart` is not implemented by this server"
+    );
+    assert!(answer.body.get("errors").is_none(), "{}", answer.body);
+}

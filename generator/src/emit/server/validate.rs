@@ -1,0 +1,319 @@
+//! Validation of requests beyond what serde checks: string enums must hold a value the spec
+//! lists (the types crate keeps unknown values in `Unknown`, which a server refuses), unions
+//! with a discriminator a known alternative, and fields and parameters their lengths, item
+//! counts and ranges.
+//!
+//! Only the types that need it get an `impl Validate`: those reachable from a request that
+//! have an enum, a discriminated union or a checked constraint somewhere inside.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::Paths;
+use crate::emit::rust::ident;
+use crate::model::{
+    children, Constraints, FieldRepr, Model, Prim, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
+};
+
+/// Which named types need validation.
+pub(super) struct Validation {
+    needs: BTreeSet<String>,
+}
+
+fn usize_opt(v: Option<usize>) -> TokenStream {
+    match v {
+        Some(n) => {
+            let n = Literal::usize_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+fn f64_opt(v: Option<f64>) -> TokenStream {
+    match v.filter(|v| v.is_finite()) {
+        Some(n) => {
+            let n = Literal::f64_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+/// Checks of `constraints` on `value` (a `&T` of `ty`), recording problems under `name` in
+/// `errors`; `None` when nothing applies.
+pub(super) fn constraint_checks(
+    c: &Constraints,
+    ty: &TypeRef,
+    name: TokenStream,
+    errors: TokenStream,
+) -> Option<TokenStream> {
+    match ty {
+        TypeRef::Prim(Prim::String) if c.min_length.is_some() || c.max_length.is_some() => {
+            let (min, max) = (usize_opt(c.min_length), usize_opt(c.max_length));
+            Some(quote!(server_runtime::validate::length(value, #min, #max, #name, #errors);))
+        }
+        TypeRef::Prim(p @ (Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64))
+            if c.minimum.is_some() || c.maximum.is_some() =>
+        {
+            let v = match p {
+                Prim::I32 | Prim::F32 => quote!(f64::from(*value)),
+                Prim::I64 => quote!(*value as f64),
+                _ => quote!(*value),
+            };
+            let (min, max) = (f64_opt(c.minimum), f64_opt(c.maximum));
+            let (emin, emax) = (c.exclusive_minimum, c.exclusive_maximum);
+            Some(quote!(
+                server_runtime::validate::range(#v, #min, #max, #emin, #emax, #name, #errors);
+            ))
+        }
+        TypeRef::Vec(_) if c.min_items.is_some() || c.max_items.is_some() => {
+            let (min, max) = (usize_opt(c.min_items), usize_opt(c.max_items));
+            Some(quote!(server_runtime::validate::items(value.len(), #min, #max, #name, #errors);))
+        }
+        _ => None,
+    }
+}
+
+fn field_has_checks(f: &crate::model::Field) -> bool {
+    !f.boxed && constraint_checks(&f.constraints, &f.ty, quote!(), quote!()).is_some()
+}
+
+impl Validation {
+    /// Decides which types need validation.
+    pub(super) fn of(model: &Model) -> Validation {
+        // the named types reachable from requests
+        let mut reachable = BTreeSet::new();
+        let mut stack: Vec<&TypeRef> = Vec::new();
+        for op in &model.operations {
+            stack.extend(op.params.iter().map(|p| &p.ty));
+            stack.extend(op.body.iter().map(|b| &b.ty));
+        }
+        while let Some(t) = stack.pop() {
+            match t {
+                TypeRef::Named(n) if reachable.insert(n.clone()) => {
+                    if let Some(def) = model.types.get(n) {
+                        stack.extend(children(&def.kind));
+                    }
+                }
+                TypeRef::Vec(inner) | TypeRef::Map(inner) => stack.push(inner),
+                _ => {}
+            }
+        }
+        let mut v = Validation {
+            needs: BTreeSet::new(),
+        };
+        loop {
+            let mut changed = false;
+            for name in &reachable {
+                if v.needs.contains(name) {
+                    continue;
+                }
+                let Some(def) = model.types.get(name) else {
+                    continue;
+                };
+                let needs = match &def.kind {
+                    TypeKind::StringEnum(_) => true,
+                    TypeKind::Union(u) => {
+                        u.discriminator.is_some() || u.variants.iter().any(|x| v.needs(&x.ty))
+                    }
+                    TypeKind::Struct(s) => {
+                        s.fields
+                            .iter()
+                            .any(|f| v.needs(&f.ty) || field_has_checks(f))
+                            || s.extra.as_ref().is_some_and(|t| v.needs(t))
+                            || s.flattened.iter().any(|f| v.needs(&f.ty))
+                    }
+                    TypeKind::Alias(t) => v.needs(t),
+                };
+                if needs {
+                    v.needs.insert(name.clone());
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        v
+    }
+
+    /// Whether a value of `ty` needs validation.
+    pub(super) fn needs(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(n) => self.needs.contains(n),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) => self.needs(inner),
+            _ => false,
+        }
+    }
+
+    /// The `Validate` trait and its impls (nothing when no type needs validation).
+    pub(super) fn items(&self, model: &Model, paths: &Paths) -> Vec<TokenStream> {
+        if self.needs.is_empty() {
+            return Vec::new();
+        }
+        let mut items = vec![quote! {
+            /// Checks what the spec states beyond types, recording problems under the value's
+            /// name (`items[0].kind`; `""` is the body as a whole).
+            pub(crate) trait Validate {
+                /// Records the problems of `self`, whose name is `name`.
+                fn validate(&self, name: &str, errors: &mut server_runtime::Errors);
+            }
+
+            impl<T: Validate> Validate for Option<T> {
+                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                    if let Some(value) = self {
+                        value.validate(name, errors);
+                    }
+                }
+            }
+
+            impl<T: Validate> Validate for Vec<T> {
+                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                    for (i, value) in self.iter().enumerate() {
+                        value.validate(&server_runtime::validate::index(name, i), errors);
+                    }
+                }
+            }
+
+            impl<T: Validate + ?Sized> Validate for Box<T> {
+                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                    (**self).validate(name, errors);
+                }
+            }
+
+            impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
+                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                    for (key, value) in self {
+                        value.validate(&server_runtime::validate::key(name, key), errors);
+                    }
+                }
+            }
+        }];
+        for name in &self.needs {
+            let Some(def) = model.types.get(name) else {
+                continue;
+            };
+            let body = match &def.kind {
+                TypeKind::Alias(_) => continue,
+                TypeKind::StringEnum(variants) => {
+                    let values = variants.iter().map(|v| v.value.as_str());
+                    quote! {
+                        if let Self::Unknown(value) = self {
+                            server_runtime::validate::unknown_value(value, &[#(#values),*], name, errors);
+                        }
+                    }
+                }
+                TypeKind::Union(u) => self.union_body(u),
+                TypeKind::Struct(s) => self.struct_body(s),
+            };
+            items.push(impl_for(def, paths, body));
+        }
+        items
+    }
+
+    fn union_body(&self, u: &UnionDef) -> TokenStream {
+        let mut arms: Vec<TokenStream> = u
+            .variants
+            .iter()
+            .filter(|x| self.needs(&x.ty))
+            .map(|x| {
+                let v = ident(&x.name);
+                quote!(Self::#v(value) => value.validate(name, errors),)
+            })
+            .collect();
+        let covered = arms.len() == u.variants.len();
+        if let Some(d) = &u.discriminator {
+            let property = d.property.as_str();
+            arms.push(quote!(
+                Self::Unknown(_) => server_runtime::validate::unknown_alternative(#property, name, errors),
+            ));
+        }
+        if arms.len() == 1 && !covered {
+            // one arm: `if let`, as clippy prefers
+            let arm = u.variants.iter().find(|x| self.needs(&x.ty)).map(|x| {
+                let v = ident(&x.name);
+                quote! {
+                    if let Self::#v(value) = self {
+                        value.validate(name, errors);
+                    }
+                }
+            });
+            return match (arm, &u.discriminator) {
+                (Some(arm), _) => arm,
+                (None, Some(d)) => {
+                    let property = d.property.as_str();
+                    quote! {
+                        if let Self::Unknown(_) = self {
+                            server_runtime::validate::unknown_alternative(#property, name, errors);
+                        }
+                    }
+                }
+                (None, None) => quote!(),
+            };
+        }
+        let rest = (!covered).then(|| quote!(_ => {}));
+        quote! {
+            match self {
+                #(#arms)*
+                #rest
+            }
+        }
+    }
+
+    fn struct_body(&self, s: &StructDef) -> TokenStream {
+        let mut statements = Vec::new();
+        for f in &s.fields {
+            let fname = ident(&f.name);
+            let wire = f.json_name.as_str();
+            let sub = quote!(&server_runtime::validate::field(name, #wire));
+            if self.needs(&f.ty) {
+                statements.push(quote!(self.#fname.validate(#sub, errors);));
+            }
+            if f.boxed {
+                continue;
+            }
+            if let Some(c) = constraint_checks(&f.constraints, &f.ty, sub, quote!(errors)) {
+                statements.push(match f.repr {
+                    FieldRepr::Plain | FieldRepr::Defaulted => {
+                        quote! { { let value = &self.#fname; #c } }
+                    }
+                    FieldRepr::Optional | FieldRepr::Nullable => {
+                        quote! { if let Some(value) = &self.#fname { #c } }
+                    }
+                    FieldRepr::OptionalNullable => {
+                        quote! { if let Some(Some(value)) = &self.#fname { #c } }
+                    }
+                });
+            }
+        }
+        if s.extra.as_ref().is_some_and(|t| self.needs(t)) {
+            statements.push(quote! {
+                for (key, value) in &self.extra {
+                    value.validate(&server_runtime::validate::key(name, key), errors);
+                }
+            });
+        }
+        for fl in &s.flattened {
+            if self.needs(&fl.ty) {
+                let f = ident(&fl.name);
+                statements.push(quote!(self.#f.validate(name, errors);));
+            }
+        }
+        quote!(#(#statements)*)
+    }
+}
+
+fn impl_for(def: &TypeDef, paths: &Paths, body: TokenStream) -> TokenStream {
+    let types = &paths.types;
+    let name = ident(&def.name);
+    quote! {
+        impl Validate for #types::#name {
+            fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                #body
+            }
+        }
+    }
+}

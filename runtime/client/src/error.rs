@@ -1,0 +1,233 @@
+//! The error of a call: a documented error response, another status, or no response at all.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+
+/// A boxed error, as hooks and token stores return.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What went wrong with a call whose documented errors are `E`.
+#[derive(Debug)]
+pub enum Error<E> {
+    /// The server answered with a documented error status; `error` is its typed body.
+    Api {
+        /// The status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The documented error, with its typed body.
+        error: E,
+    },
+    /// The server answered with a status the operation does not document.
+    Unexpected {
+        /// The status.
+        status: StatusCode,
+        /// The response headers.
+        headers: HeaderMap,
+        /// The raw body.
+        body: Bytes,
+    },
+    /// The body of a documented response did not parse as its type.
+    Decode {
+        /// The status.
+        status: StatusCode,
+        /// The raw body.
+        body: Bytes,
+        /// Why it did not parse.
+        source: serde_json::Error,
+    },
+    /// No response in time (the request timeout of the last attempt).
+    Timeout(reqwest::Error),
+    /// No response: the connection failed or broke.
+    Transport(reqwest::Error),
+    /// The request could not be built (a parameter, header or body could not be encoded).
+    InvalidRequest(String),
+    /// A hook failed.
+    Hook(BoxError),
+}
+
+impl<E> Error<E> {
+    /// The response status, if there was a response.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. }
+            | Error::Unexpected { status, .. }
+            | Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The documented error, if the server answered with one.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The documented error, if the server answered with one.
+    pub fn into_api_error(self) -> Option<E> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// Whether no response came in time.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout(_))
+    }
+
+    /// Maps the documented error (e.g. to a common error type).
+    pub fn map_api<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        match self {
+            Error::Api {
+                status,
+                headers,
+                error,
+            } => Error::Api {
+                status,
+                headers,
+                error: f(error),
+            },
+            Error::Unexpected {
+                status,
+                headers,
+                body,
+            } => Error::Unexpected {
+                status,
+                headers,
+                body,
+            },
+            Error::Decode {
+                status,
+                body,
+                source,
+            } => Error::Decode {
+                status,
+                body,
+                source,
+            },
+            Error::Timeout(e) => Error::Timeout(e),
+            Error::Transport(e) => Error::Transport(e),
+            Error::InvalidRequest(m) => Error::InvalidRequest(m),
+            Error::Hook(e) => Error::Hook(e),
+        }
+    }
+}
+
+/// `404 Not Found`.
+pub(crate) struct ShowStatus(pub StatusCode);
+
+impl fmt::Display for ShowStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.canonical_reason() {
+            Some(reason) => write!(f, "{} {reason}", self.0.as_u16()),
+            None => write!(f, "{}", self.0.as_u16()),
+        }
+    }
+}
+
+/// `: CODE: message` from a JSON body with `code` and/or `message` string properties, or a
+/// short excerpt of any other body.
+fn describe_body(f: &mut fmt::Formatter<'_>, body: &[u8]) -> fmt::Result {
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body) {
+        let get = |k: &str| map.get(k).and_then(|v| v.as_str());
+        if get("code").is_some() || get("message").is_some() {
+            if let Some(code) = get("code") {
+                write!(f, ": {code}")?;
+            }
+            if let Some(message) = get("message") {
+                write!(f, ": {message}")?;
+            }
+            return Ok(());
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(());
+    }
+    let excerpt: String = text.chars().take(200).collect();
+    let more = if excerpt.len() < text.len() {
+        "…"
+    } else {
+        ""
+    };
+    write!(f, ": {excerpt}{more}")
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { error, .. } => write!(f, "{error}"),
+            Error::Unexpected { status, body, .. } => {
+                write!(f, "unexpected response {}", ShowStatus(*status))?;
+                describe_body(f, body)
+            }
+            Error::Decode { status, source, .. } => {
+                write!(
+                    f,
+                    "cannot decode the {} response: {source}",
+                    ShowStatus(*status)
+                )
+            }
+            Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
+            Error::Hook(e) => write!(f, "hook failed: {e}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Decode { source, .. } => Some(source),
+            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::Hook(e) => Some(e.as_ref()),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unexpected_shows_status_code_and_message() {
+        let e: Error<String> = Error::Unexpected {
+            status: StatusCode::IM_A_TEAPOT,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(br#"{"code":"TEA","message":"short and stout"}"#),
+        };
+        assert_eq!(
+            e.to_string(),
+            "unexpected response 418 I'm a teapot: TEA: short and stout"
+        );
+        let e: Error<String> = Error::Unexpected {
+            status: StatusCode::BAD_GATEWAY,
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(b"<html>oops</html>"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "unexpected response 502 Bad Gateway: <html>oops</html>"
+        );
+    }
+
+    #[test]
+    fn api_errors_show_the_typed_error() {
+        let e: Error<String> = Error::Api {
+            status: StatusCode::NOT_FOUND,
+            headers: HeaderMap::new(),
+            error: "404 Not Found: NOT_FOUND: no such cart".into(),
+        };
+        assert_eq!(e.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(e.to_string(), "404 Not Found: NOT_FOUND: no such cart");
+        assert_eq!(e.map_api(|s| s.len()).api_error(), Some(&38));
+    }
+}

@@ -1,0 +1,124 @@
+//! Checks of what a spec states beyond types (lengths, item counts, ranges, known enum values),
+//! called by the generated validation of requests. Each records a problem under the field's
+//! name (`items[0].quantity`).
+
+use crate::error::Errors;
+
+/// The name of the field `name` of the value named `parent` (`""` at the top).
+pub fn field(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent}.{name}")
+    }
+}
+
+/// The name of item `i` of the array named `parent`.
+pub fn index(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}
+
+/// The name of entry `key` of the map named `parent`.
+pub fn key(parent: &str, key: &str) -> String {
+    field(parent, key)
+}
+
+/// `minLength` / `maxLength` (in characters).
+pub fn length(
+    value: &str,
+    min: Option<usize>,
+    max: Option<usize>,
+    name: &str,
+    errors: &mut Errors,
+) {
+    let n = value.chars().count();
+    if let Some(min) = min.filter(|m| n < *m) {
+        errors.add(name, format!("must be at least {min} characters long"));
+    }
+    if let Some(max) = max.filter(|m| n > *m) {
+        errors.add(name, format!("must be at most {max} characters long"));
+    }
+}
+
+/// `minItems` / `maxItems`.
+pub fn items(len: usize, min: Option<usize>, max: Option<usize>, name: &str, errors: &mut Errors) {
+    if let Some(min) = min.filter(|m| len < *m) {
+        errors.add(name, format!("must have at least {min} items"));
+    }
+    if let Some(max) = max.filter(|m| len > *m) {
+        errors.add(name, format!("must have at most {max} items"));
+    }
+}
+
+/// `minimum` / `maximum` (`exclusive_*`: the bound itself is out).
+pub fn range(
+    value: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+    exclusive_min: bool,
+    exclusive_max: bool,
+    name: &str,
+    errors: &mut Errors,
+) {
+    if let Some(min) = min {
+        if value < min || (exclusive_min && value == min) {
+            let how = if exclusive_min {
+                "greater than"
+            } else {
+                "at least"
+            };
+            errors.add(name, format!("must be {how} {min}"));
+        }
+    }
+    if let Some(max) = max {
+        if value > max || (exclusive_max && value == max) {
+            let how = if exclusive_max {
+                "less than"
+            } else {
+                "at most"
+            };
+            errors.add(name, format!("must be {how} {max}"));
+        }
+    }
+}
+
+/// A string enum value the spec does not list.
+pub fn unknown_value(value: &str, allowed: &[&str], name: &str, errors: &mut Errors) {
+    let allowed: Vec<String> = allowed.iter().map(|a| format!("`{a}`")).collect();
+    errors.add(
+        name,
+        format!("`{value}` is not one of {}", allowed.join(", ")),
+    );
+}
+
+/// A union value none of whose known alternatives applies.
+pub fn unknown_alternative(property: &str, name: &str, errors: &mut Errors) {
+    errors.add(
+        name,
+        format!("the value of `{property}` names no known alternative"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks() {
+        let mut errors = Errors::default();
+        length("ab", Some(3), None, "a", &mut errors);
+        length("abc", Some(3), Some(3), "ok", &mut errors);
+        items(5, None, Some(2), "b", &mut errors);
+        range(0.0, Some(0.0), None, true, false, "c", &mut errors);
+        range(10.0, None, Some(10.0), false, false, "ok2", &mut errors);
+        unknown_value("x", &["a", "b"], "d", &mut errors);
+        assert_eq!(field("", "a"), "a");
+        assert_eq!(field(&index("a", 0), "b"), "a[0].b");
+        let map = errors.as_map();
+        assert_eq!(map.len(), 4, "{map:?}");
+        assert_eq!(map["a"], "must be at least 3 characters long");
+        assert_eq!(map["b"], "must have at most 2 items");
+        assert_eq!(map["c"], "must be greater than 0");
+        assert_eq!(map["d"], "`x` is not one of `a`, `b`");
+    }
+}
