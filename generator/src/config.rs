@@ -117,14 +117,18 @@ impl ConfigFile {
 }
 
 impl SpecConfig {
-    /// A configuration for a spec given on the command line, with default options.
+    /// A configuration for a spec given on the command line: every crate kind, default options.
     pub fn ad_hoc(path: PathBuf, out: PathBuf, name: String) -> Self {
+        let options = Options {
+            crates: vec![CrateKind::Types, CrateKind::Client, CrateKind::Server],
+            ..Options::default()
+        };
         SpecConfig {
             path,
             out,
             name,
             version: default_version(),
-            options: Options::default(),
+            options,
         }
     }
 }

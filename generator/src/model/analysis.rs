@@ -267,6 +267,7 @@ fn representation(types: &mut BTreeMap<String, TypeDef>) {
     let snapshot = types.clone();
     for def in types.values_mut() {
         let usage = def.usage;
+        let json = usage.input || usage.output || !usage.multipart;
         let TypeKind::Struct(s) = &mut def.kind else {
             continue;
         };
@@ -283,7 +284,8 @@ fn representation(types: &mut BTreeMap<String, TypeDef>) {
             f.repr = match (required, f.nullable) {
                 (true, false) => FieldRepr::Plain,
                 (true, true) => FieldRepr::Nullable,
-                (false, false) if f.default.is_some() => FieldRepr::Defaulted,
+                // serde applies defaults; a multipart-only type is built part by part instead
+                (false, false) if f.default.is_some() && json => FieldRepr::Defaulted,
                 (false, false) => FieldRepr::Optional,
                 (false, true) if usage.input => FieldRepr::OptionalNullable,
                 (false, true) => FieldRepr::Optional,
