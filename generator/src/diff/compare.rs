@@ -46,23 +46,6 @@ pub fn describe(t: &TypeRef) -> String {
     }
 }
 
-fn location_name(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    }
-}
-
-fn status_name(s: Status) -> String {
-    match s {
-        Status::Code(c) => c.to_string(),
-        Status::Range(r) => format!("{r}XX"),
-        Status::Default => "default".to_owned(),
-    }
-}
-
 /// Whether a change of constraints narrows, widens, or both. When the type changed too, a
 /// change of `format` is part of that change (`int32` -> `int64`) and is not counted again.
 fn constraint_change(
@@ -318,7 +301,7 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
     };
     let mut renamed_from = Vec::new();
     for p in &op.params {
-        let where_ = format!("{at} {} `{}`", location_name(p.location), p.name);
+        let where_ = format!("{at} {} `{}`", p.location.as_str(), p.name);
         let found = match (find(&before.params, p), renamed(p)) {
             (Some(q), _) => Some(q),
             (None, Some(q)) => {
@@ -336,11 +319,7 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
         match found {
             None => {
                 if let Some(moved) = before.params.iter().find(|q| q.name == p.name) {
-                    let detail = format!(
-                        "{} -> {}",
-                        location_name(moved.location),
-                        location_name(p.location)
-                    );
+                    let detail = format!("{} -> {}", moved.location.as_str(), p.location.as_str());
                     out.push(change("param-moved", &where_, detail, ids.to_vec()));
                     continue;
                 }
@@ -387,7 +366,7 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
     }
     for q in &before.params {
         if !op.params.iter().any(|p| p.name == q.name) && !renamed_from.contains(&q.name) {
-            let where_ = format!("{at} {} `{}`", location_name(q.location), q.name);
+            let where_ = format!("{at} {} `{}`", q.location.as_str(), q.name);
             out.push(change(
                 "param-removed",
                 where_,
@@ -457,7 +436,7 @@ fn body(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut 
 fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut Vec<Change>) {
     let find = |list: &'_ [Response], s: Status| list.iter().find(|r| r.status == s).cloned();
     for r in &op.responses {
-        let where_ = format!("{at} response {}", status_name(r.status));
+        let where_ = format!("{at} response {}", r.status.key());
         match find(&before.responses, r.status) {
             None => out.push(change("response-status-added", where_, "", ids.to_vec())),
             Some(b) => match (&b.body, &r.body) {
@@ -499,7 +478,7 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
     }
     for b in &before.responses {
         if find(&op.responses, b.status).is_none() {
-            let where_ = format!("{at} response {}", status_name(b.status));
+            let where_ = format!("{at} response {}", b.status.key());
             out.push(change("response-status-removed", where_, "", ids.to_vec()));
         }
     }

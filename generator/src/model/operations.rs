@@ -133,7 +133,28 @@ pub enum Status {
     Default,
 }
 
+impl ParamLocation {
+    /// The location as the spec writes it (`path`, `query`, `header`, `cookie`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+            ParamLocation::Cookie => "cookie",
+        }
+    }
+}
+
 impl Status {
+    /// The status as a key of the spec's `responses` (`200`, `4XX`, `default`).
+    pub fn key(&self) -> String {
+        match self {
+            Status::Code(c) => c.to_string(),
+            Status::Range(r) => format!("{r}XX"),
+            Status::Default => "default".to_owned(),
+        }
+    }
+
     /// Whether the status is a success (2xx).
     pub fn is_success(&self) -> bool {
         match self {
@@ -310,11 +331,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                     StatusCode::Code(c) => Status::Code(*c),
                     StatusCode::Range(r) => Status::Range(*r),
                 };
-                let key = match status {
-                    Status::Code(c) => c.to_string(),
-                    Status::Range(r) => format!("{r}XX"),
-                    Status::Default => "default".into(),
-                };
+                let key = status.key();
                 responses.push(response(
                     spec,
                     types,

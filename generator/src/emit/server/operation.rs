@@ -33,23 +33,6 @@ fn type_doc(ty: &TypeRef, paths: &Paths) -> String {
     }
 }
 
-fn location_name(l: ParamLocation) -> &'static str {
-    match l {
-        ParamLocation::Path => "path",
-        ParamLocation::Query => "query",
-        ParamLocation::Header => "header",
-        ParamLocation::Cookie => "cookie",
-    }
-}
-
-fn status_text(s: Status) -> String {
-    match s {
-        Status::Code(c) => c.to_string(),
-        Status::Range(r) => format!("{r}XX"),
-        Status::Default => "default".to_owned(),
-    }
-}
-
 /// A variant of a reply enum.
 struct Variant<'a> {
     name: Ident,
@@ -129,7 +112,7 @@ pub(super) fn emit(
         let ty = type_tokens(&p.ty, types);
         let ty = if p.required { ty } else { quote!(Option<#ty>) };
         let need = if p.required { "required" } else { "optional" };
-        let loc = location_name(p.location);
+        let loc = p.location.as_str();
         let mut doc = p.doc.clone().unwrap_or_else(|| format!("`{}`.", p.name));
         doc.push_str(&format!("\n\nThe {loc} parameter `{}` ({need}).", p.name));
         let doc = doc_attrs(&doc);
@@ -192,7 +175,7 @@ pub(super) fn emit(
                     h.headers.as_slice(),
                 )
             });
-        let mut doc = format!("`{}`", status_text(r.status));
+        let mut doc = format!("`{}`", r.status.key());
         if let Some(d) = &r.doc {
             doc.push_str(&format!(": {d}"));
         }
@@ -240,7 +223,7 @@ pub(super) fn emit(
         format!(
             "`{}` ({}){}",
             r.status.variant_name(),
-            status_text(r.status),
+            r.status.key(),
             r.body
                 .as_ref()
                 .map(|(_, t)| format!(" with {}", type_doc(t, paths)))
@@ -253,7 +236,7 @@ pub(super) fn emit(
             format!(
                 "`{}` ({}){}",
                 r.status.variant_name(),
-                status_text(r.status),
+                r.status.key(),
                 r.body
                     .as_ref()
                     .map(|(_, t)| format!(" with {}", type_doc(t, paths)))
