@@ -245,3 +245,146 @@ async fn the_default_answer_is_501_with_the_envelope() {
     );
     assert!(answer.body.get("errors").is_none(), "{}", answer.body);
 }
+
+/// `request(op)` with its parts changed by `edit`.
+async fn mistaken(
+    op: &Operation,
+    model: &Model,
+    edit: impl FnOnce(&mut http::request::Parts, &mut Vec<u8>),
+) -> Request<Body> {
+    use http_body_util::BodyExt;
+    let (mut parts, body) = request(op, model).into_parts();
+    let mut bytes = body.collect().await.expect("in memory").to_bytes().to_vec();
+    edit(&mut parts, &mut bytes);
+    Request::from_parts(parts, Body::from(bytes))
+}
+
+/// Every operation answers each kind of client mistake with a 4xx error envelope before its
+/// trait method is called: never a 5xx, never a panic, whatever the operation.
+#[tokio::test]
+async fn every_operation_rejects_client_mistakes_with_a_4xx_envelope() {
+    let model = model();
+    let backend = Recorder::default();
+    let router = storefront_server::router(backend.clone());
+    let mut failures = Vec::new();
+    let mut tried = 0;
+    for op in &model.operations {
+        let mut cases: Vec<(&str, Request<Body>)> = Vec::new();
+        if let Some(b) = op.body.as_ref().filter(|b| b.kind == BodyKind::Json) {
+            cases.push((
+                "malformed JSON",
+                mistaken(op, &model, |_, body| *body = b"{\"items\": [".to_vec()).await,
+            ));
+            cases.push((
+                "a JSON array for an object",
+                mistaken(op, &model, |_, body| *body = b"[1, 2]".to_vec()).await,
+            ));
+            cases.push((
+                "a JSON string",
+                mistaken(op, &model, |_, body| *body = b"\"x\"".to_vec()).await,
+            ));
+            cases.push((
+                "text/plain",
+                mistaken(op, &model, |parts, _| {
+                    parts.headers.insert(
+                        "content-type",
+                        "text/plain".parse().expect("a header value"),
+                    );
+                })
+                .await,
+            ));
+            let has_required = matches!(&b.ty, TypeRef::Named(n) if matches!(&model.types[n].kind,
+                TypeKind::Struct(s) if s.fields.iter().any(|f| f.repr == FieldRepr::Plain)));
+            if has_required && b.required {
+                cases.push((
+                    "an empty object",
+                    mistaken(op, &model, |_, body| *body = b"{}".to_vec()).await,
+                ));
+            }
+        }
+        if op
+            .body
+            .as_ref()
+            .is_some_and(|b| b.kind == BodyKind::Multipart)
+        {
+            cases.push((
+                "a multipart body without a boundary",
+                mistaken(op, &model, |parts, _| {
+                    parts.headers.insert(
+                        "content-type",
+                        "multipart/form-data".parse().expect("a header value"),
+                    );
+                })
+                .await,
+            ));
+        }
+        for p in op
+            .params
+            .iter()
+            .filter(|p| p.required && p.location != ParamLocation::Path)
+        {
+            let name = p.name.clone();
+            let location = p.location;
+            cases.push((
+                "a required parameter left out",
+                mistaken(op, &model, move |parts, _| match location {
+                    ParamLocation::Header => {
+                        parts.headers.remove(name.as_str());
+                    }
+                    _ => {
+                        let uri = parts.uri.to_string();
+                        let (path, query) = uri.split_once('?').unwrap_or((&uri, ""));
+                        let kept: Vec<&str> = query
+                            .split('&')
+                            .filter(|kv| !kv.starts_with(&format!("{name}=")))
+                            .collect();
+                        parts.uri = format!("{path}?{}", kept.join("&")).parse().expect("a uri");
+                    }
+                })
+                .await,
+            ));
+        }
+        if !op.security.is_empty() && !op.security.iter().any(Vec::is_empty) {
+            cases.push((
+                "no credentials",
+                mistaken(op, &model, |parts, _| {
+                    parts.headers.remove("authorization");
+                    parts.headers.remove("x-api-key");
+                })
+                .await,
+            ));
+        }
+        if op.params.iter().any(|p| p.location == ParamLocation::Path) {
+            cases.push((
+                "a path parameter that is not valid percent-encoding",
+                mistaken(op, &model, |parts, _| {
+                    let uri = parts.uri.to_string().replace("/x", "/%FF%FE");
+                    if let Ok(uri) = uri.parse() {
+                        parts.uri = uri;
+                    }
+                })
+                .await,
+            ));
+        }
+        for (what, request) in cases {
+            tried += 1;
+            let answer = send(&router, request).await;
+            let calls = backend.take();
+            let status = answer.status.as_u16();
+            if !(400..500).contains(&status) || answer.body["success"] != false || !calls.is_empty()
+            {
+                failures.push(format!(
+                    "{} {} ({}), {what}: {status} {} -> reached {calls:?}",
+                    op.method, op.path, op.id, answer.body
+                ));
+            }
+        }
+    }
+    assert!(tried > 500, "only {tried} mistakes tried");
+    assert!(
+        failures.is_empty(),
+        "{} of {tried} mistakes were not a 4xx envelope:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
