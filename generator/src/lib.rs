@@ -11,6 +11,8 @@
 //! [`generate()`] runs the pipeline for one configured spec; [`write()`] and [`check()`] put the
 //! result on disk or compare it with what is there.
 
+#![warn(missing_docs)]
+
 pub mod config;
 pub mod diff;
 pub mod docs;

@@ -27,6 +27,8 @@
 //! ([`runtime`]), whose [`runtime::session`] module is what this crate plugs the Storefront
 //! into.
 
+#![warn(missing_docs)]
+
 mod session;
 
 pub use session::{Storefront, StorefrontBuilder, StorefrontRefresher};
