@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 /// Runs every analysis over `types`.
 pub fn analyse(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) -> Result<()> {
     check_alias_cycles(types)?;
+    check_patterns(types)?;
     usage(types, operations);
     check_binary(types)?;
     boxing(types);
@@ -94,6 +95,38 @@ fn check_alias_cycles(types: &BTreeMap<String, TypeDef>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Every `pattern` must be one the generated server can compile (Rust's `regex` has no
+/// lookaround and no backreferences).
+fn check_patterns(types: &BTreeMap<String, TypeDef>) -> Result<()> {
+    for def in types.values() {
+        if let TypeKind::Struct(s) = &def.kind {
+            for f in &s.fields {
+                let at = format!(
+                    "{}/properties/{}",
+                    def.pointer,
+                    crate::pointer::escape(&f.json_name)
+                );
+                check_pattern(f.constraints.pattern.as_deref(), &at)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Checks one `pattern` (see [`check_patterns`]).
+pub fn check_pattern(pattern: Option<&str>, at: &str) -> Result<()> {
+    let Some(pattern) = pattern else {
+        return Ok(());
+    };
+    regex_syntax::Parser::new().parse(pattern).map(|_| ()).map_err(|e| {
+        let first = e.to_string().lines().last().unwrap_or_default().to_owned();
+        Error::unsupported(
+            &crate::pointer::append(at, "pattern"),
+            format!("pattern `{pattern}`: Rust's regex engine cannot compile it ({first}); lookaround and backreferences are not supported"),
+        )
+    })
 }
 
 /// The type references a type contains.

@@ -471,6 +471,8 @@ fn param<'a>(
         _ => {}
     }
     let explode = data.explode.unwrap_or(true);
+    let constraints = super::shape::constraints(schema);
+    super::analysis::check_pattern(constraints.pattern.as_deref(), &pointer::join(at, "schema"))?;
     Ok(Param {
         name: data.name.clone(),
         rust_name: names_taken.take(&names::field_name(&data.name)),
@@ -479,7 +481,7 @@ fn param<'a>(
         ty,
         doc: docs::paragraphs([data.description.as_deref()]),
         explode,
-        constraints: super::shape::constraints(schema),
+        constraints,
     })
 }
 

@@ -36,6 +36,7 @@ pub use response::{empty, json, method_not_allowed, not_found, set_header};
 
 pub use axum;
 pub use http;
+pub use regex::Regex;
 
 /// Limits of a generated router.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -40,6 +40,14 @@ pub fn length(
     }
 }
 
+/// `pattern`: the value must contain a match of `regex` (compiled from `pattern`, which the
+/// message shows).
+pub fn pattern(value: &str, regex: &regex::Regex, pattern: &str, name: &str, errors: &mut Errors) {
+    if !regex.is_match(value) {
+        errors.add(name, format!("must match the pattern `{pattern}`"));
+    }
+}
+
 /// `minItems` / `maxItems`.
 pub fn items(len: usize, min: Option<usize>, max: Option<usize>, name: &str, errors: &mut Errors) {
     if let Some(min) = min.filter(|m| len < *m) {

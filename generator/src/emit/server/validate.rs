@@ -1,7 +1,7 @@
 //! Validation of requests beyond what serde checks: string enums must hold a value the spec
 //! lists (the types crate keeps unknown values in `Unknown`, which a server refuses), unions
-//! with a discriminator a known alternative, and fields and parameters their lengths, item
-//! counts and ranges.
+//! with a discriminator a known alternative, and fields and parameters their lengths, patterns,
+//! item counts and ranges.
 //!
 //! Only the types that need it get an `impl Validate`: those reachable from a request that
 //! have an enum, a discriminated union or a checked constraint somewhere inside.
@@ -51,9 +51,24 @@ pub(super) fn constraint_checks(
     errors: TokenStream,
 ) -> Option<TokenStream> {
     match ty {
-        TypeRef::Prim(Prim::String) if c.min_length.is_some() || c.max_length.is_some() => {
-            let (min, max) = (usize_opt(c.min_length), usize_opt(c.max_length));
-            Some(quote!(server_runtime::validate::length(value, #min, #max, #name, #errors);))
+        TypeRef::Prim(Prim::String)
+            if c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some() =>
+        {
+            let length = (c.min_length.is_some() || c.max_length.is_some()).then(|| {
+                let (min, max) = (usize_opt(c.min_length), usize_opt(c.max_length));
+                quote!(server_runtime::validate::length(value, #min, #max, #name, #errors);)
+            });
+            // the model has checked that the pattern compiles (`model::analysis`)
+            let pattern = c.pattern.as_deref().map(|p| {
+                quote! {{
+                    static PATTERN: std::sync::LazyLock<server_runtime::Regex> =
+                        std::sync::LazyLock::new(|| {
+                            server_runtime::Regex::new(#p).expect("the generator checked the pattern")
+                        });
+                    server_runtime::validate::pattern(value, &PATTERN, #p, #name, #errors);
+                }}
+            });
+            Some(quote!(#length #pattern))
         }
         TypeRef::Prim(p @ (Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64))
             if c.minimum.is_some() || c.maximum.is_some() =>
