@@ -5,6 +5,7 @@ mod analysis;
 mod operations;
 pub mod pagination;
 pub mod server;
+mod server_names;
 mod shape;
 mod types;
 
@@ -55,6 +56,9 @@ pub struct Server {
     pub description: Option<String>,
     /// The template's variables, in spec order.
     pub variables: Vec<ServerVariable>,
+    /// Rust name (a variant of the client's `Server` enum): a one-word description, else the
+    /// host's first label, `Local` for loopback, else `Server<n>`.
+    pub rust_name: String,
 }
 
 /// A variable of a server URL template.
@@ -68,6 +72,8 @@ pub struct ServerVariable {
     pub values: Vec<String>,
     /// `description`.
     pub description: Option<String>,
+    /// `snake_case` Rust name.
+    pub rust_name: String,
 }
 
 /// A security scheme of the spec.
@@ -367,7 +373,7 @@ impl Model {
         let uses = analysis::uses(&types);
         let lists = pagination::detect(&operations, &types, options.pagination.as_ref());
         let info = &spec.openapi.info;
-        let servers = spec
+        let mut servers: Vec<Server> = spec
             .openapi
             .servers
             .iter()
@@ -383,10 +389,13 @@ impl Model {
                         default: v.default.clone(),
                         values: v.enumeration.clone(),
                         description: v.description.clone(),
+                        rust_name: String::new(),
                     })
                     .collect(),
+                rust_name: String::new(),
             })
             .collect();
+        server_names::assign(&mut servers);
         let security_schemes = security_schemes(spec)?;
         let server = server::build(
             spec,

@@ -6,59 +6,6 @@ use quote::{format_ident, quote};
 use crate::docs;
 use crate::emit::rust::doc_attrs;
 use crate::model::{Model, Server};
-use crate::names::{self, NameSet};
-
-/// Variant names of the servers: a one-word description (`Production.`), else the first label
-/// of the host (`staging` of `staging.example.com`; `Local` for an IP address or `localhost`),
-/// else `Server<n>`; unique.
-pub fn server_names(servers: &[Server]) -> Vec<String> {
-    let mut taken = NameSet::with_taken(["Custom"]);
-    servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let word = s
-                .description
-                .as_deref()
-                .map(|d| d.trim().trim_end_matches('.'))
-                .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_alphanumeric()));
-            let host = s
-                .url
-                .split("://")
-                .nth(1)
-                .unwrap_or_default()
-                .split(['/', ':'])
-                .next()
-                .unwrap_or_default();
-            let label = host.split('.').next().unwrap_or_default();
-            let name = if let Some(word) = word {
-                names::type_name(word)
-            } else if host == "localhost"
-                || host.starts_with('[')
-                || host
-                    .split('.')
-                    .all(|p| p.chars().all(|c| c.is_ascii_digit()))
-                    && !host.is_empty()
-            {
-                "Local".to_owned()
-            } else if !label.is_empty() && !label.contains('{') {
-                names::type_name(label)
-            } else {
-                format!("Server{}", i + 1)
-            };
-            taken.take(&name)
-        })
-        .collect()
-}
-
-/// Rust names of a server's variables.
-fn variable_names(s: &Server) -> Vec<String> {
-    let mut taken = NameSet::default();
-    s.variables
-        .iter()
-        .map(|v| taken.take(&names::field_name(&v.name)))
-        .collect()
-}
 
 /// `Server::Production { store_id: "your-store-id".into() }`: the server with its defaults, as
 /// code for docs.
@@ -68,14 +15,14 @@ pub fn example_expr(model: &Model, s: &Server) -> String {
         .iter()
         .position(|x| x == s)
         .unwrap_or_default();
-    let name = &server_names(&model.servers)[i];
+    let name = &model.servers[i].rust_name;
     if s.variables.is_empty() {
         return format!("Server::{name}");
     }
     let fields: Vec<String> = s
         .variables
         .iter()
-        .zip(variable_names(s))
+        .zip(s.variables.iter().map(|v| v.rust_name.clone()))
         .map(|(v, n)| format!("{n}: {:?}.into()", v.default))
         .collect();
     format!("Server::{name} {{ {} }}", fields.join(", "))
@@ -83,7 +30,7 @@ pub fn example_expr(model: &Model, s: &Server) -> String {
 
 /// The `Server` enum, its `url()` and its `Default` (the first server with its defaults).
 pub fn server_enum(model: &Model) -> TokenStream {
-    let names = server_names(&model.servers);
+    let names: Vec<&str> = model.servers.iter().map(|s| s.rust_name.as_str()).collect();
     let mut variants = Vec::new();
     let mut url_arms = Vec::new();
     for (s, name) in model.servers.iter().zip(&names) {
@@ -92,7 +39,7 @@ pub fn server_enum(model: &Model) -> TokenStream {
             &docs::paragraphs([s.description.as_deref(), Some(&format!("`{}`", s.url))])
                 .unwrap_or_default(),
         );
-        let vars = variable_names(s);
+        let vars: Vec<String> = s.variables.iter().map(|v| v.rust_name.clone()).collect();
         let mut template = s.url.replace('{', "{{").replace('}', "}}");
         for (var, rust) in s.variables.iter().zip(&vars) {
             template = template.replace(&format!("{{{{{}}}}}", var.name), &format!("{{{rust}}}"));
@@ -131,7 +78,7 @@ pub fn server_enum(model: &Model) -> TokenStream {
                 let fields = s
                     .variables
                     .iter()
-                    .zip(variable_names(s))
+                    .zip(s.variables.iter().map(|v| v.rust_name.clone()))
                     .map(|(var, rust)| {
                         let id = format_ident!("{}", rust);
                         let d = &var.default;
@@ -169,44 +116,5 @@ pub fn server_enum(model: &Model) -> TokenStream {
         }
 
         #default
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn server(url: &str, description: Option<&str>) -> Server {
-        Server {
-            url: url.to_owned(),
-            description: description.map(str::to_owned),
-            variables: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn names_from_descriptions_hosts_and_positions() {
-        let servers = [
-            server("https://prod.example.com/v1", Some("Production.")),
-            server(
-                "https://staging.example.com/v1",
-                Some("The staging server."),
-            ),
-            server("http://127.0.0.1:8080", Some("A local server.")),
-            server("http://localhost:8080", None),
-            server("https://{region}.example.com", None),
-            server("https://custom.example.com", None),
-        ];
-        assert_eq!(
-            server_names(&servers),
-            [
-                "Production",
-                "Staging",
-                "Local",
-                "Local2",
-                "Server5",
-                "Custom2"
-            ]
-        );
     }
 }
