@@ -94,6 +94,9 @@ fn mutate(doc: &mut Value, rng: &mut Rng) -> String {
     format!("/{} = {shown}", path.join("/"))
 }
 
+/// The panic hook is process-wide: the tests that quiet it take turns.
+static HOOK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn run_all(path: &Path) {
     let options = Options::default();
     let _ = generator::types_source(path, &options);
@@ -111,6 +114,7 @@ fn mutated_specs_never_panic() {
         .collect();
     specs.sort();
     // quiet the default hook while panics are caught; failures are reported below
+    let _turn = HOOK.lock().unwrap_or_else(|e| e.into_inner());
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut failures = Vec::new();
@@ -150,6 +154,42 @@ fn mutated_specs_never_panic() {
     assert!(
         failures.is_empty(),
         "{} of {runs} mutated specs panicked:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_project_spec_mutated_never_panics() {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/storefront.yaml");
+    let original: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&spec).expect("the spec")).expect("YAML");
+    let _turn = HOOK.lock().unwrap_or_else(|e| e.into_inner());
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = Vec::new();
+    let mut rng = Rng(0x5eed_0f5e_ed0f_5eed);
+    let rounds = 12;
+    for round in 0..rounds {
+        let mut doc = original.clone();
+        let what: Vec<String> = (0..=rng.below(3))
+            .map(|_| mutate(&mut doc, &mut rng))
+            .collect();
+        let file = std::env::temp_dir().join(format!(
+            ".mutated-storefront-{}-{round}.json",
+            std::process::id()
+        ));
+        std::fs::write(&file, doc.to_string()).expect("write the mutated spec");
+        let outcome = catch_unwind(AssertUnwindSafe(|| deferring_rustfmt(|| run_all(&file))));
+        let _ = std::fs::remove_file(&file);
+        if outcome.is_err() {
+            failures.push(format!("round {round}: {}", what.join("; ")));
+        }
+    }
+    std::panic::set_hook(hook);
+    assert!(
+        failures.is_empty(),
+        "{} of {rounds} mutated specs panicked:\n{}",
         failures.len(),
         failures.join("\n")
     );
