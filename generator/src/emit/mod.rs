@@ -72,6 +72,31 @@ impl Context {
     }
 }
 
+/// The files every crate has: `Cargo.toml` and `README.md` from the templates of `kind`
+/// (`types`, `client`, `server`), and `src/lib.rs` from `lib`.
+pub fn crate_skeleton(
+    dir: &std::path::Path,
+    kind: &str,
+    template_ctx: &minijinja::Value,
+    header: &str,
+    lib: proc_macro2::TokenStream,
+) -> Result<Vec<OutputFile>> {
+    Ok(vec![
+        OutputFile {
+            path: dir.join("Cargo.toml"),
+            contents: templates::render(&format!("{kind}/Cargo.toml"), template_ctx)?,
+        },
+        OutputFile {
+            path: dir.join("README.md"),
+            contents: templates::render(&format!("{kind}/README.md"), template_ctx)?,
+        },
+        OutputFile {
+            path: dir.join("src/lib.rs"),
+            contents: rust::format_file(header, lib, &format!("{kind} lib.rs"))?,
+        },
+    ])
+}
+
 /// The files of the types crate, under `<name>-types/`.
 pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let crate_name = ctx.types_crate();
@@ -117,19 +142,8 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         pub use types::*;
     };
     let header = ctx.rust_header();
-    let mut files = vec![
-        OutputFile {
-            path: dir.join("Cargo.toml"),
-            contents: templates::render("types/Cargo.toml", &template_ctx)?,
-        },
-        OutputFile {
-            path: dir.join("README.md"),
-            contents: templates::render("types/README.md", &template_ctx)?,
-        },
-        OutputFile {
-            path: dir.join("src/lib.rs"),
-            contents: rust::format_file(&header, lib, "lib.rs")?,
-        },
+    let mut files = crate_skeleton(&dir, "types", &template_ctx, &header, lib)?;
+    files.extend([
         OutputFile {
             path: dir.join("src/support.rs"),
             contents: rust::format_file(&header, support::support_module(), "support.rs")?,
@@ -138,7 +152,7 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             path: dir.join("src/types.rs"),
             contents: rust::format_file(&header, types::types_module(model), "types.rs")?,
         },
-    ];
+    ]);
     if ctx.example_tests {
         let crate_ident = crate_name.replace('-', "_");
         if let Some(tokens) = examples::examples_test(model, &crate_ident) {

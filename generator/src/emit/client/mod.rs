@@ -341,20 +341,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         #root
     };
     let header = ctx.rust_header();
-    let mut files = vec![
-        OutputFile {
-            path: dir.join("Cargo.toml"),
-            contents: templates::render("client/Cargo.toml", &template_ctx)?,
-        },
-        OutputFile {
-            path: dir.join("README.md"),
-            contents: templates::render("client/README.md", &template_ctx)?,
-        },
-        OutputFile {
-            path: dir.join("src/lib.rs"),
-            contents: rust::format_file(&header, lib, "client lib.rs")?,
-        },
-    ];
+    let mut files = super::crate_skeleton(&dir, "client", &template_ctx, &header, lib)?;
     for tag in &tags {
         let file = format!("src/{}.rs", tag.module);
         files.push(OutputFile {

@@ -394,20 +394,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         #lib_body
     };
     let header = ctx.rust_header();
-    let mut files = vec![
-        OutputFile {
-            path: dir.join("Cargo.toml"),
-            contents: templates::render("server/Cargo.toml", &template_ctx)?,
-        },
-        OutputFile {
-            path: dir.join("README.md"),
-            contents: templates::render("server/README.md", &template_ctx)?,
-        },
-        OutputFile {
-            path: dir.join("src/lib.rs"),
-            contents: format_file(&header, lib, "server lib.rs")?,
-        },
-    ];
+    let mut files = super::crate_skeleton(&dir, "server", &template_ctx, &header, lib)?;
     for (name, tokens) in pieces.modules {
         let file = format!("src/{name}.rs");
         files.push(OutputFile {
