@@ -106,13 +106,7 @@ impl Form {
 
     /// A required file. `None`: a problem was recorded.
     pub fn file_required(&self, name: &str, errors: &mut Errors) -> Option<FormFile> {
-        match self.one(name, errors).ok()? {
-            Some(file) => Some(file.clone()),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.one(name, errors).ok()?.cloned(), name, errors)
     }
 
     /// An optional file: `Some(None)` when absent; `None`: a problem was recorded.
@@ -129,13 +123,7 @@ impl Form {
 
     /// Every file called `name`, at least one. `None`: a problem was recorded.
     pub fn files_required(&self, name: &str, errors: &mut Errors) -> Option<Vec<FormFile>> {
-        match self.files_optional(name, errors)? {
-            Some(files) => Some(files),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.files_optional(name, errors)?, name, errors)
     }
 
     /// An optional text field parsed as `T`: `Some(None)` when absent; `None`: a problem was
@@ -160,13 +148,7 @@ impl Form {
 
     /// A required text field parsed as `T`. `None`: a problem was recorded.
     pub fn text_required<T: DeserializeOwned>(&self, name: &str, errors: &mut Errors) -> Option<T> {
-        match self.text_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.text_optional(name, errors)?, name, errors)
     }
 
     /// Every text field called `name`, each parsed as `T`: `Some(None)` when there is none;
@@ -193,13 +175,7 @@ impl Form {
         name: &str,
         errors: &mut Errors,
     ) -> Option<Vec<T>> {
-        match self.text_array_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.text_array_optional(name, errors)?, name, errors)
     }
 
     /// An optional field holding JSON (an object, a union): `Some(None)` when absent; `None`: a
@@ -260,25 +236,21 @@ impl Form {
         name: &str,
         errors: &mut Errors,
     ) -> Option<Vec<T>> {
-        match self.json_array_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.json_array_optional(name, errors)?, name, errors)
     }
 
     /// A required field holding JSON. `None`: a problem was recorded.
     pub fn json_required<T: DeserializeOwned>(&self, name: &str, errors: &mut Errors) -> Option<T> {
-        match self.json_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.json_optional(name, errors)?, name, errors)
     }
+}
+
+/// `value`, or a recorded `is required` problem when the field is absent.
+fn required<T>(value: Option<T>, name: &str, errors: &mut Errors) -> Option<T> {
+    if value.is_none() {
+        errors.add(name, "is required");
+    }
+    value
 }
 
 /// The `default` of a field (JSON text from the spec) as a `T`; records a problem under `name`
