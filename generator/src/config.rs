@@ -49,6 +49,42 @@ pub struct Options {
     pub crates: Vec<CrateKind>,
     /// How list operations page, for the client's streams; `None`: no streams.
     pub pagination: Option<Pagination>,
+    /// The JSON envelope the API wraps its bodies in, for the server's reply constructors
+    /// (`GetCartReply::ok(content)`, `::not_found(message)`); `None`: no constructors, and
+    /// documented errors keep their typed variants.
+    pub envelope: Option<Envelope>,
+    /// Options of the server crate.
+    pub server: ServerOptions,
+}
+
+/// The JSON envelope of an API's bodies: `{"message", "success", "content"}` on success,
+/// and on error the server runtime's envelope `{"message", "success": false, "code", "errors"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    /// Property of the human-readable message (`message`).
+    pub message: String,
+    /// Property of the success flag (`success`).
+    pub success: String,
+    /// Property holding the operation's content (`content`); bodies without it get an
+    /// `ok()` constructor without arguments.
+    pub content: String,
+    /// The message of `{Op}Reply::ok(...)` (`OK`).
+    #[serde(default = "default_ok_message")]
+    pub ok_message: String,
+}
+
+fn default_ok_message() -> String {
+    "OK".to_owned()
+}
+
+/// Options of the server crate.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerOptions {
+    /// Trait methods without the default that answers 501: a forgotten operation is a
+    /// compile error (every tag's trait must then be implemented in full).
+    pub strict: bool,
 }
 
 /// The kinds of crates the generator emits.
@@ -94,6 +130,8 @@ impl Default for Options {
             example_tests: true,
             crates: vec![CrateKind::Types],
             pagination: None,
+            envelope: None,
+            server: ServerOptions::default(),
         }
     }
 }

@@ -66,6 +66,18 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
     })
 }
 
+/// A spec given as text (YAML or JSON) with only local `$ref`s, as if read from `name`.
+pub fn parse_str(text: &str, name: &Path) -> Result<LoadedSpec> {
+    let raw: Value =
+        serde_yaml::from_str(text).map_err(|e| parse_error(name, "#", &e.to_string()))?;
+    let openapi = parse_openapi(&raw, name)?;
+    Ok(LoadedSpec {
+        raw,
+        openapi,
+        files: vec![name.to_owned()],
+    })
+}
+
 /// Deserializes an OpenAPI 3.0 document; the error names the pointer of the offending node.
 pub fn parse_openapi(doc: &Value, file: &Path) -> Result<openapiv3::OpenAPI> {
     match doc.get("openapi").and_then(Value::as_str) {

@@ -10,15 +10,22 @@ use storefront_server::auth::{
     AddProfileImageReply, AddProfileImageRequest, RefreshTokenReply, RefreshTokenRequest,
 };
 use storefront_server::orders::{ListOrdersReply, ListOrdersRequest};
-use storefront_server::{AuthError, Backend, RequestContext};
+use storefront_server::{
+    AuthError, AuthRequest, Backend, ErrorResponse, RequestContext, ServerVariables as _, Verified,
+};
 
 /// A backend with three operations.
 struct Shop;
 
 impl Backend for Shop {
     type Principal = String;
+    type Error = ErrorResponse;
 
-    async fn verify_bearer(&self, token: &str) -> Result<String, AuthError> {
+    async fn verify_bearer(
+        &self,
+        token: &str,
+        _request: &AuthRequest<'_>,
+    ) -> Result<String, AuthError> {
         match token {
             "let-me-in" => Ok("u1".to_owned()),
             _ => Err(AuthError::invalid("unknown token")),
@@ -29,29 +36,27 @@ impl Backend for Shop {
 impl storefront_server::Auth for Shop {
     async fn refresh_token(
         &self,
-        ctx: RequestContext<String>,
+        ctx: RequestContext<Verified<String>>,
         request: RefreshTokenRequest,
-    ) -> RefreshTokenReply {
-        RefreshTokenReply::Ok(types::ChangePasswordResponse {
-            message: format!("refreshed for {}", ctx.principal().map_or("?", |p| p)),
-            success: true,
-            content: types::ChangePasswordResponseContent {
+    ) -> Result<RefreshTokenReply, ErrorResponse> {
+        Ok(RefreshTokenReply::ok_with_message(
+            format!("refreshed for {}", ctx.principal()),
+            types::ChangePasswordResponseContent {
                 access_token: format!("access-from-{}", request.body.refresh_token),
                 refresh_token: "r2".to_owned(),
             },
-        })
+        ))
     }
 
     async fn add_profile_image(
         &self,
-        _ctx: RequestContext<String>,
+        _ctx: RequestContext<Verified<String>>,
         request: AddProfileImageRequest,
-    ) -> AddProfileImageReply {
+    ) -> Result<AddProfileImageReply, ErrorResponse> {
         let image = request.body.image;
-        AddProfileImageReply::Ok(types::GetProfileImageResponse {
-            message: "stored".to_owned(),
-            success: true,
-            content: types::GetProfileImageResponseContent {
+        Ok(AddProfileImageReply::ok_with_message(
+            "stored",
+            types::GetProfileImageResponseContent {
                 profile_image_url: format!(
                     "https://cdn.example/{}/{}?type={}&bytes={}",
                     request.id,
@@ -60,25 +65,24 @@ impl storefront_server::Auth for Shop {
                     String::from_utf8_lossy(&image.bytes)
                 ),
             },
-        })
+        ))
     }
 }
 
 impl storefront_server::Orders for Shop {
     async fn list_orders(
         &self,
-        ctx: RequestContext<String>,
+        ctx: RequestContext<Verified<String>>,
         request: ListOrdersRequest,
-    ) -> ListOrdersReply {
-        ListOrdersReply::Ok(types::ListOrdersResponse {
-            message: Some(format!(
+    ) -> Result<ListOrdersReply, ErrorResponse> {
+        Ok(ListOrdersReply::ok_with_message(
+            format!(
                 "store {} user {} statuses {}",
-                ctx.server_variable("store_id").unwrap_or_default(),
+                ctx.store_id(),
                 request.user_id,
                 request.status.unwrap_or_default().join("+")
-            )),
-            success: Some(true),
-            content: Some(types::ListOrdersResponseContent {
+            ),
+            types::ListOrdersResponseContent {
                 orders: Some(vec![]),
                 pagination: Some(types::Pagination {
                     total_records: 0,
@@ -87,8 +91,8 @@ impl storefront_server::Orders for Shop {
                     limit: request.limit.unwrap_or(25),
                     next_page: None,
                 }),
-            }),
-        })
+            },
+        ))
     }
 }
 

@@ -15,7 +15,10 @@ use server_support::{send, Recorder, BASE};
 use storefront_server::auth::{AddProfileImageReply, AddProfileImageRequest};
 use storefront_server::carts::{ListCouponsReply, ListCouponsRequest};
 use storefront_server::catalog::{ListProductsReply, ListProductsRequest};
-use storefront_server::{AuthError, Backend, Config, RequestContext};
+use storefront_server::{
+    AuthError, AuthRequest, Backend, Config, Credentials, ErrorResponse, RequestContext,
+    ServerVariables as _, Verified,
+};
 use storefront_types as types;
 
 /// What `Shop` saw.
@@ -36,8 +39,13 @@ struct Shop {
 
 impl Backend for Shop {
     type Principal = String;
+    type Error = ErrorResponse;
 
-    async fn verify_bearer(&self, token: &str) -> Result<String, AuthError> {
+    async fn verify_bearer(
+        &self,
+        token: &str,
+        _request: &AuthRequest<'_>,
+    ) -> Result<String, AuthError> {
         Ok(format!("user:{token}"))
     }
 }
@@ -45,48 +53,42 @@ impl Backend for Shop {
 impl storefront_server::Carts for Shop {
     async fn list_coupons(
         &self,
-        ctx: RequestContext<String>,
+        ctx: RequestContext<Verified<String>>,
         request: ListCouponsRequest,
-    ) -> ListCouponsReply {
+    ) -> Result<ListCouponsReply, ErrorResponse> {
         let mut seen = self.seen.lock().expect("not poisoned");
-        seen.principal = ctx.principal().cloned();
+        seen.principal = Some(ctx.principal().clone());
         seen.request_id = Some(ctx.request_id.clone());
-        seen.store = ctx.server_variable("store_id").map(str::to_owned);
+        seen.store = Some(ctx.store_id().to_owned());
         seen.coupons = Some(request);
-        ListCouponsReply::Ok(types::ListCouponsResponse {
-            message: "coupons".to_owned(),
-            success: true,
-            content: types::ListCouponsResponseContent { coupons: vec![] },
-        })
+        Ok(ListCouponsReply::ok_with_message(
+            "coupons",
+            types::ListCouponsResponseContent { coupons: vec![] },
+        ))
     }
 }
 
 impl storefront_server::Catalog for Shop {
     async fn list_products(
         &self,
-        _ctx: RequestContext<String>,
+        _ctx: RequestContext<Credentials<String>>,
         request: ListProductsRequest,
-    ) -> ListProductsReply {
+    ) -> Result<ListProductsReply, ErrorResponse> {
         self.seen.lock().expect("not poisoned").products = Some(request);
-        ListProductsReply::Unauthorized(types::ErrorEnvelope {
-            message: "sign in to see prices".to_owned(),
-            success: false,
-            code: "SIGN_IN".to_owned(),
-        })
+        Err(ErrorResponse::unauthorized("sign in to see prices").with_code("SIGN_IN"))
     }
 }
 
 impl storefront_server::Auth for Shop {
     async fn add_profile_image(
         &self,
-        _ctx: RequestContext<String>,
+        _ctx: RequestContext<Verified<String>>,
         request: AddProfileImageRequest,
-    ) -> AddProfileImageReply {
+    ) -> Result<AddProfileImageReply, ErrorResponse> {
         let image = request.body.image;
-        AddProfileImageReply::Ok(types::GetProfileImageResponse {
-            message: "stored".to_owned(),
-            success: true,
-            content: types::GetProfileImageResponseContent {
+        Ok(AddProfileImageReply::ok_with_message(
+            "stored",
+            types::GetProfileImageResponseContent {
                 profile_image_url: format!(
                     "https://cdn.example/{}/{}?type={}&size={}",
                     request.id,
@@ -95,7 +97,7 @@ impl storefront_server::Auth for Shop {
                     image.bytes.len()
                 ),
             },
-        })
+        ))
     }
 }
 
@@ -423,6 +425,7 @@ async fn the_default_backend_accepts_no_credential() {
     struct Nothing;
     impl Backend for Nothing {
         type Principal = ();
+        type Error = std::convert::Infallible;
     }
     impl storefront_server::Analytics for Nothing {}
     impl storefront_server::Auth for Nothing {}

@@ -2,141 +2,402 @@
 
 //! Server traits and an axum router for the Commerce Engine Storefront API (API version 0.15.0), generated from `spec/storefront.yaml`.
 //!
-//! A backend implements [`Backend`] (how credentials are verified) and the trait of each tag; every
+//! A backend implements [`Backend`] (how credentials are verified, and its error type) and the trait
+//! of each tag it serves; every
 //! trait method has a default that answers 501, so a backend implements the operations it serves and
-//! grows from there. [`router`] serves every operation under [`BASE_PATH`] (`/api/v1/{store_id}/storefront`) and
-//! works with any tower layers.
+//! grows from there. [`router`] serves every operation under [`BASE_PATH`]
+//! (`/api/v1/{store_id}/storefront`); [`Routes`] serves some tags, each with its own backend. Both work with any
+//! tower layers.
 //!
 //! ```no_run
-//! use storefront_server::{AuthError, Backend};
+//! use std::sync::Arc;
+//!
+//! use storefront_server::{AuthError, AuthRequest, Backend, ErrorResponse};
 //!
 //! struct Shop;
 //!
 //! impl Backend for Shop {
 //!     type Principal = String;
+//!     // what `?` converts into; map your storage error to it (see `IntoErrorResponse`)
+//!     type Error = ErrorResponse;
 //!
-//!     async fn verify_bearer(&self, token: &str) -> Result<String, AuthError> {
+//!     async fn verify_bearer(&self, token: &str, _request: &AuthRequest<'_>) -> Result<String, AuthError> {
 //!         Ok(token.to_owned())
 //!     }
 //! }
 //!
 //! impl storefront_server::Analytics for Shop {}
 //!
-//! impl storefront_server::Auth for Shop {}
-//!
-//! impl storefront_server::Campaigns for Shop {}
-//!
-//! impl storefront_server::Carts for Shop {}
-//!
-//! impl storefront_server::Catalog for Shop {}
-//!
-//! impl storefront_server::Helpers for Shop {}
-//!
-//! impl storefront_server::Customers for Shop {}
-//!
-//! impl storefront_server::Fulfillment for Shop {}
-//!
-//! impl storefront_server::Orders for Shop {}
-//!
-//! impl storefront_server::Payments for Shop {}
-//!
-//! impl storefront_server::Pos for Shop {}
-//!
-//! impl storefront_server::Store for Shop {}
-//!
-//! impl storefront_server::Subscriptions for Shop {}
-//!
-//! impl storefront_server::Wishlist for Shop {}
-//!
-//! let app: server_runtime::axum::Router = storefront_server::router(Shop);
+//! // serves the operations tagged `Analytics`; the other tags' paths answer 404
+//! let app: server_runtime::axum::Router = storefront_server::Routes::new()
+//!     .analytics(Arc::new(Shop))
+//!     .build();
 //! ```
 //!
 //! # How the spec maps to Rust
 //!
 //! | spec | Rust |
 //! |---|---|
-//! | tag | a module and a trait (`analytics::Analytics`) |
-//! | operation | a trait method: `(&self, RequestContext, {Op}Request) -> {Op}Reply`, written as `async fn` |
+//! | tag | a module, a trait (`analytics::Analytics`), its `router` and a Cargo feature |
+//! | operation | a trait method: `(&self, RequestContext<Auth>, {Op}Request) -> Result<{Op}Reply, Self::Error>`, written as `async fn` |
 //! | parameters and request body | the fields of `{Op}Request`, parsed and validated before the method is called |
-//! | documented response | a variant of `{Op}Reply` with its typed body; `Error` for any other status |
-//! | `security` | checked before the method (401 when the credential is missing), verified by [`Backend`]; the result is in [`RequestContext`] |
-//! | server URL | the base path; its variables are in [`RequestContext::server_variables`] |
+//! | documented response | a variant of `{Op}Reply` with its typed body (and typed headers); `Error` for any other status; errors in the API's error envelope and the success envelope through constructors (`{Op}Reply::ok(content)`, `::not_found(message)`) |
+//! | `security` | checked before the method (401 when the credential is missing), verified by [`Backend`] with the request's parts ([`AuthRequest`]); the context's `auth` is `()`, a [`Verified`] principal when one scheme is required, or [`Credentials`] for alternatives |
+//! | server URL | the base path; its variables through [`ServerVariables`] (`ctx.store_id()`) |
+//!
+//! A method's error (`Self::Error`, via [`IntoErrorResponse`]) is answered with the error envelope; a
+//! 5xx is logged with the request id and its details are never sent. Response headers that the spec
+//! does not document can be set with [`RequestContext::set_response_header`].
 //!
 //! Every client mistake gets a 4xx with the error envelope `{"message", "success": false, "code",
 //! "errors"}` naming the field: malformed JSON, a missing required field, a wrong type, a value not
 //! in an enum, a bad path, query or header parameter, a length, count or range out of bounds (400);
-//! a body over the limit (413, see [`router_with`]); a wrong media type (415); missing or refused
+//! a body over the limit (413, see [`Config`]); a wrong media type (415); missing or refused
 //! credentials (401); an unknown path (404) or method (405).
 #![warn(missing_docs)]
 
+#[cfg(feature = "analytics")]
 pub mod analytics;
 
+#[cfg(feature = "auth")]
 pub mod auth;
 
+#[cfg(feature = "campaigns")]
 pub mod campaigns;
 
+#[cfg(feature = "carts")]
 pub mod carts;
 
+#[cfg(feature = "catalog")]
 pub mod catalog;
 
+#[cfg(feature = "helpers")]
 pub mod helpers;
 
+#[cfg(feature = "customers")]
 pub mod customers;
 
+#[cfg(feature = "fulfillment")]
 pub mod fulfillment;
 
+#[cfg(feature = "orders")]
 pub mod orders;
 
+#[cfg(feature = "payments")]
 pub mod payments;
 
+#[cfg(feature = "pos")]
 pub mod pos;
 
+#[cfg(feature = "store")]
 pub mod store;
 
+#[cfg(feature = "subscriptions")]
 pub mod subscriptions;
 
+#[cfg(feature = "wishlist")]
 pub mod wishlist;
 
 mod internal;
 
+#[cfg(feature = "analytics")]
 pub use analytics::Analytics;
 
+#[cfg(feature = "auth")]
 pub use auth::Auth;
 
+#[cfg(feature = "campaigns")]
 pub use campaigns::Campaigns;
 
+#[cfg(feature = "carts")]
 pub use carts::Carts;
 
+#[cfg(feature = "catalog")]
 pub use catalog::Catalog;
 
+#[cfg(feature = "helpers")]
 pub use helpers::Helpers;
 
+#[cfg(feature = "customers")]
 pub use customers::Customers;
 
+#[cfg(feature = "fulfillment")]
 pub use fulfillment::Fulfillment;
 
+#[cfg(feature = "orders")]
 pub use orders::Orders;
 
+#[cfg(feature = "payments")]
 pub use payments::Payments;
 
+#[cfg(feature = "pos")]
 pub use pos::Pos;
 
+#[cfg(feature = "store")]
 pub use store::Store;
 
+#[cfg(feature = "subscriptions")]
 pub use subscriptions::Subscriptions;
 
+#[cfg(feature = "wishlist")]
 pub use wishlist::Wishlist;
 
-pub use server_runtime::{AuthError, Backend, Config, ErrorResponse, RequestContext, Verified};
+pub use server_runtime::{
+    AuthError, AuthRequest, Backend, Config, Credentials, ErrorResponse, IntoErrorResponse,
+    RequestContext, Verified,
+};
 
 /// The path every route lives under (from the first server URL of the spec).
 pub const BASE_PATH: &str = "/api/v1/{store_id}/storefront";
 
+/// The variables of the base path (`store_id`), on an operation's request context and on a credential's request (to check a credential against the store in the path, say).
+pub trait ServerVariables {
+    /// `store_id`: Identifier of the store.
+    fn store_id(&self) -> &str;
+}
+
+impl<A> ServerVariables for server_runtime::RequestContext<A> {
+    fn store_id(&self) -> &str {
+        self.server_variable("store_id").unwrap_or_default()
+    }
+}
+
+impl ServerVariables for server_runtime::AuthRequest<'_> {
+    fn store_id(&self) -> &str {
+        self.server_variable("store_id").unwrap_or_default()
+    }
+}
+
+/// The traits a backend implements and calls, to import with `use ...::prelude::*`.
+pub mod prelude {
+    #[cfg(feature = "analytics")]
+    pub use super::Analytics as _;
+    #[cfg(feature = "auth")]
+    pub use super::Auth as _;
+    #[cfg(feature = "campaigns")]
+    pub use super::Campaigns as _;
+    #[cfg(feature = "carts")]
+    pub use super::Carts as _;
+    #[cfg(feature = "catalog")]
+    pub use super::Catalog as _;
+    #[cfg(feature = "customers")]
+    pub use super::Customers as _;
+    #[cfg(feature = "fulfillment")]
+    pub use super::Fulfillment as _;
+    #[cfg(feature = "helpers")]
+    pub use super::Helpers as _;
+    #[cfg(feature = "orders")]
+    pub use super::Orders as _;
+    #[cfg(feature = "payments")]
+    pub use super::Payments as _;
+    #[cfg(feature = "pos")]
+    pub use super::Pos as _;
+    pub use super::ServerVariables as _;
+    #[cfg(feature = "store")]
+    pub use super::Store as _;
+    #[cfg(feature = "subscriptions")]
+    pub use super::Subscriptions as _;
+    #[cfg(feature = "wishlist")]
+    pub use super::Wishlist as _;
+    pub use server_runtime::Backend as _;
+}
+
+/// A router built from the routers of some tags, each answered by its own backend
+/// (one type may implement several tags: pass the same `Arc` to each).
+///
+/// Tags not added are not routed (their paths answer 404); [`Routes::build`] adds the
+/// 404 and 405 answers in the error envelope.
+#[derive(Debug)]
+#[must_use = "call `build` to get the router"]
+pub struct Routes {
+    router: server_runtime::axum::Router,
+    config: server_runtime::Config,
+}
+
+impl Default for Routes {
+    fn default() -> Self {
+        Routes::with_config(server_runtime::Config::default())
+    }
+}
+
+impl Routes {
+    /// No routes yet, with the default limits.
+    pub fn new() -> Self {
+        Routes::with_config(server_runtime::Config::default())
+    }
+
+    /// No routes yet, with these limits (body sizes) for the tags added after.
+    pub fn with_config(config: server_runtime::Config) -> Self {
+        Routes {
+            router: server_runtime::axum::Router::new(),
+            config,
+        }
+    }
+
+    #[cfg(feature = "analytics")]
+    /// Serves the operations tagged `Analytics` with `backend` ([`Analytics`]).
+    pub fn analytics<B: analytics::Analytics>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(analytics::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "auth")]
+    /// Serves the operations tagged `Auth` with `backend` ([`Auth`]).
+    pub fn auth<B: auth::Auth>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(auth::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "campaigns")]
+    /// Serves the operations tagged `Campaigns` with `backend` ([`Campaigns`]).
+    pub fn campaigns<B: campaigns::Campaigns>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(campaigns::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "carts")]
+    /// Serves the operations tagged `Carts` with `backend` ([`Carts`]).
+    pub fn carts<B: carts::Carts>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(carts::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "catalog")]
+    /// Serves the operations tagged `Catalog` with `backend` ([`Catalog`]).
+    pub fn catalog<B: catalog::Catalog>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(catalog::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "helpers")]
+    /// Serves the operations tagged `Helpers` with `backend` ([`Helpers`]).
+    pub fn helpers<B: helpers::Helpers>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(helpers::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "customers")]
+    /// Serves the operations tagged `Customers` with `backend` ([`Customers`]).
+    pub fn customers<B: customers::Customers>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(customers::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "fulfillment")]
+    /// Serves the operations tagged `Fulfillment` with `backend` ([`Fulfillment`]).
+    pub fn fulfillment<B: fulfillment::Fulfillment>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(fulfillment::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "orders")]
+    /// Serves the operations tagged `Orders` with `backend` ([`Orders`]).
+    pub fn orders<B: orders::Orders>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(orders::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "payments")]
+    /// Serves the operations tagged `Payments` with `backend` ([`Payments`]).
+    pub fn payments<B: payments::Payments>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(payments::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "pos")]
+    /// Serves the operations tagged `POS` with `backend` ([`Pos`]).
+    pub fn pos<B: pos::Pos>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self.router.merge(pos::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "store")]
+    /// Serves the operations tagged `Store` with `backend` ([`Store`]).
+    pub fn store<B: store::Store>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(store::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "subscriptions")]
+    /// Serves the operations tagged `Subscriptions` with `backend` ([`Subscriptions`]).
+    pub fn subscriptions<B: subscriptions::Subscriptions>(
+        mut self,
+        backend: std::sync::Arc<B>,
+    ) -> Self {
+        self.router = self
+            .router
+            .merge(subscriptions::router(backend, self.config.clone()));
+        self
+    }
+
+    #[cfg(feature = "wishlist")]
+    /// Serves the operations tagged `Wishlist` with `backend` ([`Wishlist`]).
+    pub fn wishlist<B: wishlist::Wishlist>(mut self, backend: std::sync::Arc<B>) -> Self {
+        self.router = self
+            .router
+            .merge(wishlist::router(backend, self.config.clone()));
+        self
+    }
+
+    /// Adds routes of your own (a health check, say).
+    pub fn merge(mut self, router: server_runtime::axum::Router) -> Self {
+        self.router = self.router.merge(router);
+        self
+    }
+
+    /// The router: the routes added, then 404 for unknown paths and 405 for methods
+    /// a path does not serve, in the error envelope.
+    pub fn build(self) -> server_runtime::axum::Router {
+        self.router
+            .fallback(server_runtime::not_found)
+            .method_not_allowed_fallback(server_runtime::method_not_allowed)
+    }
+}
+
+#[cfg(all(
+    feature = "analytics",
+    feature = "auth",
+    feature = "campaigns",
+    feature = "carts",
+    feature = "catalog",
+    feature = "helpers",
+    feature = "customers",
+    feature = "fulfillment",
+    feature = "orders",
+    feature = "payments",
+    feature = "pos",
+    feature = "store",
+    feature = "subscriptions",
+    feature = "wishlist"
+))]
 /// A router serving every operation of the API under [`BASE_PATH`], answered by `backend`.
 ///
 /// `backend` implements [`Analytics`], [`Auth`], [`Campaigns`], [`Carts`], [`Catalog`], [`Helpers`], [`Customers`], [`Fulfillment`], [`Orders`], [`Payments`], [`Pos`], [`Store`], [`Subscriptions`], [`Wishlist`] and [`server_runtime::Backend`] (each with defaults that answer 501, so an empty
 /// `impl` serves none of its operations). Unknown paths answer 404 and unsupported
-/// methods 405, both with the error envelope. Add any tower layers with `Router::layer`.
+/// methods 405, both with the error envelope. Add any tower layers with `Router::layer`;
+/// to serve some tags only, or tags implemented by different types, use [`Routes`].
 pub fn router<B>(backend: B) -> server_runtime::axum::Router
 where
     B: analytics::Analytics
@@ -157,6 +418,22 @@ where
     router_with(backend, server_runtime::Config::default())
 }
 
+#[cfg(all(
+    feature = "analytics",
+    feature = "auth",
+    feature = "campaigns",
+    feature = "carts",
+    feature = "catalog",
+    feature = "helpers",
+    feature = "customers",
+    feature = "fulfillment",
+    feature = "orders",
+    feature = "payments",
+    feature = "pos",
+    feature = "store",
+    feature = "subscriptions",
+    feature = "wishlist"
+))]
 /// [`router`] with other limits (body sizes).
 pub fn router_with<B>(backend: B, config: server_runtime::Config) -> server_runtime::axum::Router
 where
@@ -175,671 +452,21 @@ where
         + subscriptions::Subscriptions
         + wishlist::Wishlist,
 {
-    use server_runtime::axum::routing::{get, post, put};
-    let shared = std::sync::Arc::new(server_runtime::Shared { backend, config });
-    server_runtime::axum::Router::new()
-        .route(
-            "/api/v1/{store_id}/storefront/analytics/track",
-            post(analytics::handle_track_analytics_event::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/anonymous",
-            post(auth::handle_get_anonymous_token::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/change-password",
-            post(auth::handle_change_password::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/forgot-password",
-            post(auth::handle_forgot_password::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/generate-otp",
-            post(auth::handle_generate_otp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/login/email",
-            post(auth::handle_login_with_email::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/login/password",
-            post(auth::handle_login_with_password::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/login/phone",
-            post(auth::handle_login_with_phone::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/login/whatsapp",
-            post(auth::handle_login_with_whatsapp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/logout",
-            post(auth::handle_logout::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/refresh-token",
-            post(auth::handle_refresh_token::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/register/email",
-            post(auth::handle_register_with_email::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/register/password",
-            post(auth::handle_register_with_password::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/register/phone",
-            post(auth::handle_register_with_phone::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/register/whatsapp",
-            post(auth::handle_register_with_whatsapp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/reset-password",
-            post(auth::handle_reset_password::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/user/{id}",
-            get(auth::handle_get_user_detail::<B>)
-                .put(auth::handle_update_user::<B>)
-                .delete(auth::handle_delete_user::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/user/{id}/deactivate",
-            put(auth::handle_deactivate_user::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/user/{id}/profile-image",
-            get(auth::handle_get_profile_image::<B>)
-                .put(auth::handle_update_profile_image::<B>)
-                .post(auth::handle_add_profile_image::<B>)
-                .delete(auth::handle_remove_profile_image::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/verified-email-phone",
-            post(auth::handle_check_verification_status::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/verify-otp",
-            post(auth::handle_verify_otp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/campaigns/newsletter-subscribe",
-            post(campaigns::handle_subscribe_newsletter::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts",
-            post(carts::handle_create_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/available-coupons",
-            get(carts::handle_list_coupons::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/available-promotions",
-            get(carts::handle_list_promotions::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/fulfillment-options",
-            post(carts::handle_get_fulfillment_options::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/users/{user_id}",
-            get(carts::handle_get_user_cart::<B>)
-                .delete(carts::handle_delete_user_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}",
-            get(carts::handle_get_cart::<B>).delete(carts::handle_delete_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/address",
-            post(carts::handle_create_cart_address::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/coupon",
-            post(carts::handle_apply_coupon::<B>)
-                .delete(carts::handle_remove_coupon::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/credit-balance",
-            post(carts::handle_redeem_credit_balance::<B>)
-                .delete(carts::handle_remove_credit_balance::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/evaluate-coupons",
-            get(carts::handle_evaluate_coupons::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/evaluate-promotions",
-            get(carts::handle_evaluate_promotions::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/fulfillment-preference",
-            post(carts::handle_update_fulfillment_preference::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/items",
-            post(carts::handle_update_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/loyalty-points",
-            post(carts::handle_redeem_loyalty_points::<B>)
-                .delete(carts::handle_remove_loyalty_points::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/categories",
-            get(catalog::handle_list_categories::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/categories",
-            get(catalog::handle_list_marketplace_categories::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products",
-            get(catalog::handle_list_marketplace_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/cross-sell",
-            get(catalog::handle_list_marketplace_crosssell_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/search",
-            post(catalog::handle_search_marketplace_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/similar",
-            get(catalog::handle_list_marketplace_similar_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/up-sell",
-            get(catalog::handle_list_marketplace_upsell_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/{product_id}",
-            get(catalog::handle_get_marketplace_product_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/{product_id}/reviews",
-            get(catalog::handle_list_marketplace_product_reviews::<B>)
-                .post(catalog::handle_create_marketplace_product_review::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/{product_id}/variants",
-            get(catalog::handle_list_marketplace_product_variants::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/products/{product_id}/variants/{variant_id}",
-            get(catalog::handle_get_marketplace_variant_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/marketplace/skus",
-            get(catalog::handle_list_marketplace_skus::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products",
-            get(catalog::handle_list_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/cross-sell",
-            get(catalog::handle_list_crosssell_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/search",
-            post(catalog::handle_search_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/similar",
-            get(catalog::handle_list_similar_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/up-sell",
-            get(catalog::handle_list_upsell_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/{product_id}",
-            get(catalog::handle_get_product_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/{product_id}/reviews",
-            get(catalog::handle_list_product_reviews::<B>)
-                .post(catalog::handle_create_product_review::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/{product_id}/variants",
-            get(catalog::handle_list_product_variants::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/products/{product_id}/variants/{variant_id}",
-            get(catalog::handle_get_variant_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/catalog/skus",
-            get(catalog::handle_list_skus::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/common/countries",
-            get(helpers::handle_list_countries::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/common/countries/{country_iso_code}/pincodes",
-            get(helpers::handle_list_country_pincodes::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/common/countries/{country_iso_code}/states",
-            get(helpers::handle_list_country_states::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/addresses",
-            get(customers::handle_list_addresses::<B>)
-                .post(customers::handle_create_address::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/addresses/{address_id}",
-            get(customers::handle_get_address_detail::<B>)
-                .put(customers::handle_update_address_detail::<B>)
-                .delete(customers::handle_delete_address::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/bank-accounts",
-            get(customers::handle_list_bank_accounts::<B>)
-                .post(customers::handle_create_bank_account::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/bank-accounts/{account_id}",
-            get(customers::handle_get_bank_account_detail::<B>)
-                .put(customers::handle_update_bank_account::<B>)
-                .delete(customers::handle_delete_bank_account::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/bank-accounts/{account_id}/verify",
-            post(customers::handle_verify_bank_account::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/cards",
-            get(customers::handle_list_customer_cards::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/credit-line-balance",
-            get(customers::handle_get_customer_credit_line_balance::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/documents",
-            get(customers::handle_list_documents::<B>)
-                .post(customers::handle_create_document::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/documents/verify",
-            post(customers::handle_verify_document::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/documents/{document_id}",
-            get(customers::handle_get_document::<B>)
-                .put(customers::handle_update_document::<B>)
-                .delete(customers::handle_delete_document::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/loyalty",
-            get(customers::handle_get_loyalty_details::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/loyalty-points-activity",
-            get(customers::handle_list_loyalty_activities::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/mandate-debit-schedules",
-            get(customers::handle_list_customer_mandate_debit_schedules::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/mandates",
-            get(customers::handle_list_customer_mandates::<B>)
-                .post(customers::handle_create_customer_mandate::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/mandates/{mandate_id}",
-            get(customers::handle_get_customer_mandate::<B>)
-                .put(customers::handle_update_customer_mandate::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/mandates/{mandate_id}/pause",
-            post(customers::handle_pause_customer_mandate::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/mandates/{mandate_id}/resume",
-            post(customers::handle_resume_customer_mandate::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/mandates/{mandate_id}/revoke",
-            post(customers::handle_revoke_customer_mandate::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/payment-methods",
-            get(customers::handle_list_saved_payment_methods::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{customer_id}/reviews",
-            get(customers::handle_list_customer_reviews::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/customers/{id}/authorized-sellers",
-            get(customers::handle_get_customer_authorized_sellers::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/fulfillment/serviceability",
-            post(fulfillment::handle_check_fulfillment::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders",
-            get(orders::handle_list_orders::<B>).post(orders::handle_create_order::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/buy-it-again",
-            get(orders::handle_list_buy_it_again_items::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}",
-            get(orders::handle_get_order_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/cancel",
-            post(orders::handle_cancel_order::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/cancel-payment-request",
-            post(orders::handle_cancel_payment_request::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/payment-status",
-            get(orders::handle_get_payment_status::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/payments",
-            get(orders::handle_list_order_payments::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/refunds",
-            get(orders::handle_list_order_refunds::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/retry-payment",
-            post(orders::handle_retry_order_payment::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/returns",
-            get(orders::handle_list_order_returns::<B>)
-                .post(orders::handle_create_order_return::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/returns/{return_number}",
-            get(orders::handle_get_order_return_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/returns/{return_number}/attachments",
-            post(orders::handle_upload_order_return_attachments::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/returns/{return_number}/cancel",
-            post(orders::handle_cancel_order_return::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/orders/{order_number}/shipments",
-            get(orders::handle_list_order_shipments::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/authenticate-direct-otp",
-            post(payments::handle_authenticate_direct_otp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/card-info",
-            get(payments::handle_get_card_info::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/generate-hash",
-            post(payments::handle_generate_hash::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/ifsc-lookup/{ifsc_code}",
-            get(payments::handle_get_ifsc_lookup::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/juspay/create-order",
-            post(payments::handle_create_juspay_order::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/juspay/customers",
-            post(payments::handle_create_juspay_customer::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/juspay/customers/{user_id}",
-            get(payments::handle_get_juspay_customer::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/payment-methods",
-            get(payments::handle_list_payment_methods::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/resend-direct-otp",
-            post(payments::handle_resend_direct_otp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/payments/verify-vpa",
-            get(payments::handle_verify_vpa::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/auth/login/email",
-            post(pos::handle_login_pos_device_with_email::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/auth/login/phone",
-            post(pos::handle_login_pos_device_with_phone::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/auth/login/whatsapp",
-            post(pos::handle_login_pos_device_with_whatsapp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/auth/logout",
-            post(pos::handle_logout_from_pos_device::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/auth/pair-device",
-            post(pos::handle_pair_pos_device::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/auth/refresh-token",
-            post(pos::handle_refresh_pos_access_token::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/auth/verify-otp",
-            post(pos::handle_verify_pos_login_otp::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts",
-            post(pos::handle_pos_create_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/available-coupons",
-            get(pos::handle_pos_list_coupons::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/available-promotions",
-            get(pos::handle_pos_list_promotions::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/users/{user_id}",
-            get(pos::handle_pos_get_user_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}",
-            get(pos::handle_pos_get_cart::<B>).delete(pos::handle_pos_delete_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/address",
-            post(pos::handle_pos_create_cart_address::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/coupon",
-            post(pos::handle_pos_apply_coupon::<B>)
-                .delete(pos::handle_pos_remove_coupon::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/credit-balance",
-            post(pos::handle_pos_redeem_credit_balance::<B>)
-                .delete(pos::handle_pos_remove_credit_balance::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/evaluate-coupons",
-            get(pos::handle_pos_evaluate_coupons::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/evaluate-promotions",
-            get(pos::handle_pos_evaluate_promotions::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/fulfillment-preference",
-            post(pos::handle_pos_update_fulfillment_preference::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/items",
-            post(pos::handle_pos_update_cart::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/loyalty-points",
-            post(pos::handle_pos_redeem_loyalty_points::<B>)
-                .delete(pos::handle_pos_remove_loyalty_points::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/carts/{id}/update-customer",
-            post(pos::handle_update_pos_cart_customer::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/categories",
-            get(pos::handle_pos_list_categories::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products",
-            get(pos::handle_pos_list_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/cross-sell",
-            get(pos::handle_pos_list_crosssell_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/search",
-            post(pos::handle_pos_search_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/similar",
-            get(pos::handle_pos_list_similar_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/up-sell",
-            get(pos::handle_pos_list_upsell_products::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/{product_id}",
-            get(pos::handle_pos_get_product_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/{product_id}/reviews",
-            get(pos::handle_pos_list_product_reviews::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/{product_id}/variants",
-            get(pos::handle_pos_list_product_variants::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/products/{product_id}/variants/{variant_id}",
-            get(pos::handle_pos_get_variant_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/catalog/skus",
-            get(pos::handle_pos_list_skus::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/devices",
-            get(pos::handle_list_pos_devices::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/devices/{id}/claim",
-            post(pos::handle_claim_pos_device::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/devices/{id}/unclaim",
-            post(pos::handle_unclaim_pos_device::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/fulfillment-options",
-            post(pos::handle_get_pos_fulfillment_options::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/locations",
-            get(pos::handle_list_pos_locations::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/orders",
-            post(pos::handle_create_pos_order::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/orders/{order_number}/payment-status",
-            get(pos::handle_pos_get_payment_status::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/pos/users/{id}",
-            get(pos::handle_get_pos_user::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/store/check",
-            get(store::handle_check_store::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/store/config",
-            get(store::handle_get_config::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/store/kyc-document",
-            get(store::handle_list_kyc_document::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/store/sellers/{id}",
-            get(store::handle_get_seller_detail::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/store/sellers/{id}/reviews",
-            get(store::handle_list_seller_reviews::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/subscriptions",
-            get(subscriptions::handle_list_subscriptions::<B>)
-                .post(subscriptions::handle_create_subscription::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/subscriptions/{id}",
-            get(subscriptions::handle_get_subscription::<B>)
-                .put(subscriptions::handle_update_subscription::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/wishlist/{user_id}",
-            get(wishlist::handle_get_wishlist::<B>)
-                .post(wishlist::handle_add_to_wishlist::<B>)
-                .delete(wishlist::handle_delete_from_wishlist::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/auth/user/{id}/notification-preferences",
-            get(auth::handle_get_notification_preferences::<B>)
-                .put(auth::handle_update_notification_preferences::<B>)
-                .post(auth::handle_create_notification_preferences::<B>),
-        )
-        .route(
-            "/api/v1/{store_id}/storefront/carts/{id}/gift-card",
-            post(carts::handle_redeem_gift_card::<B>)
-                .delete(carts::handle_remove_gift_card::<B>),
-        )
-        .fallback(server_runtime::not_found)
-        .method_not_allowed_fallback(server_runtime::method_not_allowed)
-        .with_state(shared)
+    let backend = std::sync::Arc::new(backend);
+    Routes::with_config(config)
+        .analytics(std::sync::Arc::clone(&backend))
+        .auth(std::sync::Arc::clone(&backend))
+        .campaigns(std::sync::Arc::clone(&backend))
+        .carts(std::sync::Arc::clone(&backend))
+        .catalog(std::sync::Arc::clone(&backend))
+        .helpers(std::sync::Arc::clone(&backend))
+        .customers(std::sync::Arc::clone(&backend))
+        .fulfillment(std::sync::Arc::clone(&backend))
+        .orders(std::sync::Arc::clone(&backend))
+        .payments(std::sync::Arc::clone(&backend))
+        .pos(std::sync::Arc::clone(&backend))
+        .store(std::sync::Arc::clone(&backend))
+        .subscriptions(std::sync::Arc::clone(&backend))
+        .wishlist(std::sync::Arc::clone(&backend))
+        .build()
 }

@@ -2,6 +2,7 @@
 //! before any code is written. Emitters read only this model, never the spec.
 
 mod analysis;
+pub mod envelope;
 mod operations;
 pub mod pagination;
 pub mod server;
@@ -12,7 +13,7 @@ mod types;
 use std::collections::BTreeMap;
 
 pub use analysis::children;
-pub use operations::{Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
+pub use operations::{AuthKind, Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
 pub use shape::constraints;
 
 use crate::config::Options;
@@ -369,7 +370,11 @@ impl Model {
         let operations = operations::build(spec, &mut builder)?;
         builder.convert_components()?;
         let (mut types, examples) = builder.finish();
+        let mut operations = operations;
         analysis::analyse(&mut types, &operations)?;
+        if let Some(envelope) = &options.envelope {
+            envelope::mark(&mut operations, &types, envelope);
+        }
         let uses = analysis::uses(&types);
         let lists = pagination::detect(&operations, &types, options.pagination.as_ref());
         let info = &spec.openapi.info;
@@ -397,12 +402,13 @@ impl Model {
             .collect();
         server_names::assign(&mut servers);
         let security_schemes = security_schemes(spec)?;
-        let server = server::build(
+        let mut server = server::build(
             spec,
             &operations,
             Vec::as_slice(&servers),
             &security_schemes,
         );
+        server.strict = options.server.strict;
         Ok(Model {
             title: info.title.clone(),
             api_version: info.version.clone(),

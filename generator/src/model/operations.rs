@@ -46,6 +46,22 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// How its success body wraps the content, when the spec's options name an envelope
+    /// and the body has one (filled by `envelope::mark`).
+    pub envelope: Option<super::envelope::SuccessEnvelope>,
+}
+
+/// What an operation's `security` gives its implementation (the request context's `auth`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthKind {
+    /// No credentials needed.
+    None,
+    /// Exactly one scheme, always present: its verified credential.
+    One(String),
+    /// Alternatives or combinations of schemes, one of which is always met.
+    Alternatives,
+    /// Alternatives of which one is "none": credentials when sent.
+    Optional,
 }
 
 /// A parameter of an operation.
@@ -120,6 +136,10 @@ pub struct Response {
     pub body: Option<(String, TypeRef)>,
     /// Name of the shared response component it comes from, if any.
     pub component: Option<String>,
+    /// An error whose body is the server runtime's error envelope (`message`, `success`,
+    /// `code`, `errors`), when the spec's options name an envelope: the server answers it
+    /// with the runtime's error, not a typed variant (filled by `envelope::mark`).
+    pub envelope_error: bool,
 }
 
 /// A response status.
@@ -207,6 +227,19 @@ impl Operation {
     /// The response of a successful call: the first documented 2xx response.
     pub fn success(&self) -> Option<&Response> {
         self.responses.iter().find(|r| r.status.is_success())
+    }
+
+    /// How the operation's credentials reach its implementation, from its `security`.
+    pub fn auth(&self) -> AuthKind {
+        let alternatives: Vec<&Vec<String>> = self.security.iter().collect();
+        let optional = alternatives.iter().any(|a| a.is_empty());
+        match alternatives.as_slice() {
+            [] => AuthKind::None,
+            _ if alternatives.iter().all(|a| a.is_empty()) => AuthKind::None,
+            [only] if only.len() == 1 => AuthKind::One(only[0].clone()),
+            _ if optional => AuthKind::Optional,
+            _ => AuthKind::Alternatives,
+        }
     }
 
     /// The documented responses other than [`Operation::success`], in status order.
@@ -368,6 +401,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                 responses,
                 security,
                 pointer: at,
+                envelope: None,
             });
         }
     }
@@ -732,5 +766,6 @@ fn response<'a>(
         doc: docs::paragraphs([Some(r.description.as_str())]),
         body,
         component,
+        envelope_error: false,
     })
 }

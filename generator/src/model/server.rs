@@ -18,6 +18,9 @@ pub struct ServerModel {
     pub base_path: String,
     /// The variables of the base path, in order.
     pub base_variables: Vec<String>,
+    /// Rust names (`snake_case`, unique) of the base path's variables, in the same order:
+    /// the methods of the crate's `ServerVariables` trait.
+    pub base_variable_fns: Vec<String>,
     /// One route per distinct path, in the order of first appearance.
     pub routes: Vec<Route>,
     /// Tags in order of first appearance, each with its operations.
@@ -26,6 +29,8 @@ pub struct ServerModel {
     pub scheme_consts: Vec<(String, String)>,
     /// Declared response headers, per operation (index into `Model::operations`) and status.
     pub response_headers: Vec<ResponseHeaders>,
+    /// Trait methods have no default (`[spec.options.server] strict`).
+    pub strict: bool,
     /// What a router cannot serve, as (JSON pointer, construct): the server emitter reports
     /// the first as `Error::Unsupported`; other crates do not care.
     pub unsupported: Vec<(String, String)>,
@@ -79,8 +84,31 @@ pub struct ResponseHeader {
     pub doc: Option<String>,
 }
 
-/// Names the private module of a generated server crate takes, which tag modules avoid.
-pub const RESERVED_MODULES: [&str; 1] = ["internal"];
+/// Names tag modules avoid: the private module and the `prelude` of a generated server crate,
+/// and the other methods of its `Routes` builder (which has one method per tag module).
+pub const RESERVED_MODULES: [&str; 6] = [
+    "internal",
+    "prelude",
+    "new",
+    "with_config",
+    "merge",
+    "build",
+];
+
+/// Names tag traits avoid: the other items at the root of a generated server crate.
+pub const RESERVED_TRAITS: [&str; 11] = [
+    "Routes",
+    "ServerVariables",
+    "AuthError",
+    "AuthRequest",
+    "Backend",
+    "Config",
+    "Credentials",
+    "ErrorResponse",
+    "IntoErrorResponse",
+    "RequestContext",
+    "Verified",
+];
 
 /// Builds the server model.
 pub fn build(
@@ -137,7 +165,7 @@ pub fn build(
     }
     let mut tags: Vec<Tag> = Vec::new();
     let mut modules = NameSet::with_taken(RESERVED_MODULES);
-    let mut traits = NameSet::default();
+    let mut traits = NameSet::with_taken(RESERVED_TRAITS);
     for (i, op) in operations.iter().enumerate() {
         match tags.iter_mut().find(|t| t.name == op.tag) {
             Some(tag) => tag.operations.push(i),
@@ -170,13 +198,20 @@ pub fn build(
             }
         }
     }
+    let mut fns = NameSet::with_taken(["server_variable", "header", "principal"]);
+    let base_variable_fns = base_variables
+        .iter()
+        .map(|v| fns.take(&names::field_name(v)))
+        .collect();
     ServerModel {
         base_path,
         base_variables,
+        base_variable_fns,
         routes,
         tags,
         scheme_consts,
         response_headers,
+        strict: false,
         unsupported,
     }
 }

@@ -1,28 +1,35 @@
 //! Credentials: the security schemes of a spec, the [`Backend`] trait that verifies them, and
 //! the per-operation check that runs before an implementation is called.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 
+use http::HeaderMap;
+
 use crate::error::ErrorResponse;
 
-/// What every generated service trait builds on: verifying the caller's credentials, and
-/// answering operations the backend does not implement.
+/// What every generated service trait builds on: verifying the caller's credentials, the
+/// error type of the backend's methods, and the answer to operations it does not implement.
 ///
 /// The defaults accept no credential at all (every operation that needs one answers 401) and
 /// answer 501 for every operation. Implement the `verify_*` methods for the schemes your API
-/// uses:
+/// uses; each sees the request's parts ([`AuthRequest`]: the operation, the server variables
+/// such as a store id, the headers), so that a credential can be checked against the store
+/// in the path:
 ///
 /// ```
-/// use server_runtime::{AuthError, Backend};
+/// use server_runtime::{AuthError, AuthRequest, Backend, ErrorResponse};
 ///
 /// struct Shop;
 ///
 /// impl Backend for Shop {
 ///     type Principal = String;
+///     type Error = ErrorResponse;
 ///
-///     async fn verify_bearer(&self, token: &str) -> Result<String, AuthError> {
-///         match token.strip_prefix("user-") {
+///     async fn verify_bearer(&self, token: &str, request: &AuthRequest<'_>) -> Result<String, AuthError> {
+///         let store = request.server_variable("store_id").unwrap_or_default();
+///         match token.strip_prefix(&format!("{store}:")) {
 ///             Some(user) => Ok(user.to_owned()),
 ///             None => Err(AuthError::invalid("unknown token")),
 ///         }
@@ -34,34 +41,42 @@ pub trait Backend: Send + Sync + 'static {
     /// every operation in its [`crate::RequestContext`].
     type Principal: Send + Sync + 'static;
 
+    /// The error of the backend's methods (`Result<{Op}Reply, Self::Error>`), so that `?`
+    /// works on storage errors: it becomes the error envelope through
+    /// [`IntoErrorResponse`] (a 5xx is logged with the request id and answered without
+    /// its details). [`ErrorResponse`] itself is one.
+    type Error: IntoErrorResponse;
+
     /// Verifies a bearer token (`Authorization: Bearer <token>`; also OAuth2 and OpenID
-    /// Connect schemes). Default: rejects every token.
+    /// Connect schemes) sent to `request`. Default: rejects every token.
     fn verify_bearer(
         &self,
         token: &str,
+        request: &AuthRequest<'_>,
     ) -> impl Future<Output = Result<Self::Principal, AuthError>> + Send {
-        let _ = token;
+        let _ = (token, request);
         async { Err(AuthError::invalid("bearer tokens are not accepted")) }
     }
 
-    /// Verifies an API key of the scheme named `scheme` in the spec. Default: rejects every
-    /// key.
+    /// Verifies an API key of the scheme [`AuthRequest::scheme`] sent to `request`.
+    /// Default: rejects every key.
     fn verify_api_key(
         &self,
-        scheme: &str,
         key: &str,
+        request: &AuthRequest<'_>,
     ) -> impl Future<Output = Result<Self::Principal, AuthError>> + Send {
-        let _ = (scheme, key);
+        let _ = (key, request);
         async { Err(AuthError::invalid("API keys are not accepted")) }
     }
 
-    /// Verifies HTTP basic credentials. Default: rejects them.
+    /// Verifies HTTP basic credentials sent to `request`. Default: rejects them.
     fn verify_basic(
         &self,
         user: &str,
         password: &str,
+        request: &AuthRequest<'_>,
     ) -> impl Future<Output = Result<Self::Principal, AuthError>> + Send {
-        let _ = (user, password);
+        let _ = (user, password, request);
         async { Err(AuthError::invalid("basic credentials are not accepted")) }
     }
 
@@ -69,6 +84,54 @@ pub trait Backend: Send + Sync + 'static {
     /// default calls this with the operation's id). Default: 501 with the error envelope.
     fn not_implemented(&self, operation: &'static str) -> ErrorResponse {
         ErrorResponse::not_implemented(operation)
+    }
+}
+
+/// How an error of a backend becomes the error envelope.
+///
+/// Implement it for the backend's error type (a `thiserror` enum, say): map what the caller
+/// can act on to its 4xx, and the rest to [`ErrorResponse::internal_error`], whose details are
+/// logged with the request id and never sent.
+pub trait IntoErrorResponse: Send + 'static {
+    /// The answer for this error.
+    fn into_error_response(self) -> ErrorResponse;
+}
+
+impl IntoErrorResponse for ErrorResponse {
+    fn into_error_response(self) -> ErrorResponse {
+        self
+    }
+}
+
+impl IntoErrorResponse for std::convert::Infallible {
+    fn into_error_response(self) -> ErrorResponse {
+        match self {}
+    }
+}
+
+/// A credential's request as its verifier sees it: which operation, which scheme, the base
+/// path's variables (`store_id`) and the headers.
+#[derive(Clone, Copy, Debug)]
+pub struct AuthRequest<'a> {
+    /// The operation's id (`get-cart`).
+    pub operation: &'static str,
+    /// The security scheme's name in the spec (`BearerAuth`).
+    pub scheme: &'static str,
+    /// The values of the base path's variables.
+    pub server_variables: &'a BTreeMap<String, String>,
+    /// The request's headers.
+    pub headers: &'a HeaderMap,
+}
+
+impl AuthRequest<'_> {
+    /// A base path variable (`store_id`).
+    pub fn server_variable(&self, name: &str) -> Option<&str> {
+        self.server_variables.get(name).map(String::as_str)
+    }
+
+    /// A header's value, when it is present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
@@ -198,5 +261,83 @@ impl<P: fmt::Debug> fmt::Debug for Verified<P> {
             .field("credential", &"<redacted>")
             .field("principal", &self.principal)
             .finish()
+    }
+}
+
+impl<P> Verified<P> {
+    /// What the backend said about the caller.
+    pub fn principal(&self) -> &P {
+        &self.principal
+    }
+}
+
+/// The credentials of an operation whose security has alternatives or combinations (a
+/// bearer token or an API key, say): every credential that was verified, at least one.
+#[derive(Clone, Debug)]
+pub struct Credentials<P> {
+    first: Verified<P>,
+    rest: Vec<Verified<P>>,
+}
+
+impl<P> Credentials<P> {
+    /// The credentials verified, in the order of the requirement that was met; `None` for none.
+    pub fn from_verified(mut verified: Vec<Verified<P>>) -> Option<Self> {
+        if verified.is_empty() {
+            return None;
+        }
+        let first = verified.remove(0);
+        Some(Credentials {
+            first,
+            rest: verified,
+        })
+    }
+
+    /// The principal of the first credential of the requirement that was met.
+    pub fn principal(&self) -> &P {
+        &self.first.principal
+    }
+
+    /// The credential of the scheme named `scheme` in the spec, when it was sent.
+    pub fn scheme(&self, scheme: &str) -> Option<&Verified<P>> {
+        self.iter().find(|v| v.scheme == scheme)
+    }
+
+    /// Every verified credential.
+    pub fn iter(&self) -> impl Iterator<Item = &Verified<P>> {
+        std::iter::once(&self.first).chain(&self.rest)
+    }
+}
+
+/// What an operation's [`crate::RequestContext`] holds about its credentials, decided by the
+/// generator from the operation's `security`: `()` when it needs none, [`Verified`] when it
+/// needs exactly one scheme, [`Credentials`] for alternatives or combinations, and
+/// `Option<Credentials>` when one alternative is "none".
+pub trait Authenticated<P>: Sized + Send + 'static {
+    /// The value from the credentials verified for the requirement that was met; `None`
+    /// when they do not fit (the runtime then answers 401).
+    fn from_verified(verified: Vec<Verified<P>>) -> Option<Self>;
+}
+
+impl<P: Send + 'static> Authenticated<P> for () {
+    fn from_verified(_: Vec<Verified<P>>) -> Option<Self> {
+        Some(())
+    }
+}
+
+impl<P: Send + 'static> Authenticated<P> for Verified<P> {
+    fn from_verified(verified: Vec<Verified<P>>) -> Option<Self> {
+        verified.into_iter().next()
+    }
+}
+
+impl<P: Send + 'static> Authenticated<P> for Credentials<P> {
+    fn from_verified(verified: Vec<Verified<P>>) -> Option<Self> {
+        Credentials::from_verified(verified)
+    }
+}
+
+impl<P: Send + 'static> Authenticated<P> for Option<Credentials<P>> {
+    fn from_verified(verified: Vec<Verified<P>>) -> Option<Self> {
+        Some(Credentials::from_verified(verified))
     }
 }

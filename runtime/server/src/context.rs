@@ -1,53 +1,74 @@
 //! What an operation knows about its request besides its typed parameters and body.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
-use http::HeaderMap;
+use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::auth::Verified;
+use crate::auth::{Credentials, Verified};
 
-/// The request context handed to every operation: the verified credentials, a request id, the
-/// headers and the values of the base path's variables.
-#[derive(Clone, Debug)]
+/// The request context handed to every operation: its credentials (`A`, typed from the
+/// operation's `security`, see [`crate::Authenticated`]), a request id, the headers, the values
+/// of the base path's variables, and response headers to add to the answer.
+///
+/// For calling an implementation directly (in its tests), build one with
+/// [`RequestContext::new`] and [`RequestContext::with_auth`].
+#[derive(Clone)]
 #[non_exhaustive]
-pub struct RequestContext<P> {
+pub struct RequestContext<A = ()> {
     /// The request's id: its `x-request-id` header when it has a usable one, else a new id.
     pub request_id: String,
-    /// The verified bearer token (or basic credentials), when the operation's security
-    /// requirement that was met includes one.
-    pub bearer: Option<Verified<P>>,
-    /// The verified API key, when the security requirement that was met includes one.
-    pub api_key: Option<Verified<P>>,
+    /// The operation's id (`get-cart`).
+    pub operation: &'static str,
+    /// The verified credentials: `()`, a [`Verified`], [`Credentials`] or
+    /// `Option<Credentials>`, as the operation's `security` says.
+    pub auth: A,
     /// Variables of the base path (`store_id` of `/api/v1/{store_id}/storefront`).
     pub server_variables: BTreeMap<String, String>,
     /// Every request header.
     pub headers: HeaderMap,
+    response_headers: Arc<Mutex<HeaderMap>>,
 }
 
-impl<P> RequestContext<P> {
-    /// A context with no credentials, no headers and a new request id (for calling an
-    /// implementation directly, e.g. in its tests).
-    pub fn new() -> Self {
+impl<A: fmt::Debug> fmt::Debug for RequestContext<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestContext")
+            .field("request_id", &self.request_id)
+            .field("operation", &self.operation)
+            .field("auth", &self.auth)
+            .field("server_variables", &self.server_variables)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RequestContext {
+    /// A context of `operation` with no credentials, no headers and a new request id (for
+    /// calling an implementation directly, e.g. in its tests).
+    pub fn new(operation: &'static str) -> Self {
         RequestContext {
             request_id: new_request_id(),
-            bearer: None,
-            api_key: None,
+            operation,
+            auth: (),
             server_variables: BTreeMap::new(),
             headers: HeaderMap::new(),
+            response_headers: Arc::default(),
         }
     }
+}
 
-    /// Sets the bearer credential.
-    pub fn with_bearer(mut self, verified: Verified<P>) -> Self {
-        self.bearer = Some(verified);
-        self
-    }
-
-    /// Sets the API key credential.
-    pub fn with_api_key(mut self, verified: Verified<P>) -> Self {
-        self.api_key = Some(verified);
-        self
+impl<A> RequestContext<A> {
+    /// The same context with these credentials.
+    pub fn with_auth<B>(self, auth: B) -> RequestContext<B> {
+        RequestContext {
+            request_id: self.request_id,
+            operation: self.operation,
+            auth,
+            server_variables: self.server_variables,
+            headers: self.headers,
+            response_headers: self.response_headers,
+        }
     }
 
     /// Sets a base path variable.
@@ -60,12 +81,15 @@ impl<P> RequestContext<P> {
         self
     }
 
-    /// What the backend said about the caller: the bearer's principal, else the API key's.
-    pub fn principal(&self) -> Option<&P> {
-        self.bearer
-            .as_ref()
-            .or(self.api_key.as_ref())
-            .map(|v| &v.principal)
+    /// Sets a request header (ignored when the name or value is not valid in a header).
+    pub fn with_header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            self.headers.insert(name, value);
+        }
+        self
     }
 
     /// A base path variable (`store_id`).
@@ -77,11 +101,76 @@ impl<P> RequestContext<P> {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// Sets a header of the answer (`Cache-Control`, `Location`, ...), replacing any value
+    /// set before; headers the reply sets itself come after. An invalid name or value is
+    /// left out with an error logged.
+    pub fn set_response_header(&self, name: &str, value: &str) {
+        self.add_response_header(name, value, false);
+    }
+
+    /// Adds a header to the answer, keeping earlier values of the same name (`Set-Cookie`).
+    pub fn append_response_header(&self, name: &str, value: &str) {
+        self.add_response_header(name, value, true);
+    }
+
+    fn add_response_header(&self, name: &str, value: &str, append: bool) {
+        let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) else {
+            tracing::error!(header = name, "invalid response header; left out");
+            return;
+        };
+        let mut headers = self
+            .response_headers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if append {
+            headers.append(name, value);
+        } else {
+            headers.insert(name, value);
+        }
+    }
+
+    /// The response headers set so far.
+    pub fn response_headers(&self) -> HeaderMap {
+        self.response_headers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// What the handler keeps to finish the answer after the method took the context.
+    pub fn finisher(&self) -> crate::respond::Finisher {
+        crate::respond::Finisher {
+            request_id: self.request_id.clone(),
+            operation: self.operation,
+            response_headers: Arc::clone(&self.response_headers),
+        }
+    }
 }
 
-impl<P> Default for RequestContext<P> {
-    fn default() -> Self {
-        Self::new()
+impl<P> RequestContext<Verified<P>> {
+    /// What the backend said about the caller (the operation needs exactly this credential).
+    pub fn principal(&self) -> &P {
+        &self.auth.principal
+    }
+}
+
+impl<P> RequestContext<Credentials<P>> {
+    /// What the backend said about the caller: the principal of the first credential of the
+    /// security requirement that was met.
+    pub fn principal(&self) -> &P {
+        self.auth.principal()
+    }
+}
+
+impl<P> RequestContext<Option<Credentials<P>>> {
+    /// What the backend said about the caller, when credentials were sent (the operation
+    /// also serves anonymous callers).
+    pub fn principal(&self) -> Option<&P> {
+        self.auth.as_ref().map(Credentials::principal)
     }
 }
 

@@ -22,6 +22,9 @@ pub struct ErrorResponse {
     pub message: String,
     /// Problems per field (`items[0].quantity`, a parameter name, or `body`).
     pub errors: BTreeMap<String, String>,
+    /// What went wrong inside the server ([`ErrorResponse::internal_error`]): logged with the
+    /// request id, never sent.
+    detail: Option<String>,
 }
 
 impl ErrorResponse {
@@ -32,6 +35,7 @@ impl ErrorResponse {
             code: code.into(),
             message: message.into(),
             errors: BTreeMap::new(),
+            detail: None,
         }
     }
 
@@ -57,6 +61,7 @@ impl ErrorResponse {
             code: "VALIDATION_ERROR".to_owned(),
             message,
             errors,
+            detail: None,
         }
     }
 
@@ -112,6 +117,36 @@ impl ErrorResponse {
         Self::new(500, "INTERNAL_ERROR", message)
     }
 
+    /// 500 `INTERNAL_ERROR` for a failure inside the server (a database error, say): the
+    /// caller reads only "internal error" and the request id; `error` is logged with the
+    /// request id (by the generated handler) and never sent.
+    pub fn internal_error(error: impl fmt::Display) -> Self {
+        let mut response = Self::internal("internal error");
+        response.detail = Some(error.to_string());
+        response
+    }
+
+    /// 409 `CONFLICT`.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(409, "CONFLICT", message)
+    }
+
+    /// 429 `TOO_MANY_REQUESTS`.
+    pub fn too_many_requests(message: impl Into<String>) -> Self {
+        Self::new(429, "TOO_MANY_REQUESTS", message)
+    }
+
+    /// The same error with another machine-readable code.
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = code.into();
+        self
+    }
+
+    /// What went wrong inside the server, for the log (see [`ErrorResponse::internal_error`]).
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
     /// The status as an [`http::StatusCode`] (500 when [`ErrorResponse::status`] is not one).
     pub fn status_code(&self) -> StatusCode {
         StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -155,6 +190,11 @@ impl IntoResponse for ErrorResponse {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if let Some(detail) = self.detail {
+            response
+                .extensions_mut()
+                .insert(crate::respond::ErrorDetail(detail));
+        }
         response
     }
 }

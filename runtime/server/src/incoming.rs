@@ -13,7 +13,7 @@ use http::{header, HeaderMap};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
 
-use crate::auth::{Backend, KeyLocation, Scheme, Verified};
+use crate::auth::{AuthRequest, Authenticated, Backend, KeyLocation, Scheme, Verified};
 use crate::context::{request_id, RequestContext};
 use crate::error::{ErrorResponse, Errors};
 use crate::multipart::Form;
@@ -178,22 +178,21 @@ impl Incoming {
 
     /// Checks the operation's security requirements (alternatives, each a list of schemes that
     /// must all be present; an empty list: none needed) and verifies the credentials of the
-    /// first alternative that the request meets through `backend`.
+    /// first alternative that the request meets through `backend`; the context holds them as
+    /// `A` (see [`Authenticated`]).
     ///
     /// Missing credentials answer 401 before anything else; refused ones answer what the
     /// backend's [`crate::AuthError`] says.
-    pub async fn authenticate<B: Backend>(
+    pub async fn authenticate<B: Backend, A: Authenticated<B::Principal>>(
         &self,
         backend: &B,
+        operation: &'static str,
         requirements: &[&[Scheme]],
-    ) -> Result<RequestContext<B::Principal>, ErrorResponse> {
-        let mut ctx = RequestContext::new();
+    ) -> Result<RequestContext<A>, ErrorResponse> {
+        let mut ctx = RequestContext::new(operation);
         ctx.request_id = request_id(&self.parts.headers);
         ctx.headers = self.parts.headers.clone();
         ctx.server_variables = self.server_variables.clone();
-        if requirements.is_empty() {
-            return Ok(ctx);
-        }
         // the first alternative whose credentials are all present; an empty one last
         let met = requirements
             .iter()
@@ -203,7 +202,10 @@ impl Incoming {
                     .map(|s| self.credential(s).map(|c| (*s, c)))
                     .collect::<Option<Vec<_>>>()
             })
-            .or_else(|| requirements.iter().any(|a| a.is_empty()).then(Vec::new));
+            .or_else(|| {
+                (requirements.is_empty() || requirements.iter().any(|a| a.is_empty()))
+                    .then(Vec::new)
+            });
         let Some(credentials) = met else {
             let wanted: Vec<String> = requirements
                 .iter()
@@ -219,39 +221,41 @@ impl Incoming {
                 wanted.join(", or ")
             )));
         };
+        let mut verified = Vec::with_capacity(credentials.len());
         for (scheme, credential) in credentials {
-            match scheme {
-                Scheme::Bearer { name } => {
-                    let principal = backend.verify_bearer(&credential).await?;
-                    ctx.bearer = Some(Verified {
-                        scheme: name,
-                        credential,
-                        principal,
-                    });
+            let request = AuthRequest {
+                operation,
+                scheme: scheme.name(),
+                server_variables: &self.server_variables,
+                headers: &self.parts.headers,
+            };
+            let (principal, credential) = match scheme {
+                Scheme::Bearer { .. } => {
+                    let principal = backend.verify_bearer(&credential, &request).await?;
+                    (principal, credential)
                 }
-                Scheme::Basic { name } => {
+                Scheme::Basic { .. } => {
                     let decoded = decode_basic(&credential).ok_or_else(|| {
                         ErrorResponse::unauthorized("malformed basic credentials")
                     })?;
                     let (user, password) = decoded.split_once(':').unwrap_or((&decoded, ""));
-                    let principal = backend.verify_basic(user, password).await?;
-                    ctx.bearer = Some(Verified {
-                        scheme: name,
-                        credential: user.to_owned(),
-                        principal,
-                    });
+                    let principal = backend.verify_basic(user, password, &request).await?;
+                    (principal, user.to_owned())
                 }
-                Scheme::ApiKey { name, .. } => {
-                    let principal = backend.verify_api_key(name, &credential).await?;
-                    ctx.api_key = Some(Verified {
-                        scheme: name,
-                        credential,
-                        principal,
-                    });
+                Scheme::ApiKey { .. } => {
+                    let principal = backend.verify_api_key(&credential, &request).await?;
+                    (principal, credential)
                 }
-            }
+            };
+            verified.push(Verified {
+                scheme: scheme.name(),
+                credential,
+                principal,
+            });
         }
-        Ok(ctx)
+        let auth = A::from_verified(verified)
+            .ok_or_else(|| ErrorResponse::unauthorized("missing credentials"))?;
+        Ok(ctx.with_auth(auth))
     }
 
     // ----- parameters -----

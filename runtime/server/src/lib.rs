@@ -14,7 +14,8 @@
 //!   `{"message", "success": false, "code", "errors"}`), unknown paths with 404 and wrong
 //!   methods with 405 in the same envelope, and unimplemented operations with 501.
 //!
-//! Implementations see only [`RequestContext`], typed requests and typed replies.
+//! Implementations see only [`RequestContext`], typed requests and typed replies, and return
+//! `Result<Reply, Backend::Error>` so that `?` works ([`IntoErrorResponse`]).
 #![warn(missing_docs)]
 
 mod auth;
@@ -23,15 +24,20 @@ mod error;
 mod incoming;
 mod multipart;
 mod params;
+mod respond;
 mod response;
 pub mod validate;
 
-pub use auth::{AuthError, Backend, KeyLocation, Scheme, Verified};
+pub use auth::{
+    AuthError, AuthRequest, Authenticated, Backend, Credentials, IntoErrorResponse, KeyLocation,
+    Scheme, Verified,
+};
 pub use context::RequestContext;
 pub use error::{ErrorResponse, Errors};
 pub use incoming::Incoming;
 pub use multipart::{default_value, Form, FormFile};
 pub use params::{parse_pairs, parse_text, ParamError, TextDeserializer};
+pub use respond::Finisher;
 pub use response::{empty, json, method_not_allowed, not_found, set_header};
 
 pub use axum;
@@ -74,8 +80,8 @@ impl Config {
 /// The state of a generated router: the backend and the limits.
 #[derive(Debug)]
 pub struct Shared<B> {
-    /// The implementation of the service traits.
-    pub backend: B,
+    /// The implementation of the service traits (shared by the routers of several tags).
+    pub backend: std::sync::Arc<B>,
     /// The limits.
     pub config: Config,
 }

@@ -9,7 +9,8 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use server_runtime::{
-    AuthError, Backend, Config, ErrorResponse, Errors, Form, Incoming, KeyLocation, Scheme,
+    AuthError, AuthRequest, Backend, Config, Credentials, ErrorResponse, Errors, Form, Incoming,
+    KeyLocation, Scheme, Verified,
 };
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -18,12 +19,22 @@ struct Keys;
 
 impl Backend for Keys {
     type Principal = String;
+    type Error = ErrorResponse;
 
-    async fn verify_api_key(&self, scheme: &str, key: &str) -> Result<String, AuthError> {
-        Ok(format!("{scheme}:{key}"))
+    async fn verify_api_key(
+        &self,
+        key: &str,
+        request: &AuthRequest<'_>,
+    ) -> Result<String, AuthError> {
+        Ok(format!("{}:{key}", request.scheme))
     }
 
-    async fn verify_basic(&self, user: &str, password: &str) -> Result<String, AuthError> {
+    async fn verify_basic(
+        &self,
+        user: &str,
+        password: &str,
+        _request: &AuthRequest<'_>,
+    ) -> Result<String, AuthError> {
         if password == "secret" {
             Ok(user.to_owned())
         } else {
@@ -60,7 +71,11 @@ async fn params(
     };
     // optional credentials: a query key, a cookie, or nothing
     let ctx = match incoming
-        .authenticate(&shared.backend, &[&[QUERY_KEY], &[COOKIE_KEY], &[]])
+        .authenticate::<Keys, Option<Credentials<String>>>(
+            &shared.backend,
+            "params",
+            &[&[QUERY_KEY], &[COOKIE_KEY], &[]],
+        )
         .await
     {
         Ok(ctx) => ctx,
@@ -98,7 +113,10 @@ async fn form(
         Ok(v) => v,
         Err(e) => return e.into_response(),
     };
-    let ctx = match incoming.authenticate(&shared.backend, &[&[BASIC]]).await {
+    let ctx = match incoming
+        .authenticate::<Keys, Verified<String>>(&shared.backend, "form", &[&[BASIC]])
+        .await
+    {
         Ok(ctx) => ctx,
         Err(e) => return e.into_response(),
     };
@@ -106,7 +124,7 @@ async fn form(
     match incoming.form::<Item>(body, true, &mut errors).await {
         Ok(Some(Some(item))) => server_runtime::json(
             200,
-            &json!({"item": item, "user": ctx.principal(), "credential": ctx.bearer.map(|b| b.credential)}),
+            &json!({"item": item, "user": ctx.principal(), "credential": ctx.auth.credential}),
         ),
         Ok(_) => errors.into_response(),
         Err(e) => e.into_response(),
@@ -155,7 +173,7 @@ async fn upload(
 
 fn router() -> Router {
     let shared = Arc::new(server_runtime::Shared {
-        backend: Keys,
+        backend: Arc::new(Keys),
         config: Config::default().with_multipart_limit(1024),
     });
     Router::new()

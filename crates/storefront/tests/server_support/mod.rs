@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::Router;
 use http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
-use storefront_server::{AuthError, Backend, ErrorResponse};
+use storefront_server::{AuthError, AuthRequest, Backend, ErrorResponse};
 use tower::ServiceExt;
 
 /// A backend that implements no operation: every call reaches the trait method's default,
@@ -28,8 +28,13 @@ impl Recorder {
 
 impl Backend for Recorder {
     type Principal = String;
+    type Error = ErrorResponse;
 
-    async fn verify_bearer(&self, token: &str) -> Result<String, AuthError> {
+    async fn verify_bearer(
+        &self,
+        token: &str,
+        _request: &AuthRequest<'_>,
+    ) -> Result<String, AuthError> {
         match token {
             "expired" => Err(AuthError::invalid("the token has expired")),
             "banned" => Err(AuthError::forbidden("this user may not do that")),
@@ -37,7 +42,11 @@ impl Backend for Recorder {
         }
     }
 
-    async fn verify_api_key(&self, _scheme: &str, key: &str) -> Result<String, AuthError> {
+    async fn verify_api_key(
+        &self,
+        key: &str,
+        _request: &AuthRequest<'_>,
+    ) -> Result<String, AuthError> {
         Ok(format!("store:{key}"))
     }
 

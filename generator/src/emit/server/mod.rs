@@ -73,7 +73,8 @@ fn first_unsupported(model: &Model) -> Result<()> {
     }
 }
 
-fn pieces(model: &Model, paths: &Paths) -> Result<Pieces> {
+/// The pieces of the crate; `features`: each tag behind the Cargo feature of its module name.
+fn pieces(model: &Model, paths: &Paths, features: bool) -> Result<Pieces> {
     first_unsupported(model)?;
     let validation = validate::Validation::of(model);
     let multiparts = multipart::Multiparts::of(model, paths)?;
@@ -88,9 +89,21 @@ fn pieces(model: &Model, paths: &Paths) -> Result<Pieces> {
             tag_module(model, tag, paths, &validation, &multiparts)?,
         ));
     }
-    let internal = internal_module(model, &used_schemes, &validation, &multiparts, paths);
+    let internal =
+        internal_module(model, &used_schemes, &validation, &multiparts, paths).map(|tokens| {
+            if features && !model.server.tags.is_empty() {
+                let names = model.server.tags.iter().map(|t| t.module.as_str());
+                quote! {
+                    // items used only by the handlers of tags whose features are off
+                    #![cfg_attr(not(all(#(feature = #names),*)), allow(dead_code))]
+                    #tokens
+                }
+            } else {
+                tokens
+            }
+        });
     Ok(Pieces {
-        lib: lib_items(model),
+        lib: lib_items(model, features),
         modules,
         internal,
     })
@@ -105,14 +118,22 @@ fn tag_module(
 ) -> Result<TokenStream> {
     let trait_name = ident(&tag.trait_name);
     let module_doc = format!(
-        " The operations tagged `{}`: the [`{}`] trait, and each operation's request and reply.",
+        " The operations tagged `{}`: the [`{}`] trait, its [`router`], and each operation's \
+         request and reply.",
         tag.name, tag.trait_name
     );
-    let trait_doc = doc_attrs(&format!(
-        "The operations tagged `{}`, one method per operation.\n\n\
-         Every method has a default that answers 501 with the error envelope (through\n\
+    let defaults = if model.server.strict {
+        "Every method must be implemented (the crate was generated with `strict`): a\n\
+         forgotten operation is a compile error."
+    } else {
+        "Every method has a default that answers 501 with the error envelope (through\n\
          [`server_runtime::Backend::not_implemented`]), so that a backend implements the\n\
-         operations it serves and nothing else. Implement the methods with `async fn`.",
+         operations it serves and nothing else."
+    };
+    let trait_doc = doc_attrs(&format!(
+        "The operations tagged `{}`, one method per operation.\n\n{defaults} Implement the \
+         methods with `async fn`; each returns `Result<{{Op}}Reply, Self::Error>`, so `?` \
+         works on the backend's errors ([`server_runtime::IntoErrorResponse`]).",
         tag.name
     ));
     let mut methods = Vec::new();
@@ -123,6 +144,7 @@ fn tag_module(
         methods.push(parts.method);
         items.push(parts.items);
     }
+    let router = tag_router(model, tag);
     Ok(quote! {
         #![doc = #module_doc]
         #![allow(clippy::large_enum_variant)]
@@ -132,8 +154,73 @@ fn tag_module(
             #(#methods)*
         }
 
+        #router
+
         #(#items)*
     })
+}
+
+/// The `router` function of a tag module: the routes of its operations.
+fn tag_router(model: &Model, tag: &Tag) -> TokenStream {
+    let trait_name = ident(&tag.trait_name);
+    let mut methods_used = BTreeSet::new();
+    let routes: Vec<TokenStream> = model
+        .server
+        .routes
+        .iter()
+        .filter_map(|route| {
+            let ops: Vec<usize> = route
+                .operations
+                .iter()
+                .copied()
+                .filter(|i| tag.operations.contains(i))
+                .collect();
+            if ops.is_empty() {
+                return None;
+            }
+            let path = route.path.as_str();
+            let handlers = ops.iter().enumerate().map(|(n, &i)| {
+                let op = &model.operations[i];
+                let method = format_ident!("{}", op.method.to_ascii_lowercase());
+                let handler = format_ident!("handle_{}", op.fn_name);
+                if n == 0 {
+                    // the first method is the `axum::routing` function; the others, methods
+                    methods_used.insert(op.method.to_ascii_lowercase());
+                    quote!(#method(#handler::<B>))
+                } else {
+                    quote!(.#method(#handler::<B>))
+                }
+            });
+            let handlers: Vec<TokenStream> = handlers.collect();
+            Some(quote!(.route(#path, #(#handlers)*)))
+        })
+        .collect();
+    let methods: Vec<_> = methods_used
+        .iter()
+        .map(|m| format_ident!("{}", m))
+        .collect();
+    let use_methods =
+        (!methods.is_empty()).then(|| quote!(use server_runtime::axum::routing::{#(#methods),*};));
+    let doc = doc_attrs(&format!(
+        "The routes of the operations tagged `{}`, answered by `backend`, under\n\
+         [`BASE_PATH`](super::BASE_PATH).\n\n\
+         Merge the routers of several tags (implemented by one type or by several) with\n\
+         [`Routes`](super::Routes), which also adds the 404 and 405 answers in the error envelope.",
+        tag.name
+    ));
+    quote! {
+        #doc
+        pub fn router<B: #trait_name>(
+            backend: std::sync::Arc<B>,
+            config: server_runtime::Config,
+        ) -> server_runtime::axum::Router {
+            #use_methods
+            let shared = std::sync::Arc::new(server_runtime::Shared { backend, config });
+            server_runtime::axum::Router::new()
+                #(#routes)*
+                .with_state(shared)
+        }
+    }
 }
 
 fn internal_module(
@@ -206,7 +293,26 @@ fn internal_module(
     })
 }
 
-fn lib_items(model: &Model) -> TokenStream {
+/// `#[cfg(feature = "<module>")]` when tags are Cargo features.
+fn tag_cfg(tag: &Tag, features: bool) -> TokenStream {
+    if features {
+        let f = tag.module.as_str();
+        quote!(#[cfg(feature = #f)])
+    } else {
+        quote!()
+    }
+}
+
+/// `#[cfg(all(feature = ...))]` over every tag, when tags are Cargo features.
+fn all_tags_cfg(model: &Model, features: bool) -> TokenStream {
+    if !features || model.server.tags.is_empty() {
+        return quote!();
+    }
+    let names = model.server.tags.iter().map(|t| t.module.as_str());
+    quote!(#[cfg(all(#(feature = #names),*))])
+}
+
+fn lib_items(model: &Model, features: bool) -> TokenStream {
     let tags = &model.server.tags;
     let trait_paths: Vec<TokenStream> = tags
         .iter()
@@ -216,55 +322,11 @@ fn lib_items(model: &Model) -> TokenStream {
             quote!(#m::#tr)
         })
         .collect();
-    let trait_names: BTreeSet<&str> = tags.iter().map(|t| t.trait_name.as_str()).collect();
-    let runtime_exports: Vec<TokenStream> = [
-        "AuthError",
-        "Backend",
-        "Config",
-        "ErrorResponse",
-        "RequestContext",
-        "Verified",
-    ]
-    .iter()
-    .filter(|n| !trait_names.contains(*n))
-    .map(|n| {
-        let n = format_ident!("{}", n);
-        quote!(#n)
-    })
-    .collect();
     let bounds = if trait_paths.is_empty() {
         quote!(server_runtime::Backend)
     } else {
         quote!(#(#trait_paths)+*)
     };
-    let mut methods_used = BTreeSet::new();
-    let routes = model.server.routes.iter().map(|route| {
-        let path = route.path.as_str();
-        let handlers = route.operations.iter().enumerate().map(|(n, &i)| {
-            let op = &model.operations[i];
-            let tag = tags
-                .iter()
-                .find(|t| t.operations.contains(&i))
-                .map(|t| ident(&t.module));
-            let method = format_ident!("{}", op.method.to_ascii_lowercase());
-            let handler = format_ident!("handle_{}", op.fn_name);
-            if n == 0 {
-                // the first method is the `axum::routing` function; the others, methods
-                methods_used.insert(op.method.to_ascii_lowercase());
-                quote!(#method(#tag::#handler::<B>))
-            } else {
-                quote!(.#method(#tag::#handler::<B>))
-            }
-        });
-        quote!(.route(#path, #(#handlers)*))
-    });
-    let routes: Vec<TokenStream> = routes.collect();
-    let methods: Vec<_> = methods_used
-        .iter()
-        .map(|m| format_ident!("{}", m))
-        .collect();
-    let use_methods =
-        (!methods.is_empty()).then(|| quote!(use server_runtime::axum::routing::{#(#methods),*};));
     let base_path = model.server.base_path.as_str();
     let base_doc = if base_path.is_empty() {
         " The path every route lives under: empty, the spec's server URL has no path.".to_owned()
@@ -277,9 +339,9 @@ fn lib_items(model: &Model) -> TokenStream {
         .collect();
     let router_doc = doc_attrs(&format!(
         "A router serving every operation of the API under [`BASE_PATH`], answered by `backend`.\n\n\
-         `backend` implements {}{} (each with defaults that answer 501, so an empty\n\
-         `impl` serves none of its operations). Unknown paths answer 404 and unsupported\n\
-         methods 405, both with the error envelope. Add any tower layers with `Router::layer`.",
+         `backend` implements {}{}{}. Unknown paths answer 404 and unsupported\n\
+         methods 405, both with the error envelope. Add any tower layers with `Router::layer`;\n\
+         to serve some tags only, or tags implemented by different types, use [`Routes`].",
         if trait_list.is_empty() {
             "[`server_runtime::Backend`]".to_owned()
         } else {
@@ -290,20 +352,121 @@ fn lib_items(model: &Model) -> TokenStream {
         } else {
             " and [`server_runtime::Backend`]"
         },
+        if model.server.strict {
+            ""
+        } else {
+            " (each with defaults that answer 501, so an empty\n`impl` serves none of its operations)"
+        },
     ));
+    let all_cfg = all_tags_cfg(model, features);
     let reexports = tags.iter().map(|t| {
         let m = ident(&t.module);
         let tr = ident(&t.trait_name);
-        quote!(pub use #m::#tr;)
+        let cfg = tag_cfg(t, features);
+        quote!(#cfg pub use #m::#tr;)
+    });
+    let builder_methods = tags.iter().map(|t| {
+        let m = ident(&t.module);
+        let tr = ident(&t.trait_name);
+        let cfg = tag_cfg(t, features);
+        let doc = format!(
+            " Serves the operations tagged `{}` with `backend` ([`{}`]).",
+            t.name, t.trait_name
+        );
+        quote! {
+            #cfg
+            #[doc = #doc]
+            pub fn #m<B: #m::#tr>(mut self, backend: std::sync::Arc<B>) -> Self {
+                self.router = self.router.merge(#m::router(backend, self.config.clone()));
+                self
+            }
+        }
+    });
+    let router_calls = tags.iter().map(|t| {
+        let m = ident(&t.module);
+        quote!(.#m(std::sync::Arc::clone(&backend)))
+    });
+    let variables = server_variables(model);
+    let prelude_traits = tags.iter().map(|t| {
+        let tr = ident(&t.trait_name);
+        let cfg = tag_cfg(t, features);
+        quote!(#cfg pub use super::#tr as _;)
+    });
+    let prelude_vars = (!model.server.base_variables.is_empty()).then(|| {
+        quote!(
+            pub use super::ServerVariables as _;
+        )
     });
     quote! {
         #(#reexports)*
 
-        pub use server_runtime::{#(#runtime_exports),*};
+        pub use server_runtime::{
+            AuthError, AuthRequest, Backend, Config, Credentials, ErrorResponse,
+            IntoErrorResponse, RequestContext, Verified,
+        };
 
         #[doc = #base_doc]
         pub const BASE_PATH: &str = #base_path;
 
+        #variables
+
+        /// The traits a backend implements and calls, to import with `use ...::prelude::*`.
+        pub mod prelude {
+            #(#prelude_traits)*
+            #prelude_vars
+            pub use server_runtime::Backend as _;
+        }
+
+        /// A router built from the routers of some tags, each answered by its own backend
+        /// (one type may implement several tags: pass the same `Arc` to each).
+        ///
+        /// Tags not added are not routed (their paths answer 404); [`Routes::build`] adds the
+        /// 404 and 405 answers in the error envelope.
+        #[derive(Debug)]
+        #[must_use = "call `build` to get the router"]
+        pub struct Routes {
+            router: server_runtime::axum::Router,
+            config: server_runtime::Config,
+        }
+
+        impl Default for Routes {
+            fn default() -> Self {
+                Routes::with_config(server_runtime::Config::default())
+            }
+        }
+
+        impl Routes {
+            /// No routes yet, with the default limits.
+            pub fn new() -> Self {
+                Routes::with_config(server_runtime::Config::default())
+            }
+
+            /// No routes yet, with these limits (body sizes) for the tags added after.
+            pub fn with_config(config: server_runtime::Config) -> Self {
+                Routes {
+                    router: server_runtime::axum::Router::new(),
+                    config,
+                }
+            }
+
+            #(#builder_methods)*
+
+            /// Adds routes of your own (a health check, say).
+            pub fn merge(mut self, router: server_runtime::axum::Router) -> Self {
+                self.router = self.router.merge(router);
+                self
+            }
+
+            /// The router: the routes added, then 404 for unknown paths and 405 for methods
+            /// a path does not serve, in the error envelope.
+            pub fn build(self) -> server_runtime::axum::Router {
+                self.router
+                    .fallback(server_runtime::not_found)
+                    .method_not_allowed_fallback(server_runtime::method_not_allowed)
+            }
+        }
+
+        #all_cfg
         #router_doc
         pub fn router<B>(backend: B) -> server_runtime::axum::Router
         where
@@ -312,19 +475,79 @@ fn lib_items(model: &Model) -> TokenStream {
             router_with(backend, server_runtime::Config::default())
         }
 
+        #all_cfg
         /// [`router`] with other limits (body sizes).
         pub fn router_with<B>(backend: B, config: server_runtime::Config) -> server_runtime::axum::Router
         where
             B: #bounds,
         {
-            #use_methods
-            let shared = std::sync::Arc::new(server_runtime::Shared { backend, config });
-            server_runtime::axum::Router::new()
-                #(#routes)*
-                .fallback(server_runtime::not_found)
-                .method_not_allowed_fallback(server_runtime::method_not_allowed)
-                .with_state(shared)
+            let backend = std::sync::Arc::new(backend);
+            Routes::with_config(config)
+                #(#router_calls)*
+                .build()
         }
+    }
+}
+
+/// The `ServerVariables` trait: typed access to the base path's variables.
+fn server_variables(model: &Model) -> TokenStream {
+    let vars = &model.server.base_variables;
+    if vars.is_empty() {
+        return quote!();
+    }
+    let described = model.servers.first().map(|s| &s.variables);
+    let decls = vars
+        .iter()
+        .zip(&model.server.base_variable_fns)
+        .map(|(v, f)| {
+            let f = ident(f);
+            let description = described
+                .and_then(|list| list.iter().find(|x| x.name == *v))
+                .and_then(|x| x.description.clone());
+            let doc = doc_attrs(&match description {
+                Some(d) => format!("`{v}`: {}", crate::docs::sanitize(&d)),
+                None => format!("The server variable `{v}`."),
+            });
+            quote!(#doc fn #f(&self) -> &str;)
+        });
+    let impls = |generics: TokenStream, receiver: TokenStream| {
+        let fns = vars
+            .iter()
+            .zip(&model.server.base_variable_fns)
+            .map(|(v, f)| {
+                let f = ident(f);
+                quote! {
+                    fn #f(&self) -> &str {
+                        self.server_variable(#v).unwrap_or_default()
+                    }
+                }
+            });
+        quote! {
+            impl #generics ServerVariables for #receiver {
+                #(#fns)*
+            }
+        }
+    };
+    let on_ctx = impls(quote!(<A>), quote!(server_runtime::RequestContext<A>));
+    let on_auth = impls(quote!(), quote!(server_runtime::AuthRequest<'_>));
+    let list = vars
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = doc_attrs(&format!(
+        "The variables of the base path ({list}), on an operation's request context and on a \
+         credential's request (to check a credential against the store in the path, say)."
+    ));
+    quote! {
+        #doc
+        pub trait ServerVariables {
+            #(#decls)*
+        }
+
+        #on_ctx
+
+        #on_auth
     }
 }
 
@@ -335,7 +558,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let types_ident = types_crate.replace('-', "_");
     let paths = Paths::new(&types_ident, &format!("{types_ident}::support"))?;
     let dir = PathBuf::from(&crate_name);
-    let pieces = pieces(model, &paths)?;
+    let pieces = pieces(model, &paths, true)?;
     let template_ctx = minijinja::context! {
         crate_name => crate_name,
         crate_ident => crate_name.replace('-', "_"),
@@ -357,9 +580,13 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             operations => t.operations.len(),
         }).collect::<Vec<_>>(),
         first_tag => model.server.tags.first().map(|t| minijinja::context! {
+            name => t.name,
             module => t.module,
             trait_name => t.trait_name,
         }),
+        strict => model.server.strict,
+        envelope => model.operations.iter().any(|o| o.envelope.is_some()),
+        base_variables => model.server.base_variable_fns,
         other_tags => model.server.tags.iter().skip(1).map(|t| t.trait_name.clone()).collect::<Vec<_>>(),
         uses => minijinja::context! {
             chrono => model.uses.chrono,
@@ -374,10 +601,15 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             format!(" {l}")
         }
     });
-    let module_decls = pieces.modules.iter().map(|(name, _)| {
-        let name = ident(name);
-        quote!(pub mod #name;)
-    });
+    let module_decls = pieces
+        .modules
+        .iter()
+        .zip(&model.server.tags)
+        .map(|((name, _), tag)| {
+            let name = ident(name);
+            let cfg = tag_cfg(tag, true);
+            quote!(#cfg pub mod #name;)
+        });
     let internal_decl = pieces.internal.as_ref().map(|_| {
         quote!(
             mod internal;
@@ -414,7 +646,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 /// The whole server crate of `model` as one source (modules inline), with the types at
 /// `paths`: what the snapshot tests show and the fixture crate compiles.
 pub fn source(model: &Model, paths: &Paths) -> Result<String> {
-    let pieces = pieces(model, paths)?;
+    let pieces = pieces(model, paths, false)?;
     let modules = pieces.modules.iter().map(|(name, tokens)| {
         let name = ident(name);
         quote!(pub mod #name { #tokens })

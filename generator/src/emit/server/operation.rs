@@ -11,7 +11,9 @@ use super::Paths;
 use crate::emit::rust::{doc_attrs, ident, type_tokens};
 use crate::error::Result;
 use crate::model::server::{ResponseHeader, Tag};
-use crate::model::{BodyKind, Model, Operation, Param, ParamLocation, Status, TypeRef};
+use crate::model::{
+    AuthKind, BodyKind, FieldRepr, Model, Operation, Param, ParamLocation, Status, TypeRef,
+};
 
 /// The tokens of one operation.
 pub(super) struct OperationTokens {
@@ -162,7 +164,7 @@ pub(super) fn emit(
 
     // ----- the reply -----
     let mut variants = Vec::new();
-    for r in &op.responses {
+    for r in op.responses.iter().filter(|r| !r.envelope_error) {
         let name = format_ident!("{}", r.status.variant_name());
         let headers = model
             .server
@@ -233,6 +235,17 @@ pub(super) fn emit(
     let errors_doc: Vec<String> = op
         .errors()
         .map(|r| {
+            if r.envelope_error {
+                return match r.status {
+                    Status::Code(_) => format!(
+                        "`{}` ({}, through `{reply_name}::{}`)",
+                        r.status.variant_name(),
+                        r.status.key(),
+                        constructor_name(r.status)
+                    ),
+                    _ => format!("{} (the error envelope)", r.status.key()),
+                };
+            }
             format!(
                 "`{}` ({}){}",
                 r.status.variant_name(),
@@ -246,7 +259,13 @@ pub(super) fn emit(
         .collect();
     let reply_doc = doc_attrs(&format!(
         "The reply of {method_link}: one variant per documented status, each with its typed \
-         body, and `Error` for any other error (with the error envelope)."
+         body, and `Error` for any other error (with the error envelope){}.",
+        if op.responses.iter().any(|r| r.envelope_error) {
+            ", which also answers the documented errors in the error envelope (see the \
+             constructors)"
+        } else {
+            ""
+        }
     ));
     let must_use = format!("the reply of `{}` must be returned", op.fn_name);
 
@@ -285,23 +304,37 @@ pub(super) fn emit(
         }
     ));
     method_doc.push(security_doc(model, op));
-    method_doc.push(
-        "Default: answers 501 with the error envelope (see \
-         [`server_runtime::Backend::not_implemented`])."
-            .to_owned(),
-    );
+    if !model.server.strict {
+        method_doc.push(
+            "Default: answers 501 with the error envelope (see \
+             [`server_runtime::Backend::not_implemented`])."
+                .to_owned(),
+        );
+    }
     let method_doc = doc_attrs(&method_doc.join("\n\n"));
-    let method = quote! {
-        #method_doc
+    let auth = auth_type(op, quote!(Self::Principal));
+    let signature = quote! {
         fn #fn_name(
             &self,
-            ctx: server_runtime::RequestContext<Self::Principal>,
+            ctx: server_runtime::RequestContext<#auth>,
             request: #request_name,
-        ) -> impl std::future::Future<Output = #reply_name> + Send {
-            let _ = (ctx, request);
-            std::future::ready(#reply_name::Error(self.not_implemented(#op_id)))
+        ) -> impl std::future::Future<Output = Result<#reply_name, Self::Error>> + Send
+    };
+    let method = if model.server.strict {
+        quote! {
+            #method_doc
+            #signature;
+        }
+    } else {
+        quote! {
+            #method_doc
+            #signature {
+                let _ = (ctx, request);
+                std::future::ready(Ok(#reply_name::Error(self.not_implemented(#op_id))))
+            }
         }
     };
+    let constructors = constructors(op, &reply_name, types);
 
     // ----- the handler -----
     let handler = handler(
@@ -332,6 +365,8 @@ pub(super) fn emit(
         }
 
         #(#header_structs)*
+
+        #constructors
 
         impl From<server_runtime::ErrorResponse> for #reply_name {
             fn from(error: server_runtime::ErrorResponse) -> Self {
@@ -484,6 +519,8 @@ fn handler(
 ) -> Result<TokenStream> {
     let types = &paths.types;
     let fn_name = ident(&op.fn_name);
+    let op_id = op.id.as_str();
+    let auth = auth_type(op, quote!(B::Principal));
     let needs_errors = !op.params.is_empty() || op.body.is_some();
     let raw_body = if op.body.is_some() {
         quote!(raw_body)
@@ -621,12 +658,151 @@ fn handler(
                 Ok(parts) => parts,
                 Err(rejection) => return rejection.into_response(),
             };
-            let ctx = match incoming.authenticate(&shared.backend, &[#(#requirements),*]).await {
+            let ctx = match incoming
+                .authenticate::<B, #auth>(&*shared.backend, #op_id, &[#(#requirements),*])
+                .await
+            {
                 Ok(ctx) => ctx,
                 Err(rejection) => return rejection.into_response(),
             };
             #take_apart
-            shared.backend.#fn_name(ctx, request).await.into_response()
+            let finisher = ctx.finisher();
+            let result = shared.backend.#fn_name(ctx, request).await;
+            finisher.respond(result.map(server_runtime::axum::response::IntoResponse::into_response))
         }
     })
+}
+
+/// The type of the request context's `auth` for `op`, with `principal` as the principal type.
+fn auth_type(op: &Operation, principal: TokenStream) -> TokenStream {
+    match op.auth() {
+        AuthKind::None => quote!(()),
+        AuthKind::One(_) => quote!(server_runtime::Verified<#principal>),
+        AuthKind::Alternatives => quote!(server_runtime::Credentials<#principal>),
+        AuthKind::Optional => quote!(Option<server_runtime::Credentials<#principal>>),
+    }
+}
+
+/// The constructor of a reply for an error status answered with the error envelope
+/// (`not_found`).
+fn constructor_name(status: Status) -> String {
+    heck::ToSnakeCase::to_snake_case(status.variant_name().as_str())
+}
+
+/// The reply's constructors in the API's envelope: `ok(content)` and `ok_with_message` for
+/// the success body, one per documented error status answered with the error envelope.
+fn constructors(op: &Operation, reply: &Ident, types: &TokenStream) -> TokenStream {
+    let mut items = Vec::new();
+    if let (Some(env), Some(success)) = (&op.envelope, op.success()) {
+        let body = format_ident!("{}", env.body);
+        let variant = format_ident!("{}", success.status.variant_name());
+        let wrap = |value: TokenStream, optional: bool| {
+            if optional {
+                quote!(Some(#value))
+            } else {
+                value
+            }
+        };
+        let message_field = ident(&env.message.0);
+        let message = wrap(quote!(message.into()), env.message.1);
+        let success_field = ident(&env.success.0);
+        let success_value = wrap(quote!(true), env.success.1);
+        let others = env.others.iter().map(|f| {
+            let f = ident(f);
+            quote!(#f: None,)
+        });
+        let (param, content_init, arg, content_doc): (TokenStream, TokenStream, TokenStream, &str) =
+            match &env.content {
+                Some(c) => {
+                    let field = ident(&c.field);
+                    let ty = type_tokens(&c.ty, types);
+                    let value = if c.boxed {
+                        quote!(Box::new(content))
+                    } else {
+                        quote!(content)
+                    };
+                    let value = match c.repr {
+                        FieldRepr::Plain | FieldRepr::Defaulted
+                            if !c.boxed && c.field == "content" =>
+                        {
+                            quote!()
+                        }
+                        FieldRepr::Plain | FieldRepr::Defaulted => value,
+                        FieldRepr::Nullable | FieldRepr::Optional => quote!(Some(#value)),
+                        FieldRepr::OptionalNullable => quote!(Some(Some(#value))),
+                    };
+                    let init = if value.is_empty() {
+                        quote!(#field,)
+                    } else {
+                        quote!(#field: #value,)
+                    };
+                    (
+                        quote!(content: #ty),
+                        init,
+                        quote!(, content),
+                        " with `content`",
+                    )
+                }
+                None => (quote!(), quote!(), quote!(), ""),
+            };
+        let ok_message = env.ok_message.as_str();
+        let ok_doc = format!(
+            " `{}`{content_doc} in the envelope, with the message `{ok_message}` and `success: true`.",
+            success.status.key()
+        );
+        let with_doc = format!(
+            " `{}`{content_doc} in the envelope, with `message`.",
+            success.status.key()
+        );
+        items.push(quote! {
+            #[doc = #ok_doc]
+            pub fn ok(#param) -> Self {
+                Self::ok_with_message(#ok_message #arg)
+            }
+
+            #[doc = #with_doc]
+            pub fn ok_with_message(message: impl Into<String>, #param) -> Self {
+                Self::#variant(#types::#body {
+                    #message_field: #message,
+                    #success_field: #success_value,
+                    #content_init
+                    #(#others)*
+                })
+            }
+        });
+    }
+    for r in op.errors().filter(|r| r.envelope_error) {
+        let Status::Code(code) = r.status else {
+            continue;
+        };
+        let name = format_ident!("{}", constructor_name(r.status));
+        if name == "ok" || name == "ok_with_message" {
+            continue;
+        }
+        let error_code =
+            heck::ToShoutySnakeCase::to_shouty_snake_case(r.status.variant_name().as_str());
+        let mut doc = format!("`{code}` with the error envelope (code `{error_code}`)");
+        match &r.doc {
+            Some(d) => doc.push_str(&format!(": {d}")),
+            None => doc.push('.'),
+        }
+        let doc = doc_attrs(&doc);
+        let code = proc_macro2::Literal::u16_unsuffixed(code);
+        items.push(quote! {
+            #doc
+            pub fn #name(message: impl Into<String>) -> Self {
+                Self::Error(server_runtime::ErrorResponse::new(#code, #error_code, message))
+            }
+        });
+    }
+    if items.is_empty() {
+        return quote!();
+    }
+    let doc = format!(" Replies of [`{reply}`] in the API's envelope.");
+    quote! {
+        #[doc = #doc]
+        impl #reply {
+            #(#items)*
+        }
+    }
 }
