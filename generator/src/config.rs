@@ -136,6 +136,24 @@ impl Default for Options {
     }
 }
 
+impl Options {
+    /// The options in the TOML file at `path` (the fields of `[spec.options]`), or the
+    /// defaults when there is no such file: how a fixture case states its options.
+    pub fn read_or_default(path: &Path) -> Result<Options> {
+        if !path.exists() {
+            return Ok(Options::default());
+        }
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })
+    }
+}
+
 fn default_version() -> String {
     "0.1.0".to_owned()
 }

@@ -18,9 +18,10 @@ fn cases() {
 #[test]
 fn server_cases() {
     insta::glob!("server_cases/*/openapi.yaml", |path| {
-        let source =
-            generator::server_source(path, &Options::default(), "crate::types", "crate::support")
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let options = Options::read_or_default(&path.with_file_name("options.toml"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let source = generator::server_source(path, &options, "crate::types", "crate::support")
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         insta::assert_snapshot!(source);
     });
 }

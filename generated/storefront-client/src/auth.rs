@@ -1002,7 +1002,7 @@ fn decode_generate_otp(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ForgotPasswordResponse`](super::types::ForgotPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginWithEmailError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`LoginWithEmailResponse`](super::types::LoginWithEmailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginWithEmailError`] (`400`, `401`, `404`).
 ///
 /// `POST /auth/login/email` (`login-with-email`)
 #[derive(Debug, Clone)]
@@ -1061,7 +1061,7 @@ impl LoginWithEmail {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ForgotPasswordResponse, client_runtime::Error<LoginWithEmailError>>
+    ) -> Result<super::types::LoginWithEmailResponse, client_runtime::Error<LoginWithEmailError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_login_with_email).await
@@ -1070,7 +1070,7 @@ impl LoginWithEmail {
 
 impl std::future::IntoFuture for LoginWithEmail {
     type Output =
-        Result<super::types::ForgotPasswordResponse, client_runtime::Error<LoginWithEmailError>>;
+        Result<super::types::LoginWithEmailResponse, client_runtime::Error<LoginWithEmailError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1132,7 +1132,7 @@ fn decode_login_with_email(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ForgotPasswordResponse, LoginWithEmailError>,
+    client_runtime::Outcome<super::types::LoginWithEmailResponse, LoginWithEmailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1324,7 +1324,7 @@ fn decode_login_with_password(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ForgotPasswordResponse`](super::types::ForgotPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginWithPhoneError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`LoginWithPhoneResponse`](super::types::LoginWithPhoneResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginWithPhoneError`] (`400`, `401`, `404`).
 ///
 /// `POST /auth/login/phone` (`login-with-phone`)
 #[derive(Debug, Clone)]
@@ -1383,7 +1383,7 @@ impl LoginWithPhone {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ForgotPasswordResponse, client_runtime::Error<LoginWithPhoneError>>
+    ) -> Result<super::types::LoginWithPhoneResponse, client_runtime::Error<LoginWithPhoneError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_login_with_phone).await
@@ -1392,7 +1392,7 @@ impl LoginWithPhone {
 
 impl std::future::IntoFuture for LoginWithPhone {
     type Output =
-        Result<super::types::ForgotPasswordResponse, client_runtime::Error<LoginWithPhoneError>>;
+        Result<super::types::LoginWithPhoneResponse, client_runtime::Error<LoginWithPhoneError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1454,7 +1454,7 @@ fn decode_login_with_phone(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ForgotPasswordResponse, LoginWithPhoneError>,
+    client_runtime::Outcome<super::types::LoginWithPhoneResponse, LoginWithPhoneError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1488,7 +1488,7 @@ fn decode_login_with_phone(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ForgotPasswordResponse`](super::types::ForgotPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginWithWhatsappError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`LoginWithWhatsappResponse`](super::types::LoginWithWhatsappResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginWithWhatsappError`] (`400`, `401`).
 ///
 /// `POST /auth/login/whatsapp` (`login-with-whatsapp`)
 #[derive(Debug, Clone)]
@@ -1547,16 +1547,20 @@ impl LoginWithWhatsapp {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ForgotPasswordResponse, client_runtime::Error<LoginWithWhatsappError>>
-    {
+    ) -> Result<
+        super::types::LoginWithWhatsappResponse,
+        client_runtime::Error<LoginWithWhatsappError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_login_with_whatsapp).await
     }
 }
 
 impl std::future::IntoFuture for LoginWithWhatsapp {
-    type Output =
-        Result<super::types::ForgotPasswordResponse, client_runtime::Error<LoginWithWhatsappError>>;
+    type Output = Result<
+        super::types::LoginWithWhatsappResponse,
+        client_runtime::Error<LoginWithWhatsappError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1609,7 +1613,7 @@ fn decode_login_with_whatsapp(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ForgotPasswordResponse, LoginWithWhatsappError>,
+    client_runtime::Outcome<super::types::LoginWithWhatsappResponse, LoginWithWhatsappError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1776,7 +1780,7 @@ fn decode_logout(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ChangePasswordResponse`](super::types::ChangePasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RefreshTokenError`] (`400`, `404`).
+/// `.send().await` (or `.await`) gives [`RefreshTokenResponse`](super::types::RefreshTokenResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RefreshTokenError`] (`400`, `404`).
 ///
 /// `POST /auth/refresh-token` (`refresh-token`)
 #[derive(Debug, Clone)]
@@ -1827,8 +1831,7 @@ impl RefreshToken {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ChangePasswordResponse, client_runtime::Error<RefreshTokenError>>
-    {
+    ) -> Result<super::types::RefreshTokenResponse, client_runtime::Error<RefreshTokenError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_refresh_token).await
     }
@@ -1836,7 +1839,7 @@ impl RefreshToken {
 
 impl std::future::IntoFuture for RefreshToken {
     type Output =
-        Result<super::types::ChangePasswordResponse, client_runtime::Error<RefreshTokenError>>;
+        Result<super::types::RefreshTokenResponse, client_runtime::Error<RefreshTokenError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1889,7 +1892,7 @@ fn decode_refresh_token(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ChangePasswordResponse, RefreshTokenError>,
+    client_runtime::Outcome<super::types::RefreshTokenResponse, RefreshTokenError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1920,7 +1923,7 @@ fn decode_refresh_token(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ForgotPasswordResponse`](super::types::ForgotPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithEmailError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`RegisterWithEmailResponse`](super::types::RegisterWithEmailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithEmailError`] (`400`, `401`).
 ///
 /// `POST /auth/register/email` (`register-with-email`)
 #[derive(Debug, Clone)]
@@ -1979,16 +1982,20 @@ impl RegisterWithEmail {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ForgotPasswordResponse, client_runtime::Error<RegisterWithEmailError>>
-    {
+    ) -> Result<
+        super::types::RegisterWithEmailResponse,
+        client_runtime::Error<RegisterWithEmailError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_register_with_email).await
     }
 }
 
 impl std::future::IntoFuture for RegisterWithEmail {
-    type Output =
-        Result<super::types::ForgotPasswordResponse, client_runtime::Error<RegisterWithEmailError>>;
+    type Output = Result<
+        super::types::RegisterWithEmailResponse,
+        client_runtime::Error<RegisterWithEmailError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2041,7 +2048,7 @@ fn decode_register_with_email(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ForgotPasswordResponse, RegisterWithEmailError>,
+    client_runtime::Outcome<super::types::RegisterWithEmailResponse, RegisterWithEmailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2072,7 +2079,7 @@ fn decode_register_with_email(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ForgotPasswordResponse`](super::types::ForgotPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithPasswordError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`RegisterWithPasswordResponse`](super::types::RegisterWithPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithPasswordError`] (`400`, `401`).
 ///
 /// `POST /auth/register/password` (`register-with-password`)
 #[derive(Debug, Clone)]
@@ -2132,7 +2139,7 @@ impl RegisterWithPassword {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ForgotPasswordResponse,
+        super::types::RegisterWithPasswordResponse,
         client_runtime::Error<RegisterWithPasswordError>,
     > {
         let (client, request) = self.into_request();
@@ -2142,7 +2149,7 @@ impl RegisterWithPassword {
 
 impl std::future::IntoFuture for RegisterWithPassword {
     type Output = Result<
-        super::types::ForgotPasswordResponse,
+        super::types::RegisterWithPasswordResponse,
         client_runtime::Error<RegisterWithPasswordError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -2197,7 +2204,7 @@ fn decode_register_with_password(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ForgotPasswordResponse, RegisterWithPasswordError>,
+    client_runtime::Outcome<super::types::RegisterWithPasswordResponse, RegisterWithPasswordError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2228,7 +2235,7 @@ fn decode_register_with_password(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ForgotPasswordResponse`](super::types::ForgotPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithPhoneError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`RegisterWithPhoneResponse`](super::types::RegisterWithPhoneResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithPhoneError`] (`400`, `401`).
 ///
 /// `POST /auth/register/phone` (`register-with-phone`)
 #[derive(Debug, Clone)]
@@ -2287,16 +2294,20 @@ impl RegisterWithPhone {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ForgotPasswordResponse, client_runtime::Error<RegisterWithPhoneError>>
-    {
+    ) -> Result<
+        super::types::RegisterWithPhoneResponse,
+        client_runtime::Error<RegisterWithPhoneError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_register_with_phone).await
     }
 }
 
 impl std::future::IntoFuture for RegisterWithPhone {
-    type Output =
-        Result<super::types::ForgotPasswordResponse, client_runtime::Error<RegisterWithPhoneError>>;
+    type Output = Result<
+        super::types::RegisterWithPhoneResponse,
+        client_runtime::Error<RegisterWithPhoneError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2349,7 +2360,7 @@ fn decode_register_with_phone(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ForgotPasswordResponse, RegisterWithPhoneError>,
+    client_runtime::Outcome<super::types::RegisterWithPhoneResponse, RegisterWithPhoneError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2380,7 +2391,7 @@ fn decode_register_with_phone(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ForgotPasswordResponse`](super::types::ForgotPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithWhatsappError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`RegisterWithWhatsappResponse`](super::types::RegisterWithWhatsappResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RegisterWithWhatsappError`] (`400`, `401`).
 ///
 /// `POST /auth/register/whatsapp` (`register-with-whatsapp`)
 #[derive(Debug, Clone)]
@@ -2440,7 +2451,7 @@ impl RegisterWithWhatsapp {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ForgotPasswordResponse,
+        super::types::RegisterWithWhatsappResponse,
         client_runtime::Error<RegisterWithWhatsappError>,
     > {
         let (client, request) = self.into_request();
@@ -2450,7 +2461,7 @@ impl RegisterWithWhatsapp {
 
 impl std::future::IntoFuture for RegisterWithWhatsapp {
     type Output = Result<
-        super::types::ForgotPasswordResponse,
+        super::types::RegisterWithWhatsappResponse,
         client_runtime::Error<RegisterWithWhatsappError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -2505,7 +2516,7 @@ fn decode_register_with_whatsapp(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ForgotPasswordResponse, RegisterWithWhatsappError>,
+    client_runtime::Outcome<super::types::RegisterWithWhatsappResponse, RegisterWithWhatsappError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2534,7 +2545,7 @@ fn decode_register_with_whatsapp(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`LogoutResponse`](super::types::LogoutResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ResetPasswordError`] (`400`).
+/// `.send().await` (or `.await`) gives [`ResetPasswordResponse`](super::types::ResetPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ResetPasswordError`] (`400`).
 ///
 /// `POST /auth/reset-password` (`reset-password`)
 #[derive(Debug, Clone)]
@@ -2585,14 +2596,16 @@ impl ResetPassword {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::LogoutResponse, client_runtime::Error<ResetPasswordError>> {
+    ) -> Result<super::types::ResetPasswordResponse, client_runtime::Error<ResetPasswordError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_reset_password).await
     }
 }
 
 impl std::future::IntoFuture for ResetPassword {
-    type Output = Result<super::types::LogoutResponse, client_runtime::Error<ResetPasswordError>>;
+    type Output =
+        Result<super::types::ResetPasswordResponse, client_runtime::Error<ResetPasswordError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2636,7 +2649,7 @@ fn decode_reset_password(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::LogoutResponse, ResetPasswordError>,
+    client_runtime::Outcome<super::types::ResetPasswordResponse, ResetPasswordError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2816,7 +2829,7 @@ fn decode_get_user_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetUserDetailResponse`](super::types::GetUserDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateUserError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`UpdateUserResponse`](super::types::UpdateUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateUserError`] (`400`, `401`).
 ///
 /// `PUT /auth/user/{id}` (`update-user`)
 #[derive(Debug, Clone)]
@@ -2869,15 +2882,14 @@ impl UpdateUser {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetUserDetailResponse, client_runtime::Error<UpdateUserError>> {
+    ) -> Result<super::types::UpdateUserResponse, client_runtime::Error<UpdateUserError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_update_user).await
     }
 }
 
 impl std::future::IntoFuture for UpdateUser {
-    type Output =
-        Result<super::types::GetUserDetailResponse, client_runtime::Error<UpdateUserError>>;
+    type Output = Result<super::types::UpdateUserResponse, client_runtime::Error<UpdateUserError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2930,7 +2942,7 @@ fn decode_update_user(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetUserDetailResponse, UpdateUserError>,
+    client_runtime::Outcome<super::types::UpdateUserResponse, UpdateUserError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3108,7 +3120,7 @@ fn decode_delete_user(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserResponse`](super::types::DeleteUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeactivateUserError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`DeactivateUserResponse`](super::types::DeactivateUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeactivateUserError`] (`400`, `401`, `404`).
 ///
 /// `PUT /auth/user/{id}/deactivate` (`deactivate-user`)
 #[derive(Debug, Clone)]
@@ -3158,7 +3170,8 @@ impl DeactivateUser {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::DeleteUserResponse, client_runtime::Error<DeactivateUserError>> {
+    ) -> Result<super::types::DeactivateUserResponse, client_runtime::Error<DeactivateUserError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_deactivate_user).await
     }
@@ -3166,7 +3179,7 @@ impl DeactivateUser {
 
 impl std::future::IntoFuture for DeactivateUser {
     type Output =
-        Result<super::types::DeleteUserResponse, client_runtime::Error<DeactivateUserError>>;
+        Result<super::types::DeactivateUserResponse, client_runtime::Error<DeactivateUserError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3228,7 +3241,7 @@ fn decode_deactivate_user(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserResponse, DeactivateUserError>,
+    client_runtime::Outcome<super::types::DeactivateUserResponse, DeactivateUserError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3414,7 +3427,7 @@ fn decode_get_profile_image(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetProfileImageResponse`](super::types::GetProfileImageResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateProfileImageError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateProfileImageResponse`](super::types::UpdateProfileImageResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateProfileImageError`] (`400`, `401`, `404`).
 ///
 /// `PUT /auth/user/{id}/profile-image` (`update-profile-image`)
 #[derive(Debug, Clone)]
@@ -3473,8 +3486,10 @@ impl UpdateProfileImage {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetProfileImageResponse, client_runtime::Error<UpdateProfileImageError>>
-    {
+    ) -> Result<
+        super::types::UpdateProfileImageResponse,
+        client_runtime::Error<UpdateProfileImageError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_update_profile_image).await
     }
@@ -3482,7 +3497,7 @@ impl UpdateProfileImage {
 
 impl std::future::IntoFuture for UpdateProfileImage {
     type Output = Result<
-        super::types::GetProfileImageResponse,
+        super::types::UpdateProfileImageResponse,
         client_runtime::Error<UpdateProfileImageError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3546,7 +3561,7 @@ fn decode_update_profile_image(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetProfileImageResponse, UpdateProfileImageError>,
+    client_runtime::Outcome<super::types::UpdateProfileImageResponse, UpdateProfileImageError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3579,7 +3594,7 @@ fn decode_update_profile_image(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetProfileImageResponse`](super::types::GetProfileImageResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`AddProfileImageError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`AddProfileImageResponse`](super::types::AddProfileImageResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`AddProfileImageError`] (`400`, `401`).
 ///
 /// `POST /auth/user/{id}/profile-image` (`add-profile-image`)
 #[derive(Debug, Clone)]
@@ -3637,7 +3652,7 @@ impl AddProfileImage {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetProfileImageResponse, client_runtime::Error<AddProfileImageError>>
+    ) -> Result<super::types::AddProfileImageResponse, client_runtime::Error<AddProfileImageError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_add_profile_image).await
@@ -3646,7 +3661,7 @@ impl AddProfileImage {
 
 impl std::future::IntoFuture for AddProfileImage {
     type Output =
-        Result<super::types::GetProfileImageResponse, client_runtime::Error<AddProfileImageError>>;
+        Result<super::types::AddProfileImageResponse, client_runtime::Error<AddProfileImageError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3699,7 +3714,7 @@ fn decode_add_profile_image(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetProfileImageResponse, AddProfileImageError>,
+    client_runtime::Outcome<super::types::AddProfileImageResponse, AddProfileImageError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3728,7 +3743,7 @@ fn decode_add_profile_image(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserResponse`](super::types::DeleteUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveProfileImageError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`RemoveProfileImageResponse`](super::types::RemoveProfileImageResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveProfileImageError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /auth/user/{id}/profile-image` (`remove-profile-image`)
 #[derive(Debug, Clone)]
@@ -3778,16 +3793,20 @@ impl RemoveProfileImage {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::DeleteUserResponse, client_runtime::Error<RemoveProfileImageError>>
-    {
+    ) -> Result<
+        super::types::RemoveProfileImageResponse,
+        client_runtime::Error<RemoveProfileImageError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_profile_image).await
     }
 }
 
 impl std::future::IntoFuture for RemoveProfileImage {
-    type Output =
-        Result<super::types::DeleteUserResponse, client_runtime::Error<RemoveProfileImageError>>;
+    type Output = Result<
+        super::types::RemoveProfileImageResponse,
+        client_runtime::Error<RemoveProfileImageError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3849,7 +3868,7 @@ fn decode_remove_profile_image(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserResponse, RemoveProfileImageError>,
+    client_runtime::Outcome<super::types::RemoveProfileImageResponse, RemoveProfileImageError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4042,7 +4061,7 @@ fn decode_check_verification_status(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`LoginWithPasswordResponse`](super::types::LoginWithPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`VerifyOtpError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`VerifyOtpResponse`](super::types::VerifyOtpResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`VerifyOtpError`] (`400`, `401`, `404`).
 ///
 /// `POST /auth/verify-otp` (`verify-otp`)
 #[derive(Debug, Clone)]
@@ -4093,16 +4112,14 @@ impl VerifyOtp {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::LoginWithPasswordResponse, client_runtime::Error<VerifyOtpError>>
-    {
+    ) -> Result<super::types::VerifyOtpResponse, client_runtime::Error<VerifyOtpError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_verify_otp).await
     }
 }
 
 impl std::future::IntoFuture for VerifyOtp {
-    type Output =
-        Result<super::types::LoginWithPasswordResponse, client_runtime::Error<VerifyOtpError>>;
+    type Output = Result<super::types::VerifyOtpResponse, client_runtime::Error<VerifyOtpError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4164,7 +4181,7 @@ fn decode_verify_otp(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::LoginWithPasswordResponse, VerifyOtpError>,
+    client_runtime::Outcome<super::types::VerifyOtpResponse, VerifyOtpError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4357,7 +4374,7 @@ fn decode_get_notification_preferences(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetNotificationPreferencesResponse`](super::types::GetNotificationPreferencesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateNotificationPreferencesError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateNotificationPreferencesResponse`](super::types::UpdateNotificationPreferencesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateNotificationPreferencesError`] (`400`, `401`, `404`).
 ///
 /// `PUT /auth/user/{id}/notification-preferences` (`update-notification-preferences`)
 #[derive(Debug, Clone)]
@@ -4411,7 +4428,7 @@ impl UpdateNotificationPreferences {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetNotificationPreferencesResponse,
+        super::types::UpdateNotificationPreferencesResponse,
         client_runtime::Error<UpdateNotificationPreferencesError>,
     > {
         let (client, request) = self.into_request();
@@ -4423,7 +4440,7 @@ impl UpdateNotificationPreferences {
 
 impl std::future::IntoFuture for UpdateNotificationPreferences {
     type Output = Result<
-        super::types::GetNotificationPreferencesResponse,
+        super::types::UpdateNotificationPreferencesResponse,
         client_runtime::Error<UpdateNotificationPreferencesError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4492,7 +4509,7 @@ fn decode_update_notification_preferences(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::GetNotificationPreferencesResponse,
+        super::types::UpdateNotificationPreferencesResponse,
         UpdateNotificationPreferencesError,
     >,
     client_runtime::DecodeError,
@@ -4527,7 +4544,7 @@ fn decode_update_notification_preferences(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetNotificationPreferencesResponse`](super::types::GetNotificationPreferencesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateNotificationPreferencesError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`CreateNotificationPreferencesResponse`](super::types::CreateNotificationPreferencesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateNotificationPreferencesError`] (`400`, `401`, `404`).
 ///
 /// `POST /auth/user/{id}/notification-preferences` (`create-notification-preferences`)
 #[derive(Debug, Clone)]
@@ -4581,7 +4598,7 @@ impl CreateNotificationPreferences {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetNotificationPreferencesResponse,
+        super::types::CreateNotificationPreferencesResponse,
         client_runtime::Error<CreateNotificationPreferencesError>,
     > {
         let (client, request) = self.into_request();
@@ -4593,7 +4610,7 @@ impl CreateNotificationPreferences {
 
 impl std::future::IntoFuture for CreateNotificationPreferences {
     type Output = Result<
-        super::types::GetNotificationPreferencesResponse,
+        super::types::CreateNotificationPreferencesResponse,
         client_runtime::Error<CreateNotificationPreferencesError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4662,7 +4679,7 @@ fn decode_create_notification_preferences(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::GetNotificationPreferencesResponse,
+        super::types::CreateNotificationPreferencesResponse,
         CreateNotificationPreferencesError,
     >,
     client_runtime::DecodeError,

@@ -1174,7 +1174,7 @@ fn decode_delete_user_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetUserCartResponse`](super::types::GetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetCartResponse`](super::types::GetCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCartError`] (`401`, `404`).
 ///
 /// `GET /carts/{id}` (`get-cart`)
 #[derive(Debug, Clone)]
@@ -1221,14 +1221,14 @@ impl GetCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetUserCartResponse, client_runtime::Error<GetCartError>> {
+    ) -> Result<super::types::GetCartResponse, client_runtime::Error<GetCartError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_get_cart).await
     }
 }
 
 impl std::future::IntoFuture for GetCart {
-    type Output = Result<super::types::GetUserCartResponse, client_runtime::Error<GetCartError>>;
+    type Output = Result<super::types::GetCartResponse, client_runtime::Error<GetCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1281,7 +1281,7 @@ fn decode_get_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetUserCartResponse, GetCartError>,
+    client_runtime::Outcome<super::types::GetCartResponse, GetCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1308,7 +1308,7 @@ fn decode_get_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserCartResponse`](super::types::DeleteUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`DeleteCartResponse`](super::types::DeleteCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteCartError`] (`401`, `404`).
 ///
 /// `DELETE /carts/{id}` (`delete-cart`)
 #[derive(Debug, Clone)]
@@ -1358,15 +1358,14 @@ impl DeleteCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::DeleteUserCartResponse, client_runtime::Error<DeleteCartError>> {
+    ) -> Result<super::types::DeleteCartResponse, client_runtime::Error<DeleteCartError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_cart).await
     }
 }
 
 impl std::future::IntoFuture for DeleteCart {
-    type Output =
-        Result<super::types::DeleteUserCartResponse, client_runtime::Error<DeleteCartError>>;
+    type Output = Result<super::types::DeleteCartResponse, client_runtime::Error<DeleteCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1419,7 +1418,7 @@ fn decode_delete_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserCartResponse, DeleteCartError>,
+    client_runtime::Outcome<super::types::DeleteCartResponse, DeleteCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1447,7 +1446,7 @@ fn decode_delete_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateCartAddressError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`CreateCartAddressResponse`](super::types::CreateCartAddressResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateCartAddressError`] (`400`, `401`, `404`).
 ///
 /// `POST /carts/{id}/address` (`create-cart-address`)
 #[derive(Debug, Clone)]
@@ -1500,16 +1499,20 @@ impl CreateCartAddress {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<CreateCartAddressError>>
-    {
+    ) -> Result<
+        super::types::CreateCartAddressResponse,
+        client_runtime::Error<CreateCartAddressError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_create_cart_address).await
     }
 }
 
 impl std::future::IntoFuture for CreateCartAddress {
-    type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<CreateCartAddressError>>;
+    type Output = Result<
+        super::types::CreateCartAddressResponse,
+        client_runtime::Error<CreateCartAddressError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1571,7 +1574,7 @@ fn decode_create_cart_address(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, CreateCartAddressError>,
+    client_runtime::Outcome<super::types::CreateCartAddressResponse, CreateCartAddressError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1604,7 +1607,7 @@ fn decode_create_cart_address(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ApplyCouponError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`ApplyCouponResponse`](super::types::ApplyCouponResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ApplyCouponError`] (`400`, `401`, `404`).
 ///
 /// `POST /carts/{id}/coupon` (`apply-coupon`)
 #[derive(Debug, Clone)]
@@ -1657,14 +1660,15 @@ impl ApplyCoupon {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<ApplyCouponError>> {
+    ) -> Result<super::types::ApplyCouponResponse, client_runtime::Error<ApplyCouponError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_apply_coupon).await
     }
 }
 
 impl std::future::IntoFuture for ApplyCoupon {
-    type Output = Result<super::types::CreateCartResponse, client_runtime::Error<ApplyCouponError>>;
+    type Output =
+        Result<super::types::ApplyCouponResponse, client_runtime::Error<ApplyCouponError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1726,7 +1730,7 @@ fn decode_apply_coupon(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, ApplyCouponError>,
+    client_runtime::Outcome<super::types::ApplyCouponResponse, ApplyCouponError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1758,7 +1762,7 @@ fn decode_apply_coupon(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveCouponError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`RemoveCouponResponse`](super::types::RemoveCouponResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveCouponError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /carts/{id}/coupon` (`remove-coupon`)
 #[derive(Debug, Clone)]
@@ -1808,7 +1812,7 @@ impl RemoveCoupon {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<RemoveCouponError>> {
+    ) -> Result<super::types::RemoveCouponResponse, client_runtime::Error<RemoveCouponError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_coupon).await
     }
@@ -1816,7 +1820,7 @@ impl RemoveCoupon {
 
 impl std::future::IntoFuture for RemoveCoupon {
     type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<RemoveCouponError>>;
+        Result<super::types::RemoveCouponResponse, client_runtime::Error<RemoveCouponError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1873,7 +1877,7 @@ fn decode_remove_coupon(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, RemoveCouponError>,
+    client_runtime::Outcome<super::types::RemoveCouponResponse, RemoveCouponError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1904,7 +1908,7 @@ fn decode_remove_coupon(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RedeemCreditBalanceError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`RedeemCreditBalanceResponse`](super::types::RedeemCreditBalanceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RedeemCreditBalanceError`] (`400`, `401`).
 ///
 /// `POST /carts/{id}/credit-balance` (`redeem-credit-balance`)
 #[derive(Debug, Clone)]
@@ -1957,16 +1961,20 @@ impl RedeemCreditBalance {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<RedeemCreditBalanceError>>
-    {
+    ) -> Result<
+        super::types::RedeemCreditBalanceResponse,
+        client_runtime::Error<RedeemCreditBalanceError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_redeem_credit_balance).await
     }
 }
 
 impl std::future::IntoFuture for RedeemCreditBalance {
-    type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<RedeemCreditBalanceError>>;
+    type Output = Result<
+        super::types::RedeemCreditBalanceResponse,
+        client_runtime::Error<RedeemCreditBalanceError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2019,7 +2027,7 @@ fn decode_redeem_credit_balance(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, RedeemCreditBalanceError>,
+    client_runtime::Outcome<super::types::RedeemCreditBalanceResponse, RedeemCreditBalanceError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2048,7 +2056,7 @@ fn decode_redeem_credit_balance(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveCreditBalanceError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`RemoveCreditBalanceResponse`](super::types::RemoveCreditBalanceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveCreditBalanceError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /carts/{id}/credit-balance` (`remove-credit-balance`)
 #[derive(Debug, Clone)]
@@ -2098,16 +2106,20 @@ impl RemoveCreditBalance {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<RemoveCreditBalanceError>>
-    {
+    ) -> Result<
+        super::types::RemoveCreditBalanceResponse,
+        client_runtime::Error<RemoveCreditBalanceError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_credit_balance).await
     }
 }
 
 impl std::future::IntoFuture for RemoveCreditBalance {
-    type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<RemoveCreditBalanceError>>;
+    type Output = Result<
+        super::types::RemoveCreditBalanceResponse,
+        client_runtime::Error<RemoveCreditBalanceError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2166,7 +2178,7 @@ fn decode_remove_credit_balance(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, RemoveCreditBalanceError>,
+    client_runtime::Outcome<super::types::RemoveCreditBalanceResponse, RemoveCreditBalanceError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2627,7 +2639,7 @@ fn decode_update_fulfillment_preference(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateCartError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateCartResponse`](super::types::UpdateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateCartError`] (`400`, `401`, `404`).
 ///
 /// `POST /carts/{id}/items` (`update-cart`)
 #[derive(Debug, Clone)]
@@ -2680,14 +2692,14 @@ impl UpdateCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<UpdateCartError>> {
+    ) -> Result<super::types::UpdateCartResponse, client_runtime::Error<UpdateCartError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_update_cart).await
     }
 }
 
 impl std::future::IntoFuture for UpdateCart {
-    type Output = Result<super::types::CreateCartResponse, client_runtime::Error<UpdateCartError>>;
+    type Output = Result<super::types::UpdateCartResponse, client_runtime::Error<UpdateCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2749,7 +2761,7 @@ fn decode_update_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, UpdateCartError>,
+    client_runtime::Outcome<super::types::UpdateCartResponse, UpdateCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2780,7 +2792,7 @@ fn decode_update_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RedeemLoyaltyPointsError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`RedeemLoyaltyPointsResponse`](super::types::RedeemLoyaltyPointsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RedeemLoyaltyPointsError`] (`400`, `401`).
 ///
 /// `POST /carts/{id}/loyalty-points` (`redeem-loyalty-points`)
 #[derive(Debug, Clone)]
@@ -2833,16 +2845,20 @@ impl RedeemLoyaltyPoints {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<RedeemLoyaltyPointsError>>
-    {
+    ) -> Result<
+        super::types::RedeemLoyaltyPointsResponse,
+        client_runtime::Error<RedeemLoyaltyPointsError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_redeem_loyalty_points).await
     }
 }
 
 impl std::future::IntoFuture for RedeemLoyaltyPoints {
-    type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<RedeemLoyaltyPointsError>>;
+    type Output = Result<
+        super::types::RedeemLoyaltyPointsResponse,
+        client_runtime::Error<RedeemLoyaltyPointsError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2895,7 +2911,7 @@ fn decode_redeem_loyalty_points(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, RedeemLoyaltyPointsError>,
+    client_runtime::Outcome<super::types::RedeemLoyaltyPointsResponse, RedeemLoyaltyPointsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2924,7 +2940,7 @@ fn decode_redeem_loyalty_points(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveLoyaltyPointsError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`RemoveLoyaltyPointsResponse`](super::types::RemoveLoyaltyPointsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveLoyaltyPointsError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /carts/{id}/loyalty-points` (`remove-loyalty-points`)
 #[derive(Debug, Clone)]
@@ -2974,16 +2990,20 @@ impl RemoveLoyaltyPoints {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<RemoveLoyaltyPointsError>>
-    {
+    ) -> Result<
+        super::types::RemoveLoyaltyPointsResponse,
+        client_runtime::Error<RemoveLoyaltyPointsError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_loyalty_points).await
     }
 }
 
 impl std::future::IntoFuture for RemoveLoyaltyPoints {
-    type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<RemoveLoyaltyPointsError>>;
+    type Output = Result<
+        super::types::RemoveLoyaltyPointsResponse,
+        client_runtime::Error<RemoveLoyaltyPointsError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3042,7 +3062,7 @@ fn decode_remove_loyalty_points(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, RemoveLoyaltyPointsError>,
+    client_runtime::Outcome<super::types::RemoveLoyaltyPointsResponse, RemoveLoyaltyPointsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3073,7 +3093,7 @@ fn decode_remove_loyalty_points(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RedeemGiftCardError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`RedeemGiftCardResponse`](super::types::RedeemGiftCardResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RedeemGiftCardError`] (`400`, `401`, `404`).
 ///
 /// `POST /carts/{id}/gift-card` (`redeem-gift-card`)
 #[derive(Debug, Clone)]
@@ -3126,7 +3146,8 @@ impl RedeemGiftCard {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<RedeemGiftCardError>> {
+    ) -> Result<super::types::RedeemGiftCardResponse, client_runtime::Error<RedeemGiftCardError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_redeem_gift_card).await
     }
@@ -3134,7 +3155,7 @@ impl RedeemGiftCard {
 
 impl std::future::IntoFuture for RedeemGiftCard {
     type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<RedeemGiftCardError>>;
+        Result<super::types::RedeemGiftCardResponse, client_runtime::Error<RedeemGiftCardError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3196,7 +3217,7 @@ fn decode_redeem_gift_card(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, RedeemGiftCardError>,
+    client_runtime::Outcome<super::types::RedeemGiftCardResponse, RedeemGiftCardError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3228,7 +3249,7 @@ fn decode_redeem_gift_card(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveGiftCardError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`RemoveGiftCardResponse`](super::types::RemoveGiftCardResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RemoveGiftCardError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /carts/{id}/gift-card` (`remove-gift-card`)
 #[derive(Debug, Clone)]
@@ -3278,7 +3299,8 @@ impl RemoveGiftCard {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<RemoveGiftCardError>> {
+    ) -> Result<super::types::RemoveGiftCardResponse, client_runtime::Error<RemoveGiftCardError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_gift_card).await
     }
@@ -3286,7 +3308,7 @@ impl RemoveGiftCard {
 
 impl std::future::IntoFuture for RemoveGiftCard {
     type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<RemoveGiftCardError>>;
+        Result<super::types::RemoveGiftCardResponse, client_runtime::Error<RemoveGiftCardError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3343,7 +3365,7 @@ fn decode_remove_gift_card(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, RemoveGiftCardError>,
+    client_runtime::Outcome<super::types::RemoveGiftCardResponse, RemoveGiftCardError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {

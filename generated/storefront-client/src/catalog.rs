@@ -603,7 +603,7 @@ fn decode_list_categories(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCategoriesResponse`](super::types::ListCategoriesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceCategoriesError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceCategoriesResponse`](super::types::ListMarketplaceCategoriesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceCategoriesError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/marketplace/categories` (`list-marketplace-categories`)
 #[derive(Debug, Clone)]
@@ -692,7 +692,7 @@ impl ListMarketplaceCategories {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListCategoriesResponse,
+        super::types::ListMarketplaceCategoriesResponse,
         client_runtime::Error<ListMarketplaceCategoriesError>,
     > {
         let (client, request) = self.into_request();
@@ -704,7 +704,7 @@ impl ListMarketplaceCategories {
 
 impl std::future::IntoFuture for ListMarketplaceCategories {
     type Output = Result<
-        super::types::ListCategoriesResponse,
+        super::types::ListMarketplaceCategoriesResponse,
         client_runtime::Error<ListMarketplaceCategoriesError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -768,7 +768,10 @@ fn decode_list_marketplace_categories(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListCategoriesResponse, ListMarketplaceCategoriesError>,
+    client_runtime::Outcome<
+        super::types::ListMarketplaceCategoriesResponse,
+        ListMarketplaceCategoriesError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1475,7 +1478,7 @@ fn decode_search_marketplace_products(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceCrosssellProductsResponse`](super::types::ListMarketplaceCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceSimilarProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceSimilarProductsResponse`](super::types::ListMarketplaceSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceSimilarProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](ListMarketplaceSimilarProducts::into_stream) gives its items ([`MarketplaceItem`](super::types::MarketplaceItem)) and [`into_pages`](ListMarketplaceSimilarProducts::into_pages) its pages, page after page.
 ///
@@ -1566,7 +1569,7 @@ impl ListMarketplaceSimilarProducts {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListMarketplaceCrosssellProductsResponse,
+        super::types::ListMarketplaceSimilarProductsResponse,
         client_runtime::Error<ListMarketplaceSimilarProductsError>,
     > {
         let (client, request) = self.into_request();
@@ -1613,7 +1616,7 @@ impl ListMarketplaceSimilarProducts {
 
 impl std::future::IntoFuture for ListMarketplaceSimilarProducts {
     type Output = Result<
-        super::types::ListMarketplaceCrosssellProductsResponse,
+        super::types::ListMarketplaceSimilarProductsResponse,
         client_runtime::Error<ListMarketplaceSimilarProductsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1671,7 +1674,7 @@ fn decode_list_marketplace_similar_products(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::ListMarketplaceCrosssellProductsResponse,
+        super::types::ListMarketplaceSimilarProductsResponse,
         ListMarketplaceSimilarProductsError,
     >,
     client_runtime::DecodeError,
@@ -1724,7 +1727,7 @@ fn list_marketplace_similar_products_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceCrosssellProductsResponse`](super::types::ListMarketplaceCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceUpsellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceUpsellProductsResponse`](super::types::ListMarketplaceUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceUpsellProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](ListMarketplaceUpsellProducts::into_stream) gives its items ([`MarketplaceItem`](super::types::MarketplaceItem)) and [`into_pages`](ListMarketplaceUpsellProducts::into_pages) its pages, page after page.
 ///
@@ -1815,7 +1818,7 @@ impl ListMarketplaceUpsellProducts {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListMarketplaceCrosssellProductsResponse,
+        super::types::ListMarketplaceUpsellProductsResponse,
         client_runtime::Error<ListMarketplaceUpsellProductsError>,
     > {
         let (client, request) = self.into_request();
@@ -1862,7 +1865,7 @@ impl ListMarketplaceUpsellProducts {
 
 impl std::future::IntoFuture for ListMarketplaceUpsellProducts {
     type Output = Result<
-        super::types::ListMarketplaceCrosssellProductsResponse,
+        super::types::ListMarketplaceUpsellProductsResponse,
         client_runtime::Error<ListMarketplaceUpsellProductsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1920,7 +1923,7 @@ fn decode_list_marketplace_upsell_products(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::ListMarketplaceCrosssellProductsResponse,
+        super::types::ListMarketplaceUpsellProductsResponse,
         ListMarketplaceUpsellProductsError,
     >,
     client_runtime::DecodeError,
@@ -2339,7 +2342,7 @@ fn decode_list_marketplace_product_reviews(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserResponse`](super::types::DeleteUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateMarketplaceProductReviewError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`CreateMarketplaceProductReviewResponse`](super::types::CreateMarketplaceProductReviewResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateMarketplaceProductReviewError`] (`400`, `401`, `404`).
 ///
 /// `POST /catalog/marketplace/products/{product_id}/reviews` (`create-marketplace-product-review`)
 #[derive(Debug, Clone)]
@@ -2402,7 +2405,7 @@ impl CreateMarketplaceProductReview {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DeleteUserResponse,
+        super::types::CreateMarketplaceProductReviewResponse,
         client_runtime::Error<CreateMarketplaceProductReviewError>,
     > {
         let (client, request) = self.into_request();
@@ -2414,7 +2417,7 @@ impl CreateMarketplaceProductReview {
 
 impl std::future::IntoFuture for CreateMarketplaceProductReview {
     type Output = Result<
-        super::types::DeleteUserResponse,
+        super::types::CreateMarketplaceProductReviewResponse,
         client_runtime::Error<CreateMarketplaceProductReviewError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -2482,7 +2485,10 @@ fn decode_create_marketplace_product_review(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserResponse, CreateMarketplaceProductReviewError>,
+    client_runtime::Outcome<
+        super::types::CreateMarketplaceProductReviewResponse,
+        CreateMarketplaceProductReviewError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3761,7 +3767,7 @@ fn decode_search_products(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCrosssellProductsResponse`](super::types::ListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSimilarProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListSimilarProductsResponse`](super::types::ListSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSimilarProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](ListSimilarProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](ListSimilarProducts::into_pages) its pages, page after page.
 ///
@@ -3852,7 +3858,7 @@ impl ListSimilarProducts {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::ListSimilarProductsResponse,
         client_runtime::Error<ListSimilarProductsError>,
     > {
         let (client, request) = self.into_request();
@@ -3894,7 +3900,7 @@ impl ListSimilarProducts {
 
 impl std::future::IntoFuture for ListSimilarProducts {
     type Output = Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::ListSimilarProductsResponse,
         client_runtime::Error<ListSimilarProductsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3949,7 +3955,7 @@ fn decode_list_similar_products(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListCrosssellProductsResponse, ListSimilarProductsError>,
+    client_runtime::Outcome<super::types::ListSimilarProductsResponse, ListSimilarProductsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3996,7 +4002,7 @@ fn list_similar_products_item_count(r: &super::types::ListCrosssellProductsRespo
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCrosssellProductsResponse`](super::types::ListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListUpsellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListUpsellProductsResponse`](super::types::ListUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListUpsellProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](ListUpsellProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](ListUpsellProducts::into_pages) its pages, page after page.
 ///
@@ -4087,7 +4093,7 @@ impl ListUpsellProducts {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::ListUpsellProductsResponse,
         client_runtime::Error<ListUpsellProductsError>,
     > {
         let (client, request) = self.into_request();
@@ -4129,7 +4135,7 @@ impl ListUpsellProducts {
 
 impl std::future::IntoFuture for ListUpsellProducts {
     type Output = Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::ListUpsellProductsResponse,
         client_runtime::Error<ListUpsellProductsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4184,7 +4190,7 @@ fn decode_list_upsell_products(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListCrosssellProductsResponse, ListUpsellProductsError>,
+    client_runtime::Outcome<super::types::ListUpsellProductsResponse, ListUpsellProductsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4395,7 +4401,7 @@ fn decode_get_product_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceProductReviewsResponse`](super::types::ListMarketplaceProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductReviewsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListProductReviewsResponse`](super::types::ListProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductReviewsError`] (`401`, `404`).
 ///
 /// `GET /catalog/products/{product_id}/reviews` (`list-product-reviews`)
 #[derive(Debug, Clone)]
@@ -4486,7 +4492,7 @@ impl ListProductReviews {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListMarketplaceProductReviewsResponse,
+        super::types::ListProductReviewsResponse,
         client_runtime::Error<ListProductReviewsError>,
     > {
         let (client, request) = self.into_request();
@@ -4496,7 +4502,7 @@ impl ListProductReviews {
 
 impl std::future::IntoFuture for ListProductReviews {
     type Output = Result<
-        super::types::ListMarketplaceProductReviewsResponse,
+        super::types::ListProductReviewsResponse,
         client_runtime::Error<ListProductReviewsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4551,10 +4557,7 @@ fn decode_list_product_reviews(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<
-        super::types::ListMarketplaceProductReviewsResponse,
-        ListProductReviewsError,
-    >,
+    client_runtime::Outcome<super::types::ListProductReviewsResponse, ListProductReviewsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4584,7 +4587,7 @@ fn decode_list_product_reviews(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserResponse`](super::types::DeleteUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateProductReviewError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`CreateProductReviewResponse`](super::types::CreateProductReviewResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateProductReviewError`] (`400`, `401`, `404`).
 ///
 /// `POST /catalog/products/{product_id}/reviews` (`create-product-review`)
 #[derive(Debug, Clone)]
@@ -4646,16 +4649,20 @@ impl CreateProductReview {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::DeleteUserResponse, client_runtime::Error<CreateProductReviewError>>
-    {
+    ) -> Result<
+        super::types::CreateProductReviewResponse,
+        client_runtime::Error<CreateProductReviewError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_create_product_review).await
     }
 }
 
 impl std::future::IntoFuture for CreateProductReview {
-    type Output =
-        Result<super::types::DeleteUserResponse, client_runtime::Error<CreateProductReviewError>>;
+    type Output = Result<
+        super::types::CreateProductReviewResponse,
+        client_runtime::Error<CreateProductReviewError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4717,7 +4724,7 @@ fn decode_create_product_review(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserResponse, CreateProductReviewError>,
+    client_runtime::Outcome<super::types::CreateProductReviewResponse, CreateProductReviewError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4752,7 +4759,7 @@ fn decode_create_product_review(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceProductVariantsResponse`](super::types::ListMarketplaceProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductVariantsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListProductVariantsResponse`](super::types::ListProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductVariantsError`] (`401`, `404`).
 ///
 /// `GET /catalog/products/{product_id}/variants` (`list-product-variants`)
 #[derive(Debug, Clone)]
@@ -4819,7 +4826,7 @@ impl ListProductVariants {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListMarketplaceProductVariantsResponse,
+        super::types::ListProductVariantsResponse,
         client_runtime::Error<ListProductVariantsError>,
     > {
         let (client, request) = self.into_request();
@@ -4829,7 +4836,7 @@ impl ListProductVariants {
 
 impl std::future::IntoFuture for ListProductVariants {
     type Output = Result<
-        super::types::ListMarketplaceProductVariantsResponse,
+        super::types::ListProductVariantsResponse,
         client_runtime::Error<ListProductVariantsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4884,10 +4891,7 @@ fn decode_list_product_variants(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<
-        super::types::ListMarketplaceProductVariantsResponse,
-        ListProductVariantsError,
-    >,
+    client_runtime::Outcome<super::types::ListProductVariantsResponse, ListProductVariantsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4920,7 +4924,7 @@ fn decode_list_product_variants(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetMarketplaceVariantDetailResponse`](super::types::GetMarketplaceVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetVariantDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetVariantDetailResponse`](super::types::GetVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetVariantDetailError`] (`401`, `404`).
 ///
 /// `GET /catalog/products/{product_id}/variants/{variant_id}` (`get-variant-detail`)
 #[derive(Debug, Clone)]
@@ -4988,10 +4992,8 @@ impl GetVariantDetail {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<
-        super::types::GetMarketplaceVariantDetailResponse,
-        client_runtime::Error<GetVariantDetailError>,
-    > {
+    ) -> Result<super::types::GetVariantDetailResponse, client_runtime::Error<GetVariantDetailError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_get_variant_detail).await
     }
@@ -4999,7 +5001,7 @@ impl GetVariantDetail {
 
 impl std::future::IntoFuture for GetVariantDetail {
     type Output = Result<
-        super::types::GetMarketplaceVariantDetailResponse,
+        super::types::GetVariantDetailResponse,
         client_runtime::Error<GetVariantDetailError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -5054,10 +5056,7 @@ fn decode_get_variant_detail(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<
-        super::types::GetMarketplaceVariantDetailResponse,
-        GetVariantDetailError,
-    >,
+    client_runtime::Outcome<super::types::GetVariantDetailResponse, GetVariantDetailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {

@@ -880,7 +880,7 @@ fn decode_create_address(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateAddressResponse`](super::types::CreateAddressResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetAddressDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetAddressDetailResponse`](super::types::GetAddressDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetAddressDetailError`] (`401`, `404`).
 ///
 /// `GET /customers/{customer_id}/addresses/{address_id}` (`get-address-detail`)
 #[derive(Debug, Clone)]
@@ -932,7 +932,7 @@ impl GetAddressDetail {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateAddressResponse, client_runtime::Error<GetAddressDetailError>>
+    ) -> Result<super::types::GetAddressDetailResponse, client_runtime::Error<GetAddressDetailError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_get_address_detail).await
@@ -940,8 +940,10 @@ impl GetAddressDetail {
 }
 
 impl std::future::IntoFuture for GetAddressDetail {
-    type Output =
-        Result<super::types::CreateAddressResponse, client_runtime::Error<GetAddressDetailError>>;
+    type Output = Result<
+        super::types::GetAddressDetailResponse,
+        client_runtime::Error<GetAddressDetailError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -994,7 +996,7 @@ fn decode_get_address_detail(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateAddressResponse, GetAddressDetailError>,
+    client_runtime::Outcome<super::types::GetAddressDetailResponse, GetAddressDetailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1025,7 +1027,7 @@ fn decode_get_address_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateAddressResponse`](super::types::CreateAddressResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateAddressDetailError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateAddressDetailResponse`](super::types::UpdateAddressDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateAddressDetailError`] (`400`, `401`, `404`).
 ///
 /// `PUT /customers/{customer_id}/addresses/{address_id}` (`update-address-detail`)
 #[derive(Debug, Clone)]
@@ -1080,8 +1082,10 @@ impl UpdateAddressDetail {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateAddressResponse, client_runtime::Error<UpdateAddressDetailError>>
-    {
+    ) -> Result<
+        super::types::UpdateAddressDetailResponse,
+        client_runtime::Error<UpdateAddressDetailError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_update_address_detail).await
     }
@@ -1089,7 +1093,7 @@ impl UpdateAddressDetail {
 
 impl std::future::IntoFuture for UpdateAddressDetail {
     type Output = Result<
-        super::types::CreateAddressResponse,
+        super::types::UpdateAddressDetailResponse,
         client_runtime::Error<UpdateAddressDetailError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1153,7 +1157,7 @@ fn decode_update_address_detail(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateAddressResponse, UpdateAddressDetailError>,
+    client_runtime::Outcome<super::types::UpdateAddressDetailResponse, UpdateAddressDetailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1633,7 +1637,7 @@ fn decode_create_bank_account(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateBankAccountResponse`](super::types::CreateBankAccountResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetBankAccountDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetBankAccountDetailResponse`](super::types::GetBankAccountDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetBankAccountDetailError`] (`401`, `404`).
 ///
 /// `GET /customers/{customer_id}/bank-accounts/{account_id}` (`get-bank-account-detail`)
 #[derive(Debug, Clone)]
@@ -1686,7 +1690,7 @@ impl GetBankAccountDetail {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateBankAccountResponse,
+        super::types::GetBankAccountDetailResponse,
         client_runtime::Error<GetBankAccountDetailError>,
     > {
         let (client, request) = self.into_request();
@@ -1696,7 +1700,7 @@ impl GetBankAccountDetail {
 
 impl std::future::IntoFuture for GetBankAccountDetail {
     type Output = Result<
-        super::types::CreateBankAccountResponse,
+        super::types::GetBankAccountDetailResponse,
         client_runtime::Error<GetBankAccountDetailError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1751,7 +1755,7 @@ fn decode_get_bank_account_detail(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateBankAccountResponse, GetBankAccountDetailError>,
+    client_runtime::Outcome<super::types::GetBankAccountDetailResponse, GetBankAccountDetailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1782,7 +1786,7 @@ fn decode_get_bank_account_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateBankAccountResponse`](super::types::CreateBankAccountResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateBankAccountError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateBankAccountResponse`](super::types::UpdateBankAccountResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateBankAccountError`] (`400`, `401`, `404`).
 ///
 /// `PUT /customers/{customer_id}/bank-accounts/{account_id}` (`update-bank-account`)
 #[derive(Debug, Clone)]
@@ -1838,7 +1842,7 @@ impl UpdateBankAccount {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateBankAccountResponse,
+        super::types::UpdateBankAccountResponse,
         client_runtime::Error<UpdateBankAccountError>,
     > {
         let (client, request) = self.into_request();
@@ -1848,7 +1852,7 @@ impl UpdateBankAccount {
 
 impl std::future::IntoFuture for UpdateBankAccount {
     type Output = Result<
-        super::types::CreateBankAccountResponse,
+        super::types::UpdateBankAccountResponse,
         client_runtime::Error<UpdateBankAccountError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1912,7 +1916,7 @@ fn decode_update_bank_account(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateBankAccountResponse, UpdateBankAccountError>,
+    client_runtime::Outcome<super::types::UpdateBankAccountResponse, UpdateBankAccountError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2088,7 +2092,7 @@ fn decode_delete_bank_account(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateBankAccountResponse`](super::types::CreateBankAccountResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`VerifyBankAccountError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`VerifyBankAccountResponse`](super::types::VerifyBankAccountResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`VerifyBankAccountError`] (`400`, `401`, `404`).
 ///
 /// `POST /customers/{customer_id}/bank-accounts/{account_id}/verify` (`verify-bank-account`)
 #[derive(Debug, Clone)]
@@ -2144,7 +2148,7 @@ impl VerifyBankAccount {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateBankAccountResponse,
+        super::types::VerifyBankAccountResponse,
         client_runtime::Error<VerifyBankAccountError>,
     > {
         let (client, request) = self.into_request();
@@ -2154,7 +2158,7 @@ impl VerifyBankAccount {
 
 impl std::future::IntoFuture for VerifyBankAccount {
     type Output = Result<
-        super::types::CreateBankAccountResponse,
+        super::types::VerifyBankAccountResponse,
         client_runtime::Error<VerifyBankAccountError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -2218,7 +2222,7 @@ fn decode_verify_bank_account(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateBankAccountResponse, VerifyBankAccountError>,
+    client_runtime::Outcome<super::types::VerifyBankAccountResponse, VerifyBankAccountError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3036,7 +3040,7 @@ fn decode_verify_document(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateDocumentResponse`](super::types::CreateDocumentResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetDocumentError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetDocumentResponse`](super::types::GetDocumentResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetDocumentError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/documents/{document_id}` (`get-document`)
 #[derive(Debug, Clone)]
@@ -3088,7 +3092,7 @@ impl GetDocument {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateDocumentResponse, client_runtime::Error<GetDocumentError>> {
+    ) -> Result<super::types::GetDocumentResponse, client_runtime::Error<GetDocumentError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_get_document).await
     }
@@ -3096,7 +3100,7 @@ impl GetDocument {
 
 impl std::future::IntoFuture for GetDocument {
     type Output =
-        Result<super::types::CreateDocumentResponse, client_runtime::Error<GetDocumentError>>;
+        Result<super::types::GetDocumentResponse, client_runtime::Error<GetDocumentError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3158,7 +3162,7 @@ fn decode_get_document(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateDocumentResponse, GetDocumentError>,
+    client_runtime::Outcome<super::types::GetDocumentResponse, GetDocumentError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3192,7 +3196,7 @@ fn decode_get_document(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateDocumentResponse`](super::types::CreateDocumentResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateDocumentError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateDocumentResponse`](super::types::UpdateDocumentResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateDocumentError`] (`400`, `401`, `404`).
 ///
 /// `PUT /customers/{customer_id}/documents/{document_id}` (`update-document`)
 #[derive(Debug, Clone)]
@@ -3257,7 +3261,7 @@ impl UpdateDocument {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateDocumentResponse, client_runtime::Error<UpdateDocumentError>>
+    ) -> Result<super::types::UpdateDocumentResponse, client_runtime::Error<UpdateDocumentError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_update_document).await
@@ -3266,7 +3270,7 @@ impl UpdateDocument {
 
 impl std::future::IntoFuture for UpdateDocument {
     type Output =
-        Result<super::types::CreateDocumentResponse, client_runtime::Error<UpdateDocumentError>>;
+        Result<super::types::UpdateDocumentResponse, client_runtime::Error<UpdateDocumentError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3328,7 +3332,7 @@ fn decode_update_document(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateDocumentResponse, UpdateDocumentError>,
+    client_runtime::Outcome<super::types::UpdateDocumentResponse, UpdateDocumentError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4389,7 +4393,7 @@ fn decode_create_customer_mandate(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCustomerMandateResponse`](super::types::CreateCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCustomerMandateError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetCustomerMandateResponse`](super::types::GetCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCustomerMandateError`] (`401`, `404`).
 ///
 /// `GET /customers/{customer_id}/mandates/{mandate_id}` (`get-customer-mandate`)
 #[derive(Debug, Clone)]
@@ -4450,7 +4454,7 @@ impl GetCustomerMandate {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::GetCustomerMandateResponse,
         client_runtime::Error<GetCustomerMandateError>,
     > {
         let (client, request) = self.into_request();
@@ -4460,7 +4464,7 @@ impl GetCustomerMandate {
 
 impl std::future::IntoFuture for GetCustomerMandate {
     type Output = Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::GetCustomerMandateResponse,
         client_runtime::Error<GetCustomerMandateError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4515,7 +4519,7 @@ fn decode_get_customer_mandate(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCustomerMandateResponse, GetCustomerMandateError>,
+    client_runtime::Outcome<super::types::GetCustomerMandateResponse, GetCustomerMandateError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4546,7 +4550,7 @@ fn decode_get_customer_mandate(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCustomerMandateResponse`](super::types::CreateCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateCustomerMandateError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateCustomerMandateResponse`](super::types::UpdateCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateCustomerMandateError`] (`400`, `401`, `404`).
 ///
 /// `PUT /customers/{customer_id}/mandates/{mandate_id}` (`update-customer-mandate`)
 #[derive(Debug, Clone)]
@@ -4602,7 +4606,7 @@ impl UpdateCustomerMandate {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::UpdateCustomerMandateResponse,
         client_runtime::Error<UpdateCustomerMandateError>,
     > {
         let (client, request) = self.into_request();
@@ -4612,7 +4616,7 @@ impl UpdateCustomerMandate {
 
 impl std::future::IntoFuture for UpdateCustomerMandate {
     type Output = Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::UpdateCustomerMandateResponse,
         client_runtime::Error<UpdateCustomerMandateError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4677,7 +4681,7 @@ fn decode_update_customer_mandate(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::CreateCustomerMandateResponse,
+        super::types::UpdateCustomerMandateResponse,
         UpdateCustomerMandateError,
     >,
     client_runtime::DecodeError,
@@ -4712,7 +4716,7 @@ fn decode_update_customer_mandate(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCustomerMandateResponse`](super::types::CreateCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PauseCustomerMandateError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PauseCustomerMandateResponse`](super::types::PauseCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PauseCustomerMandateError`] (`400`, `401`, `404`).
 ///
 /// `POST /customers/{customer_id}/mandates/{mandate_id}/pause` (`pause-customer-mandate`)
 #[derive(Debug, Clone)]
@@ -4765,7 +4769,7 @@ impl PauseCustomerMandate {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::PauseCustomerMandateResponse,
         client_runtime::Error<PauseCustomerMandateError>,
     > {
         let (client, request) = self.into_request();
@@ -4775,7 +4779,7 @@ impl PauseCustomerMandate {
 
 impl std::future::IntoFuture for PauseCustomerMandate {
     type Output = Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::PauseCustomerMandateResponse,
         client_runtime::Error<PauseCustomerMandateError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4839,7 +4843,7 @@ fn decode_pause_customer_mandate(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCustomerMandateResponse, PauseCustomerMandateError>,
+    client_runtime::Outcome<super::types::PauseCustomerMandateResponse, PauseCustomerMandateError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4872,7 +4876,7 @@ fn decode_pause_customer_mandate(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCustomerMandateResponse`](super::types::CreateCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ResumeCustomerMandateError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`ResumeCustomerMandateResponse`](super::types::ResumeCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ResumeCustomerMandateError`] (`400`, `401`, `404`).
 ///
 /// `POST /customers/{customer_id}/mandates/{mandate_id}/resume` (`resume-customer-mandate`)
 #[derive(Debug, Clone)]
@@ -4925,7 +4929,7 @@ impl ResumeCustomerMandate {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::ResumeCustomerMandateResponse,
         client_runtime::Error<ResumeCustomerMandateError>,
     > {
         let (client, request) = self.into_request();
@@ -4935,7 +4939,7 @@ impl ResumeCustomerMandate {
 
 impl std::future::IntoFuture for ResumeCustomerMandate {
     type Output = Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::ResumeCustomerMandateResponse,
         client_runtime::Error<ResumeCustomerMandateError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -5000,7 +5004,7 @@ fn decode_resume_customer_mandate(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::CreateCustomerMandateResponse,
+        super::types::ResumeCustomerMandateResponse,
         ResumeCustomerMandateError,
     >,
     client_runtime::DecodeError,
@@ -5035,7 +5039,7 @@ fn decode_resume_customer_mandate(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCustomerMandateResponse`](super::types::CreateCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RevokeCustomerMandateError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`RevokeCustomerMandateResponse`](super::types::RevokeCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RevokeCustomerMandateError`] (`400`, `401`, `404`).
 ///
 /// `POST /customers/{customer_id}/mandates/{mandate_id}/revoke` (`revoke-customer-mandate`)
 #[derive(Debug, Clone)]
@@ -5088,7 +5092,7 @@ impl RevokeCustomerMandate {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::RevokeCustomerMandateResponse,
         client_runtime::Error<RevokeCustomerMandateError>,
     > {
         let (client, request) = self.into_request();
@@ -5098,7 +5102,7 @@ impl RevokeCustomerMandate {
 
 impl std::future::IntoFuture for RevokeCustomerMandate {
     type Output = Result<
-        super::types::CreateCustomerMandateResponse,
+        super::types::RevokeCustomerMandateResponse,
         client_runtime::Error<RevokeCustomerMandateError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -5163,7 +5167,7 @@ fn decode_revoke_customer_mandate(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::CreateCustomerMandateResponse,
+        super::types::RevokeCustomerMandateResponse,
         RevokeCustomerMandateError,
     >,
     client_runtime::DecodeError,

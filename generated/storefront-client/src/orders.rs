@@ -1079,7 +1079,7 @@ fn decode_cancel_order(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserResponse`](super::types::DeleteUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CancelPaymentRequestError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`CancelPaymentRequestResponse`](super::types::CancelPaymentRequestResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CancelPaymentRequestError`] (`400`, `401`, `404`).
 ///
 /// `POST /orders/{order_number}/cancel-payment-request` (`cancel-payment-request`)
 #[derive(Debug, Clone)]
@@ -1129,16 +1129,20 @@ impl CancelPaymentRequest {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::DeleteUserResponse, client_runtime::Error<CancelPaymentRequestError>>
-    {
+    ) -> Result<
+        super::types::CancelPaymentRequestResponse,
+        client_runtime::Error<CancelPaymentRequestError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_cancel_payment_request).await
     }
 }
 
 impl std::future::IntoFuture for CancelPaymentRequest {
-    type Output =
-        Result<super::types::DeleteUserResponse, client_runtime::Error<CancelPaymentRequestError>>;
+    type Output = Result<
+        super::types::CancelPaymentRequestResponse,
+        client_runtime::Error<CancelPaymentRequestError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1200,7 +1204,7 @@ fn decode_cancel_payment_request(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserResponse, CancelPaymentRequestError>,
+    client_runtime::Outcome<super::types::CancelPaymentRequestResponse, CancelPaymentRequestError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2278,7 +2282,7 @@ fn decode_get_order_return_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserResponse`](super::types::DeleteUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UploadOrderReturnAttachmentsError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UploadOrderReturnAttachmentsResponse`](super::types::UploadOrderReturnAttachmentsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UploadOrderReturnAttachmentsError`] (`400`, `401`, `404`).
 ///
 /// `POST /orders/{order_number}/returns/{return_number}/attachments` (`upload-order-return-attachments`)
 #[derive(Debug, Clone)]
@@ -2339,7 +2343,7 @@ impl UploadOrderReturnAttachments {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::DeleteUserResponse,
+        super::types::UploadOrderReturnAttachmentsResponse,
         client_runtime::Error<UploadOrderReturnAttachmentsError>,
     > {
         let (client, request) = self.into_request();
@@ -2351,7 +2355,7 @@ impl UploadOrderReturnAttachments {
 
 impl std::future::IntoFuture for UploadOrderReturnAttachments {
     type Output = Result<
-        super::types::DeleteUserResponse,
+        super::types::UploadOrderReturnAttachmentsResponse,
         client_runtime::Error<UploadOrderReturnAttachmentsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -2417,7 +2421,10 @@ fn decode_upload_order_return_attachments(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserResponse, UploadOrderReturnAttachmentsError>,
+    client_runtime::Outcome<
+        super::types::UploadOrderReturnAttachmentsResponse,
+        UploadOrderReturnAttachmentsError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2451,7 +2458,7 @@ fn decode_upload_order_return_attachments(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateOrderReturnResponse`](super::types::CreateOrderReturnResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CancelOrderReturnError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`CancelOrderReturnResponse`](super::types::CancelOrderReturnResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CancelOrderReturnError`] (`400`, `401`, `404`).
 ///
 /// `POST /orders/{order_number}/returns/{return_number}/cancel` (`cancel-order-return`)
 #[derive(Debug, Clone)]
@@ -2507,7 +2514,7 @@ impl CancelOrderReturn {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateOrderReturnResponse,
+        super::types::CancelOrderReturnResponse,
         client_runtime::Error<CancelOrderReturnError>,
     > {
         let (client, request) = self.into_request();
@@ -2517,7 +2524,7 @@ impl CancelOrderReturn {
 
 impl std::future::IntoFuture for CancelOrderReturn {
     type Output = Result<
-        super::types::CreateOrderReturnResponse,
+        super::types::CancelOrderReturnResponse,
         client_runtime::Error<CancelOrderReturnError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -2581,7 +2588,7 @@ fn decode_cancel_order_return(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateOrderReturnResponse, CancelOrderReturnError>,
+    client_runtime::Outcome<super::types::CancelOrderReturnResponse, CancelOrderReturnError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {

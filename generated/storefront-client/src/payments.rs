@@ -1061,7 +1061,7 @@ fn decode_create_juspay_customer(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateJuspayCustomerResponse`](super::types::CreateJuspayCustomerResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetJuspayCustomerError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetJuspayCustomerResponse`](super::types::GetJuspayCustomerResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetJuspayCustomerError`] (`400`, `401`, `404`).
 ///
 /// `GET /payments/juspay/customers/{user_id}` (`get-juspay-customer`)
 #[derive(Debug, Clone)]
@@ -1112,7 +1112,7 @@ impl GetJuspayCustomer {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateJuspayCustomerResponse,
+        super::types::GetJuspayCustomerResponse,
         client_runtime::Error<GetJuspayCustomerError>,
     > {
         let (client, request) = self.into_request();
@@ -1122,7 +1122,7 @@ impl GetJuspayCustomer {
 
 impl std::future::IntoFuture for GetJuspayCustomer {
     type Output = Result<
-        super::types::CreateJuspayCustomerResponse,
+        super::types::GetJuspayCustomerResponse,
         client_runtime::Error<GetJuspayCustomerError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1186,7 +1186,7 @@ fn decode_get_juspay_customer(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateJuspayCustomerResponse, GetJuspayCustomerError>,
+    client_runtime::Outcome<super::types::GetJuspayCustomerResponse, GetJuspayCustomerError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {

@@ -780,7 +780,7 @@ fn decode_login_pos_device_with_email(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`LoginPosDeviceWithEmailResponse`](super::types::LoginPosDeviceWithEmailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginPosDeviceWithPhoneError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`LoginPosDeviceWithPhoneResponse`](super::types::LoginPosDeviceWithPhoneResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginPosDeviceWithPhoneError`] (`400`, `401`).
 ///
 /// `POST /pos/auth/login/phone` (`login-pos-device-with-phone`)
 #[derive(Debug, Clone)]
@@ -840,7 +840,7 @@ impl LoginPosDeviceWithPhone {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::LoginPosDeviceWithEmailResponse,
+        super::types::LoginPosDeviceWithPhoneResponse,
         client_runtime::Error<LoginPosDeviceWithPhoneError>,
     > {
         let (client, request) = self.into_request();
@@ -852,7 +852,7 @@ impl LoginPosDeviceWithPhone {
 
 impl std::future::IntoFuture for LoginPosDeviceWithPhone {
     type Output = Result<
-        super::types::LoginPosDeviceWithEmailResponse,
+        super::types::LoginPosDeviceWithPhoneResponse,
         client_runtime::Error<LoginPosDeviceWithPhoneError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -908,7 +908,7 @@ fn decode_login_pos_device_with_phone(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::LoginPosDeviceWithEmailResponse,
+        super::types::LoginPosDeviceWithPhoneResponse,
         LoginPosDeviceWithPhoneError,
     >,
     client_runtime::DecodeError,
@@ -941,7 +941,7 @@ fn decode_login_pos_device_with_phone(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`LoginPosDeviceWithEmailResponse`](super::types::LoginPosDeviceWithEmailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginPosDeviceWithWhatsappError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`LoginPosDeviceWithWhatsappResponse`](super::types::LoginPosDeviceWithWhatsappResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LoginPosDeviceWithWhatsappError`] (`400`, `401`).
 ///
 /// `POST /pos/auth/login/whatsapp` (`login-pos-device-with-whatsapp`)
 #[derive(Debug, Clone)]
@@ -1001,7 +1001,7 @@ impl LoginPosDeviceWithWhatsapp {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::LoginPosDeviceWithEmailResponse,
+        super::types::LoginPosDeviceWithWhatsappResponse,
         client_runtime::Error<LoginPosDeviceWithWhatsappError>,
     > {
         let (client, request) = self.into_request();
@@ -1013,7 +1013,7 @@ impl LoginPosDeviceWithWhatsapp {
 
 impl std::future::IntoFuture for LoginPosDeviceWithWhatsapp {
     type Output = Result<
-        super::types::LoginPosDeviceWithEmailResponse,
+        super::types::LoginPosDeviceWithWhatsappResponse,
         client_runtime::Error<LoginPosDeviceWithWhatsappError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1069,7 +1069,7 @@ fn decode_login_pos_device_with_whatsapp(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::LoginPosDeviceWithEmailResponse,
+        super::types::LoginPosDeviceWithWhatsappResponse,
         LoginPosDeviceWithWhatsappError,
     >,
     client_runtime::DecodeError,
@@ -1098,7 +1098,7 @@ fn decode_login_pos_device_with_whatsapp(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserResponse`](super::types::DeleteUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LogoutFromPosDeviceError`] (`401`).
+/// `.send().await` (or `.await`) gives [`LogoutFromPosDeviceResponse`](super::types::LogoutFromPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`LogoutFromPosDeviceError`] (`401`).
 ///
 /// `POST /pos/auth/logout` (`logout-from-pos-device`)
 #[derive(Debug, Clone)]
@@ -1146,16 +1146,20 @@ impl LogoutFromPosDevice {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::DeleteUserResponse, client_runtime::Error<LogoutFromPosDeviceError>>
-    {
+    ) -> Result<
+        super::types::LogoutFromPosDeviceResponse,
+        client_runtime::Error<LogoutFromPosDeviceError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_logout_from_pos_device).await
     }
 }
 
 impl std::future::IntoFuture for LogoutFromPosDevice {
-    type Output =
-        Result<super::types::DeleteUserResponse, client_runtime::Error<LogoutFromPosDeviceError>>;
+    type Output = Result<
+        super::types::LogoutFromPosDeviceResponse,
+        client_runtime::Error<LogoutFromPosDeviceError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1199,7 +1203,7 @@ fn decode_logout_from_pos_device(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserResponse, LogoutFromPosDeviceError>,
+    client_runtime::Outcome<super::types::LogoutFromPosDeviceResponse, LogoutFromPosDeviceError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1367,7 +1371,7 @@ fn decode_pair_pos_device(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ChangePasswordResponse`](super::types::ChangePasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RefreshPosAccessTokenError`] (`400`).
+/// `.send().await` (or `.await`) gives [`RefreshPosAccessTokenResponse`](super::types::RefreshPosAccessTokenResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RefreshPosAccessTokenError`] (`400`).
 ///
 /// `POST /pos/auth/refresh-token` (`refresh-pos-access-token`)
 #[derive(Debug, Clone)]
@@ -1419,7 +1423,7 @@ impl RefreshPosAccessToken {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ChangePasswordResponse,
+        super::types::RefreshPosAccessTokenResponse,
         client_runtime::Error<RefreshPosAccessTokenError>,
     > {
         let (client, request) = self.into_request();
@@ -1429,7 +1433,7 @@ impl RefreshPosAccessToken {
 
 impl std::future::IntoFuture for RefreshPosAccessToken {
     type Output = Result<
-        super::types::ChangePasswordResponse,
+        super::types::RefreshPosAccessTokenResponse,
         client_runtime::Error<RefreshPosAccessTokenError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -1475,7 +1479,10 @@ fn decode_refresh_pos_access_token(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ChangePasswordResponse, RefreshPosAccessTokenError>,
+    client_runtime::Outcome<
+        super::types::RefreshPosAccessTokenResponse,
+        RefreshPosAccessTokenError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1647,7 +1654,7 @@ fn decode_verify_pos_login_otp(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosCreateCartError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosCreateCartResponse`](super::types::PosCreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosCreateCartError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/carts` (`pos-create-cart`)
 #[derive(Debug, Clone)]
@@ -1698,7 +1705,8 @@ impl PosCreateCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosCreateCartError>> {
+    ) -> Result<super::types::PosCreateCartResponse, client_runtime::Error<PosCreateCartError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_create_cart).await
     }
@@ -1706,7 +1714,7 @@ impl PosCreateCart {
 
 impl std::future::IntoFuture for PosCreateCart {
     type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<PosCreateCartError>>;
+        Result<super::types::PosCreateCartResponse, client_runtime::Error<PosCreateCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1768,7 +1776,7 @@ fn decode_pos_create_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosCreateCartError>,
+    client_runtime::Outcome<super::types::PosCreateCartResponse, PosCreateCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1800,7 +1808,7 @@ fn decode_pos_create_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCouponsResponse`](super::types::ListCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCouponsError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListCouponsResponse`](super::types::PosListCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCouponsError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/carts/available-coupons` (`pos-list-coupons`)
 #[derive(Debug, Clone)]
@@ -1856,7 +1864,8 @@ impl PosListCoupons {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ListCouponsResponse, client_runtime::Error<PosListCouponsError>> {
+    ) -> Result<super::types::PosListCouponsResponse, client_runtime::Error<PosListCouponsError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_coupons).await
     }
@@ -1864,7 +1873,7 @@ impl PosListCoupons {
 
 impl std::future::IntoFuture for PosListCoupons {
     type Output =
-        Result<super::types::ListCouponsResponse, client_runtime::Error<PosListCouponsError>>;
+        Result<super::types::PosListCouponsResponse, client_runtime::Error<PosListCouponsError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -1926,7 +1935,7 @@ fn decode_pos_list_coupons(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListCouponsResponse, PosListCouponsError>,
+    client_runtime::Outcome<super::types::PosListCouponsResponse, PosListCouponsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -1958,7 +1967,7 @@ fn decode_pos_list_coupons(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListPromotionsResponse`](super::types::ListPromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListPromotionsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosListPromotionsResponse`](super::types::PosListPromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListPromotionsError`] (`401`).
 ///
 /// `GET /pos/carts/available-promotions` (`pos-list-promotions`)
 #[derive(Debug, Clone)]
@@ -2014,16 +2023,20 @@ impl PosListPromotions {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ListPromotionsResponse, client_runtime::Error<PosListPromotionsError>>
-    {
+    ) -> Result<
+        super::types::PosListPromotionsResponse,
+        client_runtime::Error<PosListPromotionsError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_promotions).await
     }
 }
 
 impl std::future::IntoFuture for PosListPromotions {
-    type Output =
-        Result<super::types::ListPromotionsResponse, client_runtime::Error<PosListPromotionsError>>;
+    type Output = Result<
+        super::types::PosListPromotionsResponse,
+        client_runtime::Error<PosListPromotionsError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2067,7 +2080,7 @@ fn decode_pos_list_promotions(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListPromotionsResponse, PosListPromotionsError>,
+    client_runtime::Outcome<super::types::PosListPromotionsResponse, PosListPromotionsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2093,7 +2106,7 @@ fn decode_pos_list_promotions(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetUserCartResponse`](super::types::GetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetUserCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetUserCartResponse`](super::types::PosGetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetUserCartError`] (`401`, `404`).
 ///
 /// `GET /pos/carts/users/{user_id}` (`pos-get-user-cart`)
 #[derive(Debug, Clone)]
@@ -2143,7 +2156,8 @@ impl PosGetUserCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetUserCartResponse, client_runtime::Error<PosGetUserCartError>> {
+    ) -> Result<super::types::PosGetUserCartResponse, client_runtime::Error<PosGetUserCartError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_get_user_cart).await
     }
@@ -2151,7 +2165,7 @@ impl PosGetUserCart {
 
 impl std::future::IntoFuture for PosGetUserCart {
     type Output =
-        Result<super::types::GetUserCartResponse, client_runtime::Error<PosGetUserCartError>>;
+        Result<super::types::PosGetUserCartResponse, client_runtime::Error<PosGetUserCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2204,7 +2218,7 @@ fn decode_pos_get_user_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetUserCartResponse, PosGetUserCartError>,
+    client_runtime::Outcome<super::types::PosGetUserCartResponse, PosGetUserCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2233,7 +2247,7 @@ fn decode_pos_get_user_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetUserCartResponse`](super::types::GetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetCartResponse`](super::types::PosGetCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetCartError`] (`401`, `404`).
 ///
 /// `GET /pos/carts/{id}` (`pos-get-cart`)
 #[derive(Debug, Clone)]
@@ -2283,14 +2297,14 @@ impl PosGetCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetUserCartResponse, client_runtime::Error<PosGetCartError>> {
+    ) -> Result<super::types::PosGetCartResponse, client_runtime::Error<PosGetCartError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_get_cart).await
     }
 }
 
 impl std::future::IntoFuture for PosGetCart {
-    type Output = Result<super::types::GetUserCartResponse, client_runtime::Error<PosGetCartError>>;
+    type Output = Result<super::types::PosGetCartResponse, client_runtime::Error<PosGetCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2343,7 +2357,7 @@ fn decode_pos_get_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetUserCartResponse, PosGetCartError>,
+    client_runtime::Outcome<super::types::PosGetCartResponse, PosGetCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2370,7 +2384,7 @@ fn decode_pos_get_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserCartResponse`](super::types::DeleteUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosDeleteCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosDeleteCartResponse`](super::types::PosDeleteCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosDeleteCartError`] (`401`, `404`).
 ///
 /// `DELETE /pos/carts/{id}` (`pos-delete-cart`)
 #[derive(Debug, Clone)]
@@ -2420,7 +2434,7 @@ impl PosDeleteCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::DeleteUserCartResponse, client_runtime::Error<PosDeleteCartError>>
+    ) -> Result<super::types::PosDeleteCartResponse, client_runtime::Error<PosDeleteCartError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_delete_cart).await
@@ -2429,7 +2443,7 @@ impl PosDeleteCart {
 
 impl std::future::IntoFuture for PosDeleteCart {
     type Output =
-        Result<super::types::DeleteUserCartResponse, client_runtime::Error<PosDeleteCartError>>;
+        Result<super::types::PosDeleteCartResponse, client_runtime::Error<PosDeleteCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2482,7 +2496,7 @@ fn decode_pos_delete_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::DeleteUserCartResponse, PosDeleteCartError>,
+    client_runtime::Outcome<super::types::PosDeleteCartResponse, PosDeleteCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2512,7 +2526,7 @@ fn decode_pos_delete_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosCreateCartAddressError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosCreateCartAddressResponse`](super::types::PosCreateCartAddressResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosCreateCartAddressError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/carts/{id}/address` (`pos-create-cart-address`)
 #[derive(Debug, Clone)]
@@ -2565,16 +2579,20 @@ impl PosCreateCartAddress {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosCreateCartAddressError>>
-    {
+    ) -> Result<
+        super::types::PosCreateCartAddressResponse,
+        client_runtime::Error<PosCreateCartAddressError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_create_cart_address).await
     }
 }
 
 impl std::future::IntoFuture for PosCreateCartAddress {
-    type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<PosCreateCartAddressError>>;
+    type Output = Result<
+        super::types::PosCreateCartAddressResponse,
+        client_runtime::Error<PosCreateCartAddressError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2636,7 +2654,7 @@ fn decode_pos_create_cart_address(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosCreateCartAddressError>,
+    client_runtime::Outcome<super::types::PosCreateCartAddressResponse, PosCreateCartAddressError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2669,7 +2687,7 @@ fn decode_pos_create_cart_address(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosApplyCouponError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosApplyCouponResponse`](super::types::PosApplyCouponResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosApplyCouponError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/carts/{id}/coupon` (`pos-apply-coupon`)
 #[derive(Debug, Clone)]
@@ -2722,7 +2740,8 @@ impl PosApplyCoupon {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosApplyCouponError>> {
+    ) -> Result<super::types::PosApplyCouponResponse, client_runtime::Error<PosApplyCouponError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_apply_coupon).await
     }
@@ -2730,7 +2749,7 @@ impl PosApplyCoupon {
 
 impl std::future::IntoFuture for PosApplyCoupon {
     type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<PosApplyCouponError>>;
+        Result<super::types::PosApplyCouponResponse, client_runtime::Error<PosApplyCouponError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2792,7 +2811,7 @@ fn decode_pos_apply_coupon(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosApplyCouponError>,
+    client_runtime::Outcome<super::types::PosApplyCouponResponse, PosApplyCouponError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2824,7 +2843,7 @@ fn decode_pos_apply_coupon(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRemoveCouponError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosRemoveCouponResponse`](super::types::PosRemoveCouponResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRemoveCouponError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /pos/carts/{id}/coupon` (`pos-remove-coupon`)
 #[derive(Debug, Clone)]
@@ -2874,7 +2893,8 @@ impl PosRemoveCoupon {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosRemoveCouponError>> {
+    ) -> Result<super::types::PosRemoveCouponResponse, client_runtime::Error<PosRemoveCouponError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_remove_coupon).await
     }
@@ -2882,7 +2902,7 @@ impl PosRemoveCoupon {
 
 impl std::future::IntoFuture for PosRemoveCoupon {
     type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<PosRemoveCouponError>>;
+        Result<super::types::PosRemoveCouponResponse, client_runtime::Error<PosRemoveCouponError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -2939,7 +2959,7 @@ fn decode_pos_remove_coupon(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosRemoveCouponError>,
+    client_runtime::Outcome<super::types::PosRemoveCouponResponse, PosRemoveCouponError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -2970,7 +2990,7 @@ fn decode_pos_remove_coupon(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRedeemCreditBalanceError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`PosRedeemCreditBalanceResponse`](super::types::PosRedeemCreditBalanceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRedeemCreditBalanceError`] (`400`, `401`).
 ///
 /// `POST /pos/carts/{id}/credit-balance` (`pos-redeem-credit-balance`)
 #[derive(Debug, Clone)]
@@ -3023,8 +3043,10 @@ impl PosRedeemCreditBalance {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosRedeemCreditBalanceError>>
-    {
+    ) -> Result<
+        super::types::PosRedeemCreditBalanceResponse,
+        client_runtime::Error<PosRedeemCreditBalanceError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_redeem_credit_balance).await
     }
@@ -3032,7 +3054,7 @@ impl PosRedeemCreditBalance {
 
 impl std::future::IntoFuture for PosRedeemCreditBalance {
     type Output = Result<
-        super::types::CreateCartResponse,
+        super::types::PosRedeemCreditBalanceResponse,
         client_runtime::Error<PosRedeemCreditBalanceError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3087,7 +3109,10 @@ fn decode_pos_redeem_credit_balance(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosRedeemCreditBalanceError>,
+    client_runtime::Outcome<
+        super::types::PosRedeemCreditBalanceResponse,
+        PosRedeemCreditBalanceError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3116,7 +3141,7 @@ fn decode_pos_redeem_credit_balance(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRemoveCreditBalanceError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosRemoveCreditBalanceResponse`](super::types::PosRemoveCreditBalanceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRemoveCreditBalanceError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /pos/carts/{id}/credit-balance` (`pos-remove-credit-balance`)
 #[derive(Debug, Clone)]
@@ -3166,8 +3191,10 @@ impl PosRemoveCreditBalance {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosRemoveCreditBalanceError>>
-    {
+    ) -> Result<
+        super::types::PosRemoveCreditBalanceResponse,
+        client_runtime::Error<PosRemoveCreditBalanceError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_remove_credit_balance).await
     }
@@ -3175,7 +3202,7 @@ impl PosRemoveCreditBalance {
 
 impl std::future::IntoFuture for PosRemoveCreditBalance {
     type Output = Result<
-        super::types::CreateCartResponse,
+        super::types::PosRemoveCreditBalanceResponse,
         client_runtime::Error<PosRemoveCreditBalanceError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3236,7 +3263,10 @@ fn decode_pos_remove_credit_balance(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosRemoveCreditBalanceError>,
+    client_runtime::Outcome<
+        super::types::PosRemoveCreditBalanceResponse,
+        PosRemoveCreditBalanceError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3266,7 +3296,7 @@ fn decode_pos_remove_credit_balance(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`EvaluateCouponsResponse`](super::types::EvaluateCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluateCouponsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosEvaluateCouponsResponse`](super::types::PosEvaluateCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluateCouponsError`] (`401`).
 ///
 /// `GET /pos/carts/{id}/evaluate-coupons` (`pos-evaluate-coupons`)
 #[derive(Debug, Clone)]
@@ -3316,8 +3346,10 @@ impl PosEvaluateCoupons {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::EvaluateCouponsResponse, client_runtime::Error<PosEvaluateCouponsError>>
-    {
+    ) -> Result<
+        super::types::PosEvaluateCouponsResponse,
+        client_runtime::Error<PosEvaluateCouponsError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_evaluate_coupons).await
     }
@@ -3325,7 +3357,7 @@ impl PosEvaluateCoupons {
 
 impl std::future::IntoFuture for PosEvaluateCoupons {
     type Output = Result<
-        super::types::EvaluateCouponsResponse,
+        super::types::PosEvaluateCouponsResponse,
         client_runtime::Error<PosEvaluateCouponsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3371,7 +3403,7 @@ fn decode_pos_evaluate_coupons(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::EvaluateCouponsResponse, PosEvaluateCouponsError>,
+    client_runtime::Outcome<super::types::PosEvaluateCouponsResponse, PosEvaluateCouponsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3397,7 +3429,7 @@ fn decode_pos_evaluate_coupons(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`EvaluatePromotionsResponse`](super::types::EvaluatePromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluatePromotionsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosEvaluatePromotionsResponse`](super::types::PosEvaluatePromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluatePromotionsError`] (`401`).
 ///
 /// `GET /pos/carts/{id}/evaluate-promotions` (`pos-evaluate-promotions`)
 #[derive(Debug, Clone)]
@@ -3448,7 +3480,7 @@ impl PosEvaluatePromotions {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::EvaluatePromotionsResponse,
+        super::types::PosEvaluatePromotionsResponse,
         client_runtime::Error<PosEvaluatePromotionsError>,
     > {
         let (client, request) = self.into_request();
@@ -3458,7 +3490,7 @@ impl PosEvaluatePromotions {
 
 impl std::future::IntoFuture for PosEvaluatePromotions {
     type Output = Result<
-        super::types::EvaluatePromotionsResponse,
+        super::types::PosEvaluatePromotionsResponse,
         client_runtime::Error<PosEvaluatePromotionsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3504,7 +3536,10 @@ fn decode_pos_evaluate_promotions(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::EvaluatePromotionsResponse, PosEvaluatePromotionsError>,
+    client_runtime::Outcome<
+        super::types::PosEvaluatePromotionsResponse,
+        PosEvaluatePromotionsError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3531,7 +3566,7 @@ fn decode_pos_evaluate_promotions(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`UpdateFulfillmentPreferenceResponse`](super::types::UpdateFulfillmentPreferenceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosUpdateFulfillmentPreferenceError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosUpdateFulfillmentPreferenceResponse`](super::types::PosUpdateFulfillmentPreferenceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosUpdateFulfillmentPreferenceError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/carts/{id}/fulfillment-preference` (`pos-update-fulfillment-preference`)
 #[derive(Debug, Clone)]
@@ -3585,7 +3620,7 @@ impl PosUpdateFulfillmentPreference {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::UpdateFulfillmentPreferenceResponse,
+        super::types::PosUpdateFulfillmentPreferenceResponse,
         client_runtime::Error<PosUpdateFulfillmentPreferenceError>,
     > {
         let (client, request) = self.into_request();
@@ -3597,7 +3632,7 @@ impl PosUpdateFulfillmentPreference {
 
 impl std::future::IntoFuture for PosUpdateFulfillmentPreference {
     type Output = Result<
-        super::types::UpdateFulfillmentPreferenceResponse,
+        super::types::PosUpdateFulfillmentPreferenceResponse,
         client_runtime::Error<PosUpdateFulfillmentPreferenceError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3666,7 +3701,7 @@ fn decode_pos_update_fulfillment_preference(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::UpdateFulfillmentPreferenceResponse,
+        super::types::PosUpdateFulfillmentPreferenceResponse,
         PosUpdateFulfillmentPreferenceError,
     >,
     client_runtime::DecodeError,
@@ -3701,7 +3736,7 @@ fn decode_pos_update_fulfillment_preference(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosUpdateCartError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosUpdateCartResponse`](super::types::PosUpdateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosUpdateCartError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/carts/{id}/items` (`pos-update-cart`)
 #[derive(Debug, Clone)]
@@ -3754,7 +3789,8 @@ impl PosUpdateCart {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosUpdateCartError>> {
+    ) -> Result<super::types::PosUpdateCartResponse, client_runtime::Error<PosUpdateCartError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_update_cart).await
     }
@@ -3762,7 +3798,7 @@ impl PosUpdateCart {
 
 impl std::future::IntoFuture for PosUpdateCart {
     type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<PosUpdateCartError>>;
+        Result<super::types::PosUpdateCartResponse, client_runtime::Error<PosUpdateCartError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -3824,7 +3860,7 @@ fn decode_pos_update_cart(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosUpdateCartError>,
+    client_runtime::Outcome<super::types::PosUpdateCartResponse, PosUpdateCartError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -3857,7 +3893,7 @@ fn decode_pos_update_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRedeemLoyaltyPointsError`] (`400`, `401`).
+/// `.send().await` (or `.await`) gives [`PosRedeemLoyaltyPointsResponse`](super::types::PosRedeemLoyaltyPointsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRedeemLoyaltyPointsError`] (`400`, `401`).
 ///
 /// `POST /pos/carts/{id}/loyalty-points` (`pos-redeem-loyalty-points`)
 #[derive(Debug, Clone)]
@@ -3910,8 +3946,10 @@ impl PosRedeemLoyaltyPoints {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosRedeemLoyaltyPointsError>>
-    {
+    ) -> Result<
+        super::types::PosRedeemLoyaltyPointsResponse,
+        client_runtime::Error<PosRedeemLoyaltyPointsError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_redeem_loyalty_points).await
     }
@@ -3919,7 +3957,7 @@ impl PosRedeemLoyaltyPoints {
 
 impl std::future::IntoFuture for PosRedeemLoyaltyPoints {
     type Output = Result<
-        super::types::CreateCartResponse,
+        super::types::PosRedeemLoyaltyPointsResponse,
         client_runtime::Error<PosRedeemLoyaltyPointsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -3974,7 +4012,10 @@ fn decode_pos_redeem_loyalty_points(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosRedeemLoyaltyPointsError>,
+    client_runtime::Outcome<
+        super::types::PosRedeemLoyaltyPointsResponse,
+        PosRedeemLoyaltyPointsError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4003,7 +4044,7 @@ fn decode_pos_redeem_loyalty_points(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRemoveLoyaltyPointsError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosRemoveLoyaltyPointsResponse`](super::types::PosRemoveLoyaltyPointsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosRemoveLoyaltyPointsError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /pos/carts/{id}/loyalty-points` (`pos-remove-loyalty-points`)
 #[derive(Debug, Clone)]
@@ -4053,8 +4094,10 @@ impl PosRemoveLoyaltyPoints {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<PosRemoveLoyaltyPointsError>>
-    {
+    ) -> Result<
+        super::types::PosRemoveLoyaltyPointsResponse,
+        client_runtime::Error<PosRemoveLoyaltyPointsError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_remove_loyalty_points).await
     }
@@ -4062,7 +4105,7 @@ impl PosRemoveLoyaltyPoints {
 
 impl std::future::IntoFuture for PosRemoveLoyaltyPoints {
     type Output = Result<
-        super::types::CreateCartResponse,
+        super::types::PosRemoveLoyaltyPointsResponse,
         client_runtime::Error<PosRemoveLoyaltyPointsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4123,7 +4166,10 @@ fn decode_pos_remove_loyalty_points(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, PosRemoveLoyaltyPointsError>,
+    client_runtime::Outcome<
+        super::types::PosRemoveLoyaltyPointsResponse,
+        PosRemoveLoyaltyPointsError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4154,7 +4200,7 @@ fn decode_pos_remove_loyalty_points(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateCartResponse`](super::types::CreateCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdatePosCartCustomerError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdatePosCartCustomerResponse`](super::types::UpdatePosCartCustomerResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdatePosCartCustomerError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/carts/{id}/update-customer` (`update-pos-cart-customer`)
 #[derive(Debug, Clone)]
@@ -4207,16 +4253,20 @@ impl UpdatePosCartCustomer {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateCartResponse, client_runtime::Error<UpdatePosCartCustomerError>>
-    {
+    ) -> Result<
+        super::types::UpdatePosCartCustomerResponse,
+        client_runtime::Error<UpdatePosCartCustomerError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_update_pos_cart_customer).await
     }
 }
 
 impl std::future::IntoFuture for UpdatePosCartCustomer {
-    type Output =
-        Result<super::types::CreateCartResponse, client_runtime::Error<UpdatePosCartCustomerError>>;
+    type Output = Result<
+        super::types::UpdatePosCartCustomerResponse,
+        client_runtime::Error<UpdatePosCartCustomerError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4278,7 +4328,10 @@ fn decode_update_pos_cart_customer(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateCartResponse, UpdatePosCartCustomerError>,
+    client_runtime::Outcome<
+        super::types::UpdatePosCartCustomerResponse,
+        UpdatePosCartCustomerError,
+    >,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4314,7 +4367,7 @@ fn decode_update_pos_cart_customer(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCategoriesResponse`](super::types::ListCategoriesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCategoriesError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListCategoriesResponse`](super::types::PosListCategoriesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCategoriesError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/catalog/categories` (`pos-list-categories`)
 #[derive(Debug, Clone)]
@@ -4402,16 +4455,20 @@ impl PosListCategories {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ListCategoriesResponse, client_runtime::Error<PosListCategoriesError>>
-    {
+    ) -> Result<
+        super::types::PosListCategoriesResponse,
+        client_runtime::Error<PosListCategoriesError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_categories).await
     }
 }
 
 impl std::future::IntoFuture for PosListCategories {
-    type Output =
-        Result<super::types::ListCategoriesResponse, client_runtime::Error<PosListCategoriesError>>;
+    type Output = Result<
+        super::types::PosListCategoriesResponse,
+        client_runtime::Error<PosListCategoriesError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4473,7 +4530,7 @@ fn decode_pos_list_categories(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListCategoriesResponse, PosListCategoriesError>,
+    client_runtime::Outcome<super::types::PosListCategoriesResponse, PosListCategoriesError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4511,7 +4568,7 @@ fn decode_pos_list_categories(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListProductsResponse`](super::types::ListProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListProductsResponse`](super::types::PosListProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](PosListProducts::into_stream) gives its items ([`Product`](super::types::Product)) and [`into_pages`](PosListProducts::into_pages) its pages, page after page.
 ///
@@ -4617,7 +4674,7 @@ impl PosListProducts {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ListProductsResponse, client_runtime::Error<PosListProductsError>>
+    ) -> Result<super::types::PosListProductsResponse, client_runtime::Error<PosListProductsError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_products).await
@@ -4657,7 +4714,7 @@ impl PosListProducts {
 
 impl std::future::IntoFuture for PosListProducts {
     type Output =
-        Result<super::types::ListProductsResponse, client_runtime::Error<PosListProductsError>>;
+        Result<super::types::PosListProductsResponse, client_runtime::Error<PosListProductsError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -4710,7 +4767,7 @@ fn decode_pos_list_products(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListProductsResponse, PosListProductsError>,
+    client_runtime::Outcome<super::types::PosListProductsResponse, PosListProductsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -4755,7 +4812,7 @@ fn pos_list_products_item_count(r: &super::types::ListProductsResponse) -> usize
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCrosssellProductsResponse`](super::types::ListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCrosssellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListCrosssellProductsResponse`](super::types::PosListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCrosssellProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](PosListCrosssellProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListCrosssellProducts::into_pages) its pages, page after page.
 ///
@@ -4846,7 +4903,7 @@ impl PosListCrosssellProducts {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListCrosssellProductsResponse,
         client_runtime::Error<PosListCrosssellProductsError>,
     > {
         let (client, request) = self.into_request();
@@ -4892,7 +4949,7 @@ impl PosListCrosssellProducts {
 
 impl std::future::IntoFuture for PosListCrosssellProducts {
     type Output = Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListCrosssellProductsResponse,
         client_runtime::Error<PosListCrosssellProductsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -4948,7 +5005,7 @@ fn decode_pos_list_crosssell_products(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListCrosssellProductsResponse,
         PosListCrosssellProductsError,
     >,
     client_runtime::DecodeError,
@@ -4999,7 +5056,7 @@ fn pos_list_crosssell_products_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`SearchProductsResponse`](super::types::SearchProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosSearchProductsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosSearchProductsResponse`](super::types::PosSearchProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosSearchProductsError`] (`401`).
 ///
 /// `POST /pos/catalog/products/search` (`pos-search-products`)
 #[derive(Debug, Clone)]
@@ -5058,16 +5115,20 @@ impl PosSearchProducts {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::SearchProductsResponse, client_runtime::Error<PosSearchProductsError>>
-    {
+    ) -> Result<
+        super::types::PosSearchProductsResponse,
+        client_runtime::Error<PosSearchProductsError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_search_products).await
     }
 }
 
 impl std::future::IntoFuture for PosSearchProducts {
-    type Output =
-        Result<super::types::SearchProductsResponse, client_runtime::Error<PosSearchProductsError>>;
+    type Output = Result<
+        super::types::PosSearchProductsResponse,
+        client_runtime::Error<PosSearchProductsError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -5111,7 +5172,7 @@ fn decode_pos_search_products(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::SearchProductsResponse, PosSearchProductsError>,
+    client_runtime::Outcome<super::types::PosSearchProductsResponse, PosSearchProductsError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -5141,7 +5202,7 @@ fn decode_pos_search_products(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCrosssellProductsResponse`](super::types::ListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSimilarProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListSimilarProductsResponse`](super::types::PosListSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSimilarProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](PosListSimilarProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListSimilarProducts::into_pages) its pages, page after page.
 ///
@@ -5232,7 +5293,7 @@ impl PosListSimilarProducts {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListSimilarProductsResponse,
         client_runtime::Error<PosListSimilarProductsError>,
     > {
         let (client, request) = self.into_request();
@@ -5276,7 +5337,7 @@ impl PosListSimilarProducts {
 
 impl std::future::IntoFuture for PosListSimilarProducts {
     type Output = Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListSimilarProductsResponse,
         client_runtime::Error<PosListSimilarProductsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -5332,7 +5393,7 @@ fn decode_pos_list_similar_products(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListSimilarProductsResponse,
         PosListSimilarProductsError,
     >,
     client_runtime::DecodeError,
@@ -5383,7 +5444,7 @@ fn pos_list_similar_products_item_count(r: &super::types::ListCrosssellProductsR
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCrosssellProductsResponse`](super::types::ListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListUpsellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListUpsellProductsResponse`](super::types::PosListUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListUpsellProductsError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](PosListUpsellProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListUpsellProducts::into_pages) its pages, page after page.
 ///
@@ -5474,7 +5535,7 @@ impl PosListUpsellProducts {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListUpsellProductsResponse,
         client_runtime::Error<PosListUpsellProductsError>,
     > {
         let (client, request) = self.into_request();
@@ -5518,7 +5579,7 @@ impl PosListUpsellProducts {
 
 impl std::future::IntoFuture for PosListUpsellProducts {
     type Output = Result<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListUpsellProductsResponse,
         client_runtime::Error<PosListUpsellProductsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -5574,7 +5635,7 @@ fn decode_pos_list_upsell_products(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::ListCrosssellProductsResponse,
+        super::types::PosListUpsellProductsResponse,
         PosListUpsellProductsError,
     >,
     client_runtime::DecodeError,
@@ -5624,7 +5685,7 @@ fn pos_list_upsell_products_item_count(r: &super::types::ListCrosssellProductsRe
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetProductDetailResponse`](super::types::GetProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetProductDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetProductDetailResponse`](super::types::PosGetProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetProductDetailError`] (`401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}` (`pos-get-product-detail`)
 #[derive(Debug, Clone)]
@@ -5691,7 +5752,7 @@ impl PosGetProductDetail {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetProductDetailResponse,
+        super::types::PosGetProductDetailResponse,
         client_runtime::Error<PosGetProductDetailError>,
     > {
         let (client, request) = self.into_request();
@@ -5701,7 +5762,7 @@ impl PosGetProductDetail {
 
 impl std::future::IntoFuture for PosGetProductDetail {
     type Output = Result<
-        super::types::GetProductDetailResponse,
+        super::types::PosGetProductDetailResponse,
         client_runtime::Error<PosGetProductDetailError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -5756,7 +5817,7 @@ fn decode_pos_get_product_detail(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetProductDetailResponse, PosGetProductDetailError>,
+    client_runtime::Outcome<super::types::PosGetProductDetailResponse, PosGetProductDetailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -5791,7 +5852,7 @@ fn decode_pos_get_product_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceProductReviewsResponse`](super::types::ListMarketplaceProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductReviewsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListProductReviewsResponse`](super::types::PosListProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductReviewsError`] (`401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}/reviews` (`pos-list-product-reviews`)
 #[derive(Debug, Clone)]
@@ -5882,7 +5943,7 @@ impl PosListProductReviews {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListMarketplaceProductReviewsResponse,
+        super::types::PosListProductReviewsResponse,
         client_runtime::Error<PosListProductReviewsError>,
     > {
         let (client, request) = self.into_request();
@@ -5892,7 +5953,7 @@ impl PosListProductReviews {
 
 impl std::future::IntoFuture for PosListProductReviews {
     type Output = Result<
-        super::types::ListMarketplaceProductReviewsResponse,
+        super::types::PosListProductReviewsResponse,
         client_runtime::Error<PosListProductReviewsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -5948,7 +6009,7 @@ fn decode_pos_list_product_reviews(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::ListMarketplaceProductReviewsResponse,
+        super::types::PosListProductReviewsResponse,
         PosListProductReviewsError,
     >,
     client_runtime::DecodeError,
@@ -5982,7 +6043,7 @@ fn decode_pos_list_product_reviews(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceProductVariantsResponse`](super::types::ListMarketplaceProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductVariantsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListProductVariantsResponse`](super::types::PosListProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductVariantsError`] (`401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}/variants` (`pos-list-product-variants`)
 #[derive(Debug, Clone)]
@@ -6049,7 +6110,7 @@ impl PosListProductVariants {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::ListMarketplaceProductVariantsResponse,
+        super::types::PosListProductVariantsResponse,
         client_runtime::Error<PosListProductVariantsError>,
     > {
         let (client, request) = self.into_request();
@@ -6059,7 +6120,7 @@ impl PosListProductVariants {
 
 impl std::future::IntoFuture for PosListProductVariants {
     type Output = Result<
-        super::types::ListMarketplaceProductVariantsResponse,
+        super::types::PosListProductVariantsResponse,
         client_runtime::Error<PosListProductVariantsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -6115,7 +6176,7 @@ fn decode_pos_list_product_variants(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::ListMarketplaceProductVariantsResponse,
+        super::types::PosListProductVariantsResponse,
         PosListProductVariantsError,
     >,
     client_runtime::DecodeError,
@@ -6150,7 +6211,7 @@ fn decode_pos_list_product_variants(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetMarketplaceVariantDetailResponse`](super::types::GetMarketplaceVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetVariantDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetVariantDetailResponse`](super::types::PosGetVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetVariantDetailError`] (`401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}/variants/{variant_id}` (`pos-get-variant-detail`)
 #[derive(Debug, Clone)]
@@ -6219,7 +6280,7 @@ impl PosGetVariantDetail {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetMarketplaceVariantDetailResponse,
+        super::types::PosGetVariantDetailResponse,
         client_runtime::Error<PosGetVariantDetailError>,
     > {
         let (client, request) = self.into_request();
@@ -6229,7 +6290,7 @@ impl PosGetVariantDetail {
 
 impl std::future::IntoFuture for PosGetVariantDetail {
     type Output = Result<
-        super::types::GetMarketplaceVariantDetailResponse,
+        super::types::PosGetVariantDetailResponse,
         client_runtime::Error<PosGetVariantDetailError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -6284,10 +6345,7 @@ fn decode_pos_get_variant_detail(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<
-        super::types::GetMarketplaceVariantDetailResponse,
-        PosGetVariantDetailError,
-    >,
+    client_runtime::Outcome<super::types::PosGetVariantDetailResponse, PosGetVariantDetailError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -6322,7 +6380,7 @@ fn decode_pos_get_variant_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListSkusResponse`](super::types::ListSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSkusError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListSkusResponse`](super::types::PosListSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSkusError`] (`401`, `404`).
 ///
 /// A list: [`into_stream`](PosListSkus::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListSkus::into_pages) its pages, page after page.
 ///
@@ -6428,7 +6486,7 @@ impl PosListSkus {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ListSkusResponse, client_runtime::Error<PosListSkusError>> {
+    ) -> Result<super::types::PosListSkusResponse, client_runtime::Error<PosListSkusError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_skus).await
     }
@@ -6463,7 +6521,8 @@ impl PosListSkus {
 }
 
 impl std::future::IntoFuture for PosListSkus {
-    type Output = Result<super::types::ListSkusResponse, client_runtime::Error<PosListSkusError>>;
+    type Output =
+        Result<super::types::PosListSkusResponse, client_runtime::Error<PosListSkusError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6516,7 +6575,7 @@ fn decode_pos_list_skus(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ListSkusResponse, PosListSkusError>,
+    client_runtime::Outcome<super::types::PosListSkusResponse, PosListSkusError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -6823,7 +6882,7 @@ fn decode_claim_pos_device(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ClaimPosDeviceResponse`](super::types::ClaimPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UnclaimPosDeviceError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`UnclaimPosDeviceResponse`](super::types::UnclaimPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UnclaimPosDeviceError`] (`401`, `404`).
 ///
 /// `POST /pos/devices/{id}/unclaim` (`unclaim-pos-device`)
 #[derive(Debug, Clone)]
@@ -6873,7 +6932,7 @@ impl UnclaimPosDevice {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ClaimPosDeviceResponse, client_runtime::Error<UnclaimPosDeviceError>>
+    ) -> Result<super::types::UnclaimPosDeviceResponse, client_runtime::Error<UnclaimPosDeviceError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_unclaim_pos_device).await
@@ -6881,8 +6940,10 @@ impl UnclaimPosDevice {
 }
 
 impl std::future::IntoFuture for UnclaimPosDevice {
-    type Output =
-        Result<super::types::ClaimPosDeviceResponse, client_runtime::Error<UnclaimPosDeviceError>>;
+    type Output = Result<
+        super::types::UnclaimPosDeviceResponse,
+        client_runtime::Error<UnclaimPosDeviceError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -6935,7 +6996,7 @@ fn decode_unclaim_pos_device(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ClaimPosDeviceResponse, UnclaimPosDeviceError>,
+    client_runtime::Outcome<super::types::UnclaimPosDeviceResponse, UnclaimPosDeviceError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -6964,7 +7025,7 @@ fn decode_unclaim_pos_device(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetFulfillmentOptionsResponse`](super::types::GetFulfillmentOptionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPosFulfillmentOptionsError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetPosFulfillmentOptionsResponse`](super::types::GetPosFulfillmentOptionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPosFulfillmentOptionsError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/fulfillment-options` (`get-pos-fulfillment-options`)
 #[derive(Debug, Clone)]
@@ -7016,7 +7077,7 @@ impl GetPosFulfillmentOptions {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetFulfillmentOptionsResponse,
+        super::types::GetPosFulfillmentOptionsResponse,
         client_runtime::Error<GetPosFulfillmentOptionsError>,
     > {
         let (client, request) = self.into_request();
@@ -7028,7 +7089,7 @@ impl GetPosFulfillmentOptions {
 
 impl std::future::IntoFuture for GetPosFulfillmentOptions {
     type Output = Result<
-        super::types::GetFulfillmentOptionsResponse,
+        super::types::GetPosFulfillmentOptionsResponse,
         client_runtime::Error<GetPosFulfillmentOptionsError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -7093,7 +7154,7 @@ fn decode_get_pos_fulfillment_options(
     body: &[u8],
 ) -> Result<
     client_runtime::Outcome<
-        super::types::GetFulfillmentOptionsResponse,
+        super::types::GetPosFulfillmentOptionsResponse,
         GetPosFulfillmentOptionsError,
     >,
     client_runtime::DecodeError,
@@ -7396,7 +7457,7 @@ fn decode_create_pos_order(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetPaymentStatusResponse`](super::types::GetPaymentStatusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetPaymentStatusError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetPaymentStatusResponse`](super::types::PosGetPaymentStatusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetPaymentStatusError`] (`401`, `404`).
 ///
 /// `GET /pos/orders/{order_number}/payment-status` (`pos-get-payment-status`)
 #[derive(Debug, Clone)]
@@ -7447,7 +7508,7 @@ impl PosGetPaymentStatus {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::GetPaymentStatusResponse,
+        super::types::PosGetPaymentStatusResponse,
         client_runtime::Error<PosGetPaymentStatusError>,
     > {
         let (client, request) = self.into_request();
@@ -7457,7 +7518,7 @@ impl PosGetPaymentStatus {
 
 impl std::future::IntoFuture for PosGetPaymentStatus {
     type Output = Result<
-        super::types::GetPaymentStatusResponse,
+        super::types::PosGetPaymentStatusResponse,
         client_runtime::Error<PosGetPaymentStatusError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -7512,7 +7573,7 @@ fn decode_pos_get_payment_status(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetPaymentStatusResponse, PosGetPaymentStatusError>,
+    client_runtime::Outcome<super::types::PosGetPaymentStatusResponse, PosGetPaymentStatusError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -7541,7 +7602,7 @@ fn decode_pos_get_payment_status(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ClaimPosDeviceResponse`](super::types::ClaimPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPosUserError`] (`401`).
+/// `.send().await` (or `.await`) gives [`GetPosUserResponse`](super::types::GetPosUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPosUserError`] (`401`).
 ///
 /// `GET /pos/users/{id}` (`get-pos-user`)
 #[derive(Debug, Clone)]
@@ -7591,15 +7652,14 @@ impl GetPosUser {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::ClaimPosDeviceResponse, client_runtime::Error<GetPosUserError>> {
+    ) -> Result<super::types::GetPosUserResponse, client_runtime::Error<GetPosUserError>> {
         let (client, request) = self.into_request();
         client.send(request, decode_get_pos_user).await
     }
 }
 
 impl std::future::IntoFuture for GetPosUser {
-    type Output =
-        Result<super::types::ClaimPosDeviceResponse, client_runtime::Error<GetPosUserError>>;
+    type Output = Result<super::types::GetPosUserResponse, client_runtime::Error<GetPosUserError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -7643,7 +7703,7 @@ fn decode_get_pos_user(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::ClaimPosDeviceResponse, GetPosUserError>,
+    client_runtime::Outcome<super::types::GetPosUserResponse, GetPosUserError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {

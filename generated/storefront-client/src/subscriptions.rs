@@ -373,7 +373,7 @@ fn decode_create_subscription(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateSubscriptionResponse`](super::types::CreateSubscriptionResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetSubscriptionError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetSubscriptionResponse`](super::types::GetSubscriptionResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetSubscriptionError`] (`400`, `401`, `404`).
 ///
 /// `GET /subscriptions/{id}` (`get-subscription`)
 #[derive(Debug, Clone)]
@@ -423,7 +423,7 @@ impl GetSubscription {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::CreateSubscriptionResponse, client_runtime::Error<GetSubscriptionError>>
+    ) -> Result<super::types::GetSubscriptionResponse, client_runtime::Error<GetSubscriptionError>>
     {
         let (client, request) = self.into_request();
         client.send(request, decode_get_subscription).await
@@ -431,10 +431,8 @@ impl GetSubscription {
 }
 
 impl std::future::IntoFuture for GetSubscription {
-    type Output = Result<
-        super::types::CreateSubscriptionResponse,
-        client_runtime::Error<GetSubscriptionError>,
-    >;
+    type Output =
+        Result<super::types::GetSubscriptionResponse, client_runtime::Error<GetSubscriptionError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -496,7 +494,7 @@ fn decode_get_subscription(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateSubscriptionResponse, GetSubscriptionError>,
+    client_runtime::Outcome<super::types::GetSubscriptionResponse, GetSubscriptionError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -529,7 +527,7 @@ fn decode_get_subscription(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateSubscriptionResponse`](super::types::CreateSubscriptionResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateSubscriptionError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`UpdateSubscriptionResponse`](super::types::UpdateSubscriptionResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UpdateSubscriptionError`] (`400`, `401`, `404`).
 ///
 /// `PUT /subscriptions/{id}` (`update-subscription`)
 #[derive(Debug, Clone)]
@@ -583,7 +581,7 @@ impl UpdateSubscription {
     pub async fn send(
         self,
     ) -> Result<
-        super::types::CreateSubscriptionResponse,
+        super::types::UpdateSubscriptionResponse,
         client_runtime::Error<UpdateSubscriptionError>,
     > {
         let (client, request) = self.into_request();
@@ -593,7 +591,7 @@ impl UpdateSubscription {
 
 impl std::future::IntoFuture for UpdateSubscription {
     type Output = Result<
-        super::types::CreateSubscriptionResponse,
+        super::types::UpdateSubscriptionResponse,
         client_runtime::Error<UpdateSubscriptionError>,
     >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
@@ -657,7 +655,7 @@ fn decode_update_subscription(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::CreateSubscriptionResponse, UpdateSubscriptionError>,
+    client_runtime::Outcome<super::types::UpdateSubscriptionResponse, UpdateSubscriptionError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {

@@ -230,7 +230,7 @@ fn decode_get_wishlist(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetWishlistResponse`](super::types::GetWishlistResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`AddToWishlistError`] (`400`, `401`, `404`).
+/// `.send().await` (or `.await`) gives [`AddToWishlistResponse`](super::types::AddToWishlistResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`AddToWishlistError`] (`400`, `401`, `404`).
 ///
 /// `POST /wishlist/{user_id}` (`add-to-wishlist`)
 #[derive(Debug, Clone)]
@@ -283,7 +283,8 @@ impl AddToWishlist {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetWishlistResponse, client_runtime::Error<AddToWishlistError>> {
+    ) -> Result<super::types::AddToWishlistResponse, client_runtime::Error<AddToWishlistError>>
+    {
         let (client, request) = self.into_request();
         client.send(request, decode_add_to_wishlist).await
     }
@@ -291,7 +292,7 @@ impl AddToWishlist {
 
 impl std::future::IntoFuture for AddToWishlist {
     type Output =
-        Result<super::types::GetWishlistResponse, client_runtime::Error<AddToWishlistError>>;
+        Result<super::types::AddToWishlistResponse, client_runtime::Error<AddToWishlistError>>;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -353,7 +354,7 @@ fn decode_add_to_wishlist(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetWishlistResponse, AddToWishlistError>,
+    client_runtime::Outcome<super::types::AddToWishlistResponse, AddToWishlistError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {
@@ -386,7 +387,7 @@ fn decode_add_to_wishlist(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetWishlistResponse`](super::types::GetWishlistResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteFromWishlistError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`DeleteFromWishlistResponse`](super::types::DeleteFromWishlistResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteFromWishlistError`] (`401`, `404`).
 ///
 /// `DELETE /wishlist/{user_id}` (`delete-from-wishlist`)
 #[derive(Debug, Clone)]
@@ -439,16 +440,20 @@ impl DeleteFromWishlist {
     /// Sends the request.
     pub async fn send(
         self,
-    ) -> Result<super::types::GetWishlistResponse, client_runtime::Error<DeleteFromWishlistError>>
-    {
+    ) -> Result<
+        super::types::DeleteFromWishlistResponse,
+        client_runtime::Error<DeleteFromWishlistError>,
+    > {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_from_wishlist).await
     }
 }
 
 impl std::future::IntoFuture for DeleteFromWishlist {
-    type Output =
-        Result<super::types::GetWishlistResponse, client_runtime::Error<DeleteFromWishlistError>>;
+    type Output = Result<
+        super::types::DeleteFromWishlistResponse,
+        client_runtime::Error<DeleteFromWishlistError>,
+    >;
     type IntoFuture = client_runtime::BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -501,7 +506,7 @@ fn decode_delete_from_wishlist(
     status: client_runtime::StatusCode,
     body: &[u8],
 ) -> Result<
-    client_runtime::Outcome<super::types::GetWishlistResponse, DeleteFromWishlistError>,
+    client_runtime::Outcome<super::types::DeleteFromWishlistResponse, DeleteFromWishlistError>,
     client_runtime::DecodeError,
 > {
     Ok(match status.as_u16() {

@@ -113,7 +113,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`LoginWithEmailRequest`]: `x_debug_mode` (header, optional), `body`: [`LoginWithEmailBody`](storefront_types::LoginWithEmailBody) (required).
     ///
-    /// Reply: [`LoginWithEmailReply`]: `Ok` (200) with [`ForgotPasswordResponse`](storefront_types::ForgotPasswordResponse); errors: `BadRequest` (400, through `LoginWithEmailReply::bad_request`), `Unauthorized` (401, through `LoginWithEmailReply::unauthorized`), `NotFound` (404, through `LoginWithEmailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`LoginWithEmailReply`]: `Ok` (200) with [`LoginWithEmailResponse`](storefront_types::LoginWithEmailResponse); errors: `BadRequest` (400, through `LoginWithEmailReply::bad_request`), `Unauthorized` (401, through `LoginWithEmailReply::unauthorized`), `NotFound` (404, through `LoginWithEmailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -161,7 +161,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`LoginWithPhoneRequest`]: `x_debug_mode` (header, optional), `body`: [`LoginWithPhoneBody`](storefront_types::LoginWithPhoneBody) (required).
     ///
-    /// Reply: [`LoginWithPhoneReply`]: `Ok` (200) with [`ForgotPasswordResponse`](storefront_types::ForgotPasswordResponse); errors: `BadRequest` (400, through `LoginWithPhoneReply::bad_request`), `Unauthorized` (401, through `LoginWithPhoneReply::unauthorized`), `NotFound` (404, through `LoginWithPhoneReply::not_found`), or `Error` (any other status).
+    /// Reply: [`LoginWithPhoneReply`]: `Ok` (200) with [`LoginWithPhoneResponse`](storefront_types::LoginWithPhoneResponse); errors: `BadRequest` (400, through `LoginWithPhoneReply::bad_request`), `Unauthorized` (401, through `LoginWithPhoneReply::unauthorized`), `NotFound` (404, through `LoginWithPhoneReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -185,7 +185,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`LoginWithWhatsappRequest`]: `x_debug_mode` (header, optional), `body`: [`LoginWithWhatsappBody`](storefront_types::LoginWithWhatsappBody) (required).
     ///
-    /// Reply: [`LoginWithWhatsappReply`]: `Ok` (200) with [`ForgotPasswordResponse`](storefront_types::ForgotPasswordResponse); errors: `BadRequest` (400, through `LoginWithWhatsappReply::bad_request`), `Unauthorized` (401, through `LoginWithWhatsappReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`LoginWithWhatsappReply`]: `Ok` (200) with [`LoginWithWhatsappResponse`](storefront_types::LoginWithWhatsappResponse); errors: `BadRequest` (400, through `LoginWithWhatsappReply::bad_request`), `Unauthorized` (401, through `LoginWithWhatsappReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -231,7 +231,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`RefreshTokenRequest`]: `body`: [`RefreshTokenBody`](storefront_types::RefreshTokenBody) (required).
     ///
-    /// Reply: [`RefreshTokenReply`]: `Ok` (200) with [`ChangePasswordResponse`](storefront_types::ChangePasswordResponse); errors: `BadRequest` (400, through `RefreshTokenReply::bad_request`), `NotFound` (404, through `RefreshTokenReply::not_found`), or `Error` (any other status).
+    /// Reply: [`RefreshTokenReply`]: `Ok` (200) with [`RefreshTokenResponse`](storefront_types::RefreshTokenResponse); errors: `BadRequest` (400, through `RefreshTokenReply::bad_request`), `NotFound` (404, through `RefreshTokenReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -255,7 +255,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`RegisterWithEmailRequest`]: `x_debug_mode` (header, optional), `body`: [`RegisterWithEmailBody`](storefront_types::RegisterWithEmailBody) (required).
     ///
-    /// Reply: [`RegisterWithEmailReply`]: `Ok` (200) with [`ForgotPasswordResponse`](storefront_types::ForgotPasswordResponse); errors: `BadRequest` (400, through `RegisterWithEmailReply::bad_request`), `Unauthorized` (401, through `RegisterWithEmailReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`RegisterWithEmailReply`]: `Ok` (200) with [`RegisterWithEmailResponse`](storefront_types::RegisterWithEmailResponse); errors: `BadRequest` (400, through `RegisterWithEmailReply::bad_request`), `Unauthorized` (401, through `RegisterWithEmailReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -279,7 +279,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`RegisterWithPasswordRequest`]: `x_debug_mode` (header, optional), `body`: [`RegisterWithPasswordBody`](storefront_types::RegisterWithPasswordBody) (required).
     ///
-    /// Reply: [`RegisterWithPasswordReply`]: `Ok` (200) with [`ForgotPasswordResponse`](storefront_types::ForgotPasswordResponse); errors: `BadRequest` (400, through `RegisterWithPasswordReply::bad_request`), `Unauthorized` (401, through `RegisterWithPasswordReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`RegisterWithPasswordReply`]: `Ok` (200) with [`RegisterWithPasswordResponse`](storefront_types::RegisterWithPasswordResponse); errors: `BadRequest` (400, through `RegisterWithPasswordReply::bad_request`), `Unauthorized` (401, through `RegisterWithPasswordReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -304,7 +304,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`RegisterWithPhoneRequest`]: `x_debug_mode` (header, optional), `body`: [`RegisterWithPhoneBody`](storefront_types::RegisterWithPhoneBody) (required).
     ///
-    /// Reply: [`RegisterWithPhoneReply`]: `Ok` (200) with [`ForgotPasswordResponse`](storefront_types::ForgotPasswordResponse); errors: `BadRequest` (400, through `RegisterWithPhoneReply::bad_request`), `Unauthorized` (401, through `RegisterWithPhoneReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`RegisterWithPhoneReply`]: `Ok` (200) with [`RegisterWithPhoneResponse`](storefront_types::RegisterWithPhoneResponse); errors: `BadRequest` (400, through `RegisterWithPhoneReply::bad_request`), `Unauthorized` (401, through `RegisterWithPhoneReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -328,7 +328,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`RegisterWithWhatsappRequest`]: `x_debug_mode` (header, optional), `body`: [`RegisterWithPhoneBody`](storefront_types::RegisterWithPhoneBody) (required).
     ///
-    /// Reply: [`RegisterWithWhatsappReply`]: `Ok` (200) with [`ForgotPasswordResponse`](storefront_types::ForgotPasswordResponse); errors: `BadRequest` (400, through `RegisterWithWhatsappReply::bad_request`), `Unauthorized` (401, through `RegisterWithWhatsappReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`RegisterWithWhatsappReply`]: `Ok` (200) with [`RegisterWithWhatsappResponse`](storefront_types::RegisterWithWhatsappResponse); errors: `BadRequest` (400, through `RegisterWithWhatsappReply::bad_request`), `Unauthorized` (401, through `RegisterWithWhatsappReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -353,7 +353,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`ResetPasswordRequest`]: `body`: [`ResetPasswordBody`](storefront_types::ResetPasswordBody) (required).
     ///
-    /// Reply: [`ResetPasswordReply`]: `Ok` (200) with [`LogoutResponse`](storefront_types::LogoutResponse); errors: `BadRequest` (400, through `ResetPasswordReply::bad_request`), or `Error` (any other status).
+    /// Reply: [`ResetPasswordReply`]: `Ok` (200) with [`ResetPasswordResponse`](storefront_types::ResetPasswordResponse); errors: `BadRequest` (400, through `ResetPasswordReply::bad_request`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -401,7 +401,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`UpdateUserRequest`]: `id` (path, required), `body`: [`User`](storefront_types::User) (required).
     ///
-    /// Reply: [`UpdateUserReply`]: `Ok` (200) with [`GetUserDetailResponse`](storefront_types::GetUserDetailResponse); errors: `BadRequest` (400, through `UpdateUserReply::bad_request`), `Unauthorized` (401, through `UpdateUserReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`UpdateUserReply`]: `Ok` (200) with [`UpdateUserResponse`](storefront_types::UpdateUserResponse); errors: `BadRequest` (400, through `UpdateUserReply::bad_request`), `Unauthorized` (401, through `UpdateUserReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -449,7 +449,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`DeactivateUserRequest`]: `id` (path, required).
     ///
-    /// Reply: [`DeactivateUserReply`]: `Ok` (200) with [`DeleteUserResponse`](storefront_types::DeleteUserResponse); errors: `BadRequest` (400, through `DeactivateUserReply::bad_request`), `Unauthorized` (401, through `DeactivateUserReply::unauthorized`), `NotFound` (404, through `DeactivateUserReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeactivateUserReply`]: `Ok` (200) with [`DeactivateUserResponse`](storefront_types::DeactivateUserResponse); errors: `BadRequest` (400, through `DeactivateUserReply::bad_request`), `Unauthorized` (401, through `DeactivateUserReply::unauthorized`), `NotFound` (404, through `DeactivateUserReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -497,7 +497,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`UpdateProfileImageRequest`]: `id` (path, required), `body`: [`UpdateProfileImageBody`](storefront_types::UpdateProfileImageBody) (required).
     ///
-    /// Reply: [`UpdateProfileImageReply`]: `Ok` (200) with [`GetProfileImageResponse`](storefront_types::GetProfileImageResponse); errors: `BadRequest` (400, through `UpdateProfileImageReply::bad_request`), `Unauthorized` (401, through `UpdateProfileImageReply::unauthorized`), `NotFound` (404, through `UpdateProfileImageReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateProfileImageReply`]: `Ok` (200) with [`UpdateProfileImageResponse`](storefront_types::UpdateProfileImageResponse); errors: `BadRequest` (400, through `UpdateProfileImageReply::bad_request`), `Unauthorized` (401, through `UpdateProfileImageReply::unauthorized`), `NotFound` (404, through `UpdateProfileImageReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -522,7 +522,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`AddProfileImageRequest`]: `id` (path, required), `body`: [`AddProfileImageBody`](storefront_types::AddProfileImageBody) (required).
     ///
-    /// Reply: [`AddProfileImageReply`]: `Ok` (200) with [`GetProfileImageResponse`](storefront_types::GetProfileImageResponse); errors: `BadRequest` (400, through `AddProfileImageReply::bad_request`), `Unauthorized` (401, through `AddProfileImageReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`AddProfileImageReply`]: `Ok` (200) with [`AddProfileImageResponse`](storefront_types::AddProfileImageResponse); errors: `BadRequest` (400, through `AddProfileImageReply::bad_request`), `Unauthorized` (401, through `AddProfileImageReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -546,7 +546,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`RemoveProfileImageRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveProfileImageReply`]: `Ok` (200) with [`DeleteUserResponse`](storefront_types::DeleteUserResponse); errors: `BadRequest` (400, through `RemoveProfileImageReply::bad_request`), `Unauthorized` (401, through `RemoveProfileImageReply::unauthorized`), `NotFound` (404, through `RemoveProfileImageReply::not_found`), or `Error` (any other status).
+    /// Reply: [`RemoveProfileImageReply`]: `Ok` (200) with [`RemoveProfileImageResponse`](storefront_types::RemoveProfileImageResponse); errors: `BadRequest` (400, through `RemoveProfileImageReply::bad_request`), `Unauthorized` (401, through `RemoveProfileImageReply::unauthorized`), `NotFound` (404, through `RemoveProfileImageReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -596,7 +596,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`VerifyOtpRequest`]: `body`: [`VerifyOtpBody`](storefront_types::VerifyOtpBody) (required).
     ///
-    /// Reply: [`VerifyOtpReply`]: `Ok` (200) with [`LoginWithPasswordResponse`](storefront_types::LoginWithPasswordResponse); errors: `BadRequest` (400, through `VerifyOtpReply::bad_request`), `Unauthorized` (401, through `VerifyOtpReply::unauthorized`), `NotFound` (404, through `VerifyOtpReply::not_found`), or `Error` (any other status).
+    /// Reply: [`VerifyOtpReply`]: `Ok` (200) with [`VerifyOtpResponse`](storefront_types::VerifyOtpResponse); errors: `BadRequest` (400, through `VerifyOtpReply::bad_request`), `Unauthorized` (401, through `VerifyOtpReply::unauthorized`), `NotFound` (404, through `VerifyOtpReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -645,7 +645,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`UpdateNotificationPreferencesRequest`]: `id` (path, required), `body`: [`GetNotificationPreferencesResponseContent`](storefront_types::GetNotificationPreferencesResponseContent) (required).
     ///
-    /// Reply: [`UpdateNotificationPreferencesReply`]: `Ok` (200) with [`GetNotificationPreferencesResponse`](storefront_types::GetNotificationPreferencesResponse); errors: `BadRequest` (400, through `UpdateNotificationPreferencesReply::bad_request`), `Unauthorized` (401, through `UpdateNotificationPreferencesReply::unauthorized`), `NotFound` (404, through `UpdateNotificationPreferencesReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateNotificationPreferencesReply`]: `Ok` (200) with [`UpdateNotificationPreferencesResponse`](storefront_types::UpdateNotificationPreferencesResponse); errors: `BadRequest` (400, through `UpdateNotificationPreferencesReply::bad_request`), `Unauthorized` (401, through `UpdateNotificationPreferencesReply::unauthorized`), `NotFound` (404, through `UpdateNotificationPreferencesReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -670,7 +670,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`CreateNotificationPreferencesRequest`]: `id` (path, required), `body`: [`GetNotificationPreferencesResponseContent`](storefront_types::GetNotificationPreferencesResponseContent) (required).
     ///
-    /// Reply: [`CreateNotificationPreferencesReply`]: `Ok` (200) with [`GetNotificationPreferencesResponse`](storefront_types::GetNotificationPreferencesResponse); errors: `BadRequest` (400, through `CreateNotificationPreferencesReply::bad_request`), `Unauthorized` (401, through `CreateNotificationPreferencesReply::unauthorized`), `NotFound` (404, through `CreateNotificationPreferencesReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CreateNotificationPreferencesReply`]: `Ok` (200) with [`CreateNotificationPreferencesResponse`](storefront_types::CreateNotificationPreferencesResponse); errors: `BadRequest` (400, through `CreateNotificationPreferencesReply::bad_request`), `Unauthorized` (401, through `CreateNotificationPreferencesReply::unauthorized`), `NotFound` (404, through `CreateNotificationPreferencesReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1305,7 +1305,7 @@ pub struct LoginWithEmailRequest {
 #[must_use = "the reply of `login_with_email` must be returned"]
 pub enum LoginWithEmailReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
-    Ok(storefront_types::ForgotPasswordResponse),
+    Ok(storefront_types::LoginWithEmailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1322,7 +1322,7 @@ impl LoginWithEmailReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
+        Self::Ok(storefront_types::LoginWithEmailResponse {
             message: message.into(),
             success: true,
             content,
@@ -1574,7 +1574,7 @@ pub struct LoginWithPhoneRequest {
 #[must_use = "the reply of `login_with_phone` must be returned"]
 pub enum LoginWithPhoneReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
-    Ok(storefront_types::ForgotPasswordResponse),
+    Ok(storefront_types::LoginWithPhoneResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1591,7 +1591,7 @@ impl LoginWithPhoneReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
+        Self::Ok(storefront_types::LoginWithPhoneResponse {
             message: message.into(),
             success: true,
             content,
@@ -1714,7 +1714,7 @@ pub struct LoginWithWhatsappRequest {
 #[must_use = "the reply of `login_with_whatsapp` must be returned"]
 pub enum LoginWithWhatsappReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
-    Ok(storefront_types::ForgotPasswordResponse),
+    Ok(storefront_types::LoginWithWhatsappResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1731,7 +1731,7 @@ impl LoginWithWhatsappReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
+        Self::Ok(storefront_types::LoginWithWhatsappResponse {
             message: message.into(),
             success: true,
             content,
@@ -1952,7 +1952,7 @@ pub struct RefreshTokenRequest {
 #[must_use = "the reply of `refresh_token` must be returned"]
 pub enum RefreshTokenReply {
     /// `200`: A new access token and refresh token.
-    Ok(storefront_types::ChangePasswordResponse),
+    Ok(storefront_types::RefreshTokenResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1960,16 +1960,16 @@ pub enum RefreshTokenReply {
 /// Replies of [`RefreshTokenReply`] in the API's envelope.
 impl RefreshTokenReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ChangePasswordResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RefreshTokenResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ChangePasswordResponseContent,
+        content: storefront_types::RefreshTokenResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ChangePasswordResponse {
+        Self::Ok(storefront_types::RefreshTokenResponse {
             message: message.into(),
             success: true,
             content,
@@ -2077,7 +2077,7 @@ pub struct RegisterWithEmailRequest {
 #[must_use = "the reply of `register_with_email` must be returned"]
 pub enum RegisterWithEmailReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
-    Ok(storefront_types::ForgotPasswordResponse),
+    Ok(storefront_types::RegisterWithEmailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2094,7 +2094,7 @@ impl RegisterWithEmailReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
+        Self::Ok(storefront_types::RegisterWithEmailResponse {
             message: message.into(),
             success: true,
             content,
@@ -2207,7 +2207,7 @@ pub struct RegisterWithPasswordRequest {
 #[must_use = "the reply of `register_with_password` must be returned"]
 pub enum RegisterWithPasswordReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
-    Ok(storefront_types::ForgotPasswordResponse),
+    Ok(storefront_types::RegisterWithPasswordResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2224,7 +2224,7 @@ impl RegisterWithPasswordReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
+        Self::Ok(storefront_types::RegisterWithPasswordResponse {
             message: message.into(),
             success: true,
             content,
@@ -2337,7 +2337,7 @@ pub struct RegisterWithPhoneRequest {
 #[must_use = "the reply of `register_with_phone` must be returned"]
 pub enum RegisterWithPhoneReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
-    Ok(storefront_types::ForgotPasswordResponse),
+    Ok(storefront_types::RegisterWithPhoneResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2354,7 +2354,7 @@ impl RegisterWithPhoneReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
+        Self::Ok(storefront_types::RegisterWithPhoneResponse {
             message: message.into(),
             success: true,
             content,
@@ -2468,7 +2468,7 @@ pub struct RegisterWithWhatsappRequest {
 #[must_use = "the reply of `register_with_whatsapp` must be returned"]
 pub enum RegisterWithWhatsappReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
-    Ok(storefront_types::ForgotPasswordResponse),
+    Ok(storefront_types::RegisterWithWhatsappResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2485,7 +2485,7 @@ impl RegisterWithWhatsappReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
+        Self::Ok(storefront_types::RegisterWithWhatsappResponse {
             message: message.into(),
             success: true,
             content,
@@ -2595,7 +2595,7 @@ pub struct ResetPasswordRequest {
 #[must_use = "the reply of `reset_password` must be returned"]
 pub enum ResetPasswordReply {
     /// `200`: The user together with a new access and refresh token.
-    Ok(storefront_types::LogoutResponse),
+    Ok(storefront_types::ResetPasswordResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2603,16 +2603,16 @@ pub enum ResetPasswordReply {
 /// Replies of [`ResetPasswordReply`] in the API's envelope.
 impl ResetPasswordReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::LogoutResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ResetPasswordResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::LogoutResponseContent,
+        content: storefront_types::ResetPasswordResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LogoutResponse {
+        Self::Ok(storefront_types::ResetPasswordResponse {
             message: message.into(),
             success: true,
             content,
@@ -2835,7 +2835,7 @@ pub struct UpdateUserRequest {
 #[must_use = "the reply of `update_user` must be returned"]
 pub enum UpdateUserReply {
     /// `200`: The user after the update.
-    Ok(storefront_types::GetUserDetailResponse),
+    Ok(storefront_types::UpdateUserResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2843,16 +2843,16 @@ pub enum UpdateUserReply {
 /// Replies of [`UpdateUserReply`] in the API's envelope.
 impl UpdateUserReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetUserDetailResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateUserResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetUserDetailResponseContent,
+        content: storefront_types::UpdateUserResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetUserDetailResponse {
+        Self::Ok(storefront_types::UpdateUserResponse {
             message: message.into(),
             success: true,
             content,
@@ -3081,7 +3081,7 @@ pub struct DeactivateUserRequest {
 #[must_use = "the reply of `deactivate_user` must be returned"]
 pub enum DeactivateUserReply {
     /// `200`: The account was deactivated; only a message and the success flag are returned.
-    Ok(storefront_types::DeleteUserResponse),
+    Ok(storefront_types::DeactivateUserResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3095,7 +3095,7 @@ impl DeactivateUserReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
+        Self::Ok(storefront_types::DeactivateUserResponse {
             message: message.into(),
             success: true,
         })
@@ -3329,7 +3329,7 @@ pub struct UpdateProfileImageRequest {
 #[must_use = "the reply of `update_profile_image` must be returned"]
 pub enum UpdateProfileImageReply {
     /// `200`: The URL of the new profile image.
-    Ok(storefront_types::GetProfileImageResponse),
+    Ok(storefront_types::UpdateProfileImageResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3337,16 +3337,16 @@ pub enum UpdateProfileImageReply {
 /// Replies of [`UpdateProfileImageReply`] in the API's envelope.
 impl UpdateProfileImageReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetProfileImageResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateProfileImageResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetProfileImageResponseContent,
+        content: storefront_types::UpdateProfileImageResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetProfileImageResponse {
+        Self::Ok(storefront_types::UpdateProfileImageResponse {
             message: message.into(),
             success: true,
             content,
@@ -3471,7 +3471,7 @@ pub struct AddProfileImageRequest {
 #[must_use = "the reply of `add_profile_image` must be returned"]
 pub enum AddProfileImageReply {
     /// `200`: The URL of the stored profile image.
-    Ok(storefront_types::GetProfileImageResponse),
+    Ok(storefront_types::AddProfileImageResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3479,16 +3479,16 @@ pub enum AddProfileImageReply {
 /// Replies of [`AddProfileImageReply`] in the API's envelope.
 impl AddProfileImageReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetProfileImageResponseContent) -> Self {
+    pub fn ok(content: storefront_types::AddProfileImageResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetProfileImageResponseContent,
+        content: storefront_types::AddProfileImageResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetProfileImageResponse {
+        Self::Ok(storefront_types::AddProfileImageResponse {
             message: message.into(),
             success: true,
             content,
@@ -3600,7 +3600,7 @@ pub struct RemoveProfileImageRequest {
 #[must_use = "the reply of `remove_profile_image` must be returned"]
 pub enum RemoveProfileImageReply {
     /// `200`: The image was removed; only a message and the success flag are returned.
-    Ok(storefront_types::DeleteUserResponse),
+    Ok(storefront_types::RemoveProfileImageResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3614,7 +3614,7 @@ impl RemoveProfileImageReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
+        Self::Ok(storefront_types::RemoveProfileImageResponse {
             message: message.into(),
             success: true,
         })
@@ -3850,7 +3850,7 @@ pub struct VerifyOtpRequest {
 #[must_use = "the reply of `verify_otp` must be returned"]
 pub enum VerifyOtpReply {
     /// `200`: The verified user together with a new access and refresh token.
-    Ok(storefront_types::LoginWithPasswordResponse),
+    Ok(storefront_types::VerifyOtpResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3858,16 +3858,16 @@ pub enum VerifyOtpReply {
 /// Replies of [`VerifyOtpReply`] in the API's envelope.
 impl VerifyOtpReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::LoginWithPasswordResponseContent) -> Self {
+    pub fn ok(content: storefront_types::VerifyOtpResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::LoginWithPasswordResponseContent,
+        content: storefront_types::VerifyOtpResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginWithPasswordResponse {
+        Self::Ok(storefront_types::VerifyOtpResponse {
             message: message.into(),
             success: true,
             content,
@@ -4112,7 +4112,7 @@ pub struct UpdateNotificationPreferencesRequest {
 #[must_use = "the reply of `update_notification_preferences` must be returned"]
 pub enum UpdateNotificationPreferencesReply {
     /// `200`: The notification preferences as stored after the update.
-    Ok(storefront_types::GetNotificationPreferencesResponse),
+    Ok(storefront_types::UpdateNotificationPreferencesResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4120,16 +4120,16 @@ pub enum UpdateNotificationPreferencesReply {
 /// Replies of [`UpdateNotificationPreferencesReply`] in the API's envelope.
 impl UpdateNotificationPreferencesReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetNotificationPreferencesResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateNotificationPreferencesResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetNotificationPreferencesResponseContent,
+        content: storefront_types::UpdateNotificationPreferencesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetNotificationPreferencesResponse {
+        Self::Ok(storefront_types::UpdateNotificationPreferencesResponse {
             message: message.into(),
             success: true,
             content,
@@ -4257,7 +4257,7 @@ pub struct CreateNotificationPreferencesRequest {
 #[must_use = "the reply of `create_notification_preferences` must be returned"]
 pub enum CreateNotificationPreferencesReply {
     /// `200`: The notification preferences that were created.
-    Ok(storefront_types::GetNotificationPreferencesResponse),
+    Ok(storefront_types::CreateNotificationPreferencesResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4265,16 +4265,16 @@ pub enum CreateNotificationPreferencesReply {
 /// Replies of [`CreateNotificationPreferencesReply`] in the API's envelope.
 impl CreateNotificationPreferencesReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetNotificationPreferencesResponseContent) -> Self {
+    pub fn ok(content: storefront_types::CreateNotificationPreferencesResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetNotificationPreferencesResponseContent,
+        content: storefront_types::CreateNotificationPreferencesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetNotificationPreferencesResponse {
+        Self::Ok(storefront_types::CreateNotificationPreferencesResponse {
             message: message.into(),
             success: true,
             content,

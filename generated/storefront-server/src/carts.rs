@@ -162,7 +162,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`GetCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`GetCartReply`]: `Ok` (200) with [`GetUserCartResponse`](storefront_types::GetUserCartResponse); errors: `Unauthorized` (401, through `GetCartReply::unauthorized`), `NotFound` (404, through `GetCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetCartReply`]: `Ok` (200) with [`GetCartResponse`](storefront_types::GetCartResponse); errors: `Unauthorized` (401, through `GetCartReply::unauthorized`), `NotFound` (404, through `GetCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -184,7 +184,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`DeleteCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`DeleteCartReply`]: `Ok` (200) with [`DeleteUserCartResponse`](storefront_types::DeleteUserCartResponse); errors: `Unauthorized` (401, through `DeleteCartReply::unauthorized`), `NotFound` (404, through `DeleteCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeleteCartReply`]: `Ok` (200) with [`DeleteCartResponse`](storefront_types::DeleteCartResponse); errors: `Unauthorized` (401, through `DeleteCartReply::unauthorized`), `NotFound` (404, through `DeleteCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -208,7 +208,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`CreateCartAddressRequest`]: `id` (path, required), `body`: [`CreateCartAddressBody`](storefront_types::CreateCartAddressBody) (required).
     ///
-    /// Reply: [`CreateCartAddressReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `CreateCartAddressReply::bad_request`), `Unauthorized` (401, through `CreateCartAddressReply::unauthorized`), `NotFound` (404, through `CreateCartAddressReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CreateCartAddressReply`]: `Ok` (200) with [`CreateCartAddressResponse`](storefront_types::CreateCartAddressResponse); errors: `BadRequest` (400, through `CreateCartAddressReply::bad_request`), `Unauthorized` (401, through `CreateCartAddressReply::unauthorized`), `NotFound` (404, through `CreateCartAddressReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -232,7 +232,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`ApplyCouponRequest`]: `id` (path, required), `body`: [`ApplyCouponBody`](storefront_types::ApplyCouponBody) (required).
     ///
-    /// Reply: [`ApplyCouponReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `ApplyCouponReply::bad_request`), `Unauthorized` (401, through `ApplyCouponReply::unauthorized`), `NotFound` (404, through `ApplyCouponReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ApplyCouponReply`]: `Ok` (200) with [`ApplyCouponResponse`](storefront_types::ApplyCouponResponse); errors: `BadRequest` (400, through `ApplyCouponReply::bad_request`), `Unauthorized` (401, through `ApplyCouponReply::unauthorized`), `NotFound` (404, through `ApplyCouponReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -256,7 +256,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveCouponRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveCouponReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `RemoveCouponReply::bad_request`), `Unauthorized` (401, through `RemoveCouponReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveCouponReply`]: `Ok` (200) with [`RemoveCouponResponse`](storefront_types::RemoveCouponResponse); errors: `BadRequest` (400, through `RemoveCouponReply::bad_request`), `Unauthorized` (401, through `RemoveCouponReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -280,7 +280,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RedeemCreditBalanceRequest`]: `id` (path, required), `body`: [`RedeemCreditBalanceBody`](storefront_types::RedeemCreditBalanceBody) (required).
     ///
-    /// Reply: [`RedeemCreditBalanceReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `RedeemCreditBalanceReply::bad_request`), `Unauthorized` (401, through `RedeemCreditBalanceReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`RedeemCreditBalanceReply`]: `Ok` (200) with [`RedeemCreditBalanceResponse`](storefront_types::RedeemCreditBalanceResponse); errors: `BadRequest` (400, through `RedeemCreditBalanceReply::bad_request`), `Unauthorized` (401, through `RedeemCreditBalanceReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -305,7 +305,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveCreditBalanceRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveCreditBalanceReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `RemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `RemoveCreditBalanceReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveCreditBalanceReply`]: `Ok` (200) with [`RemoveCreditBalanceResponse`](storefront_types::RemoveCreditBalanceResponse); errors: `BadRequest` (400, through `RemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `RemoveCreditBalanceReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -404,7 +404,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`UpdateCartRequest`]: `id` (path, required), `body`: [`UpdateCartItem`](storefront_types::UpdateCartItem) (required).
     ///
-    /// Reply: [`UpdateCartReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `UpdateCartReply::bad_request`), `Unauthorized` (401, through `UpdateCartReply::unauthorized`), `NotFound` (404, through `UpdateCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateCartReply`]: `Ok` (200) with [`UpdateCartResponse`](storefront_types::UpdateCartResponse); errors: `BadRequest` (400, through `UpdateCartReply::bad_request`), `Unauthorized` (401, through `UpdateCartReply::unauthorized`), `NotFound` (404, through `UpdateCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -428,7 +428,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RedeemLoyaltyPointsRequest`]: `id` (path, required), `body`: [`RedeemLoyaltyPointsBody`](storefront_types::RedeemLoyaltyPointsBody) (required).
     ///
-    /// Reply: [`RedeemLoyaltyPointsReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `RedeemLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `RedeemLoyaltyPointsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`RedeemLoyaltyPointsReply`]: `Ok` (200) with [`RedeemLoyaltyPointsResponse`](storefront_types::RedeemLoyaltyPointsResponse); errors: `BadRequest` (400, through `RedeemLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `RedeemLoyaltyPointsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -453,7 +453,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveLoyaltyPointsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveLoyaltyPointsReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `RemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `RemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveLoyaltyPointsReply`]: `Ok` (200) with [`RemoveLoyaltyPointsResponse`](storefront_types::RemoveLoyaltyPointsResponse); errors: `BadRequest` (400, through `RemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `RemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -478,7 +478,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RedeemGiftCardRequest`]: `id` (path, required), `body`: [`RedeemGiftCardBody`](storefront_types::RedeemGiftCardBody) (required).
     ///
-    /// Reply: [`RedeemGiftCardReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `RedeemGiftCardReply::bad_request`), `Unauthorized` (401, through `RedeemGiftCardReply::unauthorized`), `NotFound` (404, through `RedeemGiftCardReply::not_found`), or `Error` (any other status).
+    /// Reply: [`RedeemGiftCardReply`]: `Ok` (200) with [`RedeemGiftCardResponse`](storefront_types::RedeemGiftCardResponse); errors: `BadRequest` (400, through `RedeemGiftCardReply::bad_request`), `Unauthorized` (401, through `RedeemGiftCardReply::unauthorized`), `NotFound` (404, through `RedeemGiftCardReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -502,7 +502,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveGiftCardRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveGiftCardReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `RemoveGiftCardReply::bad_request`), `Unauthorized` (401, through `RemoveGiftCardReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveGiftCardReply`]: `Ok` (200) with [`RemoveGiftCardResponse`](storefront_types::RemoveGiftCardResponse); errors: `BadRequest` (400, through `RemoveGiftCardReply::bad_request`), `Unauthorized` (401, through `RemoveGiftCardReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1113,14 +1113,14 @@ pub enum GetUserCartReply {
 /// Replies of [`GetUserCartReply`] in the API's envelope.
 impl GetUserCartReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetUserCartResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::GetUserCartResponseContent,
     ) -> Self {
         Self::Ok(storefront_types::GetUserCartResponse {
             message: message.into(),
@@ -1335,7 +1335,7 @@ pub struct GetCartRequest {
 #[must_use = "the reply of `get_cart` must be returned"]
 pub enum GetCartReply {
     /// `200`: The requested cart.
-    Ok(storefront_types::GetUserCartResponse),
+    Ok(storefront_types::GetCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1343,16 +1343,16 @@ pub enum GetCartReply {
 /// Replies of [`GetCartReply`] in the API's envelope.
 impl GetCartReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetCartResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::GetCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetUserCartResponse {
+        Self::Ok(storefront_types::GetCartResponse {
             message: message.into(),
             success: true,
             content,
@@ -1450,7 +1450,7 @@ pub struct DeleteCartRequest {
 #[must_use = "the reply of `delete_cart` must be returned"]
 pub enum DeleteCartReply {
     /// `200`: Confirmation that the cart was deleted.
-    Ok(storefront_types::DeleteUserCartResponse),
+    Ok(storefront_types::DeleteCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1464,7 +1464,7 @@ impl DeleteCartReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserCartResponse {
+        Self::Ok(storefront_types::DeleteCartResponse {
             message: message.into(),
             success: true,
         })
@@ -1565,7 +1565,7 @@ pub struct CreateCartAddressRequest {
 #[must_use = "the reply of `create_cart_address` must be returned"]
 pub enum CreateCartAddressReply {
     /// `200`: The cart with the addresses set and totals updated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::CreateCartAddressResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1573,16 +1573,16 @@ pub enum CreateCartAddressReply {
 /// Replies of [`CreateCartAddressReply`] in the API's envelope.
 impl CreateCartAddressReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::CreateCartAddressResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::CreateCartAddressResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::CreateCartAddressResponse {
             message: message.into(),
             success: true,
             content,
@@ -1704,7 +1704,7 @@ pub struct ApplyCouponRequest {
 #[must_use = "the reply of `apply_coupon` must be returned"]
 pub enum ApplyCouponReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::ApplyCouponResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1712,16 +1712,16 @@ pub enum ApplyCouponReply {
 /// Replies of [`ApplyCouponReply`] in the API's envelope.
 impl ApplyCouponReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ApplyCouponResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::ApplyCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::ApplyCouponResponse {
             message: message.into(),
             success: true,
             content,
@@ -1838,7 +1838,7 @@ pub struct RemoveCouponRequest {
 #[must_use = "the reply of `remove_coupon` must be returned"]
 pub enum RemoveCouponReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::RemoveCouponResponse),
     /// `404`: Nothing to remove: the resource is not applied or does not exist.
     NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
@@ -1848,16 +1848,16 @@ pub enum RemoveCouponReply {
 /// Replies of [`RemoveCouponReply`] in the API's envelope.
 impl RemoveCouponReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RemoveCouponResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::RemoveCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::RemoveCouponResponse {
             message: message.into(),
             success: true,
             content,
@@ -1960,7 +1960,7 @@ pub struct RedeemCreditBalanceRequest {
 #[must_use = "the reply of `redeem_credit_balance` must be returned"]
 pub enum RedeemCreditBalanceReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::RedeemCreditBalanceResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1968,16 +1968,16 @@ pub enum RedeemCreditBalanceReply {
 /// Replies of [`RedeemCreditBalanceReply`] in the API's envelope.
 impl RedeemCreditBalanceReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RedeemCreditBalanceResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::RedeemCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::RedeemCreditBalanceResponse {
             message: message.into(),
             success: true,
             content,
@@ -2085,7 +2085,7 @@ pub struct RemoveCreditBalanceRequest {
 #[must_use = "the reply of `remove_credit_balance` must be returned"]
 pub enum RemoveCreditBalanceReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::RemoveCreditBalanceResponse),
     /// `404`: Nothing to remove: the resource is not applied or does not exist.
     NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
@@ -2095,16 +2095,16 @@ pub enum RemoveCreditBalanceReply {
 /// Replies of [`RemoveCreditBalanceReply`] in the API's envelope.
 impl RemoveCreditBalanceReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RemoveCreditBalanceResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::RemoveCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::RemoveCreditBalanceResponse {
             message: message.into(),
             success: true,
             content,
@@ -2561,7 +2561,7 @@ pub struct UpdateCartRequest {
 #[must_use = "the reply of `update_cart` must be returned"]
 pub enum UpdateCartReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::UpdateCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2569,16 +2569,16 @@ pub enum UpdateCartReply {
 /// Replies of [`UpdateCartReply`] in the API's envelope.
 impl UpdateCartReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateCartResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::UpdateCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::UpdateCartResponse {
             message: message.into(),
             success: true,
             content,
@@ -2699,7 +2699,7 @@ pub struct RedeemLoyaltyPointsRequest {
 #[must_use = "the reply of `redeem_loyalty_points` must be returned"]
 pub enum RedeemLoyaltyPointsReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::RedeemLoyaltyPointsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2707,16 +2707,16 @@ pub enum RedeemLoyaltyPointsReply {
 /// Replies of [`RedeemLoyaltyPointsReply`] in the API's envelope.
 impl RedeemLoyaltyPointsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RedeemLoyaltyPointsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::RedeemLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::RedeemLoyaltyPointsResponse {
             message: message.into(),
             success: true,
             content,
@@ -2824,7 +2824,7 @@ pub struct RemoveLoyaltyPointsRequest {
 #[must_use = "the reply of `remove_loyalty_points` must be returned"]
 pub enum RemoveLoyaltyPointsReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::RemoveLoyaltyPointsResponse),
     /// `404`: Nothing to remove: the resource is not applied or does not exist.
     NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
@@ -2834,16 +2834,16 @@ pub enum RemoveLoyaltyPointsReply {
 /// Replies of [`RemoveLoyaltyPointsReply`] in the API's envelope.
 impl RemoveLoyaltyPointsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RemoveLoyaltyPointsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::RemoveLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::RemoveLoyaltyPointsResponse {
             message: message.into(),
             success: true,
             content,
@@ -2946,7 +2946,7 @@ pub struct RedeemGiftCardRequest {
 #[must_use = "the reply of `redeem_gift_card` must be returned"]
 pub enum RedeemGiftCardReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::RedeemGiftCardResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2954,16 +2954,16 @@ pub enum RedeemGiftCardReply {
 /// Replies of [`RedeemGiftCardReply`] in the API's envelope.
 impl RedeemGiftCardReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RedeemGiftCardResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::RedeemGiftCardResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::RedeemGiftCardResponse {
             message: message.into(),
             success: true,
             content,
@@ -3080,7 +3080,7 @@ pub struct RemoveGiftCardRequest {
 #[must_use = "the reply of `remove_gift_card` must be returned"]
 pub enum RemoveGiftCardReply {
     /// `200`: The cart after the change, with its totals recalculated.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::RemoveGiftCardResponse),
     /// `404`: Nothing to remove: the resource is not applied or does not exist.
     NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
@@ -3090,16 +3090,16 @@ pub enum RemoveGiftCardReply {
 /// Replies of [`RemoveGiftCardReply`] in the API's envelope.
 impl RemoveGiftCardReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RemoveGiftCardResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::RemoveGiftCardResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::RemoveGiftCardResponse {
             message: message.into(),
             success: true,
             content,

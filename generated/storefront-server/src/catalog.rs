@@ -41,7 +41,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceCategoriesRequest`]: `search` (query, optional), `sort_by` (query, optional), `nested_level` (query, optional), `parent_category_id` (query, optional), `parent_category_slug` (query, optional).
     ///
-    /// Reply: [`ListMarketplaceCategoriesReply`]: `Ok` (200) with [`ListCategoriesResponse`](storefront_types::ListCategoriesResponse); errors: `BadRequest` (400, through `ListMarketplaceCategoriesReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceCategoriesReply::unauthorized`), `NotFound` (404, through `ListMarketplaceCategoriesReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceCategoriesReply`]: `Ok` (200) with [`ListMarketplaceCategoriesResponse`](storefront_types::ListMarketplaceCategoriesResponse); errors: `BadRequest` (400, through `ListMarketplaceCategoriesReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceCategoriesReply::unauthorized`), `NotFound` (404, through `ListMarketplaceCategoriesReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -141,7 +141,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceSimilarProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListMarketplaceSimilarProductsReply`]: `Ok` (200) with [`ListMarketplaceCrosssellProductsResponse`](storefront_types::ListMarketplaceCrosssellProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceSimilarProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceSimilarProductsReply`]: `Ok` (200) with [`ListMarketplaceSimilarProductsResponse`](storefront_types::ListMarketplaceSimilarProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceSimilarProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -166,7 +166,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceUpsellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListMarketplaceUpsellProductsReply`]: `Ok` (200) with [`ListMarketplaceCrosssellProductsResponse`](storefront_types::ListMarketplaceCrosssellProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceUpsellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceUpsellProductsReply`]: `Ok` (200) with [`ListMarketplaceUpsellProductsResponse`](storefront_types::ListMarketplaceUpsellProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceUpsellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -241,7 +241,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`CreateMarketplaceProductReviewRequest`]: `product_id` (path, required), `body`: [`CreateReview`](storefront_types::CreateReview) (required).
     ///
-    /// Reply: [`CreateMarketplaceProductReviewReply`]: `Ok` (200) with [`DeleteUserResponse`](storefront_types::DeleteUserResponse); errors: `BadRequest` (400, through `CreateMarketplaceProductReviewReply::bad_request`), `Unauthorized` (401, through `CreateMarketplaceProductReviewReply::unauthorized`), `NotFound` (404, through `CreateMarketplaceProductReviewReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CreateMarketplaceProductReviewReply`]: `Ok` (200) with [`CreateMarketplaceProductReviewResponse`](storefront_types::CreateMarketplaceProductReviewResponse); errors: `BadRequest` (400, through `CreateMarketplaceProductReviewReply::bad_request`), `Unauthorized` (401, through `CreateMarketplaceProductReviewReply::unauthorized`), `NotFound` (404, through `CreateMarketplaceProductReviewReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -414,7 +414,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListSimilarProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListSimilarProductsReply`]: `Ok` (200) with [`ListCrosssellProductsResponse`](storefront_types::ListCrosssellProductsResponse); errors: `Unauthorized` (401, through `ListSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListSimilarProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListSimilarProductsReply`]: `Ok` (200) with [`ListSimilarProductsResponse`](storefront_types::ListSimilarProductsResponse); errors: `Unauthorized` (401, through `ListSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListSimilarProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -439,7 +439,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListUpsellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListUpsellProductsReply`]: `Ok` (200) with [`ListCrosssellProductsResponse`](storefront_types::ListCrosssellProductsResponse); errors: `Unauthorized` (401, through `ListUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListUpsellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListUpsellProductsReply`]: `Ok` (200) with [`ListUpsellProductsResponse`](storefront_types::ListUpsellProductsResponse); errors: `Unauthorized` (401, through `ListUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListUpsellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -488,7 +488,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListProductReviewsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `search` (query, optional), `review_tag` (query, optional), `product_id` (path, required).
     ///
-    /// Reply: [`ListProductReviewsReply`]: `Ok` (200) with [`ListMarketplaceProductReviewsResponse`](storefront_types::ListMarketplaceProductReviewsResponse); errors: `Unauthorized` (401, through `ListProductReviewsReply::unauthorized`), `NotFound` (404, through `ListProductReviewsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListProductReviewsReply`]: `Ok` (200) with [`ListProductReviewsResponse`](storefront_types::ListProductReviewsResponse); errors: `Unauthorized` (401, through `ListProductReviewsReply::unauthorized`), `NotFound` (404, through `ListProductReviewsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -513,7 +513,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`CreateProductReviewRequest`]: `product_id` (path, required), `body`: [`CreateReview`](storefront_types::CreateReview) (required).
     ///
-    /// Reply: [`CreateProductReviewReply`]: `Ok` (200) with [`DeleteUserResponse`](storefront_types::DeleteUserResponse); errors: `BadRequest` (400, through `CreateProductReviewReply::bad_request`), `Unauthorized` (401, through `CreateProductReviewReply::unauthorized`), `NotFound` (404, through `CreateProductReviewReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CreateProductReviewReply`]: `Ok` (200) with [`CreateProductReviewResponse`](storefront_types::CreateProductReviewResponse); errors: `BadRequest` (400, through `CreateProductReviewReply::bad_request`), `Unauthorized` (401, through `CreateProductReviewReply::unauthorized`), `NotFound` (404, through `CreateProductReviewReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -538,7 +538,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListProductVariantsRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`ListProductVariantsReply`]: `Ok` (200) with [`ListMarketplaceProductVariantsResponse`](storefront_types::ListMarketplaceProductVariantsResponse); errors: `Unauthorized` (401, through `ListProductVariantsReply::unauthorized`), `NotFound` (404, through `ListProductVariantsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListProductVariantsReply`]: `Ok` (200) with [`ListProductVariantsResponse`](storefront_types::ListProductVariantsResponse); errors: `Unauthorized` (401, through `ListProductVariantsReply::unauthorized`), `NotFound` (404, through `ListProductVariantsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -563,7 +563,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`GetVariantDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required), `variant_id` (path, required).
     ///
-    /// Reply: [`GetVariantDetailReply`]: `Ok` (200) with [`GetMarketplaceVariantDetailResponse`](storefront_types::GetMarketplaceVariantDetailResponse); errors: `Unauthorized` (401, through `GetVariantDetailReply::unauthorized`), `NotFound` (404, through `GetVariantDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetVariantDetailReply`]: `Ok` (200) with [`GetVariantDetailResponse`](storefront_types::GetVariantDetailResponse); errors: `Unauthorized` (401, through `GetVariantDetailReply::unauthorized`), `NotFound` (404, through `GetVariantDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -898,7 +898,7 @@ pub struct ListMarketplaceCategoriesRequest {
 #[must_use = "the reply of `list_marketplace_categories` must be returned"]
 pub enum ListMarketplaceCategoriesReply {
     /// `200`: A page of categories with pagination details.
-    Ok(storefront_types::ListCategoriesResponse),
+    Ok(storefront_types::ListMarketplaceCategoriesResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -906,16 +906,16 @@ pub enum ListMarketplaceCategoriesReply {
 /// Replies of [`ListMarketplaceCategoriesReply`] in the API's envelope.
 impl ListMarketplaceCategoriesReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCategoriesResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ListMarketplaceCategoriesResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCategoriesResponseContent,
+        content: storefront_types::ListMarketplaceCategoriesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCategoriesResponse {
+        Self::Ok(storefront_types::ListMarketplaceCategoriesResponse {
             message: message.into(),
             success: true,
             content,
@@ -1531,7 +1531,7 @@ pub struct ListMarketplaceSimilarProductsRequest {
 #[must_use = "the reply of `list_marketplace_similar_products` must be returned"]
 pub enum ListMarketplaceSimilarProductsReply {
     /// `200`: A page of similar products with pagination details.
-    Ok(storefront_types::ListMarketplaceCrosssellProductsResponse),
+    Ok(storefront_types::ListMarketplaceSimilarProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1539,16 +1539,16 @@ pub enum ListMarketplaceSimilarProductsReply {
 /// Replies of [`ListMarketplaceSimilarProductsReply`] in the API's envelope.
 impl ListMarketplaceSimilarProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListMarketplaceCrosssellProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ListMarketplaceSimilarProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListMarketplaceCrosssellProductsResponseContent,
+        content: storefront_types::ListMarketplaceSimilarProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceCrosssellProductsResponse {
+        Self::Ok(storefront_types::ListMarketplaceSimilarProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -1689,7 +1689,7 @@ pub struct ListMarketplaceUpsellProductsRequest {
 #[must_use = "the reply of `list_marketplace_upsell_products` must be returned"]
 pub enum ListMarketplaceUpsellProductsReply {
     /// `200`: A page of up-sell products with pagination details.
-    Ok(storefront_types::ListMarketplaceCrosssellProductsResponse),
+    Ok(storefront_types::ListMarketplaceUpsellProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1697,16 +1697,16 @@ pub enum ListMarketplaceUpsellProductsReply {
 /// Replies of [`ListMarketplaceUpsellProductsReply`] in the API's envelope.
 impl ListMarketplaceUpsellProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListMarketplaceCrosssellProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ListMarketplaceUpsellProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListMarketplaceCrosssellProductsResponseContent,
+        content: storefront_types::ListMarketplaceUpsellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceCrosssellProductsResponse {
+        Self::Ok(storefront_types::ListMarketplaceUpsellProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -2135,7 +2135,7 @@ pub struct CreateMarketplaceProductReviewRequest {
 #[must_use = "the reply of `create_marketplace_product_review` must be returned"]
 pub enum CreateMarketplaceProductReviewReply {
     /// `200`: Confirmation that the review was received.
-    Ok(storefront_types::DeleteUserResponse),
+    Ok(storefront_types::CreateMarketplaceProductReviewResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2149,7 +2149,7 @@ impl CreateMarketplaceProductReviewReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
+        Self::Ok(storefront_types::CreateMarketplaceProductReviewResponse {
             message: message.into(),
             success: true,
         })
@@ -3210,7 +3210,7 @@ pub struct ListSimilarProductsRequest {
 #[must_use = "the reply of `list_similar_products` must be returned"]
 pub enum ListSimilarProductsReply {
     /// `200`: A page of similar products with pagination details.
-    Ok(storefront_types::ListCrosssellProductsResponse),
+    Ok(storefront_types::ListSimilarProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3218,16 +3218,16 @@ pub enum ListSimilarProductsReply {
 /// Replies of [`ListSimilarProductsReply`] in the API's envelope.
 impl ListSimilarProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCrosssellProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ListSimilarProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCrosssellProductsResponseContent,
+        content: storefront_types::ListSimilarProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCrosssellProductsResponse {
+        Self::Ok(storefront_types::ListSimilarProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -3365,7 +3365,7 @@ pub struct ListUpsellProductsRequest {
 #[must_use = "the reply of `list_upsell_products` must be returned"]
 pub enum ListUpsellProductsReply {
     /// `200`: A page of up-sell products with pagination details.
-    Ok(storefront_types::ListCrosssellProductsResponse),
+    Ok(storefront_types::ListUpsellProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3373,16 +3373,16 @@ pub enum ListUpsellProductsReply {
 /// Replies of [`ListUpsellProductsReply`] in the API's envelope.
 impl ListUpsellProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCrosssellProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ListUpsellProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCrosssellProductsResponseContent,
+        content: storefront_types::ListUpsellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCrosssellProductsResponse {
+        Self::Ok(storefront_types::ListUpsellProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -3656,7 +3656,7 @@ pub struct ListProductReviewsRequest {
 #[must_use = "the reply of `list_product_reviews` must be returned"]
 pub enum ListProductReviewsReply {
     /// `200`: A page of reviews with the available review tags.
-    Ok(storefront_types::ListMarketplaceProductReviewsResponse),
+    Ok(storefront_types::ListProductReviewsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3664,16 +3664,16 @@ pub enum ListProductReviewsReply {
 /// Replies of [`ListProductReviewsReply`] in the API's envelope.
 impl ListProductReviewsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListMarketplaceProductReviewsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ListProductReviewsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListMarketplaceProductReviewsResponseContent,
+        content: storefront_types::ListProductReviewsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceProductReviewsResponse {
+        Self::Ok(storefront_types::ListProductReviewsResponse {
             message: message.into(),
             success: true,
             content,
@@ -3802,7 +3802,7 @@ pub struct CreateProductReviewRequest {
 #[must_use = "the reply of `create_product_review` must be returned"]
 pub enum CreateProductReviewReply {
     /// `200`: Confirmation that the review was received.
-    Ok(storefront_types::DeleteUserResponse),
+    Ok(storefront_types::CreateProductReviewResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3816,7 +3816,7 @@ impl CreateProductReviewReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
+        Self::Ok(storefront_types::CreateProductReviewResponse {
             message: message.into(),
             success: true,
         })
@@ -3942,7 +3942,7 @@ pub struct ListProductVariantsRequest {
 #[must_use = "the reply of `list_product_variants` must be returned"]
 pub enum ListProductVariantsReply {
     /// `200`: The product's variants.
-    Ok(storefront_types::ListMarketplaceProductVariantsResponse),
+    Ok(storefront_types::ListProductVariantsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3950,16 +3950,16 @@ pub enum ListProductVariantsReply {
 /// Replies of [`ListProductVariantsReply`] in the API's envelope.
 impl ListProductVariantsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListMarketplaceProductVariantsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ListProductVariantsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListMarketplaceProductVariantsResponseContent,
+        content: storefront_types::ListProductVariantsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceProductVariantsResponse {
+        Self::Ok(storefront_types::ListProductVariantsResponse {
             message: message.into(),
             success: true,
             content,
@@ -4078,7 +4078,7 @@ pub struct GetVariantDetailRequest {
 #[must_use = "the reply of `get_variant_detail` must be returned"]
 pub enum GetVariantDetailReply {
     /// `200`: The variant's details.
-    Ok(storefront_types::GetMarketplaceVariantDetailResponse),
+    Ok(storefront_types::GetVariantDetailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4086,16 +4086,16 @@ pub enum GetVariantDetailReply {
 /// Replies of [`GetVariantDetailReply`] in the API's envelope.
 impl GetVariantDetailReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetMarketplaceVariantDetailResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetVariantDetailResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetMarketplaceVariantDetailResponseContent,
+        content: storefront_types::GetVariantDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetMarketplaceVariantDetailResponse {
+        Self::Ok(storefront_types::GetVariantDetailResponse {
             message: message.into(),
             success: true,
             content,

@@ -65,7 +65,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetAddressDetailRequest`]: `address_id` (path, required), `customer_id` (path, required).
     ///
-    /// Reply: [`GetAddressDetailReply`]: `Ok` (200) with [`CreateAddressResponse`](storefront_types::CreateAddressResponse); errors: `Unauthorized` (401, through `GetAddressDetailReply::unauthorized`), `NotFound` (404, through `GetAddressDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetAddressDetailReply`]: `Ok` (200) with [`GetAddressDetailResponse`](storefront_types::GetAddressDetailResponse); errors: `Unauthorized` (401, through `GetAddressDetailReply::unauthorized`), `NotFound` (404, through `GetAddressDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -89,7 +89,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`UpdateAddressDetailRequest`]: `address_id` (path, required), `customer_id` (path, required), `body`: [`CustomerAddress`](storefront_types::CustomerAddress) (required).
     ///
-    /// Reply: [`UpdateAddressDetailReply`]: `Ok` (200) with [`CreateAddressResponse`](storefront_types::CreateAddressResponse); errors: `BadRequest` (400, through `UpdateAddressDetailReply::bad_request`), `Unauthorized` (401, through `UpdateAddressDetailReply::unauthorized`), `NotFound` (404, through `UpdateAddressDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateAddressDetailReply`]: `Ok` (200) with [`UpdateAddressDetailResponse`](storefront_types::UpdateAddressDetailResponse); errors: `BadRequest` (400, through `UpdateAddressDetailReply::bad_request`), `Unauthorized` (401, through `UpdateAddressDetailReply::unauthorized`), `NotFound` (404, through `UpdateAddressDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -186,7 +186,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetBankAccountDetailRequest`]: `account_id` (path, required), `customer_id` (path, required).
     ///
-    /// Reply: [`GetBankAccountDetailReply`]: `Ok` (200) with [`CreateBankAccountResponse`](storefront_types::CreateBankAccountResponse); errors: `Unauthorized` (401, through `GetBankAccountDetailReply::unauthorized`), `NotFound` (404, through `GetBankAccountDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetBankAccountDetailReply`]: `Ok` (200) with [`GetBankAccountDetailResponse`](storefront_types::GetBankAccountDetailResponse); errors: `Unauthorized` (401, through `GetBankAccountDetailReply::unauthorized`), `NotFound` (404, through `GetBankAccountDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -211,7 +211,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`UpdateBankAccountRequest`]: `account_id` (path, required), `customer_id` (path, required), `body`: [`UpdateBankAccount`](storefront_types::UpdateBankAccount) (required).
     ///
-    /// Reply: [`UpdateBankAccountReply`]: `Ok` (200) with [`CreateBankAccountResponse`](storefront_types::CreateBankAccountResponse); errors: `BadRequest` (400, through `UpdateBankAccountReply::bad_request`), `Unauthorized` (401, through `UpdateBankAccountReply::unauthorized`), `NotFound` (404, through `UpdateBankAccountReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateBankAccountReply`]: `Ok` (200) with [`UpdateBankAccountResponse`](storefront_types::UpdateBankAccountResponse); errors: `BadRequest` (400, through `UpdateBankAccountReply::bad_request`), `Unauthorized` (401, through `UpdateBankAccountReply::unauthorized`), `NotFound` (404, through `UpdateBankAccountReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -259,7 +259,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`VerifyBankAccountRequest`]: `account_id` (path, required), `customer_id` (path, required), `body`: [`VerifyBankAccountBody`](storefront_types::VerifyBankAccountBody) (required).
     ///
-    /// Reply: [`VerifyBankAccountReply`]: `Ok` (200) with [`CreateBankAccountResponse`](storefront_types::CreateBankAccountResponse); errors: `BadRequest` (400, through `VerifyBankAccountReply::bad_request`), `Unauthorized` (401, through `VerifyBankAccountReply::unauthorized`), `NotFound` (404, through `VerifyBankAccountReply::not_found`), or `Error` (any other status).
+    /// Reply: [`VerifyBankAccountReply`]: `Ok` (200) with [`VerifyBankAccountResponse`](storefront_types::VerifyBankAccountResponse); errors: `BadRequest` (400, through `VerifyBankAccountReply::bad_request`), `Unauthorized` (401, through `VerifyBankAccountReply::unauthorized`), `NotFound` (404, through `VerifyBankAccountReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -404,7 +404,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetDocumentRequest`]: `customer_id` (path, required), `document_id` (path, required).
     ///
-    /// Reply: [`GetDocumentReply`]: `Ok` (200) with [`CreateDocumentResponse`](storefront_types::CreateDocumentResponse); errors: `BadRequest` (400, through `GetDocumentReply::bad_request`), `Unauthorized` (401, through `GetDocumentReply::unauthorized`), `NotFound` (404, through `GetDocumentReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetDocumentReply`]: `Ok` (200) with [`GetDocumentResponse`](storefront_types::GetDocumentResponse); errors: `BadRequest` (400, through `GetDocumentReply::bad_request`), `Unauthorized` (401, through `GetDocumentReply::unauthorized`), `NotFound` (404, through `GetDocumentReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -428,7 +428,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`UpdateDocumentRequest`]: `customer_id` (path, required), `document_id` (path, required), `body`: [`UpdateDocument`](storefront_types::UpdateDocument) (required).
     ///
-    /// Reply: [`UpdateDocumentReply`]: `Ok` (200) with [`CreateDocumentResponse`](storefront_types::CreateDocumentResponse); errors: `BadRequest` (400, through `UpdateDocumentReply::bad_request`), `Unauthorized` (401, through `UpdateDocumentReply::unauthorized`), `NotFound` (404, through `UpdateDocumentReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateDocumentReply`]: `Ok` (200) with [`UpdateDocumentResponse`](storefront_types::UpdateDocumentResponse); errors: `BadRequest` (400, through `UpdateDocumentReply::bad_request`), `Unauthorized` (401, through `UpdateDocumentReply::unauthorized`), `NotFound` (404, through `UpdateDocumentReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -600,7 +600,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetCustomerMandateRequest`]: `sync` (query, optional), `customer_id` (path, required), `mandate_id` (path, required).
     ///
-    /// Reply: [`GetCustomerMandateReply`]: `Ok` (200) with [`CreateCustomerMandateResponse`](storefront_types::CreateCustomerMandateResponse); errors: `Unauthorized` (401, through `GetCustomerMandateReply::unauthorized`), `NotFound` (404, through `GetCustomerMandateReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetCustomerMandateReply`]: `Ok` (200) with [`GetCustomerMandateResponse`](storefront_types::GetCustomerMandateResponse); errors: `Unauthorized` (401, through `GetCustomerMandateReply::unauthorized`), `NotFound` (404, through `GetCustomerMandateReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -625,7 +625,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`UpdateCustomerMandateRequest`]: `customer_id` (path, required), `mandate_id` (path, required), `body`: [`UpdateCustomerMandateBody`](storefront_types::UpdateCustomerMandateBody) (required).
     ///
-    /// Reply: [`UpdateCustomerMandateReply`]: `Ok` (200) with [`CreateCustomerMandateResponse`](storefront_types::CreateCustomerMandateResponse); errors: `BadRequest` (400, through `UpdateCustomerMandateReply::bad_request`), `Unauthorized` (401, through `UpdateCustomerMandateReply::unauthorized`), `NotFound` (404, through `UpdateCustomerMandateReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateCustomerMandateReply`]: `Ok` (200) with [`UpdateCustomerMandateResponse`](storefront_types::UpdateCustomerMandateResponse); errors: `BadRequest` (400, through `UpdateCustomerMandateReply::bad_request`), `Unauthorized` (401, through `UpdateCustomerMandateReply::unauthorized`), `NotFound` (404, through `UpdateCustomerMandateReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -650,7 +650,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`PauseCustomerMandateRequest`]: `customer_id` (path, required), `mandate_id` (path, required).
     ///
-    /// Reply: [`PauseCustomerMandateReply`]: `Ok` (200) with [`CreateCustomerMandateResponse`](storefront_types::CreateCustomerMandateResponse); errors: `BadRequest` (400, through `PauseCustomerMandateReply::bad_request`), `Unauthorized` (401, through `PauseCustomerMandateReply::unauthorized`), `NotFound` (404, through `PauseCustomerMandateReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PauseCustomerMandateReply`]: `Ok` (200) with [`PauseCustomerMandateResponse`](storefront_types::PauseCustomerMandateResponse); errors: `BadRequest` (400, through `PauseCustomerMandateReply::bad_request`), `Unauthorized` (401, through `PauseCustomerMandateReply::unauthorized`), `NotFound` (404, through `PauseCustomerMandateReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -675,7 +675,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`ResumeCustomerMandateRequest`]: `customer_id` (path, required), `mandate_id` (path, required).
     ///
-    /// Reply: [`ResumeCustomerMandateReply`]: `Ok` (200) with [`CreateCustomerMandateResponse`](storefront_types::CreateCustomerMandateResponse); errors: `BadRequest` (400, through `ResumeCustomerMandateReply::bad_request`), `Unauthorized` (401, through `ResumeCustomerMandateReply::unauthorized`), `NotFound` (404, through `ResumeCustomerMandateReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ResumeCustomerMandateReply`]: `Ok` (200) with [`ResumeCustomerMandateResponse`](storefront_types::ResumeCustomerMandateResponse); errors: `BadRequest` (400, through `ResumeCustomerMandateReply::bad_request`), `Unauthorized` (401, through `ResumeCustomerMandateReply::unauthorized`), `NotFound` (404, through `ResumeCustomerMandateReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -700,7 +700,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`RevokeCustomerMandateRequest`]: `customer_id` (path, required), `mandate_id` (path, required).
     ///
-    /// Reply: [`RevokeCustomerMandateReply`]: `Ok` (200) with [`CreateCustomerMandateResponse`](storefront_types::CreateCustomerMandateResponse); errors: `BadRequest` (400, through `RevokeCustomerMandateReply::bad_request`), `Unauthorized` (401, through `RevokeCustomerMandateReply::unauthorized`), `NotFound` (404, through `RevokeCustomerMandateReply::not_found`), or `Error` (any other status).
+    /// Reply: [`RevokeCustomerMandateReply`]: `Ok` (200) with [`RevokeCustomerMandateResponse`](storefront_types::RevokeCustomerMandateResponse); errors: `BadRequest` (400, through `RevokeCustomerMandateReply::bad_request`), `Unauthorized` (401, through `RevokeCustomerMandateReply::unauthorized`), `NotFound` (404, through `RevokeCustomerMandateReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1189,7 +1189,7 @@ pub struct GetAddressDetailRequest {
 #[must_use = "the reply of `get_address_detail` must be returned"]
 pub enum GetAddressDetailReply {
     /// `200`: The requested address.
-    Ok(storefront_types::CreateAddressResponse),
+    Ok(storefront_types::GetAddressDetailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1197,16 +1197,16 @@ pub enum GetAddressDetailReply {
 /// Replies of [`GetAddressDetailReply`] in the API's envelope.
 impl GetAddressDetailReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateAddressResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetAddressDetailResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateAddressResponseContent,
+        content: storefront_types::GetAddressDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateAddressResponse {
+        Self::Ok(storefront_types::GetAddressDetailResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),
@@ -1317,7 +1317,7 @@ pub struct UpdateAddressDetailRequest {
 #[must_use = "the reply of `update_address_detail` must be returned"]
 pub enum UpdateAddressDetailReply {
     /// `200`: The address after the update.
-    Ok(storefront_types::CreateAddressResponse),
+    Ok(storefront_types::UpdateAddressDetailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1325,16 +1325,16 @@ pub enum UpdateAddressDetailReply {
 /// Replies of [`UpdateAddressDetailReply`] in the API's envelope.
 impl UpdateAddressDetailReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateAddressResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateAddressDetailResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateAddressResponseContent,
+        content: storefront_types::UpdateAddressDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateAddressResponse {
+        Self::Ok(storefront_types::UpdateAddressDetailResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),
@@ -1841,7 +1841,7 @@ pub struct GetBankAccountDetailRequest {
 #[must_use = "the reply of `get_bank_account_detail` must be returned"]
 pub enum GetBankAccountDetailReply {
     /// `200`: The requested bank account.
-    Ok(storefront_types::CreateBankAccountResponse),
+    Ok(storefront_types::GetBankAccountDetailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1849,16 +1849,16 @@ pub enum GetBankAccountDetailReply {
 /// Replies of [`GetBankAccountDetailReply`] in the API's envelope.
 impl GetBankAccountDetailReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateBankAccountResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetBankAccountDetailResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateBankAccountResponseContent,
+        content: storefront_types::GetBankAccountDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateBankAccountResponse {
+        Self::Ok(storefront_types::GetBankAccountDetailResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),
@@ -1969,7 +1969,7 @@ pub struct UpdateBankAccountRequest {
 #[must_use = "the reply of `update_bank_account` must be returned"]
 pub enum UpdateBankAccountReply {
     /// `200`: The bank account after the update.
-    Ok(storefront_types::CreateBankAccountResponse),
+    Ok(storefront_types::UpdateBankAccountResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1977,16 +1977,16 @@ pub enum UpdateBankAccountReply {
 /// Replies of [`UpdateBankAccountReply`] in the API's envelope.
 impl UpdateBankAccountReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateBankAccountResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateBankAccountResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateBankAccountResponseContent,
+        content: storefront_types::UpdateBankAccountResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateBankAccountResponse {
+        Self::Ok(storefront_types::UpdateBankAccountResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),
@@ -2236,7 +2236,7 @@ pub struct VerifyBankAccountRequest {
 #[must_use = "the reply of `verify_bank_account` must be returned"]
 pub enum VerifyBankAccountReply {
     /// `200`: The bank account with its verification state.
-    Ok(storefront_types::CreateBankAccountResponse),
+    Ok(storefront_types::VerifyBankAccountResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2244,16 +2244,16 @@ pub enum VerifyBankAccountReply {
 /// Replies of [`VerifyBankAccountReply`] in the API's envelope.
 impl VerifyBankAccountReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateBankAccountResponseContent) -> Self {
+    pub fn ok(content: storefront_types::VerifyBankAccountResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateBankAccountResponseContent,
+        content: storefront_types::VerifyBankAccountResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateBankAccountResponse {
+        Self::Ok(storefront_types::VerifyBankAccountResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),
@@ -3031,7 +3031,7 @@ pub struct GetDocumentRequest {
 #[must_use = "the reply of `get_document` must be returned"]
 pub enum GetDocumentReply {
     /// `200`: The requested document.
-    Ok(storefront_types::CreateDocumentResponse),
+    Ok(storefront_types::GetDocumentResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3039,16 +3039,16 @@ pub enum GetDocumentReply {
 /// Replies of [`GetDocumentReply`] in the API's envelope.
 impl GetDocumentReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateDocumentResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetDocumentResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateDocumentResponseContent,
+        content: storefront_types::GetDocumentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateDocumentResponse {
+        Self::Ok(storefront_types::GetDocumentResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),
@@ -3168,7 +3168,7 @@ pub struct UpdateDocumentRequest {
 #[must_use = "the reply of `update_document` must be returned"]
 pub enum UpdateDocumentReply {
     /// `200`: The document after the update.
-    Ok(storefront_types::CreateDocumentResponse),
+    Ok(storefront_types::UpdateDocumentResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3176,16 +3176,16 @@ pub enum UpdateDocumentReply {
 /// Replies of [`UpdateDocumentReply`] in the API's envelope.
 impl UpdateDocumentReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateDocumentResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateDocumentResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateDocumentResponseContent,
+        content: storefront_types::UpdateDocumentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateDocumentResponse {
+        Self::Ok(storefront_types::UpdateDocumentResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),
@@ -4102,7 +4102,7 @@ pub struct GetCustomerMandateRequest {
 #[must_use = "the reply of `get_customer_mandate` must be returned"]
 pub enum GetCustomerMandateReply {
     /// `200`: The requested mandate.
-    Ok(storefront_types::CreateCustomerMandateResponse),
+    Ok(storefront_types::GetCustomerMandateResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4110,16 +4110,16 @@ pub enum GetCustomerMandateReply {
 /// Replies of [`GetCustomerMandateReply`] in the API's envelope.
 impl GetCustomerMandateReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCustomerMandateResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetCustomerMandateResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCustomerMandateResponseContent,
+        content: storefront_types::GetCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCustomerMandateResponse {
+        Self::Ok(storefront_types::GetCustomerMandateResponse {
             message: message.into(),
             success: true,
             content,
@@ -4233,7 +4233,7 @@ pub struct UpdateCustomerMandateRequest {
 #[must_use = "the reply of `update_customer_mandate` must be returned"]
 pub enum UpdateCustomerMandateReply {
     /// `200`: The mandate after the update.
-    Ok(storefront_types::CreateCustomerMandateResponse),
+    Ok(storefront_types::UpdateCustomerMandateResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4241,16 +4241,16 @@ pub enum UpdateCustomerMandateReply {
 /// Replies of [`UpdateCustomerMandateReply`] in the API's envelope.
 impl UpdateCustomerMandateReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCustomerMandateResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateCustomerMandateResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCustomerMandateResponseContent,
+        content: storefront_types::UpdateCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCustomerMandateResponse {
+        Self::Ok(storefront_types::UpdateCustomerMandateResponse {
             message: message.into(),
             success: true,
             content,
@@ -4375,7 +4375,7 @@ pub struct PauseCustomerMandateRequest {
 #[must_use = "the reply of `pause_customer_mandate` must be returned"]
 pub enum PauseCustomerMandateReply {
     /// `200`: The mandate with its new status.
-    Ok(storefront_types::CreateCustomerMandateResponse),
+    Ok(storefront_types::PauseCustomerMandateResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4383,16 +4383,16 @@ pub enum PauseCustomerMandateReply {
 /// Replies of [`PauseCustomerMandateReply`] in the API's envelope.
 impl PauseCustomerMandateReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCustomerMandateResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PauseCustomerMandateResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCustomerMandateResponseContent,
+        content: storefront_types::PauseCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCustomerMandateResponse {
+        Self::Ok(storefront_types::PauseCustomerMandateResponse {
             message: message.into(),
             success: true,
             content,
@@ -4508,7 +4508,7 @@ pub struct ResumeCustomerMandateRequest {
 #[must_use = "the reply of `resume_customer_mandate` must be returned"]
 pub enum ResumeCustomerMandateReply {
     /// `200`: The mandate with its new status.
-    Ok(storefront_types::CreateCustomerMandateResponse),
+    Ok(storefront_types::ResumeCustomerMandateResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4516,16 +4516,16 @@ pub enum ResumeCustomerMandateReply {
 /// Replies of [`ResumeCustomerMandateReply`] in the API's envelope.
 impl ResumeCustomerMandateReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCustomerMandateResponseContent) -> Self {
+    pub fn ok(content: storefront_types::ResumeCustomerMandateResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCustomerMandateResponseContent,
+        content: storefront_types::ResumeCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCustomerMandateResponse {
+        Self::Ok(storefront_types::ResumeCustomerMandateResponse {
             message: message.into(),
             success: true,
             content,
@@ -4641,7 +4641,7 @@ pub struct RevokeCustomerMandateRequest {
 #[must_use = "the reply of `revoke_customer_mandate` must be returned"]
 pub enum RevokeCustomerMandateReply {
     /// `200`: The mandate with its new status.
-    Ok(storefront_types::CreateCustomerMandateResponse),
+    Ok(storefront_types::RevokeCustomerMandateResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4649,16 +4649,16 @@ pub enum RevokeCustomerMandateReply {
 /// Replies of [`RevokeCustomerMandateReply`] in the API's envelope.
 impl RevokeCustomerMandateReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCustomerMandateResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RevokeCustomerMandateResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCustomerMandateResponseContent,
+        content: storefront_types::RevokeCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCustomerMandateResponse {
+        Self::Ok(storefront_types::RevokeCustomerMandateResponse {
             message: message.into(),
             success: true,
             content,

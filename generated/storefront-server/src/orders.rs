@@ -138,7 +138,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`CancelPaymentRequestRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`CancelPaymentRequestReply`]: `Ok` (200) with [`DeleteUserResponse`](storefront_types::DeleteUserResponse); errors: `BadRequest` (400, through `CancelPaymentRequestReply::bad_request`), `Unauthorized` (401, through `CancelPaymentRequestReply::unauthorized`), `NotFound` (404, through `CancelPaymentRequestReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CancelPaymentRequestReply`]: `Ok` (200) with [`CancelPaymentRequestResponse`](storefront_types::CancelPaymentRequestResponse); errors: `BadRequest` (400, through `CancelPaymentRequestReply::bad_request`), `Unauthorized` (401, through `CancelPaymentRequestReply::unauthorized`), `NotFound` (404, through `CancelPaymentRequestReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -332,7 +332,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`UploadOrderReturnAttachmentsRequest`]: `order_number` (path, required), `return_number` (path, required), `body`: [`UploadOrderReturnAttachments`](storefront_types::UploadOrderReturnAttachments) (required).
     ///
-    /// Reply: [`UploadOrderReturnAttachmentsReply`]: `Ok` (200) with [`DeleteUserResponse`](storefront_types::DeleteUserResponse); errors: `BadRequest` (400, through `UploadOrderReturnAttachmentsReply::bad_request`), `Unauthorized` (401, through `UploadOrderReturnAttachmentsReply::unauthorized`), `NotFound` (404, through `UploadOrderReturnAttachmentsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UploadOrderReturnAttachmentsReply`]: `Ok` (200) with [`UploadOrderReturnAttachmentsResponse`](storefront_types::UploadOrderReturnAttachmentsResponse); errors: `BadRequest` (400, through `UploadOrderReturnAttachmentsReply::bad_request`), `Unauthorized` (401, through `UploadOrderReturnAttachmentsReply::unauthorized`), `NotFound` (404, through `UploadOrderReturnAttachmentsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -357,7 +357,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`CancelOrderReturnRequest`]: `order_number` (path, required), `return_number` (path, required), `body`: [`CancelOrderReturnBody`](storefront_types::CancelOrderReturnBody) (required).
     ///
-    /// Reply: [`CancelOrderReturnReply`]: `Ok` (200) with [`CreateOrderReturnResponse`](storefront_types::CreateOrderReturnResponse); errors: `BadRequest` (400, through `CancelOrderReturnReply::bad_request`), `Unauthorized` (401, through `CancelOrderReturnReply::unauthorized`), `NotFound` (404, through `CancelOrderReturnReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CancelOrderReturnReply`]: `Ok` (200) with [`CancelOrderReturnResponse`](storefront_types::CancelOrderReturnResponse); errors: `BadRequest` (400, through `CancelOrderReturnReply::bad_request`), `Unauthorized` (401, through `CancelOrderReturnReply::unauthorized`), `NotFound` (404, through `CancelOrderReturnReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1121,7 +1121,7 @@ pub struct CancelPaymentRequestRequest {
 #[must_use = "the reply of `cancel_payment_request` must be returned"]
 pub enum CancelPaymentRequestReply {
     /// `200`: Confirmation that the payment request was cancelled.
-    Ok(storefront_types::DeleteUserResponse),
+    Ok(storefront_types::CancelPaymentRequestResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1135,7 +1135,7 @@ impl CancelPaymentRequestReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
+        Self::Ok(storefront_types::CancelPaymentRequestResponse {
             message: message.into(),
             success: true,
         })
@@ -2124,7 +2124,7 @@ pub struct UploadOrderReturnAttachmentsRequest {
 #[must_use = "the reply of `upload_order_return_attachments` must be returned"]
 pub enum UploadOrderReturnAttachmentsReply {
     /// `200`: Confirmation that the files were attached.
-    Ok(storefront_types::DeleteUserResponse),
+    Ok(storefront_types::UploadOrderReturnAttachmentsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2138,7 +2138,7 @@ impl UploadOrderReturnAttachmentsReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
+        Self::Ok(storefront_types::UploadOrderReturnAttachmentsResponse {
             message: message.into(),
             success: true,
         })
@@ -2273,7 +2273,7 @@ pub struct CancelOrderReturnRequest {
 #[must_use = "the reply of `cancel_order_return` must be returned"]
 pub enum CancelOrderReturnReply {
     /// `200`: The return request after cancellation.
-    Ok(storefront_types::CreateOrderReturnResponse),
+    Ok(storefront_types::CancelOrderReturnResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2281,16 +2281,16 @@ pub enum CancelOrderReturnReply {
 /// Replies of [`CancelOrderReturnReply`] in the API's envelope.
 impl CancelOrderReturnReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateOrderReturnResponseContent) -> Self {
+    pub fn ok(content: storefront_types::CancelOrderReturnResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateOrderReturnResponseContent,
+        content: storefront_types::CancelOrderReturnResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateOrderReturnResponse {
+        Self::Ok(storefront_types::CancelOrderReturnResponse {
             message: Some(message.into()),
             success: Some(true),
             content: Some(content),

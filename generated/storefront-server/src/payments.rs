@@ -163,7 +163,7 @@ pub trait Payments: server_runtime::Backend {
     ///
     /// Request: [`GetJuspayCustomerRequest`]: `user_id` (path, required).
     ///
-    /// Reply: [`GetJuspayCustomerReply`]: `Ok` (200) with [`CreateJuspayCustomerResponse`](storefront_types::CreateJuspayCustomerResponse); errors: `BadRequest` (400, through `GetJuspayCustomerReply::bad_request`), `Unauthorized` (401, through `GetJuspayCustomerReply::unauthorized`), `NotFound` (404, through `GetJuspayCustomerReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetJuspayCustomerReply`]: `Ok` (200) with [`GetJuspayCustomerResponse`](storefront_types::GetJuspayCustomerResponse); errors: `BadRequest` (400, through `GetJuspayCustomerReply::bad_request`), `Unauthorized` (401, through `GetJuspayCustomerReply::unauthorized`), `NotFound` (404, through `GetJuspayCustomerReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1082,7 +1082,7 @@ pub struct GetJuspayCustomerRequest {
 #[must_use = "the reply of `get_juspay_customer` must be returned"]
 pub enum GetJuspayCustomerReply {
     /// `200`: The customer as stored in Juspay.
-    Ok(storefront_types::CreateJuspayCustomerResponse),
+    Ok(storefront_types::GetJuspayCustomerResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1090,16 +1090,16 @@ pub enum GetJuspayCustomerReply {
 /// Replies of [`GetJuspayCustomerReply`] in the API's envelope.
 impl GetJuspayCustomerReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateJuspayCustomerResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetJuspayCustomerResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateJuspayCustomerResponseContent,
+        content: storefront_types::GetJuspayCustomerResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateJuspayCustomerResponse {
+        Self::Ok(storefront_types::GetJuspayCustomerResponse {
             message: message.into(),
             success: true,
             content,

@@ -42,7 +42,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`LoginPosDeviceWithPhoneRequest`]: `x_debug_mode` (header, optional), `body`: [`LoginPosDeviceWithPhoneBody`](storefront_types::LoginPosDeviceWithPhoneBody) (required).
     ///
-    /// Reply: [`LoginPosDeviceWithPhoneReply`]: `Ok` (200) with [`LoginPosDeviceWithEmailResponse`](storefront_types::LoginPosDeviceWithEmailResponse); errors: `BadRequest` (400, through `LoginPosDeviceWithPhoneReply::bad_request`), `Unauthorized` (401, through `LoginPosDeviceWithPhoneReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`LoginPosDeviceWithPhoneReply`]: `Ok` (200) with [`LoginPosDeviceWithPhoneResponse`](storefront_types::LoginPosDeviceWithPhoneResponse); errors: `BadRequest` (400, through `LoginPosDeviceWithPhoneReply::bad_request`), `Unauthorized` (401, through `LoginPosDeviceWithPhoneReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -67,7 +67,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`LoginPosDeviceWithWhatsappRequest`]: `x_debug_mode` (header, optional), `body`: [`LoginPosDeviceWithPhoneBody`](storefront_types::LoginPosDeviceWithPhoneBody) (required).
     ///
-    /// Reply: [`LoginPosDeviceWithWhatsappReply`]: `Ok` (200) with [`LoginPosDeviceWithEmailResponse`](storefront_types::LoginPosDeviceWithEmailResponse); errors: `BadRequest` (400, through `LoginPosDeviceWithWhatsappReply::bad_request`), `Unauthorized` (401, through `LoginPosDeviceWithWhatsappReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`LoginPosDeviceWithWhatsappReply`]: `Ok` (200) with [`LoginPosDeviceWithWhatsappResponse`](storefront_types::LoginPosDeviceWithWhatsappResponse); errors: `BadRequest` (400, through `LoginPosDeviceWithWhatsappReply::bad_request`), `Unauthorized` (401, through `LoginPosDeviceWithWhatsappReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -92,7 +92,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`LogoutFromPosDeviceRequest`]: no input.
     ///
-    /// Reply: [`LogoutFromPosDeviceReply`]: `Ok` (200) with [`DeleteUserResponse`](storefront_types::DeleteUserResponse); errors: `Unauthorized` (401, through `LogoutFromPosDeviceReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`LogoutFromPosDeviceReply`]: `Ok` (200) with [`LogoutFromPosDeviceResponse`](storefront_types::LogoutFromPosDeviceResponse); errors: `Unauthorized` (401, through `LogoutFromPosDeviceReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -141,7 +141,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`RefreshPosAccessTokenRequest`]: `body`: [`RefreshTokenBody`](storefront_types::RefreshTokenBody) (required).
     ///
-    /// Reply: [`RefreshPosAccessTokenReply`]: `Ok` (200) with [`ChangePasswordResponse`](storefront_types::ChangePasswordResponse); errors: `BadRequest` (400, through `RefreshPosAccessTokenReply::bad_request`), or `Error` (any other status).
+    /// Reply: [`RefreshPosAccessTokenReply`]: `Ok` (200) with [`RefreshPosAccessTokenResponse`](storefront_types::RefreshPosAccessTokenResponse); errors: `BadRequest` (400, through `RefreshPosAccessTokenReply::bad_request`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -190,7 +190,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosCreateCartRequest`]: `body`: [`CreateCartBody`](storefront_types::CreateCartBody) (required).
     ///
-    /// Reply: [`PosCreateCartReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosCreateCartReply::bad_request`), `Unauthorized` (401, through `PosCreateCartReply::unauthorized`), `NotFound` (404, through `PosCreateCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosCreateCartReply`]: `Ok` (200) with [`PosCreateCartResponse`](storefront_types::PosCreateCartResponse); errors: `BadRequest` (400, through `PosCreateCartReply::bad_request`), `Unauthorized` (401, through `PosCreateCartReply::unauthorized`), `NotFound` (404, through `PosCreateCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -214,7 +214,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListCouponsRequest`]: `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListCouponsReply`]: `Ok` (200) with [`ListCouponsResponse`](storefront_types::ListCouponsResponse); errors: `BadRequest` (400, through `PosListCouponsReply::bad_request`), `Unauthorized` (401, through `PosListCouponsReply::unauthorized`), `NotFound` (404, through `PosListCouponsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListCouponsReply`]: `Ok` (200) with [`PosListCouponsResponse`](storefront_types::PosListCouponsResponse); errors: `BadRequest` (400, through `PosListCouponsReply::bad_request`), `Unauthorized` (401, through `PosListCouponsReply::unauthorized`), `NotFound` (404, through `PosListCouponsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -238,7 +238,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListPromotionsRequest`]: `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListPromotionsReply`]: `Ok` (200) with [`ListPromotionsResponse`](storefront_types::ListPromotionsResponse); errors: `Unauthorized` (401, through `PosListPromotionsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosListPromotionsReply`]: `Ok` (200) with [`PosListPromotionsResponse`](storefront_types::PosListPromotionsResponse); errors: `Unauthorized` (401, through `PosListPromotionsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -262,7 +262,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetUserCartRequest`]: `user_id` (path, required).
     ///
-    /// Reply: [`PosGetUserCartReply`]: `Ok` (200) with [`GetUserCartResponse`](storefront_types::GetUserCartResponse); errors: `Unauthorized` (401, through `PosGetUserCartReply::unauthorized`), `NotFound` (404, through `PosGetUserCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetUserCartReply`]: `Ok` (200) with [`PosGetUserCartResponse`](storefront_types::PosGetUserCartResponse); errors: `Unauthorized` (401, through `PosGetUserCartReply::unauthorized`), `NotFound` (404, through `PosGetUserCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -286,7 +286,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosGetCartReply`]: `Ok` (200) with [`GetUserCartResponse`](storefront_types::GetUserCartResponse); errors: `Unauthorized` (401, through `PosGetCartReply::unauthorized`), `NotFound` (404, through `PosGetCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetCartReply`]: `Ok` (200) with [`PosGetCartResponse`](storefront_types::PosGetCartResponse); errors: `Unauthorized` (401, through `PosGetCartReply::unauthorized`), `NotFound` (404, through `PosGetCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -310,7 +310,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosDeleteCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosDeleteCartReply`]: `Ok` (200) with [`DeleteUserCartResponse`](storefront_types::DeleteUserCartResponse); errors: `Unauthorized` (401, through `PosDeleteCartReply::unauthorized`), `NotFound` (404, through `PosDeleteCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosDeleteCartReply`]: `Ok` (200) with [`PosDeleteCartResponse`](storefront_types::PosDeleteCartResponse); errors: `Unauthorized` (401, through `PosDeleteCartReply::unauthorized`), `NotFound` (404, through `PosDeleteCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -334,7 +334,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosCreateCartAddressRequest`]: `id` (path, required), `body`: [`CreateCartAddressBody`](storefront_types::CreateCartAddressBody) (required).
     ///
-    /// Reply: [`PosCreateCartAddressReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosCreateCartAddressReply::bad_request`), `Unauthorized` (401, through `PosCreateCartAddressReply::unauthorized`), `NotFound` (404, through `PosCreateCartAddressReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosCreateCartAddressReply`]: `Ok` (200) with [`PosCreateCartAddressResponse`](storefront_types::PosCreateCartAddressResponse); errors: `BadRequest` (400, through `PosCreateCartAddressReply::bad_request`), `Unauthorized` (401, through `PosCreateCartAddressReply::unauthorized`), `NotFound` (404, through `PosCreateCartAddressReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -359,7 +359,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosApplyCouponRequest`]: `id` (path, required), `body`: [`ApplyCouponBody`](storefront_types::ApplyCouponBody) (required).
     ///
-    /// Reply: [`PosApplyCouponReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosApplyCouponReply::bad_request`), `Unauthorized` (401, through `PosApplyCouponReply::unauthorized`), `NotFound` (404, through `PosApplyCouponReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosApplyCouponReply`]: `Ok` (200) with [`PosApplyCouponResponse`](storefront_types::PosApplyCouponResponse); errors: `BadRequest` (400, through `PosApplyCouponReply::bad_request`), `Unauthorized` (401, through `PosApplyCouponReply::unauthorized`), `NotFound` (404, through `PosApplyCouponReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -383,7 +383,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRemoveCouponRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosRemoveCouponReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosRemoveCouponReply::bad_request`), `Unauthorized` (401, through `PosRemoveCouponReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`PosRemoveCouponReply`]: `Ok` (200) with [`PosRemoveCouponResponse`](storefront_types::PosRemoveCouponResponse); errors: `BadRequest` (400, through `PosRemoveCouponReply::bad_request`), `Unauthorized` (401, through `PosRemoveCouponReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -407,7 +407,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRedeemCreditBalanceRequest`]: `id` (path, required), `body`: [`RedeemCreditBalanceBody`](storefront_types::RedeemCreditBalanceBody) (required).
     ///
-    /// Reply: [`PosRedeemCreditBalanceReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosRedeemCreditBalanceReply::bad_request`), `Unauthorized` (401, through `PosRedeemCreditBalanceReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosRedeemCreditBalanceReply`]: `Ok` (200) with [`PosRedeemCreditBalanceResponse`](storefront_types::PosRedeemCreditBalanceResponse); errors: `BadRequest` (400, through `PosRedeemCreditBalanceReply::bad_request`), `Unauthorized` (401, through `PosRedeemCreditBalanceReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -432,7 +432,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRemoveCreditBalanceRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosRemoveCreditBalanceReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosRemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `PosRemoveCreditBalanceReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`PosRemoveCreditBalanceReply`]: `Ok` (200) with [`PosRemoveCreditBalanceResponse`](storefront_types::PosRemoveCreditBalanceResponse); errors: `BadRequest` (400, through `PosRemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `PosRemoveCreditBalanceReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -457,7 +457,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosEvaluateCouponsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosEvaluateCouponsReply`]: `Ok` (200) with [`EvaluateCouponsResponse`](storefront_types::EvaluateCouponsResponse); errors: `Unauthorized` (401, through `PosEvaluateCouponsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosEvaluateCouponsReply`]: `Ok` (200) with [`PosEvaluateCouponsResponse`](storefront_types::PosEvaluateCouponsResponse); errors: `Unauthorized` (401, through `PosEvaluateCouponsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -482,7 +482,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosEvaluatePromotionsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosEvaluatePromotionsReply`]: `Ok` (200) with [`EvaluatePromotionsResponse`](storefront_types::EvaluatePromotionsResponse); errors: `Unauthorized` (401, through `PosEvaluatePromotionsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosEvaluatePromotionsReply`]: `Ok` (200) with [`PosEvaluatePromotionsResponse`](storefront_types::PosEvaluatePromotionsResponse); errors: `Unauthorized` (401, through `PosEvaluatePromotionsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -507,7 +507,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosUpdateFulfillmentPreferenceRequest`]: `id` (path, required), `body`: [`FulfillmentPreference`](storefront_types::FulfillmentPreference) (required).
     ///
-    /// Reply: [`PosUpdateFulfillmentPreferenceReply`]: `Ok` (200) with [`UpdateFulfillmentPreferenceResponse`](storefront_types::UpdateFulfillmentPreferenceResponse); errors: `BadRequest` (400, through `PosUpdateFulfillmentPreferenceReply::bad_request`), `Unauthorized` (401, through `PosUpdateFulfillmentPreferenceReply::unauthorized`), `NotFound` (404, through `PosUpdateFulfillmentPreferenceReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosUpdateFulfillmentPreferenceReply`]: `Ok` (200) with [`PosUpdateFulfillmentPreferenceResponse`](storefront_types::PosUpdateFulfillmentPreferenceResponse); errors: `BadRequest` (400, through `PosUpdateFulfillmentPreferenceReply::bad_request`), `Unauthorized` (401, through `PosUpdateFulfillmentPreferenceReply::unauthorized`), `NotFound` (404, through `PosUpdateFulfillmentPreferenceReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -532,7 +532,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosUpdateCartRequest`]: `id` (path, required), `body`: [`UpdateCartItem`](storefront_types::UpdateCartItem) (required).
     ///
-    /// Reply: [`PosUpdateCartReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosUpdateCartReply::bad_request`), `Unauthorized` (401, through `PosUpdateCartReply::unauthorized`), `NotFound` (404, through `PosUpdateCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosUpdateCartReply`]: `Ok` (200) with [`PosUpdateCartResponse`](storefront_types::PosUpdateCartResponse); errors: `BadRequest` (400, through `PosUpdateCartReply::bad_request`), `Unauthorized` (401, through `PosUpdateCartReply::unauthorized`), `NotFound` (404, through `PosUpdateCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -556,7 +556,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRedeemLoyaltyPointsRequest`]: `id` (path, required), `body`: [`RedeemLoyaltyPointsBody`](storefront_types::RedeemLoyaltyPointsBody) (required).
     ///
-    /// Reply: [`PosRedeemLoyaltyPointsReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosRedeemLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `PosRedeemLoyaltyPointsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosRedeemLoyaltyPointsReply`]: `Ok` (200) with [`PosRedeemLoyaltyPointsResponse`](storefront_types::PosRedeemLoyaltyPointsResponse); errors: `BadRequest` (400, through `PosRedeemLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `PosRedeemLoyaltyPointsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -581,7 +581,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRemoveLoyaltyPointsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosRemoveLoyaltyPointsReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `PosRemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `PosRemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`PosRemoveLoyaltyPointsReply`]: `Ok` (200) with [`PosRemoveLoyaltyPointsResponse`](storefront_types::PosRemoveLoyaltyPointsResponse); errors: `BadRequest` (400, through `PosRemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `PosRemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -606,7 +606,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`UpdatePosCartCustomerRequest`]: `id` (path, required), `body`: [`UpdatePosCartCustomerBody`](storefront_types::UpdatePosCartCustomerBody) (required).
     ///
-    /// Reply: [`UpdatePosCartCustomerReply`]: `Ok` (200) with [`CreateCartResponse`](storefront_types::CreateCartResponse); errors: `BadRequest` (400, through `UpdatePosCartCustomerReply::bad_request`), `Unauthorized` (401, through `UpdatePosCartCustomerReply::unauthorized`), `NotFound` (404, through `UpdatePosCartCustomerReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdatePosCartCustomerReply`]: `Ok` (200) with [`UpdatePosCartCustomerResponse`](storefront_types::UpdatePosCartCustomerResponse); errors: `BadRequest` (400, through `UpdatePosCartCustomerReply::bad_request`), `Unauthorized` (401, through `UpdatePosCartCustomerReply::unauthorized`), `NotFound` (404, through `UpdatePosCartCustomerReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -631,7 +631,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListCategoriesRequest`]: `search` (query, optional), `sort_by` (query, optional), `nested_level` (query, optional), `parent_category_id` (query, optional), `parent_category_slug` (query, optional).
     ///
-    /// Reply: [`PosListCategoriesReply`]: `Ok` (200) with [`ListCategoriesResponse`](storefront_types::ListCategoriesResponse); errors: `BadRequest` (400, through `PosListCategoriesReply::bad_request`), `Unauthorized` (401, through `PosListCategoriesReply::unauthorized`), `NotFound` (404, through `PosListCategoriesReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListCategoriesReply`]: `Ok` (200) with [`PosListCategoriesResponse`](storefront_types::PosListCategoriesResponse); errors: `BadRequest` (400, through `PosListCategoriesReply::bad_request`), `Unauthorized` (401, through `PosListCategoriesReply::unauthorized`), `NotFound` (404, through `PosListCategoriesReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -655,7 +655,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListProductsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `category_slug` (query, optional), `inventory` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListProductsReply`]: `Ok` (200) with [`ListProductsResponse`](storefront_types::ListProductsResponse); errors: `Unauthorized` (401, through `PosListProductsReply::unauthorized`), `NotFound` (404, through `PosListProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListProductsReply`]: `Ok` (200) with [`PosListProductsResponse`](storefront_types::PosListProductsResponse); errors: `Unauthorized` (401, through `PosListProductsReply::unauthorized`), `NotFound` (404, through `PosListProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -679,7 +679,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListCrosssellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListCrosssellProductsReply`]: `Ok` (200) with [`ListCrosssellProductsResponse`](storefront_types::ListCrosssellProductsResponse); errors: `Unauthorized` (401, through `PosListCrosssellProductsReply::unauthorized`), `NotFound` (404, through `PosListCrosssellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListCrosssellProductsReply`]: `Ok` (200) with [`PosListCrosssellProductsResponse`](storefront_types::PosListCrosssellProductsResponse); errors: `Unauthorized` (401, through `PosListCrosssellProductsReply::unauthorized`), `NotFound` (404, through `PosListCrosssellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -704,7 +704,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosSearchProductsRequest`]: `x_customer_group_id` (header, optional), `body`: [`SearchProduct`](storefront_types::SearchProduct) (required).
     ///
-    /// Reply: [`PosSearchProductsReply`]: `Ok` (200) with [`SearchProductsResponse`](storefront_types::SearchProductsResponse); errors: `Unauthorized` (401, through `PosSearchProductsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosSearchProductsReply`]: `Ok` (200) with [`PosSearchProductsResponse`](storefront_types::PosSearchProductsResponse); errors: `Unauthorized` (401, through `PosSearchProductsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -728,7 +728,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListSimilarProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListSimilarProductsReply`]: `Ok` (200) with [`ListCrosssellProductsResponse`](storefront_types::ListCrosssellProductsResponse); errors: `Unauthorized` (401, through `PosListSimilarProductsReply::unauthorized`), `NotFound` (404, through `PosListSimilarProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListSimilarProductsReply`]: `Ok` (200) with [`PosListSimilarProductsResponse`](storefront_types::PosListSimilarProductsResponse); errors: `Unauthorized` (401, through `PosListSimilarProductsReply::unauthorized`), `NotFound` (404, through `PosListSimilarProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -753,7 +753,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListUpsellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListUpsellProductsReply`]: `Ok` (200) with [`ListCrosssellProductsResponse`](storefront_types::ListCrosssellProductsResponse); errors: `Unauthorized` (401, through `PosListUpsellProductsReply::unauthorized`), `NotFound` (404, through `PosListUpsellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListUpsellProductsReply`]: `Ok` (200) with [`PosListUpsellProductsResponse`](storefront_types::PosListUpsellProductsResponse); errors: `Unauthorized` (401, through `PosListUpsellProductsReply::unauthorized`), `NotFound` (404, through `PosListUpsellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -778,7 +778,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetProductDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`PosGetProductDetailReply`]: `Ok` (200) with [`GetProductDetailResponse`](storefront_types::GetProductDetailResponse); errors: `Unauthorized` (401, through `PosGetProductDetailReply::unauthorized`), `NotFound` (404, through `PosGetProductDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetProductDetailReply`]: `Ok` (200) with [`PosGetProductDetailResponse`](storefront_types::PosGetProductDetailResponse); errors: `Unauthorized` (401, through `PosGetProductDetailReply::unauthorized`), `NotFound` (404, through `PosGetProductDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -803,7 +803,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListProductReviewsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `search` (query, optional), `review_tag` (query, optional), `product_id` (path, required).
     ///
-    /// Reply: [`PosListProductReviewsReply`]: `Ok` (200) with [`ListMarketplaceProductReviewsResponse`](storefront_types::ListMarketplaceProductReviewsResponse); errors: `Unauthorized` (401, through `PosListProductReviewsReply::unauthorized`), `NotFound` (404, through `PosListProductReviewsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListProductReviewsReply`]: `Ok` (200) with [`PosListProductReviewsResponse`](storefront_types::PosListProductReviewsResponse); errors: `Unauthorized` (401, through `PosListProductReviewsReply::unauthorized`), `NotFound` (404, through `PosListProductReviewsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -828,7 +828,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListProductVariantsRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`PosListProductVariantsReply`]: `Ok` (200) with [`ListMarketplaceProductVariantsResponse`](storefront_types::ListMarketplaceProductVariantsResponse); errors: `Unauthorized` (401, through `PosListProductVariantsReply::unauthorized`), `NotFound` (404, through `PosListProductVariantsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListProductVariantsReply`]: `Ok` (200) with [`PosListProductVariantsResponse`](storefront_types::PosListProductVariantsResponse); errors: `Unauthorized` (401, through `PosListProductVariantsReply::unauthorized`), `NotFound` (404, through `PosListProductVariantsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -853,7 +853,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetVariantDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required), `variant_id` (path, required).
     ///
-    /// Reply: [`PosGetVariantDetailReply`]: `Ok` (200) with [`GetMarketplaceVariantDetailResponse`](storefront_types::GetMarketplaceVariantDetailResponse); errors: `Unauthorized` (401, through `PosGetVariantDetailReply::unauthorized`), `NotFound` (404, through `PosGetVariantDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetVariantDetailReply`]: `Ok` (200) with [`PosGetVariantDetailResponse`](storefront_types::PosGetVariantDetailResponse); errors: `Unauthorized` (401, through `PosGetVariantDetailReply::unauthorized`), `NotFound` (404, through `PosGetVariantDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -878,7 +878,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListSkusRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `inventory` (query, optional), `sku` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListSkusReply`]: `Ok` (200) with [`ListSkusResponse`](storefront_types::ListSkusResponse); errors: `Unauthorized` (401, through `PosListSkusReply::unauthorized`), `NotFound` (404, through `PosListSkusReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListSkusReply`]: `Ok` (200) with [`PosListSkusResponse`](storefront_types::PosListSkusResponse); errors: `Unauthorized` (401, through `PosListSkusReply::unauthorized`), `NotFound` (404, through `PosListSkusReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -950,7 +950,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`UnclaimPosDeviceRequest`]: `id` (path, required).
     ///
-    /// Reply: [`UnclaimPosDeviceReply`]: `Ok` (200) with [`ClaimPosDeviceResponse`](storefront_types::ClaimPosDeviceResponse); errors: `Unauthorized` (401, through `UnclaimPosDeviceReply::unauthorized`), `NotFound` (404, through `UnclaimPosDeviceReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UnclaimPosDeviceReply`]: `Ok` (200) with [`UnclaimPosDeviceResponse`](storefront_types::UnclaimPosDeviceResponse); errors: `Unauthorized` (401, through `UnclaimPosDeviceReply::unauthorized`), `NotFound` (404, through `UnclaimPosDeviceReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -974,7 +974,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`GetPosFulfillmentOptionsRequest`]: `body`: [`CartBasedFulfillmentOption`](storefront_types::CartBasedFulfillmentOption) (required).
     ///
-    /// Reply: [`GetPosFulfillmentOptionsReply`]: `Ok` (200) with [`GetFulfillmentOptionsResponse`](storefront_types::GetFulfillmentOptionsResponse); errors: `BadRequest` (400, through `GetPosFulfillmentOptionsReply::bad_request`), `Unauthorized` (401, through `GetPosFulfillmentOptionsReply::unauthorized`), `NotFound` (404, through `GetPosFulfillmentOptionsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetPosFulfillmentOptionsReply`]: `Ok` (200) with [`GetPosFulfillmentOptionsResponse`](storefront_types::GetPosFulfillmentOptionsResponse); errors: `BadRequest` (400, through `GetPosFulfillmentOptionsReply::bad_request`), `Unauthorized` (401, through `GetPosFulfillmentOptionsReply::unauthorized`), `NotFound` (404, through `GetPosFulfillmentOptionsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1047,7 +1047,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetPaymentStatusRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`PosGetPaymentStatusReply`]: `Ok` (200) with [`GetPaymentStatusResponse`](storefront_types::GetPaymentStatusResponse); errors: `Unauthorized` (401, through `PosGetPaymentStatusReply::unauthorized`), `NotFound` (404, through `PosGetPaymentStatusReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetPaymentStatusReply`]: `Ok` (200) with [`PosGetPaymentStatusResponse`](storefront_types::PosGetPaymentStatusResponse); errors: `Unauthorized` (401, through `PosGetPaymentStatusReply::unauthorized`), `NotFound` (404, through `PosGetPaymentStatusReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1072,7 +1072,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`GetPosUserRequest`]: `id` (path, required).
     ///
-    /// Reply: [`GetPosUserReply`]: `Ok` (200) with [`ClaimPosDeviceResponse`](storefront_types::ClaimPosDeviceResponse); errors: `Unauthorized` (401, through `GetPosUserReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`GetPosUserReply`]: `Ok` (200) with [`GetPosUserResponse`](storefront_types::GetPosUserResponse); errors: `Unauthorized` (401, through `GetPosUserReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1417,7 +1417,7 @@ pub struct LoginPosDeviceWithPhoneRequest {
 #[must_use = "the reply of `login_pos_device_with_phone` must be returned"]
 pub enum LoginPosDeviceWithPhoneReply {
     /// `200`: An OTP token and the OTP action ('login') to use when verifying the code.
-    Ok(storefront_types::LoginPosDeviceWithEmailResponse),
+    Ok(storefront_types::LoginPosDeviceWithPhoneResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1425,16 +1425,16 @@ pub enum LoginPosDeviceWithPhoneReply {
 /// Replies of [`LoginPosDeviceWithPhoneReply`] in the API's envelope.
 impl LoginPosDeviceWithPhoneReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::LoginPosDeviceWithEmailResponseContent) -> Self {
+    pub fn ok(content: storefront_types::LoginPosDeviceWithPhoneResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::LoginPosDeviceWithEmailResponseContent,
+        content: storefront_types::LoginPosDeviceWithPhoneResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginPosDeviceWithEmailResponse {
+        Self::Ok(storefront_types::LoginPosDeviceWithPhoneResponse {
             message: message.into(),
             success: true,
             content,
@@ -1550,7 +1550,7 @@ pub struct LoginPosDeviceWithWhatsappRequest {
 #[must_use = "the reply of `login_pos_device_with_whatsapp` must be returned"]
 pub enum LoginPosDeviceWithWhatsappReply {
     /// `200`: An OTP token and the OTP action ('login') to use when verifying the code.
-    Ok(storefront_types::LoginPosDeviceWithEmailResponse),
+    Ok(storefront_types::LoginPosDeviceWithWhatsappResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1558,16 +1558,16 @@ pub enum LoginPosDeviceWithWhatsappReply {
 /// Replies of [`LoginPosDeviceWithWhatsappReply`] in the API's envelope.
 impl LoginPosDeviceWithWhatsappReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::LoginPosDeviceWithEmailResponseContent) -> Self {
+    pub fn ok(content: storefront_types::LoginPosDeviceWithWhatsappResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::LoginPosDeviceWithEmailResponseContent,
+        content: storefront_types::LoginPosDeviceWithWhatsappResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginPosDeviceWithEmailResponse {
+        Self::Ok(storefront_types::LoginPosDeviceWithWhatsappResponse {
             message: message.into(),
             success: true,
             content,
@@ -1674,7 +1674,7 @@ pub struct LogoutFromPosDeviceRequest {}
 #[must_use = "the reply of `logout_from_pos_device` must be returned"]
 pub enum LogoutFromPosDeviceReply {
     /// `200`: Confirmation that the POS session has been closed.
-    Ok(storefront_types::DeleteUserResponse),
+    Ok(storefront_types::LogoutFromPosDeviceResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1688,7 +1688,7 @@ impl LogoutFromPosDeviceReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
+        Self::Ok(storefront_types::LogoutFromPosDeviceResponse {
             message: message.into(),
             success: true,
         })
@@ -1889,7 +1889,7 @@ pub struct RefreshPosAccessTokenRequest {
 #[must_use = "the reply of `refresh_pos_access_token` must be returned"]
 pub enum RefreshPosAccessTokenReply {
     /// `200`: A fresh access token and refresh token pair for the POS session.
-    Ok(storefront_types::ChangePasswordResponse),
+    Ok(storefront_types::RefreshPosAccessTokenResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1897,16 +1897,16 @@ pub enum RefreshPosAccessTokenReply {
 /// Replies of [`RefreshPosAccessTokenReply`] in the API's envelope.
 impl RefreshPosAccessTokenReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ChangePasswordResponseContent) -> Self {
+    pub fn ok(content: storefront_types::RefreshPosAccessTokenResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ChangePasswordResponseContent,
+        content: storefront_types::RefreshPosAccessTokenResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ChangePasswordResponse {
+        Self::Ok(storefront_types::RefreshPosAccessTokenResponse {
             message: message.into(),
             success: true,
             content,
@@ -2123,7 +2123,7 @@ pub struct PosCreateCartRequest {
 #[must_use = "the reply of `pos_create_cart` must be returned"]
 pub enum PosCreateCartReply {
     /// `200`: The newly created cart with its items and computed totals.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosCreateCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2131,16 +2131,16 @@ pub enum PosCreateCartReply {
 /// Replies of [`PosCreateCartReply`] in the API's envelope.
 impl PosCreateCartReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosCreateCartResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosCreateCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosCreateCartResponse {
             message: message.into(),
             success: true,
             content,
@@ -2253,7 +2253,7 @@ pub struct PosListCouponsRequest {
 #[must_use = "the reply of `pos_list_coupons` must be returned"]
 pub enum PosListCouponsReply {
     /// `200`: The list of coupons that are currently available.
-    Ok(storefront_types::ListCouponsResponse),
+    Ok(storefront_types::PosListCouponsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2261,16 +2261,16 @@ pub enum PosListCouponsReply {
 /// Replies of [`PosListCouponsReply`] in the API's envelope.
 impl PosListCouponsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCouponsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListCouponsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCouponsResponseContent,
+        content: storefront_types::PosListCouponsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCouponsResponse {
+        Self::Ok(storefront_types::PosListCouponsResponse {
             message: message.into(),
             success: true,
             content,
@@ -2380,7 +2380,7 @@ pub struct PosListPromotionsRequest {
 #[must_use = "the reply of `pos_list_promotions` must be returned"]
 pub enum PosListPromotionsReply {
     /// `200`: The list of active promotions.
-    Ok(storefront_types::ListPromotionsResponse),
+    Ok(storefront_types::PosListPromotionsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2388,16 +2388,16 @@ pub enum PosListPromotionsReply {
 /// Replies of [`PosListPromotionsReply`] in the API's envelope.
 impl PosListPromotionsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListPromotionsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListPromotionsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListPromotionsResponseContent,
+        content: storefront_types::PosListPromotionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListPromotionsResponse {
+        Self::Ok(storefront_types::PosListPromotionsResponse {
             message: message.into(),
             success: true,
             content,
@@ -2489,7 +2489,7 @@ pub struct PosGetUserCartRequest {
 #[must_use = "the reply of `pos_get_user_cart` must be returned"]
 pub enum PosGetUserCartReply {
     /// `200`: The user's active cart.
-    Ok(storefront_types::GetUserCartResponse),
+    Ok(storefront_types::PosGetUserCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2497,16 +2497,16 @@ pub enum PosGetUserCartReply {
 /// Replies of [`PosGetUserCartReply`] in the API's envelope.
 impl PosGetUserCartReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosGetUserCartResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosGetUserCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetUserCartResponse {
+        Self::Ok(storefront_types::PosGetUserCartResponse {
             message: message.into(),
             success: true,
             content,
@@ -2606,7 +2606,7 @@ pub struct PosGetCartRequest {
 #[must_use = "the reply of `pos_get_cart` must be returned"]
 pub enum PosGetCartReply {
     /// `200`: The requested cart.
-    Ok(storefront_types::GetUserCartResponse),
+    Ok(storefront_types::PosGetCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2614,16 +2614,16 @@ pub enum PosGetCartReply {
 /// Replies of [`PosGetCartReply`] in the API's envelope.
 impl PosGetCartReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosGetCartResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosGetCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetUserCartResponse {
+        Self::Ok(storefront_types::PosGetCartResponse {
             message: message.into(),
             success: true,
             content,
@@ -2721,7 +2721,7 @@ pub struct PosDeleteCartRequest {
 #[must_use = "the reply of `pos_delete_cart` must be returned"]
 pub enum PosDeleteCartReply {
     /// `200`: Confirmation that the cart was deleted.
-    Ok(storefront_types::DeleteUserCartResponse),
+    Ok(storefront_types::PosDeleteCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2735,7 +2735,7 @@ impl PosDeleteCartReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserCartResponse {
+        Self::Ok(storefront_types::PosDeleteCartResponse {
             message: message.into(),
             success: true,
         })
@@ -2836,7 +2836,7 @@ pub struct PosCreateCartAddressRequest {
 #[must_use = "the reply of `pos_create_cart_address` must be returned"]
 pub enum PosCreateCartAddressReply {
     /// `200`: The cart with the new billing and shipping addresses applied.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosCreateCartAddressResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2844,16 +2844,16 @@ pub enum PosCreateCartAddressReply {
 /// Replies of [`PosCreateCartAddressReply`] in the API's envelope.
 impl PosCreateCartAddressReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosCreateCartAddressResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosCreateCartAddressResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosCreateCartAddressResponse {
             message: message.into(),
             success: true,
             content,
@@ -2975,7 +2975,7 @@ pub struct PosApplyCouponRequest {
 #[must_use = "the reply of `pos_apply_coupon` must be returned"]
 pub enum PosApplyCouponReply {
     /// `200`: The cart with the coupon discount reflected in its totals.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosApplyCouponResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2983,16 +2983,16 @@ pub enum PosApplyCouponReply {
 /// Replies of [`PosApplyCouponReply`] in the API's envelope.
 impl PosApplyCouponReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosApplyCouponResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosApplyCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosApplyCouponResponse {
             message: message.into(),
             success: true,
             content,
@@ -3109,7 +3109,7 @@ pub struct PosRemoveCouponRequest {
 #[must_use = "the reply of `pos_remove_coupon` must be returned"]
 pub enum PosRemoveCouponReply {
     /// `200`: The cart with the coupon removed.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosRemoveCouponResponse),
     /// `404`: Nothing to remove: the resource is not applied or does not exist.
     NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
@@ -3119,16 +3119,16 @@ pub enum PosRemoveCouponReply {
 /// Replies of [`PosRemoveCouponReply`] in the API's envelope.
 impl PosRemoveCouponReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosRemoveCouponResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosRemoveCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosRemoveCouponResponse {
             message: message.into(),
             success: true,
             content,
@@ -3231,7 +3231,7 @@ pub struct PosRedeemCreditBalanceRequest {
 #[must_use = "the reply of `pos_redeem_credit_balance` must be returned"]
 pub enum PosRedeemCreditBalanceReply {
     /// `200`: The cart with the credit balance deducted from the amount payable.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosRedeemCreditBalanceResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3239,16 +3239,16 @@ pub enum PosRedeemCreditBalanceReply {
 /// Replies of [`PosRedeemCreditBalanceReply`] in the API's envelope.
 impl PosRedeemCreditBalanceReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosRedeemCreditBalanceResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosRedeemCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosRedeemCreditBalanceResponse {
             message: message.into(),
             success: true,
             content,
@@ -3356,7 +3356,7 @@ pub struct PosRemoveCreditBalanceRequest {
 #[must_use = "the reply of `pos_remove_credit_balance` must be returned"]
 pub enum PosRemoveCreditBalanceReply {
     /// `200`: The cart with the credit balance removed.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosRemoveCreditBalanceResponse),
     /// `404`: Nothing to remove: the resource is not applied or does not exist.
     NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
@@ -3366,16 +3366,16 @@ pub enum PosRemoveCreditBalanceReply {
 /// Replies of [`PosRemoveCreditBalanceReply`] in the API's envelope.
 impl PosRemoveCreditBalanceReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosRemoveCreditBalanceResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosRemoveCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosRemoveCreditBalanceResponse {
             message: message.into(),
             success: true,
             content,
@@ -3474,7 +3474,7 @@ pub struct PosEvaluateCouponsRequest {
 #[must_use = "the reply of `pos_evaluate_coupons` must be returned"]
 pub enum PosEvaluateCouponsReply {
     /// `200`: Lists of applicable and inapplicable coupons for the cart.
-    Ok(storefront_types::EvaluateCouponsResponse),
+    Ok(storefront_types::PosEvaluateCouponsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3482,16 +3482,16 @@ pub enum PosEvaluateCouponsReply {
 /// Replies of [`PosEvaluateCouponsReply`] in the API's envelope.
 impl PosEvaluateCouponsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::EvaluateCouponsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosEvaluateCouponsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::EvaluateCouponsResponseContent,
+        content: storefront_types::PosEvaluateCouponsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::EvaluateCouponsResponse {
+        Self::Ok(storefront_types::PosEvaluateCouponsResponse {
             message: message.into(),
             success: true,
             content,
@@ -3580,7 +3580,7 @@ pub struct PosEvaluatePromotionsRequest {
 #[must_use = "the reply of `pos_evaluate_promotions` must be returned"]
 pub enum PosEvaluatePromotionsReply {
     /// `200`: Lists of applicable and inapplicable promotions for the cart.
-    Ok(storefront_types::EvaluatePromotionsResponse),
+    Ok(storefront_types::PosEvaluatePromotionsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3588,16 +3588,16 @@ pub enum PosEvaluatePromotionsReply {
 /// Replies of [`PosEvaluatePromotionsReply`] in the API's envelope.
 impl PosEvaluatePromotionsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::EvaluatePromotionsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosEvaluatePromotionsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::EvaluatePromotionsResponseContent,
+        content: storefront_types::PosEvaluatePromotionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::EvaluatePromotionsResponse {
+        Self::Ok(storefront_types::PosEvaluatePromotionsResponse {
             message: message.into(),
             success: true,
             content,
@@ -3690,7 +3690,7 @@ pub struct PosUpdateFulfillmentPreferenceRequest {
 #[must_use = "the reply of `pos_update_fulfillment_preference` must be returned"]
 pub enum PosUpdateFulfillmentPreferenceReply {
     /// `200`: The cart with the fulfillment preference stored.
-    Ok(storefront_types::UpdateFulfillmentPreferenceResponse),
+    Ok(storefront_types::PosUpdateFulfillmentPreferenceResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3698,16 +3698,16 @@ pub enum PosUpdateFulfillmentPreferenceReply {
 /// Replies of [`PosUpdateFulfillmentPreferenceReply`] in the API's envelope.
 impl PosUpdateFulfillmentPreferenceReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::UpdateFulfillmentPreferenceResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosUpdateFulfillmentPreferenceResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::UpdateFulfillmentPreferenceResponseContent,
+        content: storefront_types::PosUpdateFulfillmentPreferenceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateFulfillmentPreferenceResponse {
+        Self::Ok(storefront_types::PosUpdateFulfillmentPreferenceResponse {
             message: message.into(),
             success: true,
             content,
@@ -3832,7 +3832,7 @@ pub struct PosUpdateCartRequest {
 #[must_use = "the reply of `pos_update_cart` must be returned"]
 pub enum PosUpdateCartReply {
     /// `200`: The cart with the item change applied.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosUpdateCartResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3840,16 +3840,16 @@ pub enum PosUpdateCartReply {
 /// Replies of [`PosUpdateCartReply`] in the API's envelope.
 impl PosUpdateCartReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosUpdateCartResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosUpdateCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosUpdateCartResponse {
             message: message.into(),
             success: true,
             content,
@@ -3970,7 +3970,7 @@ pub struct PosRedeemLoyaltyPointsRequest {
 #[must_use = "the reply of `pos_redeem_loyalty_points` must be returned"]
 pub enum PosRedeemLoyaltyPointsReply {
     /// `200`: The cart with the loyalty discount applied.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosRedeemLoyaltyPointsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3978,16 +3978,16 @@ pub enum PosRedeemLoyaltyPointsReply {
 /// Replies of [`PosRedeemLoyaltyPointsReply`] in the API's envelope.
 impl PosRedeemLoyaltyPointsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosRedeemLoyaltyPointsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosRedeemLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosRedeemLoyaltyPointsResponse {
             message: message.into(),
             success: true,
             content,
@@ -4095,7 +4095,7 @@ pub struct PosRemoveLoyaltyPointsRequest {
 #[must_use = "the reply of `pos_remove_loyalty_points` must be returned"]
 pub enum PosRemoveLoyaltyPointsReply {
     /// `200`: The cart without the loyalty point discount.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::PosRemoveLoyaltyPointsResponse),
     /// `404`: Nothing to remove: the resource is not applied or does not exist.
     NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
@@ -4105,16 +4105,16 @@ pub enum PosRemoveLoyaltyPointsReply {
 /// Replies of [`PosRemoveLoyaltyPointsReply`] in the API's envelope.
 impl PosRemoveLoyaltyPointsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosRemoveLoyaltyPointsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::PosRemoveLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::PosRemoveLoyaltyPointsResponse {
             message: message.into(),
             success: true,
             content,
@@ -4217,7 +4217,7 @@ pub struct UpdatePosCartCustomerRequest {
 #[must_use = "the reply of `update_pos_cart_customer` must be returned"]
 pub enum UpdatePosCartCustomerReply {
     /// `200`: The cart now linked to the customer.
-    Ok(storefront_types::CreateCartResponse),
+    Ok(storefront_types::UpdatePosCartCustomerResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4225,16 +4225,16 @@ pub enum UpdatePosCartCustomerReply {
 /// Replies of [`UpdatePosCartCustomerReply`] in the API's envelope.
 impl UpdatePosCartCustomerReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateCartResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdatePosCartCustomerResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateCartResponseContent,
+        content: storefront_types::UpdatePosCartCustomerResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
+        Self::Ok(storefront_types::UpdatePosCartCustomerResponse {
             message: message.into(),
             success: true,
             content,
@@ -4367,7 +4367,7 @@ pub struct PosListCategoriesRequest {
 #[must_use = "the reply of `pos_list_categories` must be returned"]
 pub enum PosListCategoriesReply {
     /// `200`: A page of categories with pagination details.
-    Ok(storefront_types::ListCategoriesResponse),
+    Ok(storefront_types::PosListCategoriesResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4375,16 +4375,16 @@ pub enum PosListCategoriesReply {
 /// Replies of [`PosListCategoriesReply`] in the API's envelope.
 impl PosListCategoriesReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCategoriesResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListCategoriesResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCategoriesResponseContent,
+        content: storefront_types::PosListCategoriesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCategoriesResponse {
+        Self::Ok(storefront_types::PosListCategoriesResponse {
             message: message.into(),
             success: true,
             content,
@@ -4540,7 +4540,7 @@ pub struct PosListProductsRequest {
 #[must_use = "the reply of `pos_list_products` must be returned"]
 pub enum PosListProductsReply {
     /// `200`: A page of products with pagination details.
-    Ok(storefront_types::ListProductsResponse),
+    Ok(storefront_types::PosListProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4548,16 +4548,16 @@ pub enum PosListProductsReply {
 /// Replies of [`PosListProductsReply`] in the API's envelope.
 impl PosListProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListProductsResponseContent,
+        content: storefront_types::PosListProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListProductsResponse {
+        Self::Ok(storefront_types::PosListProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -4705,7 +4705,7 @@ pub struct PosListCrosssellProductsRequest {
 #[must_use = "the reply of `pos_list_crosssell_products` must be returned"]
 pub enum PosListCrosssellProductsReply {
     /// `200`: A page of cross-sell items with pagination details.
-    Ok(storefront_types::ListCrosssellProductsResponse),
+    Ok(storefront_types::PosListCrosssellProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4713,16 +4713,16 @@ pub enum PosListCrosssellProductsReply {
 /// Replies of [`PosListCrosssellProductsReply`] in the API's envelope.
 impl PosListCrosssellProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCrosssellProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListCrosssellProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCrosssellProductsResponseContent,
+        content: storefront_types::PosListCrosssellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCrosssellProductsResponse {
+        Self::Ok(storefront_types::PosListCrosssellProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -4851,7 +4851,7 @@ pub struct PosSearchProductsRequest {
 #[must_use = "the reply of `pos_search_products` must be returned"]
 pub enum PosSearchProductsReply {
     /// `200`: Matching SKUs with facet distribution, facet statistics and pagination.
-    Ok(storefront_types::SearchProductsResponse),
+    Ok(storefront_types::PosSearchProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4859,16 +4859,16 @@ pub enum PosSearchProductsReply {
 /// Replies of [`PosSearchProductsReply`] in the API's envelope.
 impl PosSearchProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::SearchProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosSearchProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::SearchProductsResponseContent,
+        content: storefront_types::PosSearchProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::SearchProductsResponse {
+        Self::Ok(storefront_types::PosSearchProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -4986,7 +4986,7 @@ pub struct PosListSimilarProductsRequest {
 #[must_use = "the reply of `pos_list_similar_products` must be returned"]
 pub enum PosListSimilarProductsReply {
     /// `200`: A page of similar items with pagination details.
-    Ok(storefront_types::ListCrosssellProductsResponse),
+    Ok(storefront_types::PosListSimilarProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4994,16 +4994,16 @@ pub enum PosListSimilarProductsReply {
 /// Replies of [`PosListSimilarProductsReply`] in the API's envelope.
 impl PosListSimilarProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCrosssellProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListSimilarProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCrosssellProductsResponseContent,
+        content: storefront_types::PosListSimilarProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCrosssellProductsResponse {
+        Self::Ok(storefront_types::PosListSimilarProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -5141,7 +5141,7 @@ pub struct PosListUpsellProductsRequest {
 #[must_use = "the reply of `pos_list_upsell_products` must be returned"]
 pub enum PosListUpsellProductsReply {
     /// `200`: A page of up-sell items with pagination details.
-    Ok(storefront_types::ListCrosssellProductsResponse),
+    Ok(storefront_types::PosListUpsellProductsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -5149,16 +5149,16 @@ pub enum PosListUpsellProductsReply {
 /// Replies of [`PosListUpsellProductsReply`] in the API's envelope.
 impl PosListUpsellProductsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListCrosssellProductsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListUpsellProductsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListCrosssellProductsResponseContent,
+        content: storefront_types::PosListUpsellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCrosssellProductsResponse {
+        Self::Ok(storefront_types::PosListUpsellProductsResponse {
             message: message.into(),
             success: true,
             content,
@@ -5288,7 +5288,7 @@ pub struct PosGetProductDetailRequest {
 #[must_use = "the reply of `pos_get_product_detail` must be returned"]
 pub enum PosGetProductDetailReply {
     /// `200`: The product's details.
-    Ok(storefront_types::GetProductDetailResponse),
+    Ok(storefront_types::PosGetProductDetailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -5296,16 +5296,16 @@ pub enum PosGetProductDetailReply {
 /// Replies of [`PosGetProductDetailReply`] in the API's envelope.
 impl PosGetProductDetailReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetProductDetailResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosGetProductDetailResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetProductDetailResponseContent,
+        content: storefront_types::PosGetProductDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetProductDetailResponse {
+        Self::Ok(storefront_types::PosGetProductDetailResponse {
             message: message.into(),
             success: true,
             content,
@@ -5432,7 +5432,7 @@ pub struct PosListProductReviewsRequest {
 #[must_use = "the reply of `pos_list_product_reviews` must be returned"]
 pub enum PosListProductReviewsReply {
     /// `200`: A page of reviews, the tags used across them and pagination details.
-    Ok(storefront_types::ListMarketplaceProductReviewsResponse),
+    Ok(storefront_types::PosListProductReviewsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -5440,16 +5440,16 @@ pub enum PosListProductReviewsReply {
 /// Replies of [`PosListProductReviewsReply`] in the API's envelope.
 impl PosListProductReviewsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListMarketplaceProductReviewsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListProductReviewsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListMarketplaceProductReviewsResponseContent,
+        content: storefront_types::PosListProductReviewsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceProductReviewsResponse {
+        Self::Ok(storefront_types::PosListProductReviewsResponse {
             message: message.into(),
             success: true,
             content,
@@ -5582,7 +5582,7 @@ pub struct PosListProductVariantsRequest {
 #[must_use = "the reply of `pos_list_product_variants` must be returned"]
 pub enum PosListProductVariantsReply {
     /// `200`: The product's variants.
-    Ok(storefront_types::ListMarketplaceProductVariantsResponse),
+    Ok(storefront_types::PosListProductVariantsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -5590,16 +5590,16 @@ pub enum PosListProductVariantsReply {
 /// Replies of [`PosListProductVariantsReply`] in the API's envelope.
 impl PosListProductVariantsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListMarketplaceProductVariantsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListProductVariantsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListMarketplaceProductVariantsResponseContent,
+        content: storefront_types::PosListProductVariantsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceProductVariantsResponse {
+        Self::Ok(storefront_types::PosListProductVariantsResponse {
             message: message.into(),
             success: true,
             content,
@@ -5718,7 +5718,7 @@ pub struct PosGetVariantDetailRequest {
 #[must_use = "the reply of `pos_get_variant_detail` must be returned"]
 pub enum PosGetVariantDetailReply {
     /// `200`: The variant's details.
-    Ok(storefront_types::GetMarketplaceVariantDetailResponse),
+    Ok(storefront_types::PosGetVariantDetailResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -5726,16 +5726,16 @@ pub enum PosGetVariantDetailReply {
 /// Replies of [`PosGetVariantDetailReply`] in the API's envelope.
 impl PosGetVariantDetailReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetMarketplaceVariantDetailResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosGetVariantDetailResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetMarketplaceVariantDetailResponseContent,
+        content: storefront_types::PosGetVariantDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetMarketplaceVariantDetailResponse {
+        Self::Ok(storefront_types::PosGetVariantDetailResponse {
             message: message.into(),
             success: true,
             content,
@@ -5877,7 +5877,7 @@ pub struct PosListSkusRequest {
 #[must_use = "the reply of `pos_list_skus` must be returned"]
 pub enum PosListSkusReply {
     /// `200`: A page of SKUs with pagination details.
-    Ok(storefront_types::ListSkusResponse),
+    Ok(storefront_types::PosListSkusResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -5885,16 +5885,16 @@ pub enum PosListSkusReply {
 /// Replies of [`PosListSkusReply`] in the API's envelope.
 impl PosListSkusReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ListSkusResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosListSkusResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ListSkusResponseContent,
+        content: storefront_types::PosListSkusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListSkusResponse {
+        Self::Ok(storefront_types::PosListSkusResponse {
             message: message.into(),
             success: true,
             content,
@@ -6233,7 +6233,7 @@ pub struct UnclaimPosDeviceRequest {
 #[must_use = "the reply of `unclaim_pos_device` must be returned"]
 pub enum UnclaimPosDeviceReply {
     /// `200`: The staff user after the device has been released.
-    Ok(storefront_types::ClaimPosDeviceResponse),
+    Ok(storefront_types::UnclaimPosDeviceResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -6241,16 +6241,16 @@ pub enum UnclaimPosDeviceReply {
 /// Replies of [`UnclaimPosDeviceReply`] in the API's envelope.
 impl UnclaimPosDeviceReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ClaimPosDeviceResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UnclaimPosDeviceResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ClaimPosDeviceResponseContent,
+        content: storefront_types::UnclaimPosDeviceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ClaimPosDeviceResponse {
+        Self::Ok(storefront_types::UnclaimPosDeviceResponse {
             message: message.into(),
             success: true,
             content,
@@ -6348,7 +6348,7 @@ pub struct GetPosFulfillmentOptionsRequest {
 #[must_use = "the reply of `get_pos_fulfillment_options` must be returned"]
 pub enum GetPosFulfillmentOptionsReply {
     /// `200`: A fulfillment summary plus the available collection points and delivery options.
-    Ok(storefront_types::GetFulfillmentOptionsResponse),
+    Ok(storefront_types::GetPosFulfillmentOptionsResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -6356,16 +6356,16 @@ pub enum GetPosFulfillmentOptionsReply {
 /// Replies of [`GetPosFulfillmentOptionsReply`] in the API's envelope.
 impl GetPosFulfillmentOptionsReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetFulfillmentOptionsResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetPosFulfillmentOptionsResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetFulfillmentOptionsResponseContent,
+        content: storefront_types::GetPosFulfillmentOptionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetFulfillmentOptionsResponse {
+        Self::Ok(storefront_types::GetPosFulfillmentOptionsResponse {
             message: message.into(),
             success: true,
             content,
@@ -6697,7 +6697,7 @@ pub struct PosGetPaymentStatusRequest {
 #[must_use = "the reply of `pos_get_payment_status` must be returned"]
 pub enum PosGetPaymentStatusReply {
     /// `200`: The payment status with paid and unpaid amounts and retry availability.
-    Ok(storefront_types::GetPaymentStatusResponse),
+    Ok(storefront_types::PosGetPaymentStatusResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -6705,16 +6705,16 @@ pub enum PosGetPaymentStatusReply {
 /// Replies of [`PosGetPaymentStatusReply`] in the API's envelope.
 impl PosGetPaymentStatusReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetPaymentStatusResponseContent) -> Self {
+    pub fn ok(content: storefront_types::PosGetPaymentStatusResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetPaymentStatusResponseContent,
+        content: storefront_types::PosGetPaymentStatusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetPaymentStatusResponse {
+        Self::Ok(storefront_types::PosGetPaymentStatusResponse {
             message: message.into(),
             success: true,
             content,
@@ -6814,7 +6814,7 @@ pub struct GetPosUserRequest {
 #[must_use = "the reply of `get_pos_user` must be returned"]
 pub enum GetPosUserReply {
     /// `200`: The POS user's profile.
-    Ok(storefront_types::ClaimPosDeviceResponse),
+    Ok(storefront_types::GetPosUserResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -6822,16 +6822,16 @@ pub enum GetPosUserReply {
 /// Replies of [`GetPosUserReply`] in the API's envelope.
 impl GetPosUserReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::ClaimPosDeviceResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetPosUserResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::ClaimPosDeviceResponseContent,
+        content: storefront_types::GetPosUserResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ClaimPosDeviceResponse {
+        Self::Ok(storefront_types::GetPosUserResponse {
             message: message.into(),
             success: true,
             content,

@@ -66,7 +66,7 @@ pub trait Subscriptions: server_runtime::Backend {
     ///
     /// Request: [`GetSubscriptionRequest`]: `id` (path, required).
     ///
-    /// Reply: [`GetSubscriptionReply`]: `Ok` (200) with [`CreateSubscriptionResponse`](storefront_types::CreateSubscriptionResponse); errors: `BadRequest` (400, through `GetSubscriptionReply::bad_request`), `Unauthorized` (401, through `GetSubscriptionReply::unauthorized`), `NotFound` (404, through `GetSubscriptionReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetSubscriptionReply`]: `Ok` (200) with [`GetSubscriptionResponse`](storefront_types::GetSubscriptionResponse); errors: `BadRequest` (400, through `GetSubscriptionReply::bad_request`), `Unauthorized` (401, through `GetSubscriptionReply::unauthorized`), `NotFound` (404, through `GetSubscriptionReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -90,7 +90,7 @@ pub trait Subscriptions: server_runtime::Backend {
     ///
     /// Request: [`UpdateSubscriptionRequest`]: `id` (path, required), `body`: [`UpdateSubscriptionBody`](storefront_types::UpdateSubscriptionBody) (required).
     ///
-    /// Reply: [`UpdateSubscriptionReply`]: `Ok` (200) with [`CreateSubscriptionResponse`](storefront_types::CreateSubscriptionResponse); errors: `BadRequest` (400, through `UpdateSubscriptionReply::bad_request`), `Unauthorized` (401, through `UpdateSubscriptionReply::unauthorized`), `NotFound` (404, through `UpdateSubscriptionReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UpdateSubscriptionReply`]: `Ok` (200) with [`UpdateSubscriptionResponse`](storefront_types::UpdateSubscriptionResponse); errors: `BadRequest` (400, through `UpdateSubscriptionReply::bad_request`), `Unauthorized` (401, through `UpdateSubscriptionReply::unauthorized`), `NotFound` (404, through `UpdateSubscriptionReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -378,7 +378,7 @@ pub struct GetSubscriptionRequest {
 #[must_use = "the reply of `get_subscription` must be returned"]
 pub enum GetSubscriptionReply {
     /// `200`: The subscription's details.
-    Ok(storefront_types::CreateSubscriptionResponse),
+    Ok(storefront_types::GetSubscriptionResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -386,16 +386,16 @@ pub enum GetSubscriptionReply {
 /// Replies of [`GetSubscriptionReply`] in the API's envelope.
 impl GetSubscriptionReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateSubscriptionResponseContent) -> Self {
+    pub fn ok(content: storefront_types::GetSubscriptionResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateSubscriptionResponseContent,
+        content: storefront_types::GetSubscriptionResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateSubscriptionResponse {
+        Self::Ok(storefront_types::GetSubscriptionResponse {
             message: message.into(),
             success: true,
             content,
@@ -506,7 +506,7 @@ pub struct UpdateSubscriptionRequest {
 #[must_use = "the reply of `update_subscription` must be returned"]
 pub enum UpdateSubscriptionReply {
     /// `200`: The subscription after the change.
-    Ok(storefront_types::CreateSubscriptionResponse),
+    Ok(storefront_types::UpdateSubscriptionResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -514,16 +514,16 @@ pub enum UpdateSubscriptionReply {
 /// Replies of [`UpdateSubscriptionReply`] in the API's envelope.
 impl UpdateSubscriptionReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::CreateSubscriptionResponseContent) -> Self {
+    pub fn ok(content: storefront_types::UpdateSubscriptionResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::CreateSubscriptionResponseContent,
+        content: storefront_types::UpdateSubscriptionResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateSubscriptionResponse {
+        Self::Ok(storefront_types::UpdateSubscriptionResponse {
             message: message.into(),
             success: true,
             content,

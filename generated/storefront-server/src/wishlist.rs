@@ -41,7 +41,7 @@ pub trait Wishlist: server_runtime::Backend {
     ///
     /// Request: [`AddToWishlistRequest`]: `user_id` (path, required), `body`: [`AddToWishlistBody`](storefront_types::AddToWishlistBody) (required).
     ///
-    /// Reply: [`AddToWishlistReply`]: `Ok` (200) with [`GetWishlistResponse`](storefront_types::GetWishlistResponse); errors: `BadRequest` (400, through `AddToWishlistReply::bad_request`), `Unauthorized` (401, through `AddToWishlistReply::unauthorized`), `NotFound` (404, through `AddToWishlistReply::not_found`), or `Error` (any other status).
+    /// Reply: [`AddToWishlistReply`]: `Ok` (200) with [`AddToWishlistResponse`](storefront_types::AddToWishlistResponse); errors: `BadRequest` (400, through `AddToWishlistReply::bad_request`), `Unauthorized` (401, through `AddToWishlistReply::unauthorized`), `NotFound` (404, through `AddToWishlistReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -65,7 +65,7 @@ pub trait Wishlist: server_runtime::Backend {
     ///
     /// Request: [`DeleteFromWishlistRequest`]: `user_id` (path, required), `body`: [`AddToWishlistBody`](storefront_types::AddToWishlistBody) (required).
     ///
-    /// Reply: [`DeleteFromWishlistReply`]: `Ok` (200) with [`GetWishlistResponse`](storefront_types::GetWishlistResponse); errors: `Unauthorized` (401, through `DeleteFromWishlistReply::unauthorized`), `NotFound` (404, through `DeleteFromWishlistReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeleteFromWishlistReply`]: `Ok` (200) with [`DeleteFromWishlistResponse`](storefront_types::DeleteFromWishlistResponse); errors: `Unauthorized` (401, through `DeleteFromWishlistReply::unauthorized`), `NotFound` (404, through `DeleteFromWishlistReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -254,7 +254,7 @@ pub struct AddToWishlistRequest {
 #[must_use = "the reply of `add_to_wishlist` must be returned"]
 pub enum AddToWishlistReply {
     /// `200`: The wishlist after the product was added.
-    Ok(storefront_types::GetWishlistResponse),
+    Ok(storefront_types::AddToWishlistResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -262,16 +262,16 @@ pub enum AddToWishlistReply {
 /// Replies of [`AddToWishlistReply`] in the API's envelope.
 impl AddToWishlistReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetWishlistResponseContent) -> Self {
+    pub fn ok(content: storefront_types::AddToWishlistResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetWishlistResponseContent,
+        content: storefront_types::AddToWishlistResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetWishlistResponse {
+        Self::Ok(storefront_types::AddToWishlistResponse {
             message: message.into(),
             success: true,
             content,
@@ -392,7 +392,7 @@ pub struct DeleteFromWishlistRequest {
 #[must_use = "the reply of `delete_from_wishlist` must be returned"]
 pub enum DeleteFromWishlistReply {
     /// `200`: The wishlist after the product was removed.
-    Ok(storefront_types::GetWishlistResponse),
+    Ok(storefront_types::DeleteFromWishlistResponse),
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -400,16 +400,16 @@ pub enum DeleteFromWishlistReply {
 /// Replies of [`DeleteFromWishlistReply`] in the API's envelope.
 impl DeleteFromWishlistReply {
     /// `200` with `content` in the envelope, with the message `OK` and `success: true`.
-    pub fn ok(content: storefront_types::GetWishlistResponseContent) -> Self {
+    pub fn ok(content: storefront_types::DeleteFromWishlistResponseContent) -> Self {
         Self::ok_with_message("OK", content)
     }
 
     /// `200` with `content` in the envelope, with `message`.
     pub fn ok_with_message(
         message: impl Into<String>,
-        content: storefront_types::GetWishlistResponseContent,
+        content: storefront_types::DeleteFromWishlistResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetWishlistResponse {
+        Self::Ok(storefront_types::DeleteFromWishlistResponse {
             message: message.into(),
             success: true,
             content,

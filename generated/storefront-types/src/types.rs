@@ -152,6 +152,16 @@ pub struct AddProfileImageBody {
     pub image: crate::support::FilePart,
 }
 
+/// The `AddProfileImageResponse` of the operation `add-profile-image`: the same shape as [`GetProfileImageResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/get/responses/200/content/application~1json/schema`
+pub type AddProfileImageResponse = GetProfileImageResponse;
+
+/// The `AddProfileImageResponseContent` of the operation `add-profile-image`: the same shape as [`GetProfileImageResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type AddProfileImageResponseContent = GetProfileImageResponseContent;
+
 /// `AddToWishlistBody`.
 ///
 /// Schema: `#/paths/~1wishlist~1{user_id}/post/requestBody/content/application~1json/schema`
@@ -164,6 +174,16 @@ pub struct AddToWishlistBody {
     /// `None` is sent as `null`.
     pub variant_id: Option<String>,
 }
+
+/// The `AddToWishlistResponse` of the operation `add-to-wishlist`: the same shape as [`GetWishlistResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1wishlist~1{user_id}/get/responses/200/content/application~1json/schema`
+pub type AddToWishlistResponse = GetWishlistResponse;
+
+/// The `AddToWishlistResponseContent` of the operation `add-to-wishlist`: the same shape as [`GetWishlistResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1wishlist~1{user_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type AddToWishlistResponseContent = GetWishlistResponseContent;
 
 /// Extended product information returned on product detail responses: long description, tax classification, media, related products and SEO data.
 ///
@@ -690,6 +710,16 @@ pub struct ApplyCouponBody {
     /// Code of the coupon to apply
     pub coupon_code: String,
 }
+
+/// The `ApplyCouponResponse` of the operation `apply-coupon`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type ApplyCouponResponse = CreateCartResponse;
+
+/// The `ApplyCouponResponseContent` of the operation `apply-coupon`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ApplyCouponResponseContent = CreateCartResponseContent;
 
 /// Map of the variant options that identify an item, keyed by option key. Each value is either a colour option or a single-select option.
 ///
@@ -1727,6 +1757,21 @@ pub struct CancelOrderReturnBody {
     /// Why the return is being withdrawn
     pub reason: String,
 }
+
+/// The `CancelOrderReturnResponse` of the operation `cancel-order-return`: the same shape as [`CreateOrderReturnResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1orders~1{order_number}~1returns/post/responses/200/content/application~1json/schema`
+pub type CancelOrderReturnResponse = CreateOrderReturnResponse;
+
+/// The `CancelOrderReturnResponseContent` of the operation `cancel-order-return`: the same shape as [`CreateOrderReturnResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1orders~1{order_number}~1returns/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type CancelOrderReturnResponseContent = CreateOrderReturnResponseContent;
+
+/// The `CancelPaymentRequestResponse` of the operation `cancel-payment-request`: the same shape as [`DeleteUserResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
+pub type CancelPaymentRequestResponse = DeleteUserResponse;
 
 /// An order payment made by card. It adds card details to the common payment information.
 ///
@@ -3383,6 +3428,16 @@ pub struct CreateCartAddressBodyVariant1 {
     pub shipping_address: Option<CustomerAddress>,
 }
 
+/// The `CreateCartAddressResponse` of the operation `create-cart-address`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type CreateCartAddressResponse = CreateCartResponse;
+
+/// The `CreateCartAddressResponseContent` of the operation `create-cart-address`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type CreateCartAddressResponseContent = CreateCartResponseContent;
+
 /// `CreateCartBody`.
 ///
 /// Schema: `#/paths/~1carts/post/requestBody/content/application~1json/schema`
@@ -3774,6 +3829,21 @@ pub struct CreateJuspayOrderResponseContent {
     pub data: Option<JuspayOrder>,
 }
 
+/// The `CreateMarketplaceProductReviewResponse` of the operation `create-marketplace-product-review`: the same shape as [`DeleteUserResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
+pub type CreateMarketplaceProductReviewResponse = DeleteUserResponse;
+
+/// The `CreateNotificationPreferencesResponse` of the operation `create-notification-preferences`: the same shape as [`GetNotificationPreferencesResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1notification-preferences/get/responses/200/content/application~1json/schema`
+pub type CreateNotificationPreferencesResponse = GetNotificationPreferencesResponse;
+
+/// The `CreateNotificationPreferencesResponseContent` of the operation `create-notification-preferences`: the same shape as [`GetNotificationPreferencesResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1notification-preferences/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type CreateNotificationPreferencesResponseContent = GetNotificationPreferencesResponseContent;
+
 /// `CreateOrderBody`.
 ///
 /// Schema: `#/paths/~1orders/post/requestBody/content/application~1json/schema`
@@ -4089,6 +4159,11 @@ pub struct CreatePosOrderResponseContent {
     /// Whether a payment must still be collected for the order
     pub payment_required: bool,
 }
+
+/// The `CreateProductReviewResponse` of the operation `create-product-review`: the same shape as [`DeleteUserResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
+pub type CreateProductReviewResponse = DeleteUserResponse;
 
 /// Request body for a customer's review of a product they bought.
 ///
@@ -5007,6 +5082,26 @@ impl<'de> serde::Deserialize<'de> for DateAttributeType {
         crate::support::deserialize_enum(deserializer, "DateAttributeType", Self::is_known)
     }
 }
+
+/// The `DeactivateUserResponse` of the operation `deactivate-user`: the same shape as [`DeleteUserResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
+pub type DeactivateUserResponse = DeleteUserResponse;
+
+/// The `DeleteCartResponse` of the operation `delete-cart`: the same shape as [`DeleteUserCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1users~1{user_id}/delete/responses/200/content/application~1json/schema`
+pub type DeleteCartResponse = DeleteUserCartResponse;
+
+/// The `DeleteFromWishlistResponse` of the operation `delete-from-wishlist`: the same shape as [`GetWishlistResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1wishlist~1{user_id}/get/responses/200/content/application~1json/schema`
+pub type DeleteFromWishlistResponse = GetWishlistResponse;
+
+/// The `DeleteFromWishlistResponseContent` of the operation `delete-from-wishlist`: the same shape as [`GetWishlistResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1wishlist~1{user_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type DeleteFromWishlistResponseContent = GetWishlistResponseContent;
 
 /// `DeleteUserCartResponse`.
 ///
@@ -7011,6 +7106,16 @@ impl<'de> serde::Deserialize<'de> for GenerateOtpWithPhoneOtpAction {
     }
 }
 
+/// The `GetAddressDetailResponse` of the operation `get-address-detail`: the same shape as [`CreateAddressResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema`
+pub type GetAddressDetailResponse = CreateAddressResponse;
+
+/// The `GetAddressDetailResponseContent` of the operation `get-address-detail`: the same shape as [`CreateAddressResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetAddressDetailResponseContent = CreateAddressResponseContent;
+
 /// `GetAnonymousTokenResponse`.
 ///
 /// Schema: `#/paths/~1auth~1anonymous/post/responses/200/content/application~1json/schema`
@@ -7047,6 +7152,16 @@ impl std::fmt::Debug for GetAnonymousTokenResponseContent {
     }
 }
 
+/// The `GetBankAccountDetailResponse` of the operation `get-bank-account-detail`: the same shape as [`CreateBankAccountResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema`
+pub type GetBankAccountDetailResponse = CreateBankAccountResponse;
+
+/// The `GetBankAccountDetailResponseContent` of the operation `get-bank-account-detail`: the same shape as [`CreateBankAccountResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetBankAccountDetailResponseContent = CreateBankAccountResponseContent;
+
 /// `GetCardInfoResponse`.
 ///
 /// Schema: `#/paths/~1payments~1card-info/get/responses/200/content/application~1json/schema`
@@ -7068,6 +7183,16 @@ pub struct GetCardInfoResponseContent {
     /// Details of the card's issuer, brand and supported features
     pub card_info: CardbinInfo,
 }
+
+/// The `GetCartResponse` of the operation `get-cart`: the same shape as [`GetUserCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1users~1{user_id}/get/responses/200/content/application~1json/schema`
+pub type GetCartResponse = GetUserCartResponse;
+
+/// The `GetCartResponseContent` of the operation `get-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetCartResponseContent = CreateCartResponseContent;
 
 /// `GetConfigResponse`.
 ///
@@ -7151,6 +7276,26 @@ pub struct GetCustomerCreditLineBalanceResponseContent {
     /// Mandates currently active for the customer.
     pub active_mandates: Vec<CustomerMandate>,
 }
+
+/// The `GetCustomerMandateResponse` of the operation `get-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema`
+pub type GetCustomerMandateResponse = CreateCustomerMandateResponse;
+
+/// The `GetCustomerMandateResponseContent` of the operation `get-customer-mandate`: the same shape as [`CreateCustomerMandateResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetCustomerMandateResponseContent = CreateCustomerMandateResponseContent;
+
+/// The `GetDocumentResponse` of the operation `get-document`: the same shape as [`CreateDocumentResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema`
+pub type GetDocumentResponse = CreateDocumentResponse;
+
+/// The `GetDocumentResponseContent` of the operation `get-document`: the same shape as [`CreateDocumentResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetDocumentResponseContent = CreateDocumentResponseContent;
 
 /// `GetFulfillmentOptionsResponse`.
 ///
@@ -7281,6 +7426,16 @@ pub struct GetIfscLookupResponseContent {
     /// Bank and branch details for the code
     pub ifsc: IfscDetail,
 }
+
+/// The `GetJuspayCustomerResponse` of the operation `get-juspay-customer`: the same shape as [`CreateJuspayCustomerResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1payments~1juspay~1customers/post/responses/200/content/application~1json/schema`
+pub type GetJuspayCustomerResponse = CreateJuspayCustomerResponse;
+
+/// The `GetJuspayCustomerResponseContent` of the operation `get-juspay-customer`: the same shape as [`CreateJuspayCustomerResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1payments~1juspay~1customers/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetJuspayCustomerResponseContent = CreateJuspayCustomerResponseContent;
 
 /// `GetLoyaltyDetailsResponse`.
 ///
@@ -7527,6 +7682,26 @@ impl<'de> serde::Deserialize<'de> for GetPaymentStatusResponseContentStatus {
     }
 }
 
+/// The `GetPosFulfillmentOptionsResponse` of the operation `get-pos-fulfillment-options`: the same shape as [`GetFulfillmentOptionsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1fulfillment-options/post/responses/200/content/application~1json/schema`
+pub type GetPosFulfillmentOptionsResponse = GetFulfillmentOptionsResponse;
+
+/// The `GetPosFulfillmentOptionsResponseContent` of the operation `get-pos-fulfillment-options`: the same shape as [`GetFulfillmentOptionsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1fulfillment-options/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetPosFulfillmentOptionsResponseContent = GetFulfillmentOptionsResponseContent;
+
+/// The `GetPosUserResponse` of the operation `get-pos-user`: the same shape as [`ClaimPosDeviceResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1devices~1{id}~1claim/post/responses/200/content/application~1json/schema`
+pub type GetPosUserResponse = ClaimPosDeviceResponse;
+
+/// The `GetPosUserResponseContent` of the operation `get-pos-user`: the same shape as [`ClaimPosDeviceResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1devices~1{id}~1claim/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetPosUserResponseContent = ClaimPosDeviceResponseContent;
+
 /// `GetProductDetailResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1products~1{product_id}/get/responses/200/content/application~1json/schema`
@@ -7600,6 +7775,16 @@ pub struct GetSellerDetailResponseContent {
     pub reviews_stats: Option<SellerReviewStats>,
 }
 
+/// The `GetSubscriptionResponse` of the operation `get-subscription`: the same shape as [`CreateSubscriptionResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1subscriptions/post/responses/200/content/application~1json/schema`
+pub type GetSubscriptionResponse = CreateSubscriptionResponse;
+
+/// The `GetSubscriptionResponseContent` of the operation `get-subscription`: the same shape as [`CreateSubscriptionResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1subscriptions/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetSubscriptionResponseContent = CreateSubscriptionResponseContent;
+
 /// `GetUserCartResponse`.
 ///
 /// Schema: `#/paths/~1carts~1users~1{user_id}/get/responses/200/content/application~1json/schema`
@@ -7616,6 +7801,11 @@ pub struct GetUserCartResponse {
     /// `content`.
     pub content: CreateCartResponseContent,
 }
+
+/// The `GetUserCartResponseContent` of the operation `get-user-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetUserCartResponseContent = CreateCartResponseContent;
 
 /// `GetUserDetailResponse`.
 ///
@@ -7638,6 +7828,16 @@ pub struct GetUserDetailResponseContent {
     /// The user's profile.
     pub user: User,
 }
+
+/// The `GetVariantDetailResponse` of the operation `get-variant-detail`: the same shape as [`GetMarketplaceVariantDetailResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants~1{variant_id}/get/responses/200/content/application~1json/schema`
+pub type GetVariantDetailResponse = GetMarketplaceVariantDetailResponse;
+
+/// The `GetVariantDetailResponseContent` of the operation `get-variant-detail`: the same shape as [`GetMarketplaceVariantDetailResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants~1{variant_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type GetVariantDetailResponseContent = GetMarketplaceVariantDetailResponseContent;
 
 /// `GetWishlistResponse`.
 ///
@@ -10645,6 +10845,16 @@ pub struct ListLoyaltyActivitiesResponseContent {
     pub loyalty_points_activity: Option<Vec<LoyaltyPointActivity>>,
 }
 
+/// The `ListMarketplaceCategoriesResponse` of the operation `list-marketplace-categories`: the same shape as [`ListCategoriesResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1categories/get/responses/200/content/application~1json/schema`
+pub type ListMarketplaceCategoriesResponse = ListCategoriesResponse;
+
+/// The `ListMarketplaceCategoriesResponseContent` of the operation `list-marketplace-categories`: the same shape as [`ListCategoriesResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1categories/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ListMarketplaceCategoriesResponseContent = ListCategoriesResponseContent;
+
 /// `ListMarketplaceCrosssellProductsResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1cross-sell/get/responses/200/content/application~1json/schema`
@@ -10743,6 +10953,17 @@ pub struct ListMarketplaceProductsResponseContent {
     pub pagination: Pagination,
 }
 
+/// The `ListMarketplaceSimilarProductsResponse` of the operation `list-marketplace-similar-products`: the same shape as [`ListMarketplaceCrosssellProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1cross-sell/get/responses/200/content/application~1json/schema`
+pub type ListMarketplaceSimilarProductsResponse = ListMarketplaceCrosssellProductsResponse;
+
+/// The `ListMarketplaceSimilarProductsResponseContent` of the operation `list-marketplace-similar-products`: the same shape as [`ListMarketplaceCrosssellProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ListMarketplaceSimilarProductsResponseContent =
+    ListMarketplaceCrosssellProductsResponseContent;
+
 /// `ListMarketplaceSkusResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1skus/get/responses/200/content/application~1json/schema`
@@ -10768,6 +10989,17 @@ pub struct ListMarketplaceSkusResponseContent {
     /// Paging details for the result set
     pub pagination: Pagination,
 }
+
+/// The `ListMarketplaceUpsellProductsResponse` of the operation `list-marketplace-upsell-products`: the same shape as [`ListMarketplaceCrosssellProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1cross-sell/get/responses/200/content/application~1json/schema`
+pub type ListMarketplaceUpsellProductsResponse = ListMarketplaceCrosssellProductsResponse;
+
+/// The `ListMarketplaceUpsellProductsResponseContent` of the operation `list-marketplace-upsell-products`: the same shape as [`ListMarketplaceCrosssellProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ListMarketplaceUpsellProductsResponseContent =
+    ListMarketplaceCrosssellProductsResponseContent;
 
 /// `ListOrderPaymentsResponse`.
 ///
@@ -11088,6 +11320,26 @@ pub struct ListPosLocationsResponseContent {
     pub locations: Option<Vec<PosLocation>>,
 }
 
+/// The `ListProductReviewsResponse` of the operation `list-product-reviews`: the same shape as [`ListMarketplaceProductReviewsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1reviews/get/responses/200/content/application~1json/schema`
+pub type ListProductReviewsResponse = ListMarketplaceProductReviewsResponse;
+
+/// The `ListProductReviewsResponseContent` of the operation `list-product-reviews`: the same shape as [`ListMarketplaceProductReviewsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ListProductReviewsResponseContent = ListMarketplaceProductReviewsResponseContent;
+
+/// The `ListProductVariantsResponse` of the operation `list-product-variants`: the same shape as [`ListMarketplaceProductVariantsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants/get/responses/200/content/application~1json/schema`
+pub type ListProductVariantsResponse = ListMarketplaceProductVariantsResponse;
+
+/// The `ListProductVariantsResponseContent` of the operation `list-product-variants`: the same shape as [`ListMarketplaceProductVariantsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ListProductVariantsResponseContent = ListMarketplaceProductVariantsResponseContent;
+
 /// `ListProductsResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1products/get/responses/200/content/application~1json/schema`
@@ -11192,6 +11444,16 @@ pub struct ListSellerReviewsResponseContent {
     pub pagination: Option<Pagination>,
 }
 
+/// The `ListSimilarProductsResponse` of the operation `list-similar-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema`
+pub type ListSimilarProductsResponse = ListCrosssellProductsResponse;
+
+/// The `ListSimilarProductsResponseContent` of the operation `list-similar-products`: the same shape as [`ListCrosssellProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ListSimilarProductsResponseContent = ListCrosssellProductsResponseContent;
+
 /// `ListSkusResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1skus/get/responses/200/content/application~1json/schema`
@@ -11241,6 +11503,16 @@ pub struct ListSubscriptionsResponseContent {
     /// Paging details for the result set
     pub pagination: Pagination,
 }
+
+/// The `ListUpsellProductsResponse` of the operation `list-upsell-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema`
+pub type ListUpsellProductsResponse = ListCrosssellProductsResponse;
+
+/// The `ListUpsellProductsResponseContent` of the operation `list-upsell-products`: the same shape as [`ListCrosssellProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ListUpsellProductsResponseContent = ListCrosssellProductsResponseContent;
 
 /// `LoginPosDeviceWithEmailBody`.
 ///
@@ -11365,6 +11637,26 @@ impl LoginPosDeviceWithPhoneBody {
     }
 }
 
+/// The `LoginPosDeviceWithPhoneResponse` of the operation `login-pos-device-with-phone`: the same shape as [`LoginPosDeviceWithEmailResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`
+pub type LoginPosDeviceWithPhoneResponse = LoginPosDeviceWithEmailResponse;
+
+/// The `LoginPosDeviceWithPhoneResponseContent` of the operation `login-pos-device-with-phone`: the same shape as [`LoginPosDeviceWithEmailResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type LoginPosDeviceWithPhoneResponseContent = LoginPosDeviceWithEmailResponseContent;
+
+/// The `LoginPosDeviceWithWhatsappResponse` of the operation `login-pos-device-with-whatsapp`: the same shape as [`LoginPosDeviceWithEmailResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`
+pub type LoginPosDeviceWithWhatsappResponse = LoginPosDeviceWithEmailResponse;
+
+/// The `LoginPosDeviceWithWhatsappResponseContent` of the operation `login-pos-device-with-whatsapp`: the same shape as [`LoginPosDeviceWithEmailResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type LoginPosDeviceWithWhatsappResponseContent = LoginPosDeviceWithEmailResponseContent;
+
 /// `LoginWithEmailBody`.
 ///
 /// Schema: `#/paths/~1auth~1login~1email/post/requestBody/content/application~1json/schema`
@@ -11376,6 +11668,11 @@ pub struct LoginWithEmailBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_if_not_exists: Option<bool>,
 }
+
+/// The `LoginWithEmailResponse` of the operation `login-with-email`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
+pub type LoginWithEmailResponse = ForgotPasswordResponse;
 
 /// `LoginWithPasswordBody`.
 ///
@@ -11574,6 +11871,11 @@ impl<'de> serde::Deserialize<'de> for LoginWithPhoneBodyCountryCode {
     }
 }
 
+/// The `LoginWithPhoneResponse` of the operation `login-with-phone`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
+pub type LoginWithPhoneResponse = ForgotPasswordResponse;
+
 /// `LoginWithWhatsappBody`.
 ///
 /// Schema: `#/paths/~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`
@@ -11645,6 +11947,16 @@ impl<'de> serde::Deserialize<'de> for LoginWithWhatsappBodyCountryCode {
         )
     }
 }
+
+/// The `LoginWithWhatsappResponse` of the operation `login-with-whatsapp`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
+pub type LoginWithWhatsappResponse = ForgotPasswordResponse;
+
+/// The `LogoutFromPosDeviceResponse` of the operation `logout-from-pos-device`: the same shape as [`DeleteUserResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
+pub type LogoutFromPosDeviceResponse = DeleteUserResponse;
 
 /// `LogoutResponse`.
 ///
@@ -14193,6 +14505,16 @@ impl<'de> serde::Deserialize<'de> for PartialCollectAndDeliveryFulfillmentType {
     }
 }
 
+/// The `PauseCustomerMandateResponse` of the operation `pause-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema`
+pub type PauseCustomerMandateResponse = CreateCustomerMandateResponse;
+
+/// The `PauseCustomerMandateResponseContent` of the operation `pause-customer-mandate`: the same shape as [`CreateCustomerMandateResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PauseCustomerMandateResponseContent = CreateCustomerMandateResponseContent;
+
 /// Request body to pause a subscription, optionally for a given period.
 ///
 /// Schema: `#/components/schemas/PauseSubscription`
@@ -14860,6 +15182,41 @@ pub struct Pincode {
     pub country_iso_code: Option<String>,
 }
 
+/// The `PosApplyCouponResponse` of the operation `pos-apply-coupon`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosApplyCouponResponse = CreateCartResponse;
+
+/// The `PosApplyCouponResponseContent` of the operation `pos-apply-coupon`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosApplyCouponResponseContent = CreateCartResponseContent;
+
+/// The `PosCreateCartAddressResponse` of the operation `pos-create-cart-address`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosCreateCartAddressResponse = CreateCartResponse;
+
+/// The `PosCreateCartAddressResponseContent` of the operation `pos-create-cart-address`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosCreateCartAddressResponseContent = CreateCartResponseContent;
+
+/// The `PosCreateCartResponse` of the operation `pos-create-cart`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosCreateCartResponse = CreateCartResponse;
+
+/// The `PosCreateCartResponseContent` of the operation `pos-create-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosCreateCartResponseContent = CreateCartResponseContent;
+
+/// The `PosDeleteCartResponse` of the operation `pos-delete-cart`: the same shape as [`DeleteUserCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1users~1{user_id}/delete/responses/200/content/application~1json/schema`
+pub type PosDeleteCartResponse = DeleteUserCartResponse;
+
 /// A point-of-sale terminal registered to a store location, with the staff user currently using it.
 ///
 /// Schema: `#/components/schemas/PosDevice`
@@ -15040,6 +15397,176 @@ impl<'de> serde::Deserialize<'de> for PosDeviceStatus {
     }
 }
 
+/// The `PosEvaluateCouponsResponse` of the operation `pos-evaluate-coupons`: the same shape as [`EvaluateCouponsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1{id}~1evaluate-coupons/get/responses/200/content/application~1json/schema`
+pub type PosEvaluateCouponsResponse = EvaluateCouponsResponse;
+
+/// The `PosEvaluateCouponsResponseContent` of the operation `pos-evaluate-coupons`: the same shape as [`EvaluateCouponsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1{id}~1evaluate-coupons/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosEvaluateCouponsResponseContent = EvaluateCouponsResponseContent;
+
+/// The `PosEvaluatePromotionsResponse` of the operation `pos-evaluate-promotions`: the same shape as [`EvaluatePromotionsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1{id}~1evaluate-promotions/get/responses/200/content/application~1json/schema`
+pub type PosEvaluatePromotionsResponse = EvaluatePromotionsResponse;
+
+/// The `PosEvaluatePromotionsResponseContent` of the operation `pos-evaluate-promotions`: the same shape as [`EvaluatePromotionsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1{id}~1evaluate-promotions/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosEvaluatePromotionsResponseContent = EvaluatePromotionsResponseContent;
+
+/// The `PosGetCartResponse` of the operation `pos-get-cart`: the same shape as [`GetUserCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1users~1{user_id}/get/responses/200/content/application~1json/schema`
+pub type PosGetCartResponse = GetUserCartResponse;
+
+/// The `PosGetCartResponseContent` of the operation `pos-get-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosGetCartResponseContent = CreateCartResponseContent;
+
+/// The `PosGetPaymentStatusResponse` of the operation `pos-get-payment-status`: the same shape as [`GetPaymentStatusResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1orders~1{order_number}~1payment-status/get/responses/200/content/application~1json/schema`
+pub type PosGetPaymentStatusResponse = GetPaymentStatusResponse;
+
+/// The `PosGetPaymentStatusResponseContent` of the operation `pos-get-payment-status`: the same shape as [`GetPaymentStatusResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1orders~1{order_number}~1payment-status/get/responses/200/content/application~1json/schema/properties/content`
+pub type PosGetPaymentStatusResponseContent = GetPaymentStatusResponseContent;
+
+/// The `PosGetProductDetailResponse` of the operation `pos-get-product-detail`: the same shape as [`GetProductDetailResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1{product_id}/get/responses/200/content/application~1json/schema`
+pub type PosGetProductDetailResponse = GetProductDetailResponse;
+
+/// The `PosGetProductDetailResponseContent` of the operation `pos-get-product-detail`: the same shape as [`GetProductDetailResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1{product_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosGetProductDetailResponseContent = GetProductDetailResponseContent;
+
+/// The `PosGetUserCartResponse` of the operation `pos-get-user-cart`: the same shape as [`GetUserCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1users~1{user_id}/get/responses/200/content/application~1json/schema`
+pub type PosGetUserCartResponse = GetUserCartResponse;
+
+/// The `PosGetUserCartResponseContent` of the operation `pos-get-user-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosGetUserCartResponseContent = CreateCartResponseContent;
+
+/// The `PosGetVariantDetailResponse` of the operation `pos-get-variant-detail`: the same shape as [`GetMarketplaceVariantDetailResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants~1{variant_id}/get/responses/200/content/application~1json/schema`
+pub type PosGetVariantDetailResponse = GetMarketplaceVariantDetailResponse;
+
+/// The `PosGetVariantDetailResponseContent` of the operation `pos-get-variant-detail`: the same shape as [`GetMarketplaceVariantDetailResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants~1{variant_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosGetVariantDetailResponseContent = GetMarketplaceVariantDetailResponseContent;
+
+/// The `PosListCategoriesResponse` of the operation `pos-list-categories`: the same shape as [`ListCategoriesResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1categories/get/responses/200/content/application~1json/schema`
+pub type PosListCategoriesResponse = ListCategoriesResponse;
+
+/// The `PosListCategoriesResponseContent` of the operation `pos-list-categories`: the same shape as [`ListCategoriesResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1categories/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListCategoriesResponseContent = ListCategoriesResponseContent;
+
+/// The `PosListCouponsResponse` of the operation `pos-list-coupons`: the same shape as [`ListCouponsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1available-coupons/get/responses/200/content/application~1json/schema`
+pub type PosListCouponsResponse = ListCouponsResponse;
+
+/// The `PosListCouponsResponseContent` of the operation `pos-list-coupons`: the same shape as [`ListCouponsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1available-coupons/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListCouponsResponseContent = ListCouponsResponseContent;
+
+/// The `PosListCrosssellProductsResponse` of the operation `pos-list-crosssell-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema`
+pub type PosListCrosssellProductsResponse = ListCrosssellProductsResponse;
+
+/// The `PosListCrosssellProductsResponseContent` of the operation `pos-list-crosssell-products`: the same shape as [`ListCrosssellProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListCrosssellProductsResponseContent = ListCrosssellProductsResponseContent;
+
+/// The `PosListProductReviewsResponse` of the operation `pos-list-product-reviews`: the same shape as [`ListMarketplaceProductReviewsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1reviews/get/responses/200/content/application~1json/schema`
+pub type PosListProductReviewsResponse = ListMarketplaceProductReviewsResponse;
+
+/// The `PosListProductReviewsResponseContent` of the operation `pos-list-product-reviews`: the same shape as [`ListMarketplaceProductReviewsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListProductReviewsResponseContent = ListMarketplaceProductReviewsResponseContent;
+
+/// The `PosListProductVariantsResponse` of the operation `pos-list-product-variants`: the same shape as [`ListMarketplaceProductVariantsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants/get/responses/200/content/application~1json/schema`
+pub type PosListProductVariantsResponse = ListMarketplaceProductVariantsResponse;
+
+/// The `PosListProductVariantsResponseContent` of the operation `pos-list-product-variants`: the same shape as [`ListMarketplaceProductVariantsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListProductVariantsResponseContent = ListMarketplaceProductVariantsResponseContent;
+
+/// The `PosListProductsResponse` of the operation `pos-list-products`: the same shape as [`ListProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products/get/responses/200/content/application~1json/schema`
+pub type PosListProductsResponse = ListProductsResponse;
+
+/// The `PosListProductsResponseContent` of the operation `pos-list-products`: the same shape as [`ListProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListProductsResponseContent = ListProductsResponseContent;
+
+/// The `PosListPromotionsResponse` of the operation `pos-list-promotions`: the same shape as [`ListPromotionsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1available-promotions/get/responses/200/content/application~1json/schema`
+pub type PosListPromotionsResponse = ListPromotionsResponse;
+
+/// The `PosListPromotionsResponseContent` of the operation `pos-list-promotions`: the same shape as [`ListPromotionsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1available-promotions/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListPromotionsResponseContent = ListPromotionsResponseContent;
+
+/// The `PosListSimilarProductsResponse` of the operation `pos-list-similar-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema`
+pub type PosListSimilarProductsResponse = ListCrosssellProductsResponse;
+
+/// The `PosListSimilarProductsResponseContent` of the operation `pos-list-similar-products`: the same shape as [`ListCrosssellProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListSimilarProductsResponseContent = ListCrosssellProductsResponseContent;
+
+/// The `PosListSkusResponse` of the operation `pos-list-skus`: the same shape as [`ListSkusResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1skus/get/responses/200/content/application~1json/schema`
+pub type PosListSkusResponse = ListSkusResponse;
+
+/// The `PosListSkusResponseContent` of the operation `pos-list-skus`: the same shape as [`ListSkusResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1skus/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListSkusResponseContent = ListSkusResponseContent;
+
+/// The `PosListUpsellProductsResponse` of the operation `pos-list-upsell-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema`
+pub type PosListUpsellProductsResponse = ListCrosssellProductsResponse;
+
+/// The `PosListUpsellProductsResponseContent` of the operation `pos-list-upsell-products`: the same shape as [`ListCrosssellProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosListUpsellProductsResponseContent = ListCrosssellProductsResponseContent;
+
 /// A physical store or warehouse location used by the point-of-sale system, with its address, contact details and operational capabilities.
 ///
 /// Schema: `#/components/schemas/PosLocation`
@@ -15162,6 +15689,76 @@ impl<'de> serde::Deserialize<'de> for PosLocationWarehouseType {
     }
 }
 
+/// The `PosRedeemCreditBalanceResponse` of the operation `pos-redeem-credit-balance`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosRedeemCreditBalanceResponse = CreateCartResponse;
+
+/// The `PosRedeemCreditBalanceResponseContent` of the operation `pos-redeem-credit-balance`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosRedeemCreditBalanceResponseContent = CreateCartResponseContent;
+
+/// The `PosRedeemLoyaltyPointsResponse` of the operation `pos-redeem-loyalty-points`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosRedeemLoyaltyPointsResponse = CreateCartResponse;
+
+/// The `PosRedeemLoyaltyPointsResponseContent` of the operation `pos-redeem-loyalty-points`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosRedeemLoyaltyPointsResponseContent = CreateCartResponseContent;
+
+/// The `PosRemoveCouponResponse` of the operation `pos-remove-coupon`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosRemoveCouponResponse = CreateCartResponse;
+
+/// The `PosRemoveCouponResponseContent` of the operation `pos-remove-coupon`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosRemoveCouponResponseContent = CreateCartResponseContent;
+
+/// The `PosRemoveCreditBalanceResponse` of the operation `pos-remove-credit-balance`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosRemoveCreditBalanceResponse = CreateCartResponse;
+
+/// The `PosRemoveCreditBalanceResponseContent` of the operation `pos-remove-credit-balance`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosRemoveCreditBalanceResponseContent = CreateCartResponseContent;
+
+/// The `PosRemoveLoyaltyPointsResponse` of the operation `pos-remove-loyalty-points`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosRemoveLoyaltyPointsResponse = CreateCartResponse;
+
+/// The `PosRemoveLoyaltyPointsResponseContent` of the operation `pos-remove-loyalty-points`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosRemoveLoyaltyPointsResponseContent = CreateCartResponseContent;
+
+/// The `PosSearchProductsResponse` of the operation `pos-search-products`: the same shape as [`SearchProductsResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1search/post/responses/200/content/application~1json/schema`
+pub type PosSearchProductsResponse = SearchProductsResponse;
+
+/// The `PosSearchProductsResponseContent` of the operation `pos-search-products`: the same shape as [`SearchProductsResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1catalog~1products~1search/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosSearchProductsResponseContent = SearchProductsResponseContent;
+
+/// The `PosUpdateCartResponse` of the operation `pos-update-cart`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type PosUpdateCartResponse = CreateCartResponse;
+
+/// The `PosUpdateCartResponseContent` of the operation `pos-update-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosUpdateCartResponseContent = CreateCartResponseContent;
+
 /// Attaches a customer to a POS cart identified by email address, with optional phone and name.
 ///
 /// Schema: `#/components/schemas/PosUpdateCustomerWithEmail`
@@ -15255,6 +15852,16 @@ pub struct PosUpdateCustomerWithPhone {
     )]
     pub last_name: Option<Option<String>>,
 }
+
+/// The `PosUpdateFulfillmentPreferenceResponse` of the operation `pos-update-fulfillment-preference`: the same shape as [`UpdateFulfillmentPreferenceResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1{id}~1fulfillment-preference/post/responses/200/content/application~1json/schema`
+pub type PosUpdateFulfillmentPreferenceResponse = UpdateFulfillmentPreferenceResponse;
+
+/// The `PosUpdateFulfillmentPreferenceResponseContent` of the operation `pos-update-fulfillment-preference`: the same shape as [`UpdateFulfillmentPreferenceResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts~1{id}~1fulfillment-preference/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type PosUpdateFulfillmentPreferenceResponseContent = UpdateFulfillmentPreferenceResponseContent;
 
 /// A store staff member signed in to the point-of-sale system, with their sales channel, device, location and roles.
 ///
@@ -16235,6 +16842,16 @@ pub struct RedeemCreditBalanceBody {
     pub credit_balance_used: f64,
 }
 
+/// The `RedeemCreditBalanceResponse` of the operation `redeem-credit-balance`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type RedeemCreditBalanceResponse = CreateCartResponse;
+
+/// The `RedeemCreditBalanceResponseContent` of the operation `redeem-credit-balance`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RedeemCreditBalanceResponseContent = CreateCartResponseContent;
+
 /// `RedeemGiftCardBody`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1gift-card/post/requestBody/content/application~1json/schema`
@@ -16244,6 +16861,16 @@ pub struct RedeemGiftCardBody {
     pub gift_card_code: String,
 }
 
+/// The `RedeemGiftCardResponse` of the operation `redeem-gift-card`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type RedeemGiftCardResponse = CreateCartResponse;
+
+/// The `RedeemGiftCardResponseContent` of the operation `redeem-gift-card`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RedeemGiftCardResponseContent = CreateCartResponseContent;
+
 /// `RedeemLoyaltyPointsBody`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1loyalty-points/post/requestBody/content/application~1json/schema`
@@ -16252,6 +16879,26 @@ pub struct RedeemLoyaltyPointsBody {
     /// Number of loyalty points to redeem
     pub loyalty_point_redeemed: f64,
 }
+
+/// The `RedeemLoyaltyPointsResponse` of the operation `redeem-loyalty-points`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type RedeemLoyaltyPointsResponse = CreateCartResponse;
+
+/// The `RedeemLoyaltyPointsResponseContent` of the operation `redeem-loyalty-points`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RedeemLoyaltyPointsResponseContent = CreateCartResponseContent;
+
+/// The `RefreshPosAccessTokenResponse` of the operation `refresh-pos-access-token`: the same shape as [`ChangePasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1change-password/post/responses/200/content/application~1json/schema`
+pub type RefreshPosAccessTokenResponse = ChangePasswordResponse;
+
+/// The `RefreshPosAccessTokenResponseContent` of the operation `refresh-pos-access-token`: the same shape as [`ChangePasswordResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1change-password/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RefreshPosAccessTokenResponseContent = ChangePasswordResponseContent;
 
 /// `RefreshTokenBody`.
 ///
@@ -16269,6 +16916,16 @@ impl std::fmt::Debug for RefreshTokenBody {
             .finish()
     }
 }
+
+/// The `RefreshTokenResponse` of the operation `refresh-token`: the same shape as [`ChangePasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1change-password/post/responses/200/content/application~1json/schema`
+pub type RefreshTokenResponse = ChangePasswordResponse;
+
+/// The `RefreshTokenResponseContent` of the operation `refresh-token`: the same shape as [`ChangePasswordResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1change-password/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RefreshTokenResponseContent = ChangePasswordResponseContent;
 
 /// `RegisterWithEmailBody`.
 ///
@@ -16342,6 +16999,11 @@ impl std::fmt::Debug for RegisterWithEmailPassword {
     }
 }
 
+/// The `RegisterWithEmailResponse` of the operation `register-with-email`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
+pub type RegisterWithEmailResponse = ForgotPasswordResponse;
+
 /// `RegisterWithPasswordBody`.
 ///
 /// Schema: `#/paths/~1auth~1register~1password/post/requestBody/content/application~1json/schema`
@@ -16370,6 +17032,11 @@ impl<'de> serde::Deserialize<'de> for RegisterWithPasswordBody {
         .map_err(serde::de::Error::custom)
     }
 }
+
+/// The `RegisterWithPasswordResponse` of the operation `register-with-password`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
+pub type RegisterWithPasswordResponse = ForgotPasswordResponse;
 
 /// `RegisterWithPhoneBody`.
 ///
@@ -16446,6 +17113,61 @@ impl std::fmt::Debug for RegisterWithPhonePassword {
     }
 }
 
+/// The `RegisterWithPhoneResponse` of the operation `register-with-phone`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
+pub type RegisterWithPhoneResponse = ForgotPasswordResponse;
+
+/// The `RegisterWithWhatsappResponse` of the operation `register-with-whatsapp`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
+pub type RegisterWithWhatsappResponse = ForgotPasswordResponse;
+
+/// The `RemoveCouponResponse` of the operation `remove-coupon`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type RemoveCouponResponse = CreateCartResponse;
+
+/// The `RemoveCouponResponseContent` of the operation `remove-coupon`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RemoveCouponResponseContent = CreateCartResponseContent;
+
+/// The `RemoveCreditBalanceResponse` of the operation `remove-credit-balance`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type RemoveCreditBalanceResponse = CreateCartResponse;
+
+/// The `RemoveCreditBalanceResponseContent` of the operation `remove-credit-balance`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RemoveCreditBalanceResponseContent = CreateCartResponseContent;
+
+/// The `RemoveGiftCardResponse` of the operation `remove-gift-card`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type RemoveGiftCardResponse = CreateCartResponse;
+
+/// The `RemoveGiftCardResponseContent` of the operation `remove-gift-card`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RemoveGiftCardResponseContent = CreateCartResponseContent;
+
+/// The `RemoveLoyaltyPointsResponse` of the operation `remove-loyalty-points`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type RemoveLoyaltyPointsResponse = CreateCartResponse;
+
+/// The `RemoveLoyaltyPointsResponseContent` of the operation `remove-loyalty-points`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RemoveLoyaltyPointsResponseContent = CreateCartResponseContent;
+
+/// The `RemoveProfileImageResponse` of the operation `remove-profile-image`: the same shape as [`DeleteUserResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
+pub type RemoveProfileImageResponse = DeleteUserResponse;
+
 /// `ResendDirectOtpBody`.
 ///
 /// Schema: `#/paths/~1payments~1resend-direct-otp/post/requestBody/content/application~1json/schema`
@@ -16505,6 +17227,26 @@ impl std::fmt::Debug for ResetPasswordBody {
     }
 }
 
+/// The `ResetPasswordResponse` of the operation `reset-password`: the same shape as [`LogoutResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1logout/post/responses/200/content/application~1json/schema`
+pub type ResetPasswordResponse = LogoutResponse;
+
+/// The `ResetPasswordResponseContent` of the operation `reset-password`: the same shape as [`LogoutResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1logout/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ResetPasswordResponseContent = LogoutResponseContent;
+
+/// The `ResumeCustomerMandateResponse` of the operation `resume-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema`
+pub type ResumeCustomerMandateResponse = CreateCustomerMandateResponse;
+
+/// The `ResumeCustomerMandateResponseContent` of the operation `resume-customer-mandate`: the same shape as [`CreateCustomerMandateResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type ResumeCustomerMandateResponseContent = CreateCustomerMandateResponseContent;
+
 /// `RetryOrderPaymentBody`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1retry-payment/post/requestBody/content/application~1json/schema`
@@ -16536,6 +17278,16 @@ pub struct RetryOrderPaymentResponseContent {
     /// Gateway-specific data for starting the payment
     pub payment_info: CreateOrderResponseContentPaymentInfo,
 }
+
+/// The `RevokeCustomerMandateResponse` of the operation `revoke-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema`
+pub type RevokeCustomerMandateResponse = CreateCustomerMandateResponse;
+
+/// The `RevokeCustomerMandateResponseContent` of the operation `revoke-customer-mandate`: the same shape as [`CreateCustomerMandateResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type RevokeCustomerMandateResponseContent = CreateCustomerMandateResponseContent;
 
 /// Request body to permanently end (revoke) a subscription.
 ///
@@ -17962,6 +18714,16 @@ impl<'de> serde::Deserialize<'de> for TextAttributeType {
     }
 }
 
+/// The `UnclaimPosDeviceResponse` of the operation `unclaim-pos-device`: the same shape as [`ClaimPosDeviceResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1devices~1{id}~1claim/post/responses/200/content/application~1json/schema`
+pub type UnclaimPosDeviceResponse = ClaimPosDeviceResponse;
+
+/// The `UnclaimPosDeviceResponseContent` of the operation `unclaim-pos-device`: the same shape as [`ClaimPosDeviceResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1pos~1devices~1{id}~1claim/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UnclaimPosDeviceResponseContent = ClaimPosDeviceResponseContent;
+
 /// An item that cannot be fulfilled in the requested quantity at the given location, with how many can be.
 ///
 /// Schema: `#/components/schemas/UnserviceableItem`
@@ -17989,6 +18751,16 @@ pub struct UnserviceableItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_available_quantity: Option<i64>,
 }
+
+/// The `UpdateAddressDetailResponse` of the operation `update-address-detail`: the same shape as [`CreateAddressResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema`
+pub type UpdateAddressDetailResponse = CreateAddressResponse;
+
+/// The `UpdateAddressDetailResponseContent` of the operation `update-address-detail`: the same shape as [`CreateAddressResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateAddressDetailResponseContent = CreateAddressResponseContent;
 
 /// Request to update a customer's bank account; either an outbound account (for payouts and refunds) or an inbound account, selected by `account_type`.
 ///
@@ -18019,6 +18791,16 @@ impl<'de> serde::Deserialize<'de> for UpdateBankAccount {
     }
 }
 
+/// The `UpdateBankAccountResponse` of the operation `update-bank-account`: the same shape as [`CreateBankAccountResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema`
+pub type UpdateBankAccountResponse = CreateBankAccountResponse;
+
+/// The `UpdateBankAccountResponseContent` of the operation `update-bank-account`: the same shape as [`CreateBankAccountResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateBankAccountResponseContent = CreateBankAccountResponseContent;
+
 /// Sets the quantity of a product or variant in a cart.
 ///
 /// Schema: `#/components/schemas/UpdateCartItem`
@@ -18034,6 +18816,16 @@ pub struct UpdateCartItem {
     pub quantity: i64,
 }
 
+/// The `UpdateCartResponse` of the operation `update-cart`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type UpdateCartResponse = CreateCartResponse;
+
+/// The `UpdateCartResponseContent` of the operation `update-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateCartResponseContent = CreateCartResponseContent;
+
 /// `UpdateCustomerMandateBody`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates~1{mandate_id}/put/requestBody/content/application~1json/schema`
@@ -18046,6 +18838,16 @@ pub struct UpdateCustomerMandateBody {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// The `UpdateCustomerMandateResponse` of the operation `update-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema`
+pub type UpdateCustomerMandateResponse = CreateCustomerMandateResponse;
+
+/// The `UpdateCustomerMandateResponseContent` of the operation `update-customer-mandate`: the same shape as [`CreateCustomerMandateResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateCustomerMandateResponseContent = CreateCustomerMandateResponseContent;
 
 /// Request to change the billing schedule, behaviour or items of a subscription for digital products.
 ///
@@ -18160,6 +18962,16 @@ pub struct UpdateDocument {
     pub modified_reason: String,
 }
 
+/// The `UpdateDocumentResponse` of the operation `update-document`: the same shape as [`CreateDocumentResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema`
+pub type UpdateDocumentResponse = CreateDocumentResponse;
+
+/// The `UpdateDocumentResponseContent` of the operation `update-document`: the same shape as [`CreateDocumentResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateDocumentResponseContent = CreateDocumentResponseContent;
+
 /// `UpdateFulfillmentPreferenceResponse`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1fulfillment-preference/post/responses/200/content/application~1json/schema`
@@ -18194,6 +19006,16 @@ pub struct UpdateInboundBankAccount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
 }
+
+/// The `UpdateNotificationPreferencesResponse` of the operation `update-notification-preferences`: the same shape as [`GetNotificationPreferencesResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1notification-preferences/get/responses/200/content/application~1json/schema`
+pub type UpdateNotificationPreferencesResponse = GetNotificationPreferencesResponse;
+
+/// The `UpdateNotificationPreferencesResponseContent` of the operation `update-notification-preferences`: the same shape as [`GetNotificationPreferencesResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1notification-preferences/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateNotificationPreferencesResponseContent = GetNotificationPreferencesResponseContent;
 
 /// Update for an outbound bank account, such as one used to receive refunds.
 ///
@@ -18304,6 +19126,16 @@ impl<'de> serde::Deserialize<'de> for UpdatePosCartCustomerBody {
     }
 }
 
+/// The `UpdatePosCartCustomerResponse` of the operation `update-pos-cart-customer`: the same shape as [`CreateCartResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
+pub type UpdatePosCartCustomerResponse = CreateCartResponse;
+
+/// The `UpdatePosCartCustomerResponseContent` of the operation `update-pos-cart-customer`: the same shape as [`CreateCartResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdatePosCartCustomerResponseContent = CreateCartResponseContent;
+
 /// `UpdateProfileImageBody`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/put/requestBody/content/multipart~1form-data/schema`
@@ -18312,6 +19144,16 @@ pub struct UpdateProfileImageBody {
     /// Replacement image file.
     pub image: Option<crate::support::FilePart>,
 }
+
+/// The `UpdateProfileImageResponse` of the operation `update-profile-image`: the same shape as [`GetProfileImageResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/get/responses/200/content/application~1json/schema`
+pub type UpdateProfileImageResponse = GetProfileImageResponse;
+
+/// The `UpdateProfileImageResponseContent` of the operation `update-profile-image`: the same shape as [`GetProfileImageResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateProfileImageResponseContent = GetProfileImageResponseContent;
 
 /// `UpdateSubscriptionBody`.
 ///
@@ -18347,6 +19189,26 @@ impl<'de> serde::Deserialize<'de> for UpdateSubscriptionBody {
         .map_err(serde::de::Error::custom)
     }
 }
+
+/// The `UpdateSubscriptionResponse` of the operation `update-subscription`: the same shape as [`CreateSubscriptionResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1subscriptions/post/responses/200/content/application~1json/schema`
+pub type UpdateSubscriptionResponse = CreateSubscriptionResponse;
+
+/// The `UpdateSubscriptionResponseContent` of the operation `update-subscription`: the same shape as [`CreateSubscriptionResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1subscriptions/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateSubscriptionResponseContent = CreateSubscriptionResponseContent;
+
+/// The `UpdateUserResponse` of the operation `update-user`: the same shape as [`GetUserDetailResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/get/responses/200/content/application~1json/schema`
+pub type UpdateUserResponse = GetUserDetailResponse;
+
+/// The `UpdateUserResponseContent` of the operation `update-user`: the same shape as [`GetUserDetailResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type UpdateUserResponseContent = GetUserDetailResponseContent;
 
 /// A payment made via UPI, extending the generic payment record with the payer's UPI ID.
 ///
@@ -18392,6 +19254,11 @@ pub struct UploadOrderReturnAttachments {
     /// Video files to attach.
     pub videos: Option<Vec<String>>,
 }
+
+/// The `UploadOrderReturnAttachmentsResponse` of the operation `upload-order-return-attachments`: the same shape as [`DeleteUserResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
+pub type UploadOrderReturnAttachmentsResponse = DeleteUserResponse;
 
 /// A storefront user account, anonymous or registered, with contact details, verification and login state, notification preferences and linked customer records.
 ///
@@ -18857,6 +19724,16 @@ pub struct VerifyBankAccountBody {
     pub is_verified: bool,
 }
 
+/// The `VerifyBankAccountResponse` of the operation `verify-bank-account`: the same shape as [`CreateBankAccountResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema`
+pub type VerifyBankAccountResponse = CreateBankAccountResponse;
+
+/// The `VerifyBankAccountResponseContent` of the operation `verify-bank-account`: the same shape as [`CreateBankAccountResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type VerifyBankAccountResponseContent = CreateBankAccountResponseContent;
+
 /// `VerifyDocumentBody`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/requestBody/content/application~1json/schema`
@@ -19022,6 +19899,16 @@ impl<'de> serde::Deserialize<'de> for VerifyOtpBodyOtpAction {
         crate::support::deserialize_enum(deserializer, "VerifyOtpBodyOtpAction", Self::is_known)
     }
 }
+
+/// The `VerifyOtpResponse` of the operation `verify-otp`: the same shape as [`LoginWithPasswordResponse`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1login~1password/post/responses/200/content/application~1json/schema`
+pub type VerifyOtpResponse = LoginWithPasswordResponse;
+
+/// The `VerifyOtpResponseContent` of the operation `verify-otp`: the same shape as [`LoginWithPasswordResponseContent`], which another operation named first.
+///
+/// Schema: `#/paths/~1auth~1login~1password/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
+pub type VerifyOtpResponseContent = LoginWithPasswordResponseContent;
 
 /// `VerifyPosLoginOtpBody`.
 ///

@@ -1,6 +1,7 @@
 //! The intermediate model: plain data describing the types and operations of a spec, decided
 //! before any code is written. Emitters read only this model, never the spec.
 
+mod aliases;
 mod analysis;
 pub mod envelope;
 mod operations;
@@ -377,6 +378,7 @@ impl Model {
         }
         let uses = analysis::uses(&types);
         let lists = pagination::detect(&operations, &types, options.pagination.as_ref());
+        aliases::assign(&mut operations, &mut types);
         let info = &spec.openapi.info;
         let mut servers: Vec<Server> = spec
             .openapi

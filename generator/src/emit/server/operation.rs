@@ -268,6 +268,12 @@ pub(super) fn emit(
         }
     ));
     let must_use = format!("the reply of `{}` must be returned", op.fn_name);
+    let error_doc = if model.server.strict {
+        " Any other error: the error envelope with its status."
+    } else {
+        " Any other error: the error envelope with its status (the default answers 501)."
+    };
+    let error_doc = quote!(#[doc = #error_doc]);
 
     // ----- the trait method -----
     let mut method_doc = Vec::new();
@@ -360,7 +366,7 @@ pub(super) fn emit(
         #[must_use = #must_use]
         pub enum #reply_name {
             #(#variant_decls)*
-            /// Any other error: the error envelope with its status (the default answers 501).
+            #error_doc
             Error(server_runtime::ErrorResponse),
         }
 
