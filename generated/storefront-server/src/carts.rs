@@ -256,7 +256,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveCouponRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveCouponReply`]: `Ok` (200) with [`RemoveCouponResponse`](storefront_types::RemoveCouponResponse); errors: `BadRequest` (400, through `RemoveCouponReply::bad_request`), `Unauthorized` (401, through `RemoveCouponReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveCouponReply`]: `Ok` (200) with [`RemoveCouponResponse`](storefront_types::RemoveCouponResponse); errors: `BadRequest` (400, through `RemoveCouponReply::bad_request`), `Unauthorized` (401, through `RemoveCouponReply::unauthorized`), `NotFound` (404, through `RemoveCouponReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -305,7 +305,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveCreditBalanceRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveCreditBalanceReply`]: `Ok` (200) with [`RemoveCreditBalanceResponse`](storefront_types::RemoveCreditBalanceResponse); errors: `BadRequest` (400, through `RemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `RemoveCreditBalanceReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveCreditBalanceReply`]: `Ok` (200) with [`RemoveCreditBalanceResponse`](storefront_types::RemoveCreditBalanceResponse); errors: `BadRequest` (400, through `RemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `RemoveCreditBalanceReply::unauthorized`), `NotFound` (404, through `RemoveCreditBalanceReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -453,7 +453,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveLoyaltyPointsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveLoyaltyPointsReply`]: `Ok` (200) with [`RemoveLoyaltyPointsResponse`](storefront_types::RemoveLoyaltyPointsResponse); errors: `BadRequest` (400, through `RemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `RemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveLoyaltyPointsReply`]: `Ok` (200) with [`RemoveLoyaltyPointsResponse`](storefront_types::RemoveLoyaltyPointsResponse); errors: `BadRequest` (400, through `RemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `RemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404, through `RemoveLoyaltyPointsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -502,7 +502,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`RemoveGiftCardRequest`]: `id` (path, required).
     ///
-    /// Reply: [`RemoveGiftCardReply`]: `Ok` (200) with [`RemoveGiftCardResponse`](storefront_types::RemoveGiftCardResponse); errors: `BadRequest` (400, through `RemoveGiftCardReply::bad_request`), `Unauthorized` (401, through `RemoveGiftCardReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`RemoveGiftCardReply`]: `Ok` (200) with [`RemoveGiftCardResponse`](storefront_types::RemoveGiftCardResponse); errors: `BadRequest` (400, through `RemoveGiftCardReply::bad_request`), `Unauthorized` (401, through `RemoveGiftCardReply::unauthorized`), `NotFound` (404, through `RemoveGiftCardReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1839,8 +1839,6 @@ pub struct RemoveCouponRequest {
 pub enum RemoveCouponReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveCouponResponse),
-    /// `404`: Nothing to remove: the resource is not applied or does not exist.
-    NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -1881,6 +1879,15 @@ impl RemoveCouponReply {
             message,
         ))
     }
+
+    /// `404` with the error envelope (code `NOT_FOUND`): Nothing to remove: the resource is not applied or does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            404,
+            "NOT_FOUND",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for RemoveCouponReply {
@@ -1893,7 +1900,6 @@ impl server_runtime::axum::response::IntoResponse for RemoveCouponReply {
     fn into_response(self) -> server_runtime::axum::response::Response {
         match self {
             Self::Ok(body) => server_runtime::json(200, &body),
-            Self::NotFound => server_runtime::empty(404),
             Self::Error(error) => error.into_response(),
         }
     }
@@ -2086,8 +2092,6 @@ pub struct RemoveCreditBalanceRequest {
 pub enum RemoveCreditBalanceReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveCreditBalanceResponse),
-    /// `404`: Nothing to remove: the resource is not applied or does not exist.
-    NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2128,6 +2132,15 @@ impl RemoveCreditBalanceReply {
             message,
         ))
     }
+
+    /// `404` with the error envelope (code `NOT_FOUND`): Nothing to remove: the resource is not applied or does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            404,
+            "NOT_FOUND",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for RemoveCreditBalanceReply {
@@ -2140,7 +2153,6 @@ impl server_runtime::axum::response::IntoResponse for RemoveCreditBalanceReply {
     fn into_response(self) -> server_runtime::axum::response::Response {
         match self {
             Self::Ok(body) => server_runtime::json(200, &body),
-            Self::NotFound => server_runtime::empty(404),
             Self::Error(error) => error.into_response(),
         }
     }
@@ -2825,8 +2837,6 @@ pub struct RemoveLoyaltyPointsRequest {
 pub enum RemoveLoyaltyPointsReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveLoyaltyPointsResponse),
-    /// `404`: Nothing to remove: the resource is not applied or does not exist.
-    NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -2867,6 +2877,15 @@ impl RemoveLoyaltyPointsReply {
             message,
         ))
     }
+
+    /// `404` with the error envelope (code `NOT_FOUND`): Nothing to remove: the resource is not applied or does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            404,
+            "NOT_FOUND",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for RemoveLoyaltyPointsReply {
@@ -2879,7 +2898,6 @@ impl server_runtime::axum::response::IntoResponse for RemoveLoyaltyPointsReply {
     fn into_response(self) -> server_runtime::axum::response::Response {
         match self {
             Self::Ok(body) => server_runtime::json(200, &body),
-            Self::NotFound => server_runtime::empty(404),
             Self::Error(error) => error.into_response(),
         }
     }
@@ -3081,8 +3099,6 @@ pub struct RemoveGiftCardRequest {
 pub enum RemoveGiftCardReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveGiftCardResponse),
-    /// `404`: Nothing to remove: the resource is not applied or does not exist.
-    NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3123,6 +3139,15 @@ impl RemoveGiftCardReply {
             message,
         ))
     }
+
+    /// `404` with the error envelope (code `NOT_FOUND`): Nothing to remove: the resource is not applied or does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            404,
+            "NOT_FOUND",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for RemoveGiftCardReply {
@@ -3135,7 +3160,6 @@ impl server_runtime::axum::response::IntoResponse for RemoveGiftCardReply {
     fn into_response(self) -> server_runtime::axum::response::Response {
         match self {
             Self::Ok(body) => server_runtime::json(200, &body),
-            Self::NotFound => server_runtime::empty(404),
             Self::Error(error) => error.into_response(),
         }
     }

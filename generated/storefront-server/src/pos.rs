@@ -383,7 +383,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRemoveCouponRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosRemoveCouponReply`]: `Ok` (200) with [`PosRemoveCouponResponse`](storefront_types::PosRemoveCouponResponse); errors: `BadRequest` (400, through `PosRemoveCouponReply::bad_request`), `Unauthorized` (401, through `PosRemoveCouponReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`PosRemoveCouponReply`]: `Ok` (200) with [`PosRemoveCouponResponse`](storefront_types::PosRemoveCouponResponse); errors: `BadRequest` (400, through `PosRemoveCouponReply::bad_request`), `Unauthorized` (401, through `PosRemoveCouponReply::unauthorized`), `NotFound` (404, through `PosRemoveCouponReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -432,7 +432,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRemoveCreditBalanceRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosRemoveCreditBalanceReply`]: `Ok` (200) with [`PosRemoveCreditBalanceResponse`](storefront_types::PosRemoveCreditBalanceResponse); errors: `BadRequest` (400, through `PosRemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `PosRemoveCreditBalanceReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`PosRemoveCreditBalanceReply`]: `Ok` (200) with [`PosRemoveCreditBalanceResponse`](storefront_types::PosRemoveCreditBalanceResponse); errors: `BadRequest` (400, through `PosRemoveCreditBalanceReply::bad_request`), `Unauthorized` (401, through `PosRemoveCreditBalanceReply::unauthorized`), `NotFound` (404, through `PosRemoveCreditBalanceReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -581,7 +581,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosRemoveLoyaltyPointsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosRemoveLoyaltyPointsReply`]: `Ok` (200) with [`PosRemoveLoyaltyPointsResponse`](storefront_types::PosRemoveLoyaltyPointsResponse); errors: `BadRequest` (400, through `PosRemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `PosRemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404), or `Error` (any other status).
+    /// Reply: [`PosRemoveLoyaltyPointsReply`]: `Ok` (200) with [`PosRemoveLoyaltyPointsResponse`](storefront_types::PosRemoveLoyaltyPointsResponse); errors: `BadRequest` (400, through `PosRemoveLoyaltyPointsReply::bad_request`), `Unauthorized` (401, through `PosRemoveLoyaltyPointsReply::unauthorized`), `NotFound` (404, through `PosRemoveLoyaltyPointsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -3110,8 +3110,6 @@ pub struct PosRemoveCouponRequest {
 pub enum PosRemoveCouponReply {
     /// `200`: The cart with the coupon removed.
     Ok(storefront_types::PosRemoveCouponResponse),
-    /// `404`: Nothing to remove: the resource is not applied or does not exist.
-    NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3152,6 +3150,15 @@ impl PosRemoveCouponReply {
             message,
         ))
     }
+
+    /// `404` with the error envelope (code `NOT_FOUND`): Nothing to remove: the resource is not applied or does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            404,
+            "NOT_FOUND",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for PosRemoveCouponReply {
@@ -3164,7 +3171,6 @@ impl server_runtime::axum::response::IntoResponse for PosRemoveCouponReply {
     fn into_response(self) -> server_runtime::axum::response::Response {
         match self {
             Self::Ok(body) => server_runtime::json(200, &body),
-            Self::NotFound => server_runtime::empty(404),
             Self::Error(error) => error.into_response(),
         }
     }
@@ -3357,8 +3363,6 @@ pub struct PosRemoveCreditBalanceRequest {
 pub enum PosRemoveCreditBalanceReply {
     /// `200`: The cart with the credit balance removed.
     Ok(storefront_types::PosRemoveCreditBalanceResponse),
-    /// `404`: Nothing to remove: the resource is not applied or does not exist.
-    NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -3399,6 +3403,15 @@ impl PosRemoveCreditBalanceReply {
             message,
         ))
     }
+
+    /// `404` with the error envelope (code `NOT_FOUND`): Nothing to remove: the resource is not applied or does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            404,
+            "NOT_FOUND",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for PosRemoveCreditBalanceReply {
@@ -3411,7 +3424,6 @@ impl server_runtime::axum::response::IntoResponse for PosRemoveCreditBalanceRepl
     fn into_response(self) -> server_runtime::axum::response::Response {
         match self {
             Self::Ok(body) => server_runtime::json(200, &body),
-            Self::NotFound => server_runtime::empty(404),
             Self::Error(error) => error.into_response(),
         }
     }
@@ -4096,8 +4108,6 @@ pub struct PosRemoveLoyaltyPointsRequest {
 pub enum PosRemoveLoyaltyPointsReply {
     /// `200`: The cart without the loyalty point discount.
     Ok(storefront_types::PosRemoveLoyaltyPointsResponse),
-    /// `404`: Nothing to remove: the resource is not applied or does not exist.
-    NotFound,
     /// Any other error: the error envelope with its status (the default answers 501).
     Error(server_runtime::ErrorResponse),
 }
@@ -4138,6 +4148,15 @@ impl PosRemoveLoyaltyPointsReply {
             message,
         ))
     }
+
+    /// `404` with the error envelope (code `NOT_FOUND`): Nothing to remove: the resource is not applied or does not exist.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            404,
+            "NOT_FOUND",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for PosRemoveLoyaltyPointsReply {
@@ -4150,7 +4169,6 @@ impl server_runtime::axum::response::IntoResponse for PosRemoveLoyaltyPointsRepl
     fn into_response(self) -> server_runtime::axum::response::Response {
         match self {
             Self::Ok(body) => server_runtime::json(200, &body),
-            Self::NotFound => server_runtime::empty(404),
             Self::Error(error) => error.into_response(),
         }
     }

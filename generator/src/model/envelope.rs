@@ -43,11 +43,18 @@ pub fn mark(operations: &mut [Operation], types: &BTreeMap<String, TypeDef>, env
     for op in operations.iter_mut() {
         let success = op.success().map(|r| r.status);
         for r in op.responses.iter_mut() {
-            let Some((_, ty)) = &r.body else { continue };
-            if Some(r.status) == success {
-                op.envelope = success_envelope(ty, types, envelope);
-            } else {
-                r.envelope_error = is_error_envelope(ty, types);
+            let is_success = Some(r.status) == success;
+            match &r.body {
+                Some((_, ty)) if is_success => {
+                    op.envelope = success_envelope(ty, types, envelope);
+                }
+                Some((_, ty)) => r.envelope_error = is_error_envelope(ty, types),
+                // a documented error without a body is answered in the envelope too: one
+                // shape for every error (a client that ignores the body loses nothing)
+                None if !is_success => {
+                    r.envelope_error = matches!(r.status, super::Status::Code(400..=599));
+                }
+                None => {}
             }
         }
     }
@@ -169,6 +176,8 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Error"}
+        "410":
+          description: no body
         "409":
           description: other shape
           content:
@@ -221,7 +230,8 @@ components:
             .errors()
             .map(|r| (r.status.key(), r.envelope_error))
             .collect();
-        assert_eq!(flags, [("404".to_owned(), true), ("409".to_owned(), false)]);
+        let want = [("404", true), ("409", false), ("410", true)].map(|(k, v)| (k.to_owned(), v));
+        assert_eq!(flags, want);
     }
 
     #[test]
