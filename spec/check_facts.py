@@ -138,7 +138,14 @@ def spec_param(p):
     return None, p
 
 
+# Operations whose bearer token the SDK sends but the API does not need: the refresh token in
+# the body is the credential, so a client whose access token is gone can still refresh.
+OPTIONAL_BEARER = {"refresh-token"}
+
+
 def expected_security(op):
+    if op.get("operationId") in OPTIONAL_BEARER:
+        return [{"BearerAuth": []}, {}]
     a = op.get("sdkAuth")
     if not a:
         return None  # no SDK runtime fact: the spec decides (see spec/README.md)

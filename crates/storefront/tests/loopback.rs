@@ -36,11 +36,11 @@ impl Backend for Shop {
 impl storefront_server::Auth for Shop {
     async fn refresh_token(
         &self,
-        ctx: RequestContext<Verified<String>>,
+        ctx: RequestContext<Option<Verified<String>>>,
         request: RefreshTokenRequest,
     ) -> Result<RefreshTokenReply, ErrorResponse> {
         Ok(RefreshTokenReply::ok_with_message(
-            format!("refreshed for {}", ctx.principal()),
+            format!("refreshed for {}", ctx.principal().map_or("?", |p| p)),
             types::ChangePasswordResponseContent {
                 access_token: format!("access-from-{}", request.body.refresh_token),
                 refresh_token: "r2".to_owned(),

@@ -233,12 +233,12 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Reply: [`RefreshTokenReply`]: `Ok` (200) with [`RefreshTokenResponse`](storefront_types::RefreshTokenResponse); errors: `BadRequest` (400, through `RefreshTokenReply::bad_request`), `NotFound` (404, through `RefreshTokenReply::not_found`), or `Error` (any other status).
     ///
-    /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
+    /// Needs a bearer token (`BearerAuth`), or none; a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
     /// Default: answers 501 with the error envelope (see [`server_runtime::Backend::not_implemented`]).
     fn refresh_token(
         &self,
-        ctx: server_runtime::RequestContext<server_runtime::Verified<Self::Principal>>,
+        ctx: server_runtime::RequestContext<Option<server_runtime::Verified<Self::Principal>>>,
         request: RefreshTokenRequest,
     ) -> impl std::future::Future<Output = Result<RefreshTokenReply, Self::Error>> + Send {
         let _ = (ctx, request);
@@ -2029,10 +2029,10 @@ pub(crate) async fn handle_refresh_token<B: Auth>(
         Err(rejection) => return rejection.into_response(),
     };
     let ctx = match incoming
-        .authenticate::<B, server_runtime::Verified<B::Principal>>(
+        .authenticate::<B, Option<server_runtime::Verified<B::Principal>>>(
             &*shared.backend,
             "refresh-token",
-            &[&[super::internal::BEARER_AUTH]],
+            &[&[super::internal::BEARER_AUTH], &[]],
         )
         .await
     {

@@ -60,6 +60,8 @@ pub enum AuthKind {
     One(String),
     /// Alternatives or combinations of schemes, one of which is always met.
     Alternatives,
+    /// One scheme or "none": its verified credential when sent.
+    OptionalOne(String),
     /// Alternatives of which one is "none": credentials when sent.
     Optional,
 }
@@ -237,7 +239,14 @@ impl Operation {
             [] => AuthKind::None,
             _ if alternatives.iter().all(|a| a.is_empty()) => AuthKind::None,
             [only] if only.len() == 1 => AuthKind::One(only[0].clone()),
-            _ if optional => AuthKind::Optional,
+            _ if optional => {
+                let given: Vec<&Vec<String>> =
+                    alternatives.into_iter().filter(|a| !a.is_empty()).collect();
+                match given.as_slice() {
+                    [only] if only.len() == 1 => AuthKind::OptionalOne(only[0].clone()),
+                    _ => AuthKind::Optional,
+                }
+            }
             _ => AuthKind::Alternatives,
         }
     }
@@ -768,4 +777,45 @@ fn response<'a>(
         component,
         envelope_error: false,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuthKind;
+    use crate::config::Options;
+    use crate::model::Model;
+
+    #[test]
+    fn each_security_shape_gives_its_auth_kind() {
+        let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+security: [{Bearer: []}]
+paths:
+  /a: {get: {operationId: one, responses: {"204": {description: ok}}}}
+  /b: {get: {operationId: none, security: [], responses: {"204": {description: ok}}}}
+  /c: {get: {operationId: either, security: [{Bearer: []}, {Key: []}], responses: {"204": {description: ok}}}}
+  /d: {get: {operationId: both, security: [{Bearer: [], Key: []}], responses: {"204": {description: ok}}}}
+  /e: {get: {operationId: maybe-one, security: [{Bearer: []}, {}], responses: {"204": {description: ok}}}}
+  /f: {get: {operationId: maybe-either, security: [{Bearer: []}, {Key: []}, {}], responses: {"204": {description: ok}}}}
+components:
+  securitySchemes:
+    Bearer: {type: http, scheme: bearer}
+    Key: {type: apiKey, in: header, name: X-Key}
+"#;
+        let loaded = crate::load::parse_str(spec, std::path::Path::new("t.yaml")).expect("spec");
+        let model = Model::build(&loaded, &Options::default()).expect("model");
+        let kinds: Vec<AuthKind> = model.operations.iter().map(|o| o.auth()).collect();
+        assert_eq!(
+            kinds,
+            [
+                AuthKind::One("Bearer".into()),
+                AuthKind::None,
+                AuthKind::Alternatives,
+                AuthKind::Alternatives,
+                AuthKind::OptionalOne("Bearer".into()),
+                AuthKind::Optional,
+            ]
+        );
+    }
 }

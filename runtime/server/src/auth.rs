@@ -311,7 +311,7 @@ impl<P> Credentials<P> {
 /// What an operation's [`crate::RequestContext`] holds about its credentials, decided by the
 /// generator from the operation's `security`: `()` when it needs none, [`Verified`] when it
 /// needs exactly one scheme, [`Credentials`] for alternatives or combinations, and
-/// `Option<Credentials>` when one alternative is "none".
+/// `Option<Verified>` or `Option<Credentials>` when one alternative is "none".
 pub trait Authenticated<P>: Sized + Send + 'static {
     /// The value from the credentials verified for the requirement that was met; `None`
     /// when they do not fit (the runtime then answers 401).
@@ -327,6 +327,12 @@ impl<P: Send + 'static> Authenticated<P> for () {
 impl<P: Send + 'static> Authenticated<P> for Verified<P> {
     fn from_verified(verified: Vec<Verified<P>>) -> Option<Self> {
         verified.into_iter().next()
+    }
+}
+
+impl<P: Send + 'static> Authenticated<P> for Option<Verified<P>> {
+    fn from_verified(verified: Vec<Verified<P>>) -> Option<Self> {
+        Some(verified.into_iter().next())
     }
 }
 

@@ -166,6 +166,14 @@ impl<P> RequestContext<Credentials<P>> {
     }
 }
 
+impl<P> RequestContext<Option<Verified<P>>> {
+    /// What the backend said about the caller, when the credential was sent (the operation
+    /// also serves callers without one).
+    pub fn principal(&self) -> Option<&P> {
+        self.auth.as_ref().map(|v| &v.principal)
+    }
+}
+
 impl<P> RequestContext<Option<Credentials<P>>> {
     /// What the backend said about the caller, when credentials were sent (the operation
     /// also serves anonymous callers).

@@ -685,6 +685,7 @@ fn auth_type(op: &Operation, principal: TokenStream) -> TokenStream {
         AuthKind::None => quote!(()),
         AuthKind::One(_) => quote!(server_runtime::Verified<#principal>),
         AuthKind::Alternatives => quote!(server_runtime::Credentials<#principal>),
+        AuthKind::OptionalOne(_) => quote!(Option<server_runtime::Verified<#principal>>),
         AuthKind::Optional => quote!(Option<server_runtime::Credentials<#principal>>),
     }
 }
