@@ -388,3 +388,23 @@ async fn every_operation_rejects_client_mistakes_with_a_4xx_envelope() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn operations_lists_every_operation_with_its_route() {
+    let model = model();
+    assert_eq!(storefront_server::OPERATIONS.len(), model.operations.len());
+    for op in &model.operations {
+        let route = format!("{}{}", storefront_server::BASE_PATH, op.path);
+        let found = storefront_server::OperationInfo::find(
+            storefront_server::OPERATIONS,
+            &op.method,
+            &route,
+        );
+        assert_eq!(
+            found.map(|o| o.id),
+            Some(op.id.as_str()),
+            "{} {route}",
+            op.method
+        );
+    }
+}

@@ -96,7 +96,8 @@ pub const RESERVED_MODULES: [&str; 6] = [
 ];
 
 /// Names tag traits avoid: the other items at the root of a generated server crate.
-pub const RESERVED_TRAITS: [&str; 11] = [
+pub const RESERVED_TRAITS: [&str; 12] = [
+    "OperationInfo",
     "Routes",
     "ServerVariables",
     "AuthError",

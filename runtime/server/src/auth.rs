@@ -135,10 +135,10 @@ impl AuthRequest<'_> {
     }
 }
 
-/// Why a credential was refused: answered as 401 (or 403) with the error envelope.
+/// Why a credential was refused: answered as 401, 403 or 404 with the error envelope.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuthError {
-    forbidden: bool,
+    status: u16,
     message: String,
 }
 
@@ -146,7 +146,7 @@ impl AuthError {
     /// The credential is not valid (unknown, expired, malformed): 401.
     pub fn invalid(message: impl Into<String>) -> Self {
         AuthError {
-            forbidden: false,
+            status: 401,
             message: message.into(),
         }
     }
@@ -154,9 +154,23 @@ impl AuthError {
     /// The credential is valid but may not be used here: 403.
     pub fn forbidden(message: impl Into<String>) -> Self {
         AuthError {
-            forbidden: true,
+            status: 403,
             message: message.into(),
         }
+    }
+
+    /// What the request addresses does not exist (a store id in the base path that no store
+    /// has, say): 404.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        AuthError {
+            status: 404,
+            message: message.into(),
+        }
+    }
+
+    /// The status it is answered with.
+    pub fn status(&self) -> u16 {
+        self.status
     }
 
     /// The message.
@@ -175,11 +189,38 @@ impl std::error::Error for AuthError {}
 
 impl From<AuthError> for ErrorResponse {
     fn from(e: AuthError) -> Self {
-        if e.forbidden {
-            ErrorResponse::forbidden(e.message)
-        } else {
-            ErrorResponse::unauthorized(e.message)
+        match e.status {
+            403 => ErrorResponse::forbidden(e.message),
+            404 => ErrorResponse::not_found(e.message),
+            _ => ErrorResponse::unauthorized(e.message),
         }
+    }
+}
+
+/// An operation of a generated server: what a metrics or logging layer needs to name it
+/// (the generated crate lists them all in `OPERATIONS`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OperationInfo {
+    /// The operation's id (`get-cart`).
+    pub id: &'static str,
+    /// The HTTP method, upper case.
+    pub method: &'static str,
+    /// The route, base path included, as the router matches it (`/api/v1/{store_id}/storefront/carts/{id}`).
+    pub route: &'static str,
+    /// The tag (module) it belongs to.
+    pub tag: &'static str,
+}
+
+impl OperationInfo {
+    /// The operation among `operations` served at `route` (axum's `MatchedPath`) with `method`.
+    pub fn find(
+        operations: &'static [OperationInfo],
+        method: &str,
+        route: &str,
+    ) -> Option<&'static OperationInfo> {
+        operations
+            .iter()
+            .find(|o| o.route == route && o.method.eq_ignore_ascii_case(method))
     }
 }
 

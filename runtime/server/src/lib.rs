@@ -30,7 +30,7 @@ pub mod validate;
 
 pub use auth::{
     AuthError, AuthRequest, Authenticated, Backend, Credentials, IntoErrorResponse, KeyLocation,
-    Scheme, Verified,
+    OperationInfo, Scheme, Verified,
 };
 pub use context::RequestContext;
 pub use error::{ErrorResponse, Errors};

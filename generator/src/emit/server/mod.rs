@@ -387,6 +387,20 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
         quote!(.#m(std::sync::Arc::clone(&backend)))
     });
     let variables = server_variables(model);
+    let operation_infos = model.server.routes.iter().flat_map(|route| {
+        route.operations.iter().map(|&i| {
+            let op = &model.operations[i];
+            let id = op.id.as_str();
+            let method = op.method.as_str();
+            let path = route.path.as_str();
+            let tag = tags
+                .iter()
+                .find(|t| t.operations.contains(&i))
+                .map(|t| t.module.as_str())
+                .unwrap_or_default();
+            quote!(server_runtime::OperationInfo { id: #id, method: #method, route: #path, tag: #tag },)
+        })
+    });
     let prelude_traits = tags.iter().map(|t| {
         let tr = ident(&t.trait_name);
         let cfg = tag_cfg(t, features);
@@ -402,11 +416,15 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
 
         pub use server_runtime::{
             AuthError, AuthRequest, Backend, Config, Credentials, ErrorResponse,
-            IntoErrorResponse, RequestContext, Verified,
+            IntoErrorResponse, OperationInfo, RequestContext, Verified,
         };
 
         #[doc = #base_doc]
         pub const BASE_PATH: &str = #base_path;
+
+        /// Every operation with its method and route, in route order: to name an operation in
+        /// a metrics or logging layer from axum's `MatchedPath` ([`server_runtime::OperationInfo::find`]).
+        pub const OPERATIONS: &[server_runtime::OperationInfo] = &[#(#operation_infos)*];
 
         #variables
 
