@@ -1,0 +1,8 @@
+//! Reference backend of the Commerce Engine Storefront API: its storage layer, security
+//! primitives and demo data.
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod security;
+pub mod store;
+pub mod util;

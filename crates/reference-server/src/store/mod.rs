@@ -1,0 +1,10 @@
+//! The repository layer: one module per area, async functions on [`Db`](crate::db::Db).
+//!
+//! Every function takes the store id explicitly and every query is scoped by it, so one
+//! store's data is never visible from another.
+
+pub mod otps;
+pub mod preferences;
+pub mod stores;
+pub mod tokens;
+pub mod users;

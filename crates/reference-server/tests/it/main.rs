@@ -1,0 +1,5 @@
+//! Integration tests of the storage layer, security flows and seed data, each run against
+//! SQLite and PostgreSQL (see `support`).
+
+mod db;
+mod support;
