@@ -1,5 +1,6 @@
 //! Reference backend of the Commerce Engine Storefront API: its storage layer, security
 //! primitives and demo data.
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -122,6 +122,38 @@ impl OtpSender for FanOutSender {
     }
 }
 
+/// Keeps every OTP in memory (for tests of the flows that need the code).
+#[derive(Debug, Default)]
+pub struct MemorySender {
+    messages: std::sync::Mutex<Vec<OtpMessage>>,
+}
+
+impl MemorySender {
+    /// Every OTP sent so far, oldest first.
+    pub fn messages(&self) -> Vec<OtpMessage> {
+        self.messages.lock().map(|m| m.clone()).unwrap_or_default()
+    }
+
+    /// The code of the latest OTP sent to `destination`.
+    pub fn last_code(&self, destination: &str) -> Option<String> {
+        self.messages()
+            .into_iter()
+            .rev()
+            .find(|m| m.destination == destination)
+            .map(|m| m.code)
+    }
+}
+
+impl OtpSender for MemorySender {
+    fn send(&self, message: &OtpMessage) -> Result<()> {
+        self.messages
+            .lock()
+            .map_err(|_| Error::Internal("OTP memory poisoned".into()))?
+            .push(message.clone());
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

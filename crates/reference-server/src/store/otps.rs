@@ -20,7 +20,7 @@ pub struct OtpRecord {
     pub destination: String,
     /// Hash of the code (see [`crate::security::otp::hash_code`]).
     pub code_hash: String,
-    /// `login`, `register`, `reset_password`, `verify_email`, ...
+    /// `login`, `register`, `reset-password`, `verify-email`, ...
     pub action: String,
     /// The user that asked for it (session user), if any.
     pub user_id: Option<String>,

@@ -154,3 +154,36 @@ pub async fn jwt_secret(db: &Db, configured: Option<&str>) -> Result<String> {
         None => get_or_init_setting(db, "jwt_secret", || util::random_token(32)).await,
     }
 }
+
+/// A plain store configuration: brand `name`, Indian rupees, no KYC, no customer groups,
+/// short terms of service and refund policy.
+pub fn basic_config(name: &str) -> StoreConfig {
+    use storefront_types::{Brand, Currency, StoreTemplate, StoreTemplateContentType};
+    let template = |id: &str, title: &str, content: &str| StoreTemplate {
+        id: id.to_owned(),
+        name: title.to_owned(),
+        content_title: Some(title.to_owned()),
+        content_type: StoreTemplateContentType::Markdown,
+        content: content.to_owned(),
+    };
+    StoreConfig {
+        is_kyc_enabled: false,
+        is_customer_group_enabled: false,
+        brand: Brand {
+            name: name.to_owned(),
+            logo_url: None,
+            social_media_links: Default::default(),
+        },
+        currency: Currency {
+            name: "Indian Rupee".into(),
+            code: "INR".into(),
+            symbol: "₹".into(),
+        },
+        customer_groups: Vec::new(),
+        kyc_documents: Vec::new(),
+        analytics_providers: Vec::new(),
+        payment_providers: Vec::new(),
+        terms_of_service: template("tos", "Terms of service", "Use this store kindly."),
+        refund_policy: template("refunds", "Refund policy", "Returns within 30 days."),
+    }
+}

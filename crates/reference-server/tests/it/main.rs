@@ -1,5 +1,6 @@
 //! Integration tests of the storage layer, security flows and seed data, each run against
 //! SQLite and PostgreSQL (see `support`).
 
+mod auth;
 mod db;
 mod support;

@@ -148,3 +148,36 @@ fn replace_database_keeps_the_rest() {
     );
     assert_eq!(replace_database("postgres://h", "x"), "postgres://h/x");
 }
+
+/// Creates a store with a plain configuration and a random API key.
+pub async fn create_store(db: &Db, id: &str) -> reference_server::store::stores::StoreRecord {
+    use reference_server::store::stores;
+    let record = stores::StoreRecord {
+        id: id.to_owned(),
+        name: format!("Store {id}"),
+        api_key: reference_server::util::random_token(16).unwrap(),
+        config: stores::basic_config(id),
+    };
+    stores::create_store(db, &record).await.unwrap();
+    record
+}
+
+/// An auth service over `db` whose OTPs are kept in memory, with a shared stored secret.
+pub async fn auth_service(
+    db: &Db,
+    settings: reference_server::auth::AuthSettings,
+) -> (
+    reference_server::auth::AuthService,
+    std::sync::Arc<reference_server::security::otp::MemorySender>,
+) {
+    use reference_server::security::{jwt::JwtKeys, otp::MemorySender};
+    let secret = reference_server::store::stores::jwt_secret(db, None).await.unwrap();
+    let sender = std::sync::Arc::new(MemorySender::default());
+    let service = reference_server::auth::AuthService::new(
+        db.clone(),
+        JwtKeys::new(secret.as_bytes()),
+        sender.clone(),
+        settings,
+    );
+    (service, sender)
+}
