@@ -144,7 +144,6 @@ impl Db {
 pub(crate) enum Arg {
     Text(String),
     Int(i64),
-    Real(f64),
 }
 
 /// A query whose text and bound values are built together, numbering placeholders `$1, $2, ...`
@@ -199,7 +198,6 @@ impl SqlBuilder {
             match arg {
                 Arg::Text(v) => args.add(v.clone()),
                 Arg::Int(v) => args.add(*v),
-                Arg::Real(v) => args.add(*v),
             }
             .map_err(|e| Error::Internal(format!("binding a query argument: {e}")))?;
         }

@@ -3,8 +3,12 @@
 //! Every function takes the store id explicitly and every query is scoped by it, so one
 //! store's data is never visible from another.
 
+pub mod catalog;
+pub mod commerce;
+pub mod geo;
 pub mod otps;
 pub mod preferences;
+pub mod reviews;
 pub mod stores;
 pub mod tokens;
 pub mod users;
