@@ -5,5 +5,6 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod security;
+pub mod seed;
 pub mod store;
 pub mod util;

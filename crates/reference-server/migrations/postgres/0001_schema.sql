@@ -78,19 +78,20 @@ CREATE TABLE notification_preferences (
 );
 
 CREATE TABLE categories (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     store_id TEXT NOT NULL,
     parent_id TEXT,
     name TEXT NOT NULL,
     slug TEXT NOT NULL,
     description TEXT,
     active BIGINT NOT NULL DEFAULT 1,
-    sort_order BIGINT NOT NULL DEFAULT 0
+    sort_order BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (store_id, id)
 );
 CREATE UNIQUE INDEX categories_store_slug ON categories(store_id, slug);
 
 CREATE TABLE products (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     store_id TEXT NOT NULL,
     sku TEXT,
     name TEXT NOT NULL,
@@ -116,22 +117,23 @@ CREATE TABLE products (
     seo_title TEXT,
     seo_description TEXT,
     created_at BIGINT NOT NULL,
-    updated_at BIGINT NOT NULL
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (store_id, id)
 );
 CREATE UNIQUE INDEX products_store_slug ON products(store_id, slug);
 
 CREATE TABLE product_categories (
     store_id TEXT NOT NULL,
-    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
-    category_id TEXT NOT NULL REFERENCES categories(id) ON DELETE CASCADE,
-    PRIMARY KEY (product_id, category_id)
+    product_id TEXT NOT NULL,
+    category_id TEXT NOT NULL,
+    PRIMARY KEY (store_id, product_id, category_id)
 );
 CREATE INDEX product_categories_category ON product_categories(store_id, category_id);
 
 CREATE TABLE variants (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     store_id TEXT NOT NULL,
-    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL,
     sku TEXT,
     name TEXT NOT NULL,
     slug TEXT NOT NULL,
@@ -140,14 +142,15 @@ CREATE TABLE variants (
     options TEXT NOT NULL,
     listing_price DOUBLE PRECISION NOT NULL,
     selling_price DOUBLE PRECISION NOT NULL,
-    sort_order BIGINT NOT NULL DEFAULT 0
+    sort_order BIGINT NOT NULL DEFAULT 0,
+    PRIMARY KEY (store_id, id)
 );
 CREATE INDEX variants_product ON variants(store_id, product_id);
 
 CREATE TABLE skus (
     store_id TEXT NOT NULL,
     sku TEXT NOT NULL,
-    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL,
     variant_id TEXT,
     stock BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (store_id, sku)
@@ -155,21 +158,22 @@ CREATE TABLE skus (
 CREATE INDEX skus_product ON skus(store_id, product_id);
 
 CREATE TABLE product_images (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     store_id TEXT NOT NULL,
-    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL,
     variant_id TEXT,
     sort_order BIGINT NOT NULL DEFAULT 0,
     url TEXT NOT NULL,
     title TEXT,
-    alternate_text TEXT
+    alternate_text TEXT,
+    PRIMARY KEY (store_id, id)
 );
 CREATE INDEX product_images_product ON product_images(store_id, product_id);
 
 CREATE TABLE reviews (
     id TEXT PRIMARY KEY,
     store_id TEXT NOT NULL,
-    product_id TEXT NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL,
     user_id TEXT,
     order_number TEXT,
     name TEXT,
@@ -185,7 +189,7 @@ CREATE TABLE reviews (
 CREATE INDEX reviews_product ON reviews(store_id, product_id);
 
 CREATE TABLE coupons (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     store_id TEXT NOT NULL,
     code TEXT NOT NULL,
     description TEXT,
@@ -195,12 +199,13 @@ CREATE TABLE coupons (
     max_discount DOUBLE PRECISION,
     active BIGINT NOT NULL DEFAULT 1,
     starts_at BIGINT NOT NULL,
-    expires_at BIGINT
+    expires_at BIGINT,
+    PRIMARY KEY (store_id, id)
 );
 CREATE UNIQUE INDEX coupons_store_code ON coupons(store_id, code);
 
 CREATE TABLE promotions (
-    id TEXT PRIMARY KEY,
+    id TEXT NOT NULL,
     store_id TEXT NOT NULL,
     code TEXT,
     name TEXT NOT NULL,
@@ -210,7 +215,8 @@ CREATE TABLE promotions (
     min_order_amount DOUBLE PRECISION NOT NULL DEFAULT 0,
     active BIGINT NOT NULL DEFAULT 1,
     starts_at BIGINT NOT NULL,
-    expires_at BIGINT
+    expires_at BIGINT,
+    PRIMARY KEY (store_id, id)
 );
 CREATE INDEX promotions_store ON promotions(store_id);
 
@@ -257,10 +263,11 @@ CREATE TABLE pincodes (
 -- Full-text index of products, same shape as SQLite's FTS5 table (kept up to date by the
 -- catalog writer).
 CREATE TABLE product_search (
-    product_id TEXT PRIMARY KEY REFERENCES products(id) ON DELETE CASCADE,
+    product_id TEXT NOT NULL,
     store_id TEXT NOT NULL,
     name TEXT NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL,
+    PRIMARY KEY (store_id, product_id)
 );
 CREATE INDEX product_search_fts ON product_search
     USING GIN (to_tsvector('simple', name || ' ' || body));

@@ -543,7 +543,7 @@ impl Tree {
     async fn load(db: &Db, store_id: &str) -> Result<Self> {
         let categories = load_categories(db, store_id).await?;
         let rows = sqlx::query(
-            "SELECT pc.category_id, pc.product_id FROM product_categories pc JOIN products p ON p.id = pc.product_id \
+            "SELECT pc.category_id, pc.product_id FROM product_categories pc JOIN products p ON p.id = pc.product_id AND p.store_id = pc.store_id \
              WHERE pc.store_id = $1 AND p.store_id = $1 AND p.active = 1",
         )
         .bind(store_id)
@@ -1398,7 +1398,8 @@ pub async fn list_skus(db: &Db, store_id: &str, query: &ProductQuery) -> Result<
     if !query.skus.is_empty() {
         filter.push(" AND s.sku IN ").bind_list(&query.skus);
     }
-    let from = "skus s JOIN products p ON p.id = s.product_id LEFT JOIN variants v ON v.id = s.variant_id";
+    let from = "skus s JOIN products p ON p.id = s.product_id AND p.store_id = s.store_id \
+        LEFT JOIN variants v ON v.id = s.variant_id AND v.store_id = s.store_id";
     let total = count(db, from, &filter).await?;
     let order = product_order(db, &sort).replace("p.selling_price", "COALESCE(v.selling_price, p.selling_price)");
     let order = order.replace("p.listing_price", "COALESCE(v.listing_price, p.listing_price)");
@@ -1498,7 +1499,7 @@ pub async fn search_product_ids(db: &Db, store_id: &str, query: &str) -> Result<
             // FTS5 query syntax: each word quoted (no operators from the user) as a prefix.
             let fts: Vec<String> = terms.iter().map(|t| format!("\"{t}\"*")).collect();
             sqlx::query(
-                "SELECT s.product_id FROM product_search s JOIN products p ON p.id = s.product_id \
+                "SELECT s.product_id FROM product_search s JOIN products p ON p.id = s.product_id AND p.store_id = s.store_id \
                  WHERE product_search MATCH $1 AND s.store_id = $2 AND p.active = 1 ORDER BY rank, s.product_id",
             )
             .bind(fts.join(" "))
@@ -1509,7 +1510,7 @@ pub async fn search_product_ids(db: &Db, store_id: &str, query: &str) -> Result<
         Backend::Postgres => {
             let tsquery: Vec<String> = terms.iter().map(|t| format!("{t}:*")).collect();
             sqlx::query(
-                "SELECT s.product_id FROM product_search s JOIN products p ON p.id = s.product_id \
+                "SELECT s.product_id FROM product_search s JOIN products p ON p.id = s.product_id AND p.store_id = s.store_id \
                  WHERE to_tsvector('simple', s.name || ' ' || s.body) @@ to_tsquery('simple', $1) \
                  AND s.store_id = $2 AND p.active = 1 \
                  ORDER BY ts_rank(to_tsvector('simple', s.name || ' ' || s.body), to_tsquery('simple', $1)) DESC, \

@@ -2,5 +2,6 @@
 //! SQLite and PostgreSQL (see `support`).
 
 mod auth;
+mod catalog;
 mod db;
 mod support;

@@ -103,11 +103,15 @@ where
     F: Fn(String, Backend) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let mut dbs = vec![TestDb::sqlite().await];
-    if let Some(admin) = postgres_admin_url() {
-        dbs.push(TestDb::postgres(&admin).await);
-    }
-    for test_db in dbs {
+    let admin = postgres_admin_url();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        // Each database is created right before its run, so that a failure in one run
+        // leaves no database of a later run behind.
+        let test_db = match (backend, &admin) {
+            (Backend::Sqlite, _) => TestDb::sqlite().await,
+            (Backend::Postgres, Some(admin)) => TestDb::postgres(admin).await,
+            (Backend::Postgres, None) => continue,
+        };
         let outcome = tokio::spawn(body(test_db.url.clone(), test_db.backend)).await;
         test_db.cleanup().await;
         if let Err(error) = outcome {
