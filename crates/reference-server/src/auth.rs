@@ -17,8 +17,8 @@ use storefront_types::{
     CheckVerificationStatusResponseContent, ForgotPasswordBody, GenerateOtpBody,
     GetAnonymousTokenResponseContent, GetProfileImageResponseContent, LoginWithPasswordBody,
     LoginWithPasswordResponseContent, LogoutResponseContent, NotificationPreferences, OtpContent,
-    RegisterWithEmailBody, RegisterWithPasswordBody, RegisterWithPhoneBody, ResetPasswordBody, User,
-    VerifyOtpBodyOtpAction,
+    RegisterWithEmailBody, RegisterWithPasswordBody, RegisterWithPhoneBody, ResetPasswordBody,
+    User, VerifyOtpBodyOtpAction,
 };
 
 use crate::config::Config;
@@ -217,7 +217,10 @@ impl Contact {
 }
 
 fn some_nonempty(value: Option<Option<String>>) -> Option<String> {
-    value.flatten().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    value
+        .flatten()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 /// The auth service. Holds no state besides its configuration: everything is in the database.
@@ -261,7 +264,12 @@ impl AuthService {
             otp_max_attempts: config.otp_max_attempts,
             debug: config.otp_debug(),
         };
-        Ok(Self::new(db, JwtKeys::new(secret.as_bytes()), sender, settings))
+        Ok(Self::new(
+            db,
+            JwtKeys::new(secret.as_bytes()),
+            sender,
+            settings,
+        ))
     }
 
     /// The database.
@@ -365,7 +373,10 @@ impl AuthService {
 
     /// get-anonymous-token: a new anonymous user and its token pair. `NotFound` when the
     /// store does not exist.
-    pub async fn anonymous_session(&self, store_id: &str) -> Result<GetAnonymousTokenResponseContent> {
+    pub async fn anonymous_session(
+        &self,
+        store_id: &str,
+    ) -> Result<GetAnonymousTokenResponseContent> {
         stores::get_store(&self.db, store_id).await?;
         let user = users::create_anonymous(&self.db, store_id).await?;
         let pair = self.issue(&user, Some(user.id.clone()), None).await?;
@@ -378,7 +389,11 @@ impl AuthService {
 
     /// refresh-token: exchanges a refresh token for a new pair. The old token is spent; using
     /// it again is refused and revokes every token descended from the same login.
-    pub async fn refresh(&self, store_id: &str, refresh_token: &str) -> Result<ChangePasswordResponseContent> {
+    pub async fn refresh(
+        &self,
+        store_id: &str,
+        refresh_token: &str,
+    ) -> Result<ChangePasswordResponseContent> {
         let claims = self.keys.verify_refresh(refresh_token)?;
         if claims.store_id != store_id {
             return Err(Error::unauthorized("token of another store"));
@@ -411,7 +426,11 @@ impl AuthService {
         let placeholder = util::new_ulid()?;
         tokens::mark_rotated(&self.db, store_id, &record.jti, &placeholder).await?;
         let pair = self
-            .issue(&user, record.anonymous_id.clone(), Some(record.family_id.clone()))
+            .issue(
+                &user,
+                record.anonymous_id.clone(),
+                Some(record.family_id.clone()),
+            )
             .await?;
         Ok(ChangePasswordResponseContent {
             access_token: pair.access_token,
@@ -497,13 +516,17 @@ impl AuthService {
             .await?
             .ok_or_else(|| Error::unauthorized("invalid OTP token"))?;
         if !actions.contains(&record.action.as_str()) {
-            return Err(Error::bad_request("otp_action does not match the OTP token"));
+            return Err(Error::bad_request(
+                "otp_action does not match the OTP token",
+            ));
         }
         if record.used_at.is_some() {
             return Err(Error::unauthorized("OTP already used"));
         }
         if record.attempts >= record.max_attempts {
-            return Err(Error::TooManyAttempts("OTP locked after too many wrong codes".into()));
+            return Err(Error::TooManyAttempts(
+                "OTP locked after too many wrong codes".into(),
+            ));
         }
         if record.expires_at <= util::now_secs() {
             return Err(Error::unauthorized("OTP expired"));
@@ -513,7 +536,9 @@ impl AuthService {
         if !matches {
             let attempts = otps::record_failure(&self.db, store_id, &id).await?;
             if attempts >= record.max_attempts {
-                return Err(Error::TooManyAttempts("OTP locked after too many wrong codes".into()));
+                return Err(Error::TooManyAttempts(
+                    "OTP locked after too many wrong codes".into(),
+                ));
             }
             return Err(Error::unauthorized("wrong OTP"));
         }
@@ -558,8 +583,13 @@ impl AuthService {
         email: &str,
         register_if_not_exists: bool,
     ) -> Result<OtpChallenge> {
-        self.otp_login(store_id, session, Contact::email(email)?, register_if_not_exists)
-            .await
+        self.otp_login(
+            store_id,
+            session,
+            Contact::email(email)?,
+            register_if_not_exists,
+        )
+        .await
     }
 
     /// login-with-phone / login-with-whatsapp: like [`Self::login_with_email`] for a phone.
@@ -586,15 +616,23 @@ impl AuthService {
     ) -> Result<OtpChallenge> {
         stores::get_store(&self.db, store_id).await?;
         if contact.find_user(&self.db, store_id).await?.is_some() {
-            return Err(Error::Conflict("an account with this email or phone exists".into()));
+            return Err(Error::Conflict(
+                "an account with this email or phone exists".into(),
+            ));
         }
         if let Some(email) = &payload.email {
-            if users::find_by_email(&self.db, store_id, email).await?.is_some() {
+            if users::find_by_email(&self.db, store_id, email)
+                .await?
+                .is_some()
+            {
                 return Err(Error::Conflict("an account with this email exists".into()));
             }
         }
         if let Some(phone) = &payload.phone {
-            if users::find_by_phone(&self.db, store_id, phone).await?.is_some() {
+            if users::find_by_phone(&self.db, store_id, phone)
+                .await?
+                .is_some()
+            {
                 return Err(Error::Conflict("an account with this phone exists".into()));
             }
         }
@@ -666,7 +704,11 @@ impl AuthService {
                 },
             ),
             RegisterWithPasswordBody::RegisterWithPhonePassword(b) => (
-                Contact::phone(&b.phone, some_nonempty(b.country_code.clone()), PhoneChannel::Sms)?,
+                Contact::phone(
+                    &b.phone,
+                    some_nonempty(b.country_code.clone()),
+                    PhoneChannel::Sms,
+                )?,
                 &b.password,
                 &b.confirm_password,
                 OtpPayload {
@@ -706,7 +748,8 @@ impl AuthService {
                     "whatsapp" => PhoneChannel::Whatsapp,
                     _ => PhoneChannel::Sms,
                 };
-                let contact = Contact::phone(&b.phone, some_nonempty(b.country_code.clone()), channel)?;
+                let contact =
+                    Contact::phone(&b.phone, some_nonempty(b.country_code.clone()), channel)?;
                 (contact, b.otp_action.as_str().to_owned())
             }
         };
@@ -726,10 +769,14 @@ impl AuthService {
                 let is_update = action.starts_with("update-");
                 match owner {
                     Some(owner) if owner.id != user.id => {
-                        return Err(Error::Conflict("this email or phone belongs to another account".into()))
+                        return Err(Error::Conflict(
+                            "this email or phone belongs to another account".into(),
+                        ))
                     }
                     None if !is_update => {
-                        return Err(Error::bad_request("this email or phone is not the account's"))
+                        return Err(Error::bad_request(
+                            "this email or phone is not the account's",
+                        ))
                     }
                     _ => {}
                 }
@@ -741,7 +788,9 @@ impl AuthService {
                 self.send_otp(store_id, Some(session), &contact, &action, payload, true)
                     .await
             }
-            other => Err(Error::bad_request(format!("unsupported otp_action {other}"))),
+            other => Err(Error::bad_request(format!(
+                "unsupported otp_action {other}"
+            ))),
         }
     }
 
@@ -768,18 +817,27 @@ impl AuthService {
                 "update-email",
                 "update-phone",
             ],
-            _ => return Err(Error::bad_request(format!("unsupported otp_action {action}"))),
+            _ => {
+                return Err(Error::bad_request(format!(
+                    "unsupported otp_action {action}"
+                )))
+            }
         };
         // `login` and `register` are interchangeable on verify: login-with-* with
         // register_if_not_exists answers with either.
-        let (record, payload) = self.check_otp(store_id, otp_token, otp_code, allowed).await?;
+        let (record, payload) = self
+            .check_otp(store_id, otp_token, otp_code, allowed)
+            .await?;
         let session_user = match session {
             Some(s) if s.store_id == store_id => users::find(&self.db, store_id, &s.ulid).await?,
             _ => None,
         };
-        let anonymous_id = session
-            .and_then(|s| s.anonymous_id.clone())
-            .or_else(|| session_user.as_ref().filter(|u| u.is_anonymous).map(|u| u.id.clone()));
+        let anonymous_id = session.and_then(|s| s.anonymous_id.clone()).or_else(|| {
+            session_user
+                .as_ref()
+                .filter(|u| u.is_anonymous)
+                .map(|u| u.id.clone())
+        });
         let email_verified = record.channel == "email";
         let user = match record.action.as_str() {
             "login" => {
@@ -889,11 +947,17 @@ impl AuthService {
         let (user, password) = match body {
             LoginWithPasswordBody::Variant0(b) => {
                 let phone = normalize_phone(&b.phone)?;
-                (users::find_by_phone(&self.db, store_id, &phone).await?, &b.password)
+                (
+                    users::find_by_phone(&self.db, store_id, &phone).await?,
+                    &b.password,
+                )
             }
             LoginWithPasswordBody::Variant1(b) => {
                 let email = normalize_email(&b.email)?;
-                (users::find_by_email(&self.db, store_id, &email).await?, &b.password)
+                (
+                    users::find_by_email(&self.db, store_id, &email).await?,
+                    &b.password,
+                )
             }
         };
         let invalid = || Error::unauthorized("invalid credentials");
@@ -936,13 +1000,17 @@ impl AuthService {
             return Err(Error::unauthorized("old password is wrong"));
         }
         if body.new_password != body.confirm_password {
-            return Err(Error::bad_request("new_password and confirm_password differ"));
+            return Err(Error::bad_request(
+                "new_password and confirm_password differ",
+            ));
         }
         password::validate(&body.new_password)?;
         user.password_hash = Some(password::hash_password(&body.new_password)?);
         let user = users::update(&self.db, &user).await?;
         tokens::revoke_user(&self.db, &user.store_id, &user.id).await?;
-        let pair = self.issue(&user, session.anonymous_id.clone(), None).await?;
+        let pair = self
+            .issue(&user, session.anonymous_id.clone(), None)
+            .await?;
         Ok(ChangePasswordResponseContent {
             access_token: pair.access_token,
             refresh_token: pair.refresh_token,
@@ -958,12 +1026,23 @@ impl AuthService {
         contact.fill(&mut payload);
         // Unknown contacts get a token too (so that the answer does not reveal which
         // accounts exist), but nothing is sent and the token can never verify.
-        self.send_otp(store_id, None, &contact, "reset-password", payload, user.is_some())
-            .await
+        self.send_otp(
+            store_id,
+            None,
+            &contact,
+            "reset-password",
+            payload,
+            user.is_some(),
+        )
+        .await
     }
 
     /// forgot-password: an OTP (action `reset-password`) for reset-password.
-    pub async fn forgot_password(&self, store_id: &str, body: &ForgotPasswordBody) -> Result<OtpChallenge> {
+    pub async fn forgot_password(
+        &self,
+        store_id: &str,
+        body: &ForgotPasswordBody,
+    ) -> Result<OtpChallenge> {
         stores::get_store(&self.db, store_id).await?;
         let contact = match body {
             ForgotPasswordBody::SendOtpWithEmail(b) => Contact::email(&b.email)?,
@@ -976,9 +1055,15 @@ impl AuthService {
 
     /// reset-password: checks the OTP of forgot-password, sets the new password, revokes every
     /// refresh token of the user and signs them in.
-    pub async fn reset_password(&self, store_id: &str, body: &ResetPasswordBody) -> Result<LogoutResponseContent> {
+    pub async fn reset_password(
+        &self,
+        store_id: &str,
+        body: &ResetPasswordBody,
+    ) -> Result<LogoutResponseContent> {
         if body.new_password != body.confirm_password {
-            return Err(Error::bad_request("new_password and confirm_password differ"));
+            return Err(Error::bad_request(
+                "new_password and confirm_password differ",
+            ));
         }
         password::validate(&body.new_password)?;
         let (record, payload) = self
@@ -1025,19 +1110,32 @@ impl AuthService {
 
     /// update-user: names and country code. A different email or phone is `BadRequest`
     /// (those change through generate-otp with `update-email` / `update-phone`).
-    pub async fn update_user(&self, session: &AccessClaims, user_id: &str, update: &UserUpdate) -> Result<User> {
+    pub async fn update_user(
+        &self,
+        session: &AccessClaims,
+        user_id: &str,
+        update: &UserUpdate,
+    ) -> Result<User> {
         let mut user = self.own_user(session, user_id).await?;
         if let Some(email) = &update.email {
             if user.email.as_deref() != Some(normalize_email(email)?.as_str()) {
-                return Err(Error::bad_request("change the email with generate-otp (update-email)"));
+                return Err(Error::bad_request(
+                    "change the email with generate-otp (update-email)",
+                ));
             }
         }
         if let Some(phone) = &update.phone {
             if user.phone.as_deref() != Some(normalize_phone(phone)?.as_str()) {
-                return Err(Error::bad_request("change the phone with generate-otp (update-phone)"));
+                return Err(Error::bad_request(
+                    "change the phone with generate-otp (update-phone)",
+                ));
             }
         }
-        let clean = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let clean = |v: &Option<String>| {
+            v.as_ref()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+        };
         if update.first_name.is_some() {
             user.first_name = clean(&update.first_name);
         }
@@ -1075,19 +1173,27 @@ impl AuthService {
         bytes: &[u8],
     ) -> Result<GetProfileImageResponseContent> {
         self.own_user(session, user_id).await?;
-        let user = users::set_profile_image(&self.db, &session.store_id, user_id, content_type, bytes).await?;
+        let user =
+            users::set_profile_image(&self.db, &session.store_id, user_id, content_type, bytes)
+                .await?;
         Ok(GetProfileImageResponseContent {
             profile_image_url: user.profile_image_url().unwrap_or_default(),
         })
     }
 
     /// get-profile-image: the image's URL; `NotFound` when there is none.
-    pub async fn get_profile_image(&self, session: &AccessClaims, user_id: &str) -> Result<GetProfileImageResponseContent> {
+    pub async fn get_profile_image(
+        &self,
+        session: &AccessClaims,
+        user_id: &str,
+    ) -> Result<GetProfileImageResponseContent> {
         let user = self.own_user(session, user_id).await?;
         let url = user
             .profile_image_url()
             .ok_or_else(|| Error::not_found("profile image"))?;
-        Ok(GetProfileImageResponseContent { profile_image_url: url })
+        Ok(GetProfileImageResponseContent {
+            profile_image_url: url,
+        })
     }
 
     /// remove-profile-image.

@@ -16,13 +16,21 @@ pub enum Mode {
 /// The reference server's configuration. Every flag can also be set by an environment variable
 /// with the `STOREFRONT_` prefix (for example `STOREFRONT_DATABASE_URL`).
 #[derive(Clone, Debug, clap::Parser)]
-#[command(name = "reference-server", version, about = "Reference backend of the Storefront API")]
+#[command(
+    name = "reference-server",
+    version,
+    about = "Reference backend of the Storefront API"
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "STOREFRONT_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
     /// Database URL: `sqlite://FILE?mode=rwc`, `sqlite::memory:` or `postgres://...`.
-    #[arg(long, env = "STOREFRONT_DATABASE_URL", default_value = "sqlite://reference-server.db?mode=rwc")]
+    #[arg(
+        long,
+        env = "STOREFRONT_DATABASE_URL",
+        default_value = "sqlite://reference-server.db?mode=rwc"
+    )]
     pub database_url: String,
     /// Id of the store that the demo data is seeded into.
     #[arg(long, env = "STOREFRONT_STORE_ID", default_value = "demo")]

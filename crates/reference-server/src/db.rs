@@ -36,10 +36,16 @@ pub struct Db {
 #[derive(Debug)]
 struct Embedded(&'static [(i64, &'static str, &'static str)]);
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "schema", include_str!("../migrations/sqlite/0001_schema.sql"))];
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "schema", include_str!("../migrations/postgres/0001_schema.sql"))];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "schema",
+    include_str!("../migrations/sqlite/0001_schema.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "schema",
+    include_str!("../migrations/postgres/0001_schema.sql"),
+)];
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(
@@ -93,7 +99,8 @@ impl Db {
         let in_memory = backend == Backend::Sqlite && url.contains(":memory:");
         if backend == Backend::Sqlite && !in_memory {
             // `mode=rwc` in the URL would create it too; this covers URLs without it.
-            let options = sqlx::sqlite::SqliteConnectOptions::from_str(url)?.create_if_missing(true);
+            let options =
+                sqlx::sqlite::SqliteConnectOptions::from_str(url)?.create_if_missing(true);
             let conn = sqlx::ConnectOptions::connect(&options).await?;
             sqlx::Connection::close(conn).await?;
         }

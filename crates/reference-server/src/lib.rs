@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! Reference backend of the Commerce Engine Storefront API: its storage layer, security
 //! primitives and demo data.
 pub mod auth;

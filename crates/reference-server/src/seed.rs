@@ -8,7 +8,9 @@
 
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::catalog::{self, AttributeValue, NewCategory, NewImage, NewProduct, NewVariant, OptionValue};
+use crate::store::catalog::{
+    self, AttributeValue, NewCategory, NewImage, NewProduct, NewVariant, OptionValue,
+};
 use crate::store::commerce::{self, Discount};
 use crate::store::geo::{self, NewCountry};
 use crate::store::reviews::{self, NewReview};
@@ -47,17 +49,20 @@ pub async fn seed(db: &Db, store_id: &str, api_key: Option<&str>) -> Result<Seed
             }
             _ => existing.api_key,
         };
-        return Ok(SeedOutcome { api_key, created: false });
+        return Ok(SeedOutcome {
+            api_key,
+            created: false,
+        });
     }
     let api_key = match api_key {
         Some(key) => key.to_owned(),
         None => format!("ak_{}", util::random_token(24)?),
     };
     let mut config = stores::basic_config("Demo Store");
-    config
-        .brand
-        .social_media_links
-        .insert("instagram".into(), "https://instagram.com/demo-store".into());
+    config.brand.social_media_links.insert(
+        "instagram".into(),
+        "https://instagram.com/demo-store".into(),
+    );
     let record = StoreRecord {
         id: store_id.to_owned(),
         name: "Demo Store".into(),
@@ -80,7 +85,10 @@ pub async fn seed(db: &Db, store_id: &str, api_key: Option<&str>) -> Result<Seed
     seed_catalog(db, store_id).await?;
     seed_discounts(db, store_id).await?;
     seed_geo(db, store_id).await?;
-    Ok(SeedOutcome { api_key, created: true })
+    Ok(SeedOutcome {
+        api_key,
+        created: true,
+    })
 }
 
 struct Leaf {
@@ -98,24 +106,123 @@ const TOP: [(&str, &str, f64); 3] = [
 ];
 
 const LEAVES: [Leaf; 9] = [
-    Leaf { slug: "t-shirts", name: "T-Shirts", parent: "apparel", base_price: 499.0,
-        products: ["Classic Cotton T-Shirt", "Striped Crew T-Shirt", "Graphic Print T-Shirt", "Pique Polo T-Shirt", "Oversized T-Shirt"] },
-    Leaf { slug: "kurtas", name: "Kurtas", parent: "apparel", base_price: 899.0,
-        products: ["Cotton Straight Kurta", "Linen Short Kurta", "Printed A-Line Kurta", "Chikankari Kurta", "Silk Festive Kurta"] },
-    Leaf { slug: "jeans", name: "Jeans", parent: "apparel", base_price: 1299.0,
-        products: ["Slim Fit Jeans", "Straight Fit Jeans", "Relaxed Fit Jeans", "Tapered Jeans", "Bootcut Jeans"] },
-    Leaf { slug: "cookware", name: "Cookware", parent: "home-kitchen", base_price: 799.0,
-        products: ["Cast Iron Skillet", "Non-Stick Frying Pan", "Stainless Steel Kadai", "Pressure Cooker 5L", "Copper Bottom Saucepan"] },
-    Leaf { slug: "bedding", name: "Bedding", parent: "home-kitchen", base_price: 999.0,
-        products: ["Cotton Bedsheet Set", "Microfibre Pillow", "Quilted Comforter", "Linen Duvet Cover", "Memory Foam Pillow"] },
-    Leaf { slug: "decor", name: "Decor", parent: "home-kitchen", base_price: 399.0,
-        products: ["Ceramic Vase", "Wall Clock", "Scented Candle Set", "Brass Diya", "Jute Rug"] },
-    Leaf { slug: "audio", name: "Audio", parent: "electronics", base_price: 1499.0,
-        products: ["Wireless Earbuds", "Bluetooth Speaker", "Over-Ear Headphones", "Soundbar", "Neckband Earphones"] },
-    Leaf { slug: "chargers-cables", name: "Chargers & Cables", parent: "electronics", base_price: 349.0,
-        products: ["65W USB-C Charger", "Braided USB-C Cable", "Power Bank 10000mAh", "Wireless Charging Pad", "Car Charger"] },
-    Leaf { slug: "wearables", name: "Wearables", parent: "electronics", base_price: 1999.0,
-        products: ["Fitness Band", "Smartwatch", "Smart Ring", "Kids GPS Watch", "Sports Watch"] },
+    Leaf {
+        slug: "t-shirts",
+        name: "T-Shirts",
+        parent: "apparel",
+        base_price: 499.0,
+        products: [
+            "Classic Cotton T-Shirt",
+            "Striped Crew T-Shirt",
+            "Graphic Print T-Shirt",
+            "Pique Polo T-Shirt",
+            "Oversized T-Shirt",
+        ],
+    },
+    Leaf {
+        slug: "kurtas",
+        name: "Kurtas",
+        parent: "apparel",
+        base_price: 899.0,
+        products: [
+            "Cotton Straight Kurta",
+            "Linen Short Kurta",
+            "Printed A-Line Kurta",
+            "Chikankari Kurta",
+            "Silk Festive Kurta",
+        ],
+    },
+    Leaf {
+        slug: "jeans",
+        name: "Jeans",
+        parent: "apparel",
+        base_price: 1299.0,
+        products: [
+            "Slim Fit Jeans",
+            "Straight Fit Jeans",
+            "Relaxed Fit Jeans",
+            "Tapered Jeans",
+            "Bootcut Jeans",
+        ],
+    },
+    Leaf {
+        slug: "cookware",
+        name: "Cookware",
+        parent: "home-kitchen",
+        base_price: 799.0,
+        products: [
+            "Cast Iron Skillet",
+            "Non-Stick Frying Pan",
+            "Stainless Steel Kadai",
+            "Pressure Cooker 5L",
+            "Copper Bottom Saucepan",
+        ],
+    },
+    Leaf {
+        slug: "bedding",
+        name: "Bedding",
+        parent: "home-kitchen",
+        base_price: 999.0,
+        products: [
+            "Cotton Bedsheet Set",
+            "Microfibre Pillow",
+            "Quilted Comforter",
+            "Linen Duvet Cover",
+            "Memory Foam Pillow",
+        ],
+    },
+    Leaf {
+        slug: "decor",
+        name: "Decor",
+        parent: "home-kitchen",
+        base_price: 399.0,
+        products: [
+            "Ceramic Vase",
+            "Wall Clock",
+            "Scented Candle Set",
+            "Brass Diya",
+            "Jute Rug",
+        ],
+    },
+    Leaf {
+        slug: "audio",
+        name: "Audio",
+        parent: "electronics",
+        base_price: 1499.0,
+        products: [
+            "Wireless Earbuds",
+            "Bluetooth Speaker",
+            "Over-Ear Headphones",
+            "Soundbar",
+            "Neckband Earphones",
+        ],
+    },
+    Leaf {
+        slug: "chargers-cables",
+        name: "Chargers & Cables",
+        parent: "electronics",
+        base_price: 349.0,
+        products: [
+            "65W USB-C Charger",
+            "Braided USB-C Cable",
+            "Power Bank 10000mAh",
+            "Wireless Charging Pad",
+            "Car Charger",
+        ],
+    },
+    Leaf {
+        slug: "wearables",
+        name: "Wearables",
+        parent: "electronics",
+        base_price: 1999.0,
+        products: [
+            "Fitness Band",
+            "Smartwatch",
+            "Smart Ring",
+            "Kids GPS Watch",
+            "Sports Watch",
+        ],
+    },
 ];
 
 fn slugify(name: &str) -> String {
@@ -188,13 +295,20 @@ pub fn demo_catalog() -> (Vec<NewCategory>, Vec<NewProduct>) {
     let mut products = Vec::new();
     let mut n = 0usize;
     for (leaf_index, leaf) in LEAVES.iter().enumerate() {
-        let tax_rate = TOP.iter().find(|t| t.0 == leaf.parent).map_or(18.0, |t| t.2);
+        let tax_rate = TOP
+            .iter()
+            .find(|t| t.0 == leaf.parent)
+            .map_or(18.0, |t| t.2);
         for (j, name) in leaf.products.iter().enumerate() {
             n += 1;
             let id = format!("prod_{n:03}");
             let slug = slugify(name);
             let listing = price(leaf.base_price * (1.0 + j as f64 * 0.35) + 10.0);
-            let selling = if j % 2 == 0 { price(listing * 0.85 + 10.0) } else { listing };
+            let selling = if j % 2 == 0 {
+                price(listing * 0.85 + 10.0)
+            } else {
+                listing
+            };
             let (sizes, colours): (&[&str], &[&str]) = match leaf.parent {
                 "apparel" => (&["S", "M", "L"], &["Black", "White"]),
                 _ => match leaf.slug {
@@ -207,7 +321,13 @@ pub fn demo_catalog() -> (Vec<NewCategory>, Vec<NewProduct>) {
             let sku_base = format!("DEMO-{n:03}");
             // Every product's stock is deterministic; the fourth product of each leaf is sold
             // out entirely.
-            let stock_of = |k: usize| if j == 3 { 0 } else { ((n * 7 + k * 3) % 20) as i64 + 1 };
+            let stock_of = |k: usize| {
+                if j == 3 {
+                    0
+                } else {
+                    ((n * 7 + k * 3) % 20) as i64 + 1
+                }
+            };
             let mut variants = Vec::new();
             let size_list: Vec<Option<&str>> = if sizes.is_empty() {
                 vec![None]
@@ -248,7 +368,12 @@ pub fn demo_catalog() -> (Vec<NewCategory>, Vec<NewProduct>) {
                             stock: stock_of(k),
                             is_default: k == 0,
                             images: if size.is_none() || *size == Some("S") {
-                                vec![image(format!("img_{n:03}_v{k}"), &slug, 10 + ci, &format!("{name} in {c}"))]
+                                vec![image(
+                                    format!("img_{n:03}_v{k}"),
+                                    &slug,
+                                    10 + ci,
+                                    &format!("{name} in {c}"),
+                                )]
                             } else {
                                 Vec::new()
                             },
@@ -322,7 +447,12 @@ pub fn demo_catalog() -> (Vec<NewCategory>, Vec<NewProduct>) {
         hsn_code: None,
         backorder: true,
         stock: 0,
-        images: vec![image("img_046_1".into(), "digital-gift-card", 1, "Digital Gift Card")],
+        images: vec![image(
+            "img_046_1".into(),
+            "digital-gift-card",
+            1,
+            "Digital Gift Card",
+        )],
         variants: Vec::new(),
         created_at: SEED_EPOCH + 46 * 3600,
     });
@@ -344,9 +474,21 @@ async fn seed_catalog(db: &Db, store_id: &str) -> Result<()> {
         ("Anita K", "anita@example.com"),
     ];
     const TEXTS: [(&str, f64, &[&str]); 3] = [
-        ("Excellent quality, exactly as described.", 5.0, &["quality"]),
-        ("Good value for money; delivery was quick.", 4.0, &["value", "delivery"]),
-        ("Decent, but the colour is a little different from the pictures.", 3.0, &["colour"]),
+        (
+            "Excellent quality, exactly as described.",
+            5.0,
+            &["quality"],
+        ),
+        (
+            "Good value for money; delivery was quick.",
+            4.0,
+            &["value", "delivery"],
+        ),
+        (
+            "Decent, but the colour is a little different from the pictures.",
+            3.0,
+            &["colour"],
+        ),
     ];
     let mut k = 0i64;
     for (i, product) in products.iter().enumerate() {
@@ -379,7 +521,14 @@ async fn seed_catalog(db: &Db, store_id: &str) -> Result<()> {
 }
 
 async fn seed_discounts(db: &Db, store_id: &str) -> Result<()> {
-    let discount = |id: &str, code: Option<&str>, name: &str, kind: &str, dtype: &str, value: f64, min: f64, cap: Option<f64>| Discount {
+    let discount = |id: &str,
+                    code: Option<&str>,
+                    name: &str,
+                    kind: &str,
+                    dtype: &str,
+                    value: f64,
+                    min: f64,
+                    cap: Option<f64>| Discount {
         id: id.into(),
         code: code.map(Into::into),
         name: name.into(),
@@ -393,16 +542,70 @@ async fn seed_discounts(db: &Db, store_id: &str) -> Result<()> {
         expires_at: None,
     };
     for coupon in [
-        discount("cpn_welcome10", Some("WELCOME10"), "10% off your first order", "discount", "percentage", 10.0, 0.0, None),
-        discount("cpn_flat200", Some("FLAT200"), "₹200 off orders of ₹1999 or more", "discount", "fixed-amount", 200.0, 1999.0, None),
-        discount("cpn_big15", Some("BIG15"), "15% off orders of ₹4999 or more, up to ₹1000", "discount", "percentage", 15.0, 4999.0, Some(1000.0)),
+        discount(
+            "cpn_welcome10",
+            Some("WELCOME10"),
+            "10% off your first order",
+            "discount",
+            "percentage",
+            10.0,
+            0.0,
+            None,
+        ),
+        discount(
+            "cpn_flat200",
+            Some("FLAT200"),
+            "₹200 off orders of ₹1999 or more",
+            "discount",
+            "fixed-amount",
+            200.0,
+            1999.0,
+            None,
+        ),
+        discount(
+            "cpn_big15",
+            Some("BIG15"),
+            "15% off orders of ₹4999 or more, up to ₹1000",
+            "discount",
+            "percentage",
+            15.0,
+            4999.0,
+            Some(1000.0),
+        ),
     ] {
         commerce::insert_coupon(db, store_id, &coupon).await?;
     }
     for promotion in [
-        discount("promo_welcome10", Some("WELCOME10"), "Welcome offer: 10% off", "discount", "percentage", 10.0, 0.0, None),
-        discount("promo_festive5", None, "Festive sale: 5% off orders of ₹2999 or more", "discount", "percentage", 5.0, 2999.0, None),
-        discount("promo_freeship", None, "Free shipping on orders of ₹999 or more", "free-shipping", "fixed-amount", 0.0, 999.0, None),
+        discount(
+            "promo_welcome10",
+            Some("WELCOME10"),
+            "Welcome offer: 10% off",
+            "discount",
+            "percentage",
+            10.0,
+            0.0,
+            None,
+        ),
+        discount(
+            "promo_festive5",
+            None,
+            "Festive sale: 5% off orders of ₹2999 or more",
+            "discount",
+            "percentage",
+            5.0,
+            2999.0,
+            None,
+        ),
+        discount(
+            "promo_freeship",
+            None,
+            "Free shipping on orders of ₹999 or more",
+            "free-shipping",
+            "fixed-amount",
+            0.0,
+            999.0,
+            None,
+        ),
     ] {
         commerce::insert_promotion(db, store_id, &promotion).await?;
     }
@@ -412,10 +615,34 @@ async fn seed_discounts(db: &Db, store_id: &str) -> Result<()> {
 async fn seed_geo(db: &Db, store_id: &str) -> Result<()> {
     let countries = [
         ("IN", "India", "+91", "INR", "₹", "Indian Rupee", "Asia"),
-        ("US", "United States", "+1", "USD", "$", "US Dollar", "North America"),
-        ("GB", "United Kingdom", "+44", "GBP", "£", "Pound Sterling", "Europe"),
+        (
+            "US",
+            "United States",
+            "+1",
+            "USD",
+            "$",
+            "US Dollar",
+            "North America",
+        ),
+        (
+            "GB",
+            "United Kingdom",
+            "+44",
+            "GBP",
+            "£",
+            "Pound Sterling",
+            "Europe",
+        ),
         ("DE", "Germany", "+49", "EUR", "€", "Euro", "Europe"),
-        ("AE", "United Arab Emirates", "+971", "AED", "د.إ", "UAE Dirham", "Asia"),
+        (
+            "AE",
+            "United Arab Emirates",
+            "+971",
+            "AED",
+            "د.إ",
+            "UAE Dirham",
+            "Asia",
+        ),
     ];
     for (iso, name, phone, code, symbol, currency, continent) in countries {
         geo::insert_country(

@@ -70,7 +70,8 @@ pub fn now_millis() -> i64 {
 
 /// Unix seconds as an RFC 3339 string (`None` when out of range).
 pub fn rfc3339(secs: i64) -> Option<String> {
-    chrono::DateTime::from_timestamp(secs, 0).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// Unix seconds as a UTC date-time (the epoch when out of range).

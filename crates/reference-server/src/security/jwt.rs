@@ -94,7 +94,9 @@ impl JwtKeys {
         decode::<T>(token, &self.decoding, &validation)
             .map(|data| data.claims)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => Error::unauthorized("token expired"),
+                jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                    Error::unauthorized("token expired")
+                }
                 _ => Error::unauthorized("invalid token"),
             })
     }
@@ -165,8 +167,18 @@ mod tests {
         assert_eq!(
             keys_seen,
             [
-                "anonymous_id", "email", "exp", "first_name", "iat", "is_anonymous", "is_logged_in",
-                "last_name", "phone", "store_id", "token_type", "ulid"
+                "anonymous_id",
+                "email",
+                "exp",
+                "first_name",
+                "iat",
+                "is_anonymous",
+                "is_logged_in",
+                "last_name",
+                "phone",
+                "store_id",
+                "token_type",
+                "ulid"
             ]
         );
     }
@@ -175,9 +187,15 @@ mod tests {
     fn wrong_secret_expired_and_wrong_type_are_refused() {
         let keys = JwtKeys::new(b"secret");
         let token = keys.sign_access(&access(now_secs() + 60)).unwrap();
-        assert!(matches!(JwtKeys::new(b"other").verify_access(&token), Err(Error::Unauthorized(_))));
+        assert!(matches!(
+            JwtKeys::new(b"other").verify_access(&token),
+            Err(Error::Unauthorized(_))
+        ));
         let expired = keys.sign_access(&access(now_secs() - 10)).unwrap();
-        assert!(matches!(keys.verify_access(&expired), Err(Error::Unauthorized(_))));
+        assert!(matches!(
+            keys.verify_access(&expired),
+            Err(Error::Unauthorized(_))
+        ));
         assert!(keys.verify_refresh(&token).is_err());
         assert!(keys.verify_access("garbage").is_err());
     }

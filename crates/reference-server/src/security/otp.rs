@@ -192,8 +192,10 @@ mod tests {
                 .unwrap();
         }
         let text = std::fs::read_to_string(&sender.path).unwrap();
-        let lines: Vec<serde_json::Value> =
-            text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[1]["code"], "000002");
         assert_eq!(lines[0]["channel"], "email");

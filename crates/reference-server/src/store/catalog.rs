@@ -21,13 +21,14 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row as _;
 use storefront_types::{
-    AssociatedOption, AssociatedOptionValue, CartItemProductType, CartItemTaxType, Category, ColorAttributeType,
-    ColorOption, ColorOptionValue, GetMarketplaceVariantDetailResponseContent, GetProductDetailResponseContent,
-    Item, ListCategoriesResponseContent, ListCrosssellProductsResponseContent,
-    ListMarketplaceProductVariantsResponseContent, ListProductsResponseContent, ListSkusResponseContent,
-    Pagination, Product, ProductAttribute, ProductCategory, ProductDetail, ProductImage, ProductPricing,
-    SearchProductsResponseContent, Seo, SingleSelectAttribute, SingleSelectAttributeType, SingleSelectOption,
-    Variant, VariantDetail, VariantOption, VariantOptionType, VariantOptionValueItem,
+    AssociatedOption, AssociatedOptionValue, CartItemProductType, CartItemTaxType, Category,
+    ColorAttributeType, ColorOption, ColorOptionValue, GetMarketplaceVariantDetailResponseContent,
+    GetProductDetailResponseContent, Item, ListCategoriesResponseContent,
+    ListCrosssellProductsResponseContent, ListMarketplaceProductVariantsResponseContent,
+    ListProductsResponseContent, ListSkusResponseContent, Pagination, Product, ProductAttribute,
+    ProductCategory, ProductDetail, ProductImage, ProductPricing, SearchProductsResponseContent,
+    Seo, SingleSelectAttribute, SingleSelectAttributeType, SingleSelectOption, Variant,
+    VariantDetail, VariantOption, VariantOptionType, VariantOptionValueItem,
 };
 
 use crate::db::{flag, int_flag, Arg, Backend, Db, SqlBuilder};
@@ -59,7 +60,9 @@ impl Page {
             return Err(Error::bad_request("page starts at 1"));
         }
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(Error::bad_request(format!("limit must be between 1 and {MAX_LIMIT}")));
+            return Err(Error::bad_request(format!(
+                "limit must be between 1 and {MAX_LIMIT}"
+            )));
         }
         Ok(Self { page, limit })
     }
@@ -71,7 +74,11 @@ impl Page {
 
     /// The spec's pagination object for `total` records.
     pub fn pagination(&self, total: i64) -> Pagination {
-        let total_pages = if total == 0 { 0 } else { (total + self.limit - 1) / self.limit };
+        let total_pages = if total == 0 {
+            0
+        } else {
+            (total + self.limit - 1) / self.limit
+        };
         Pagination {
             total_records: total,
             total_pages,
@@ -107,18 +114,23 @@ pub fn parse_sort(sort_by: Option<&str>, allowed: &[&str]) -> Result<Vec<SortKey
     let direction = |d: &str| match d.trim().to_ascii_lowercase().as_str() {
         "asc" | "1" => Ok(false),
         "desc" | "-1" => Ok(true),
-        other => Err(Error::bad_request(format!("unknown sort direction {other}"))),
+        other => Err(Error::bad_request(format!(
+            "unknown sort direction {other}"
+        ))),
     };
     if raw.starts_with('{') {
-        let map: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(raw).map_err(|_| Error::bad_request("sort_by is not a JSON object"))?;
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw)
+            .map_err(|_| Error::bad_request("sort_by is not a JSON object"))?;
         for (field, dir) in map {
             let dir = match &dir {
                 serde_json::Value::String(s) => direction(s)?,
                 serde_json::Value::Number(n) => direction(&n.to_string())?,
                 _ => return Err(Error::bad_request("sort direction must be asc or desc")),
             };
-            keys.push(SortKey { field, descending: dir });
+            keys.push(SortKey {
+                field,
+                descending: dir,
+            });
         }
     } else {
         for part in raw.split(',') {
@@ -147,7 +159,13 @@ pub fn parse_sort(sort_by: Option<&str>, allowed: &[&str]) -> Result<Vec<SortKey
     Ok(keys)
 }
 
-const PRODUCT_SORT_FIELDS: &[&str] = &["name", "selling_price", "listing_price", "created_at", "updated_at"];
+const PRODUCT_SORT_FIELDS: &[&str] = &[
+    "name",
+    "selling_price",
+    "listing_price",
+    "created_at",
+    "updated_at",
+];
 
 /// ORDER BY of products (alias `p`) for `keys`, with a backend-independent string order.
 fn product_order(db: &Db, keys: &[SortKey]) -> String {
@@ -340,7 +358,10 @@ pub async fn insert_product(db: &Db, store_id: &str, product: &NewProduct) -> Re
     }
     if product.selling_price < 0.0
         || product.listing_price < 0.0
-        || product.variants.iter().any(|v| v.selling_price < 0.0 || v.listing_price < 0.0)
+        || product
+            .variants
+            .iter()
+            .any(|v| v.selling_price < 0.0 || v.listing_price < 0.0)
     {
         return Err(Error::bad_request("prices cannot be negative"));
     }
@@ -470,13 +491,15 @@ pub async fn insert_product(db: &Db, store_id: &str, product: &NewProduct) -> Re
         option_words.join(" "),
     ]
     .join(" ");
-    sqlx::query("INSERT INTO product_search (product_id, store_id, name, body) VALUES ($1, $2, $3, $4)")
-        .bind(&product.id)
-        .bind(store_id)
-        .bind(&product.name)
-        .bind(body)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO product_search (product_id, store_id, name, body) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(&product.id)
+    .bind(store_id)
+    .bind(&product.name)
+    .bind(body)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -556,7 +579,10 @@ impl Tree {
                 .or_default()
                 .insert(row.try_get("product_id")?);
         }
-        Ok(Self { categories, products })
+        Ok(Self {
+            categories,
+            products,
+        })
     }
 
     fn get(&self, id: &str) -> Option<&CategoryRow> {
@@ -652,7 +678,11 @@ pub struct CategoryQuery {
 /// list-categories: top-level categories (or the children of the given parent, or every
 /// category matching `search`), each with its direct children. `NotFound` for an unknown
 /// parent.
-pub async fn list_categories(db: &Db, store_id: &str, query: &CategoryQuery) -> Result<ListCategoriesResponseContent> {
+pub async fn list_categories(
+    db: &Db,
+    store_id: &str,
+    query: &CategoryQuery,
+) -> Result<ListCategoriesResponseContent> {
     let tree = Tree::load(db, store_id).await?;
     let sort = parse_sort(query.sort_by.as_deref(), &["name", "sort_order"])?;
     let parent = match (&query.parent_category_id, &query.parent_category_slug) {
@@ -681,7 +711,11 @@ pub async fn list_categories(db: &Db, store_id: &str, query: &CategoryQuery) -> 
                 .filter(|c| c.name.to_lowercase().contains(&needle) || c.slug.contains(&needle))
                 .collect()
         }
-        _ => tree.categories.iter().filter(|c| c.parent_id.is_none()).collect(),
+        _ => tree
+            .categories
+            .iter()
+            .filter(|c| c.parent_id.is_none())
+            .collect(),
     };
     roots.retain(|c| c.active);
     let order = |a: &&CategoryRow, b: &&CategoryRow| {
@@ -693,7 +727,9 @@ pub async fn list_categories(db: &Db, store_id: &str, query: &CategoryQuery) -> 
             };
             ordering = ordering.then(if key.descending { o.reverse() } else { o });
         }
-        ordering.then(a.sort_order.cmp(&b.sort_order)).then(a.id.cmp(&b.id))
+        ordering
+            .then(a.sort_order.cmp(&b.sort_order))
+            .then(a.id.cmp(&b.id))
     };
     roots.sort_by(order);
     let nested = query.nested_level.unwrap_or(1) != 0;
@@ -924,7 +960,10 @@ async fn load(db: &Db, store_id: &str, id_or_slug: &str, tree: &Tree) -> Result<
         .fetch_all(db.pool())
         .await?
     {
-        stock.insert(r.try_get::<String, _>("sku")?, r.try_get::<i64, _>("stock")?);
+        stock.insert(
+            r.try_get::<String, _>("sku")?,
+            r.try_get::<i64, _>("stock")?,
+        );
     }
     let ratings: Vec<f64> =
         sqlx::query("SELECT rating FROM reviews WHERE store_id = $1 AND product_id = $2 AND status = 'approved'")
@@ -1110,7 +1149,9 @@ impl Loaded {
     fn product(&self) -> Product {
         let p = &self.product;
         let stock_available = if p.has_variant {
-            self.variants.iter().any(|v| self.in_stock(v.sku.as_deref()))
+            self.variants
+                .iter()
+                .any(|v| self.in_stock(v.sku.as_deref()))
         } else {
             self.in_stock(p.sku.as_deref())
         };
@@ -1234,7 +1275,8 @@ impl Loaded {
     /// The SKU item of a variant, or of the product itself when `variant` is `None`.
     fn item(&self, variant: Option<&VariantRow>) -> Item {
         let p = &self.product;
-        let (sku, variant_id, variant_slug, variant_name, pricing, images, options) = match variant {
+        let (sku, variant_id, variant_slug, variant_name, pricing, images, options) = match variant
+        {
             Some(v) => (
                 v.sku.clone().unwrap_or_default(),
                 Some(v.id.clone()),
@@ -1327,19 +1369,23 @@ pub struct ProductQuery {
 /// filter matches no category (so nothing can match).
 fn product_filter(store_id: &str, query: &ProductQuery, tree: &Tree) -> Option<SqlBuilder> {
     let mut sql = SqlBuilder::new(" WHERE p.store_id = ");
-    sql.bind(Arg::Text(store_id.to_owned())).push(" AND p.active = 1");
+    sql.bind(Arg::Text(store_id.to_owned()))
+        .push(" AND p.active = 1");
     if let Some(kind) = &query.product_type {
-        sql.push(" AND p.product_type = ").bind(Arg::Text(kind.clone()));
+        sql.push(" AND p.product_type = ")
+            .bind(Arg::Text(kind.clone()));
     }
     if let Some(categories) = tree.resolve(&query.category_ids, &query.category_slugs) {
         if categories.is_empty() {
             return None;
         }
-        sql.push(" AND p.id IN (SELECT pc.product_id FROM product_categories pc WHERE pc.store_id = ")
-            .bind(Arg::Text(store_id.to_owned()))
-            .push(" AND pc.category_id IN ")
-            .bind_list(&categories)
-            .push(")");
+        sql.push(
+            " AND p.id IN (SELECT pc.product_id FROM product_categories pc WHERE pc.store_id = ",
+        )
+        .bind(Arg::Text(store_id.to_owned()))
+        .push(" AND pc.category_id IN ")
+        .bind_list(&categories)
+        .push(")");
     }
     Some(sql)
 }
@@ -1353,7 +1399,11 @@ async fn count(db: &Db, from: &str, filter: &SqlBuilder) -> Result<i64> {
 }
 
 /// list-products: a page of active products with the filters of [`ProductQuery`].
-pub async fn list_products(db: &Db, store_id: &str, query: &ProductQuery) -> Result<ListProductsResponseContent> {
+pub async fn list_products(
+    db: &Db,
+    store_id: &str,
+    query: &ProductQuery,
+) -> Result<ListProductsResponseContent> {
     let page = Page::new(query.page, query.limit)?;
     let sort = parse_sort(query.sort_by.as_deref(), PRODUCT_SORT_FIELDS)?;
     let tree = Tree::load(db, store_id).await?;
@@ -1365,7 +1415,11 @@ pub async fn list_products(db: &Db, store_id: &str, query: &ProductQuery) -> Res
     };
     let total = count(db, "products p", &filter).await?;
     let mut select = filter.clone();
-    select.sql = format!("SELECT p.id FROM products p{} ORDER BY {}", filter.sql, product_order(db, &sort));
+    select.sql = format!(
+        "SELECT p.id FROM products p{} ORDER BY {}",
+        filter.sql,
+        product_order(db, &sort)
+    );
     select
         .push(" LIMIT ")
         .bind(Arg::Int(page.limit))
@@ -1384,7 +1438,11 @@ pub async fn list_products(db: &Db, store_id: &str, query: &ProductQuery) -> Res
 
 /// list-skus: a page of SKU items (one per variant, or per product without variants) with the
 /// filters of [`ProductQuery`]; sorted like products, then by SKU.
-pub async fn list_skus(db: &Db, store_id: &str, query: &ProductQuery) -> Result<ListSkusResponseContent> {
+pub async fn list_skus(
+    db: &Db,
+    store_id: &str,
+    query: &ProductQuery,
+) -> Result<ListSkusResponseContent> {
     let page = Page::new(query.page, query.limit)?;
     let sort = parse_sort(query.sort_by.as_deref(), PRODUCT_SORT_FIELDS)?;
     let tree = Tree::load(db, store_id).await?;
@@ -1394,17 +1452,28 @@ pub async fn list_skus(db: &Db, store_id: &str, query: &ProductQuery) -> Result<
             pagination: page.pagination(0),
         });
     };
-    filter.push(" AND s.store_id = ").bind(Arg::Text(store_id.to_owned()));
+    filter
+        .push(" AND s.store_id = ")
+        .bind(Arg::Text(store_id.to_owned()));
     if !query.skus.is_empty() {
         filter.push(" AND s.sku IN ").bind_list(&query.skus);
     }
     let from = "skus s JOIN products p ON p.id = s.product_id AND p.store_id = s.store_id \
         LEFT JOIN variants v ON v.id = s.variant_id AND v.store_id = s.store_id";
     let total = count(db, from, &filter).await?;
-    let order = product_order(db, &sort).replace("p.selling_price", "COALESCE(v.selling_price, p.selling_price)");
-    let order = order.replace("p.listing_price", "COALESCE(v.listing_price, p.listing_price)");
+    let order = product_order(db, &sort).replace(
+        "p.selling_price",
+        "COALESCE(v.selling_price, p.selling_price)",
+    );
+    let order = order.replace(
+        "p.listing_price",
+        "COALESCE(v.listing_price, p.listing_price)",
+    );
     let mut select = filter.clone();
-    select.sql = format!("SELECT s.sku, s.product_id FROM {from}{} ORDER BY {order}, s.sku", filter.sql);
+    select.sql = format!(
+        "SELECT s.sku, s.product_id FROM {from}{} ORDER BY {order}, s.sku",
+        filter.sql
+    );
     select
         .push(" LIMIT ")
         .bind(Arg::Int(page.limit))
@@ -1431,7 +1500,11 @@ pub async fn list_skus(db: &Db, store_id: &str, query: &ProductQuery) -> Result<
 
 /// get-product-detail: the product by id or slug, with up-sell and cross-sell ids (first 10
 /// of each by the module's rules). `NotFound` when the store has no such active product.
-pub async fn get_product_detail(db: &Db, store_id: &str, id_or_slug: &str) -> Result<GetProductDetailResponseContent> {
+pub async fn get_product_detail(
+    db: &Db,
+    store_id: &str,
+    id_or_slug: &str,
+) -> Result<GetProductDetailResponseContent> {
     let tree = Tree::load(db, store_id).await?;
     let loaded = load(db, store_id, id_or_slug, &tree).await?;
     let ids = [loaded.product.id.clone()];
@@ -1578,18 +1651,27 @@ async fn recommend(
     kind: Recommendation,
     tree: &Tree,
 ) -> Result<Vec<String>> {
-    let rows = sqlx::query("SELECT id, selling_price, name FROM products WHERE store_id = $1 AND active = 1")
-        .bind(store_id)
-        .fetch_all(db.pool())
-        .await?;
+    let rows = sqlx::query(
+        "SELECT id, selling_price, name FROM products WHERE store_id = $1 AND active = 1",
+    )
+    .bind(store_id)
+    .fetch_all(db.pool())
+    .await?;
     let mut products: Vec<(String, f64, String)> = Vec::new();
     for row in rows {
-        products.push((row.try_get("id")?, row.try_get("selling_price")?, row.try_get("name")?));
+        products.push((
+            row.try_get("id")?,
+            row.try_get("selling_price")?,
+            row.try_get("name")?,
+        ));
     }
     let mut categories_of: HashMap<&str, HashSet<&str>> = HashMap::new();
     for (category, ids) in &tree.products {
         for id in ids {
-            categories_of.entry(id.as_str()).or_default().insert(category.as_str());
+            categories_of
+                .entry(id.as_str())
+                .or_default()
+                .insert(category.as_str());
         }
     }
     let mut given_categories: HashSet<&str> = HashSet::new();
@@ -1600,7 +1682,13 @@ async fn recommend(
             .find(|(p, _, _)| p == id)
             .ok_or_else(|| Error::not_found(format!("product {id}")))?;
         max_price = max_price.max(*price);
-        given_categories.extend(categories_of.get(id.as_str()).into_iter().flatten().copied());
+        given_categories.extend(
+            categories_of
+                .get(id.as_str())
+                .into_iter()
+                .flatten()
+                .copied(),
+        );
     }
     let given_roots: HashSet<String> = given_categories.iter().map(|c| tree.root_of(c)).collect();
     let mut chosen: Vec<&(String, f64, String)> = products
@@ -1614,9 +1702,9 @@ async fn recommend(
             match kind {
                 Recommendation::Similar => shares,
                 Recommendation::UpSell => shares && *price > max_price,
-                Recommendation::CrossSell => {
-                    cats.is_some_and(|c| !c.is_empty() && c.iter().all(|x| !given_roots.contains(&tree.root_of(x))))
-                }
+                Recommendation::CrossSell => cats.is_some_and(|c| {
+                    !c.is_empty() && c.iter().all(|x| !given_roots.contains(&tree.root_of(x)))
+                }),
             }
         })
         .collect();
@@ -1662,19 +1750,35 @@ mod tests {
     fn pages() {
         let page = Page::new(Some(2), Some(10)).unwrap();
         let p = page.pagination(25);
-        assert_eq!((p.total_pages, p.previous_page, p.next_page), (3, Some(1), Some(3)));
+        assert_eq!(
+            (p.total_pages, p.previous_page, p.next_page),
+            (3, Some(1), Some(3))
+        );
         let last = Page::new(Some(3), Some(10)).unwrap().pagination(25);
         assert_eq!(last.next_page, None);
         assert_eq!(Page::new(None, None).unwrap().pagination(0).total_pages, 0);
         assert!(Page::new(Some(0), None).is_err());
         assert!(Page::new(None, Some(101)).is_err());
-        assert_eq!(page.slice(&(0..25).collect::<Vec<_>>()), (10..20).collect::<Vec<_>>());
+        assert_eq!(
+            page.slice(&(0..25).collect::<Vec<_>>()),
+            (10..20).collect::<Vec<_>>()
+        );
     }
 
     #[test]
     fn sort_syntax() {
-        let keys = parse_sort(Some(r#"{"price":"desc","name":"asc"}"#), PRODUCT_SORT_FIELDS).unwrap();
-        assert_eq!(keys[0], SortKey { field: "selling_price".into(), descending: true });
+        let keys = parse_sort(
+            Some(r#"{"price":"desc","name":"asc"}"#),
+            PRODUCT_SORT_FIELDS,
+        )
+        .unwrap();
+        assert_eq!(
+            keys[0],
+            SortKey {
+                field: "selling_price".into(),
+                descending: true
+            }
+        );
         assert!(!keys[1].descending);
         assert!(parse_sort(Some("-created_at"), PRODUCT_SORT_FIELDS).unwrap()[0].descending);
         assert!(parse_sort(Some("name:desc"), PRODUCT_SORT_FIELDS).unwrap()[0].descending);
@@ -1685,7 +1789,10 @@ mod tests {
 
     #[test]
     fn search_terms_drop_operators() {
-        assert_eq!(search_terms("Cotton \"kurta\" OR* (x)"), ["cotton", "kurta", "or", "x"]);
+        assert_eq!(
+            search_terms("Cotton \"kurta\" OR* (x)"),
+            ["cotton", "kurta", "or", "x"]
+        );
         assert!(search_terms("  --  ").is_empty());
     }
 }

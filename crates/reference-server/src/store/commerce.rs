@@ -53,7 +53,10 @@ impl Discount {
 
 /// Inserts a coupon (`code` required); `Conflict` when the code is taken in the store.
 pub async fn insert_coupon(db: &Db, store_id: &str, coupon: &Discount) -> Result<()> {
-    let code = coupon.code.as_deref().ok_or_else(|| Error::bad_request("a coupon needs a code"))?;
+    let code = coupon
+        .code
+        .as_deref()
+        .ok_or_else(|| Error::bad_request("a coupon needs a code"))?;
     sqlx::query(
         "INSERT INTO coupons (id, store_id, code, description, discount_type, discount_value, min_order_amount, \
          max_discount, active, starts_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -82,7 +85,9 @@ fn coupon_from(row: &sqlx::any::AnyRow) -> Result<Discount> {
     Ok(Discount {
         id: row.try_get("id")?,
         code: Some(row.try_get("code")?),
-        name: row.try_get::<Option<String>, _>("description")?.unwrap_or_default(),
+        name: row
+            .try_get::<Option<String>, _>("description")?
+            .unwrap_or_default(),
         kind: "discount".into(),
         discount_type: row.try_get("discount_type")?,
         discount_value: row.try_get("discount_value")?,
@@ -94,28 +99,33 @@ fn coupon_from(row: &sqlx::any::AnyRow) -> Result<Discount> {
     })
 }
 
-const COUPON_COLUMNS: &str = "id, code, description, discount_type, discount_value, min_order_amount, max_discount, \
+const COUPON_COLUMNS: &str =
+    "id, code, description, discount_type, discount_value, min_order_amount, max_discount, \
      active, starts_at, expires_at";
 
 /// The store's coupons by code.
 pub async fn list_coupons(db: &Db, store_id: &str) -> Result<Vec<Discount>> {
-    sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE store_id = $1 ORDER BY code"))
-        .bind(store_id)
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(coupon_from)
-        .collect()
+    sqlx::query(&format!(
+        "SELECT {COUPON_COLUMNS} FROM coupons WHERE store_id = $1 ORDER BY code"
+    ))
+    .bind(store_id)
+    .fetch_all(db.pool())
+    .await?
+    .iter()
+    .map(coupon_from)
+    .collect()
 }
 
 /// The coupon with this code (any case); `NotFound` otherwise.
 pub async fn find_coupon(db: &Db, store_id: &str, code: &str) -> Result<Discount> {
-    let row = sqlx::query(&format!("SELECT {COUPON_COLUMNS} FROM coupons WHERE store_id = $1 AND code = $2"))
-        .bind(store_id)
-        .bind(code.trim().to_uppercase())
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| Error::not_found(format!("coupon {code}")))?;
+    let row = sqlx::query(&format!(
+        "SELECT {COUPON_COLUMNS} FROM coupons WHERE store_id = $1 AND code = $2"
+    ))
+    .bind(store_id)
+    .bind(code.trim().to_uppercase())
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| Error::not_found(format!("coupon {code}")))?;
     coupon_from(&row)
 }
 
@@ -170,7 +180,13 @@ pub async fn list_promotions(db: &Db, store_id: &str) -> Result<Vec<Discount>> {
 }
 
 /// Creates or replaces a cart document (JSON) of a user.
-pub async fn save_cart(db: &Db, store_id: &str, cart_id: &str, user_id: &str, data: &serde_json::Value) -> Result<()> {
+pub async fn save_cart(
+    db: &Db,
+    store_id: &str,
+    cart_id: &str,
+    user_id: &str,
+    data: &serde_json::Value,
+) -> Result<()> {
     let now = util::now_secs();
     sqlx::query(
         "INSERT INTO carts (id, store_id, user_id, data, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
@@ -187,18 +203,29 @@ pub async fn save_cart(db: &Db, store_id: &str, cart_id: &str, user_id: &str, da
 }
 
 /// A cart document by id; `NotFound` otherwise.
-pub async fn get_cart(db: &Db, store_id: &str, cart_id: &str) -> Result<(String, serde_json::Value)> {
+pub async fn get_cart(
+    db: &Db,
+    store_id: &str,
+    cart_id: &str,
+) -> Result<(String, serde_json::Value)> {
     let row = sqlx::query("SELECT user_id, data FROM carts WHERE store_id = $1 AND id = $2")
         .bind(store_id)
         .bind(cart_id)
         .fetch_optional(db.pool())
         .await?
         .ok_or_else(|| Error::not_found(format!("cart {cart_id}")))?;
-    Ok((row.try_get("user_id")?, serde_json::from_str(&row.try_get::<String, _>("data")?)?))
+    Ok((
+        row.try_get("user_id")?,
+        serde_json::from_str(&row.try_get::<String, _>("data")?)?,
+    ))
 }
 
 /// The latest cart of a user as (cart id, document), if any.
-pub async fn get_user_cart(db: &Db, store_id: &str, user_id: &str) -> Result<Option<(String, serde_json::Value)>> {
+pub async fn get_user_cart(
+    db: &Db,
+    store_id: &str,
+    user_id: &str,
+) -> Result<Option<(String, serde_json::Value)>> {
     let row = sqlx::query(
         "SELECT id, data FROM carts WHERE store_id = $1 AND user_id = $2 ORDER BY updated_at DESC, id DESC",
     )
@@ -206,8 +233,13 @@ pub async fn get_user_cart(db: &Db, store_id: &str, user_id: &str) -> Result<Opt
     .bind(user_id)
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| Ok((r.try_get("id")?, serde_json::from_str(&r.try_get::<String, _>("data")?)?)))
-        .transpose()
+    row.map(|r| {
+        Ok((
+            r.try_get("id")?,
+            serde_json::from_str(&r.try_get::<String, _>("data")?)?,
+        ))
+    })
+    .transpose()
 }
 
 /// Deletes a cart; `NotFound` when there is none.
@@ -243,9 +275,37 @@ mod tests {
             expires_at: None,
         };
         assert_eq!(coupon.discount_on(1999.0, 10), 199.9);
-        assert_eq!(Discount { max_discount: Some(100.0), ..coupon.clone() }.discount_on(1999.0, 10), 100.0);
-        assert_eq!(Discount { active: false, ..coupon.clone() }.discount_on(1999.0, 10), 0.0);
-        assert_eq!(Discount { expires_at: Some(5), ..coupon.clone() }.discount_on(1999.0, 10), 0.0);
-        assert_eq!(Discount { min_order_amount: 5000.0, ..coupon }.discount_on(1999.0, 10), 0.0);
+        assert_eq!(
+            Discount {
+                max_discount: Some(100.0),
+                ..coupon.clone()
+            }
+            .discount_on(1999.0, 10),
+            100.0
+        );
+        assert_eq!(
+            Discount {
+                active: false,
+                ..coupon.clone()
+            }
+            .discount_on(1999.0, 10),
+            0.0
+        );
+        assert_eq!(
+            Discount {
+                expires_at: Some(5),
+                ..coupon.clone()
+            }
+            .discount_on(1999.0, 10),
+            0.0
+        );
+        assert_eq!(
+            Discount {
+                min_order_amount: 5000.0,
+                ..coupon
+            }
+            .discount_on(1999.0, 10),
+            0.0
+        );
     }
 }

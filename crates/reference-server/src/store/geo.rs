@@ -1,7 +1,9 @@
 //! Countries, their states and postal codes (pincodes).
 
 use sqlx::Row as _;
-use storefront_types::{Country, CountryState, ListCountryPincodesResponseContent, Pagination, Pincode};
+use storefront_types::{
+    Country, CountryState, ListCountryPincodesResponseContent, Pagination, Pincode,
+};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -130,7 +132,11 @@ async fn country_name(db: &Db, store_id: &str, iso: &str) -> Result<String> {
 
 /// list-country-states: the states of a country (ISO code, any case) by name; `NotFound` for
 /// a country the store does not have.
-pub async fn list_states(db: &Db, store_id: &str, country_iso_code: &str) -> Result<Vec<CountryState>> {
+pub async fn list_states(
+    db: &Db,
+    store_id: &str,
+    country_iso_code: &str,
+) -> Result<Vec<CountryState>> {
     country_name(db, store_id, country_iso_code).await?;
     let rows = sqlx::query(
         "SELECT iso_code, name, gst_code FROM states WHERE store_id = $1 AND country_iso_code = $2 ORDER BY iso_code",

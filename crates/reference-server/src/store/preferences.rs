@@ -23,19 +23,35 @@ pub fn default_preferences() -> NotificationPreferences {
 }
 
 /// The stored preferences, if the user created them.
-pub async fn find(db: &Db, store_id: &str, user_id: &str) -> Result<Option<NotificationPreferences>> {
-    let row = sqlx::query("SELECT preferences FROM notification_preferences WHERE store_id = $1 AND user_id = $2")
-        .bind(store_id)
-        .bind(user_id)
-        .fetch_optional(db.pool())
-        .await?;
-    row.map(|row| Ok(serde_json::from_str(&row.try_get::<String, _>("preferences")?)?))
-        .transpose()
+pub async fn find(
+    db: &Db,
+    store_id: &str,
+    user_id: &str,
+) -> Result<Option<NotificationPreferences>> {
+    let row = sqlx::query(
+        "SELECT preferences FROM notification_preferences WHERE store_id = $1 AND user_id = $2",
+    )
+    .bind(store_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    row.map(|row| {
+        Ok(serde_json::from_str(
+            &row.try_get::<String, _>("preferences")?,
+        )?)
+    })
+    .transpose()
 }
 
 /// The stored preferences, or [`default_preferences`].
-pub async fn get_or_default(db: &Db, store_id: &str, user_id: &str) -> Result<NotificationPreferences> {
-    Ok(find(db, store_id, user_id).await?.unwrap_or_else(default_preferences))
+pub async fn get_or_default(
+    db: &Db,
+    store_id: &str,
+    user_id: &str,
+) -> Result<NotificationPreferences> {
+    Ok(find(db, store_id, user_id)
+        .await?
+        .unwrap_or_else(default_preferences))
 }
 
 /// Creates the preferences (create-notification-preferences); `Conflict` when they exist.

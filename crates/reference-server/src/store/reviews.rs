@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 
 use sqlx::Row as _;
-use storefront_types::{ListMarketplaceProductReviewsResponseContent, ProductReview, ProductReviewStatus};
+use storefront_types::{
+    ListMarketplaceProductReviewsResponseContent, ProductReview, ProductReviewStatus,
+};
 
 use crate::db::{flag, int_flag, Db};
 use crate::error::{Error, Result};
@@ -40,12 +42,14 @@ pub struct ReviewQuery {
 }
 
 async fn product_id(db: &Db, store_id: &str, id_or_slug: &str) -> Result<String> {
-    let row = sqlx::query("SELECT id FROM products WHERE store_id = $1 AND (id = $2 OR slug = $2) AND active = 1")
-        .bind(store_id)
-        .bind(id_or_slug)
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| Error::not_found(format!("product {id_or_slug}")))?;
+    let row = sqlx::query(
+        "SELECT id FROM products WHERE store_id = $1 AND (id = $2 OR slug = $2) AND active = 1",
+    )
+    .bind(store_id)
+    .bind(id_or_slug)
+    .fetch_optional(db.pool())
+    .await?
+    .ok_or_else(|| Error::not_found(format!("product {id_or_slug}")))?;
     Ok(row.try_get("id")?)
 }
 
@@ -95,18 +99,28 @@ pub async fn create_review(
         return Err(Error::unauthorized("sign in to write a review"));
     }
     if !(1.0..=5.0).contains(&review.rating) || (review.rating * 2.0).fract() != 0.0 {
-        return Err(Error::bad_request("rating must be between 1 and 5, in halves"));
+        return Err(Error::bad_request(
+            "rating must be between 1 and 5, in halves",
+        ));
     }
-    if review.review_text.as_deref().is_some_and(|t| t.chars().count() > 5000) {
-        return Err(Error::bad_request("review text is longer than 5000 characters"));
+    if review
+        .review_text
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > 5000)
+    {
+        return Err(Error::bad_request(
+            "review text is longer than 5000 characters",
+        ));
     }
     let product_id = product_id(db, store_id, product_id_or_slug).await?;
-    let existing = sqlx::query("SELECT id FROM reviews WHERE store_id = $1 AND product_id = $2 AND user_id = $3")
-        .bind(store_id)
-        .bind(&product_id)
-        .bind(&user.id)
-        .fetch_optional(db.pool())
-        .await?;
+    let existing = sqlx::query(
+        "SELECT id FROM reviews WHERE store_id = $1 AND product_id = $2 AND user_id = $3",
+    )
+    .bind(store_id)
+    .bind(&product_id)
+    .bind(&user.id)
+    .fetch_optional(db.pool())
+    .await?;
     if existing.is_some() {
         return Err(Error::Conflict("you already reviewed this product".into()));
     }
@@ -207,7 +221,12 @@ pub async fn list_reviews(
     if let Some(tag) = &query.review_tag {
         all.retain(|r| r.tags.contains(tag));
     }
-    if let Some(search) = query.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(search) = query
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         let needle = search.to_lowercase();
         all.retain(|r| {
             r.review

@@ -26,20 +26,22 @@ pub async fn create_store(db: &Db, store: &StoreRecord) -> Result<()> {
         return Err(Error::Conflict(format!("store {} exists", store.id)));
     }
     let config = serde_json::to_string(&store.config)?;
-    sqlx::query("INSERT INTO stores (id, name, api_key, config, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&store.id)
-        .bind(&store.name)
-        .bind(&store.api_key)
-        .bind(config)
-        .bind(util::now_secs())
-        .execute(db.pool())
-        .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(d) if d.is_unique_violation() => {
-                Error::Conflict("store id or API key taken".into())
-            }
-            _ => Error::Database(e),
-        })?;
+    sqlx::query(
+        "INSERT INTO stores (id, name, api_key, config, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&store.id)
+    .bind(&store.name)
+    .bind(&store.api_key)
+    .bind(config)
+    .bind(util::now_secs())
+    .execute(db.pool())
+    .await
+    .map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            Error::Conflict("store id or API key taken".into())
+        }
+        _ => Error::Database(e),
+    })?;
     Ok(())
 }
 

@@ -162,7 +162,10 @@ pub fn normalize_email(email: &str) -> Result<String> {
     let email = email.trim().to_lowercase();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         })
         && !email.chars().any(char::is_whitespace);
     if valid {
@@ -269,11 +272,13 @@ pub async fn update(db: &Db, user: &UserRecord) -> Result<UserRecord> {
 
 /// The user with this id in the store, if any.
 pub async fn find(db: &Db, store_id: &str, user_id: &str) -> Result<Option<UserRecord>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE store_id = $1 AND id = $2"))
-        .bind(store_id)
-        .bind(user_id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE store_id = $1 AND id = $2"
+    ))
+    .bind(store_id)
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -286,21 +291,25 @@ pub async fn get(db: &Db, store_id: &str, user_id: &str) -> Result<UserRecord> {
 
 /// The registered user with this (normalised) email in the store, if any.
 pub async fn find_by_email(db: &Db, store_id: &str, email: &str) -> Result<Option<UserRecord>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE store_id = $1 AND email = $2"))
-        .bind(store_id)
-        .bind(email)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE store_id = $1 AND email = $2"
+    ))
+    .bind(store_id)
+    .bind(email)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// The registered user with this (normalised) phone in the store, if any.
 pub async fn find_by_phone(db: &Db, store_id: &str, phone: &str) -> Result<Option<UserRecord>> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM users WHERE store_id = $1 AND phone = $2"))
-        .bind(store_id)
-        .bind(phone)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM users WHERE store_id = $1 AND phone = $2"
+    ))
+    .bind(store_id)
+    .bind(phone)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
@@ -308,11 +317,13 @@ pub async fn find_by_phone(db: &Db, store_id: &str, phone: &str) -> Result<Optio
 pub async fn delete(db: &Db, store_id: &str, user_id: &str) -> Result<()> {
     let mut tx = db.pool().begin().await?;
     for table in ["refresh_tokens", "notification_preferences", "carts"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE store_id = $1 AND user_id = $2"))
-            .bind(store_id)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE store_id = $1 AND user_id = $2"
+        ))
+        .bind(store_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     }
     let done = sqlx::query("DELETE FROM users WHERE store_id = $1 AND id = $2")
         .bind(store_id)
@@ -336,7 +347,9 @@ pub async fn set_profile_image(
     bytes: &[u8],
 ) -> Result<UserRecord> {
     if !content_type.starts_with("image/") {
-        return Err(Error::bad_request("profile image must be an image/* content type"));
+        return Err(Error::bad_request(
+            "profile image must be an image/* content type",
+        ));
     }
     if bytes.is_empty() || bytes.len() > MAX_PROFILE_IMAGE_BYTES {
         return Err(Error::bad_request("profile image is empty or too large"));
@@ -358,7 +371,11 @@ pub async fn set_profile_image(
 }
 
 /// The profile image as (content type, bytes); `NotFound` when the user has none.
-pub async fn get_profile_image(db: &Db, store_id: &str, user_id: &str) -> Result<(String, Vec<u8>)> {
+pub async fn get_profile_image(
+    db: &Db,
+    store_id: &str,
+    user_id: &str,
+) -> Result<(String, Vec<u8>)> {
     let row = sqlx::query(
         "SELECT profile_image, profile_image_type FROM users WHERE store_id = $1 AND id = $2",
     )

@@ -32,7 +32,10 @@ async fn register_email(
     auth: &AuthService,
     sender: &MemorySender,
     email: &str,
-) -> (AccessClaims, storefront_types::LoginWithPasswordResponseContent) {
+) -> (
+    AccessClaims,
+    storefront_types::LoginWithPasswordResponseContent,
+) {
     let session = anonymous(auth).await;
     let challenge = auth
         .register_with_email(
@@ -89,14 +92,23 @@ async fn anonymous_session_issues_verifiable_tokens() {
         assert!(!session.user.is_logged_in);
         let claims = auth.authenticate("demo", &session.access_token).unwrap();
         assert_eq!(claims.ulid, session.user.id);
-        assert_eq!(claims.anonymous_id.as_deref(), Some(session.user.id.as_str()));
+        assert_eq!(
+            claims.anonymous_id.as_deref(),
+            Some(session.user.id.as_str())
+        );
         assert!(claims.is_anonymous && !claims.is_logged_in);
         assert_eq!(claims.customer_id, None);
         assert_eq!(claims.exp - claims.iat, 3600);
         // An access token is not a refresh token, and a token of demo is not another store's.
         assert!(auth.refresh("demo", &session.access_token).await.is_err());
-        assert!(matches!(auth.authenticate("other", &session.access_token), Err(Error::Unauthorized(_))));
-        assert!(matches!(auth.anonymous_session("nope").await, Err(Error::NotFound(_))));
+        assert!(matches!(
+            auth.authenticate("other", &session.access_token),
+            Err(Error::Unauthorized(_))
+        ));
+        assert!(matches!(
+            auth.anonymous_session("nope").await,
+            Err(Error::NotFound(_))
+        ));
     })
     .await;
 }
@@ -160,7 +172,13 @@ async fn otp_login_signs_into_the_existing_account() {
         assert_eq!(challenge.content.otp_action, "login");
         let code = sender.last_code("asha@example.com").unwrap();
         let verified = auth
-            .verify_otp("demo", Some(&session), &code, &challenge.content.otp_token, &VerifyOtpBodyOtpAction::Login)
+            .verify_otp(
+                "demo",
+                Some(&session),
+                &code,
+                &challenge.content.otp_token,
+                &VerifyOtpBodyOtpAction::Login,
+            )
             .await
             .unwrap();
         assert_eq!(verified.user.id.as_deref(), Some(first.ulid.as_str()));
@@ -177,20 +195,34 @@ async fn phone_otp_login_by_whatsapp() {
         let (auth, sender) = setup(&db, AuthSettings::default()).await;
         let session = anonymous(&auth).await;
         let challenge = auth
-            .login_with_phone("demo", Some(&session), Some("+91".into()), "98765 43210", PhoneChannel::Whatsapp, true)
+            .login_with_phone(
+                "demo",
+                Some(&session),
+                Some("+91".into()),
+                "98765 43210",
+                PhoneChannel::Whatsapp,
+                true,
+            )
             .await
             .unwrap();
         let messages = sender.messages();
         assert_eq!(messages[0].channel, "whatsapp");
         assert_eq!(messages[0].destination, "9876543210");
         let verified = auth
-            .verify_otp("demo", Some(&session), &messages[0].code, &challenge.content.otp_token, &VerifyOtpBodyOtpAction::Login)
+            .verify_otp(
+                "demo",
+                Some(&session),
+                &messages[0].code,
+                &challenge.content.otp_token,
+                &VerifyOtpBodyOtpAction::Login,
+            )
             .await
             .unwrap();
         assert_eq!(verified.user.phone.as_deref(), Some("9876543210"));
         assert_eq!(verified.user.is_phone_verified, Some(true));
         assert!(matches!(
-            auth.login_with_phone("demo", None, None, "12ab", PhoneChannel::Sms, true).await,
+            auth.login_with_phone("demo", None, None, "12ab", PhoneChannel::Sms, true)
+                .await,
             Err(Error::BadRequest(_))
         ));
     })
@@ -200,19 +232,36 @@ async fn phone_otp_login_by_whatsapp() {
 #[tokio::test]
 async fn wrong_used_expired_and_locked_otps_are_refused() {
     for_each_db(|db| async move {
-        let (auth, sender) = setup(&db, AuthSettings { otp_max_attempts: 3, ..AuthSettings::default() }).await;
+        let (auth, sender) = setup(
+            &db,
+            AuthSettings {
+                otp_max_attempts: 3,
+                ..AuthSettings::default()
+            },
+        )
+        .await;
         let session = anonymous(&auth).await;
         let login = |email: &'static str| {
             let auth = auth.clone();
             let session = session.clone();
-            async move { auth.login_with_email("demo", Some(&session), email, true).await.unwrap() }
+            async move {
+                auth.login_with_email("demo", Some(&session), email, true)
+                    .await
+                    .unwrap()
+            }
         };
         let verify = |code: String, token: String| {
             let auth = auth.clone();
             let session = session.clone();
             async move {
-                auth.verify_otp("demo", Some(&session), &code, &token, &VerifyOtpBodyOtpAction::Register)
-                    .await
+                auth.verify_otp(
+                    "demo",
+                    Some(&session),
+                    &code,
+                    &token,
+                    &VerifyOtpBodyOtpAction::Register,
+                )
+                .await
             }
         };
 
@@ -220,33 +269,71 @@ async fn wrong_used_expired_and_locked_otps_are_refused() {
         let c = login("a@example.com").await;
         let code = sender.last_code("a@example.com").unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        assert!(matches!(verify(wrong.into(), c.content.otp_token.clone()).await, Err(Error::Unauthorized(_))));
-        assert!(matches!(verify("abc".into(), c.content.otp_token.clone()).await, Err(Error::Unauthorized(_))));
-        verify(code.clone(), c.content.otp_token.clone()).await.unwrap();
-        assert!(matches!(verify(code, c.content.otp_token.clone()).await, Err(Error::Unauthorized(_))), "single use");
+        assert!(matches!(
+            verify(wrong.into(), c.content.otp_token.clone()).await,
+            Err(Error::Unauthorized(_))
+        ));
+        assert!(matches!(
+            verify("abc".into(), c.content.otp_token.clone()).await,
+            Err(Error::Unauthorized(_))
+        ));
+        verify(code.clone(), c.content.otp_token.clone())
+            .await
+            .unwrap();
+        assert!(
+            matches!(
+                verify(code, c.content.otp_token.clone()).await,
+                Err(Error::Unauthorized(_))
+            ),
+            "single use"
+        );
 
         // Locked after max attempts, even for the right code.
         let session2 = anonymous(&auth).await;
-        let c = auth.login_with_email("demo", Some(&session2), "b@example.com", true).await.unwrap();
+        let c = auth
+            .login_with_email("demo", Some(&session2), "b@example.com", true)
+            .await
+            .unwrap();
         let code = sender.last_code("b@example.com").unwrap();
         let wrong = if code == "000000" { "111111" } else { "000000" };
         let v = |code: String| {
             let auth = auth.clone();
             let session2 = session2.clone();
             let token = c.content.otp_token.clone();
-            async move { auth.verify_otp("demo", Some(&session2), &code, &token, &VerifyOtpBodyOtpAction::Register).await }
+            async move {
+                auth.verify_otp(
+                    "demo",
+                    Some(&session2),
+                    &code,
+                    &token,
+                    &VerifyOtpBodyOtpAction::Register,
+                )
+                .await
+            }
         };
         assert!(matches!(v(wrong.into()).await, Err(Error::Unauthorized(_))));
         assert!(matches!(v(wrong.into()).await, Err(Error::Unauthorized(_))));
-        assert!(matches!(v(wrong.into()).await, Err(Error::TooManyAttempts(_))));
+        assert!(matches!(
+            v(wrong.into()).await,
+            Err(Error::TooManyAttempts(_))
+        ));
         assert!(matches!(v(code).await, Err(Error::TooManyAttempts(_))));
 
         // Unknown token, mismatching action.
-        assert!(matches!(verify("123456".into(), "nope".into()).await, Err(Error::Unauthorized(_))));
+        assert!(matches!(
+            verify("123456".into(), "nope".into()).await,
+            Err(Error::Unauthorized(_))
+        ));
         let c = login("c@example.com").await;
         let code = sender.last_code("c@example.com").unwrap();
         let err = auth
-            .verify_otp("demo", Some(&session), &code, &c.content.otp_token, &VerifyOtpBodyOtpAction::ResetPassword)
+            .verify_otp(
+                "demo",
+                Some(&session),
+                &code,
+                &c.content.otp_token,
+                &VerifyOtpBodyOtpAction::ResetPassword,
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, Error::BadRequest(_)), "{err}");
@@ -257,15 +344,34 @@ async fn wrong_used_expired_and_locked_otps_are_refused() {
 #[tokio::test]
 async fn expired_otps_are_refused() {
     for_each_db(|db| async move {
-        let (auth, sender) = setup(&db, AuthSettings { otp_ttl: Duration::ZERO, ..AuthSettings::default() }).await;
+        let (auth, sender) = setup(
+            &db,
+            AuthSettings {
+                otp_ttl: Duration::ZERO,
+                ..AuthSettings::default()
+            },
+        )
+        .await;
         let session = anonymous(&auth).await;
-        let c = auth.login_with_email("demo", Some(&session), "a@example.com", true).await.unwrap();
+        let c = auth
+            .login_with_email("demo", Some(&session), "a@example.com", true)
+            .await
+            .unwrap();
         let code = sender.last_code("a@example.com").unwrap();
         let err = auth
-            .verify_otp("demo", Some(&session), &code, &c.content.otp_token, &VerifyOtpBodyOtpAction::Register)
+            .verify_otp(
+                "demo",
+                Some(&session),
+                &code,
+                &c.content.otp_token,
+                &VerifyOtpBodyOtpAction::Register,
+            )
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Unauthorized(ref m) if m.contains("expired")), "{err}");
+        assert!(
+            matches!(err, Error::Unauthorized(ref m) if m.contains("expired")),
+            "{err}"
+        );
     })
     .await;
 }
@@ -273,8 +379,18 @@ async fn expired_otps_are_refused() {
 #[tokio::test]
 async fn production_mode_returns_no_debug_code() {
     for_each_db(|db| async move {
-        let (auth, sender) = setup(&db, AuthSettings { debug: false, ..AuthSettings::default() }).await;
-        let c = auth.login_with_email("demo", None, "a@example.com", true).await.unwrap();
+        let (auth, sender) = setup(
+            &db,
+            AuthSettings {
+                debug: false,
+                ..AuthSettings::default()
+            },
+        )
+        .await;
+        let c = auth
+            .login_with_email("demo", None, "a@example.com", true)
+            .await
+            .unwrap();
         assert_eq!(c.debug_otp, None);
         assert_eq!(sender.messages().len(), 1);
     })
@@ -291,9 +407,18 @@ async fn refresh_tokens_rotate_and_reuse_is_refused() {
         let claims = auth.authenticate("demo", &first.access_token).unwrap();
         assert_eq!(claims.ulid, session.user.id);
         // Reusing the rotated token is refused and revokes the family, so the successor dies too.
-        let err = auth.refresh("demo", &session.refresh_token).await.unwrap_err();
-        assert!(matches!(err, Error::Unauthorized(ref m) if m.contains("reuse")), "{err}");
-        assert!(matches!(auth.refresh("demo", &first.refresh_token).await, Err(Error::Unauthorized(_))));
+        let err = auth
+            .refresh("demo", &session.refresh_token)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Unauthorized(ref m) if m.contains("reuse")),
+            "{err}"
+        );
+        assert!(matches!(
+            auth.refresh("demo", &first.refresh_token).await,
+            Err(Error::Unauthorized(_))
+        ));
         // Other store, garbage.
         let other = auth.anonymous_session("demo").await.unwrap();
         create_store(&db, "other").await;
@@ -307,10 +432,20 @@ async fn refresh_tokens_rotate_and_reuse_is_refused() {
 #[tokio::test]
 async fn expired_refresh_tokens_are_refused() {
     for_each_db(|db| async move {
-        let (auth, _) = setup(&db, AuthSettings { refresh_ttl: Duration::ZERO, ..AuthSettings::default() }).await;
+        let (auth, _) = setup(
+            &db,
+            AuthSettings {
+                refresh_ttl: Duration::ZERO,
+                ..AuthSettings::default()
+            },
+        )
+        .await;
         let session = auth.anonymous_session("demo").await.unwrap();
         tokio::time::sleep(Duration::from_millis(1100)).await;
-        assert!(matches!(auth.refresh("demo", &session.refresh_token).await, Err(Error::Unauthorized(_))));
+        assert!(matches!(
+            auth.refresh("demo", &session.refresh_token).await,
+            Err(Error::Unauthorized(_))
+        ));
     })
     .await;
 }
@@ -324,7 +459,10 @@ async fn logout_revokes_and_starts_an_anonymous_session() {
         let out = auth.logout(&claims).await.unwrap();
         assert_eq!(out.user.is_anonymous, Some(true));
         assert_ne!(out.user.id.as_deref(), Some(claims.ulid.as_str()));
-        assert!(matches!(auth.refresh("demo", &verified.refresh_token).await, Err(Error::Unauthorized(_))));
+        assert!(matches!(
+            auth.refresh("demo", &verified.refresh_token).await,
+            Err(Error::Unauthorized(_))
+        ));
         auth.refresh("demo", &out.refresh_token).await.unwrap();
     })
     .await;
@@ -336,34 +474,77 @@ async fn password_registration_login_change_and_reset() {
         let (auth, sender) = setup(&db, AuthSettings::default()).await;
         let session = anonymous(&auth).await;
         // Mismatch and weak passwords are bad requests.
-        let mismatch = RegisterWithPasswordBody::RegisterWithEmailPassword(Box::new(RegisterWithEmailPassword {
-            email: "p@example.com".into(),
-            password: "password-one".into(),
-            confirm_password: "password-two".into(),
-            phone: None,
-            country_code: None,
-        }));
-        assert!(matches!(auth.register_with_password("demo", Some(&session), &mismatch).await, Err(Error::BadRequest(_))));
+        let mismatch = RegisterWithPasswordBody::RegisterWithEmailPassword(Box::new(
+            RegisterWithEmailPassword {
+                email: "p@example.com".into(),
+                password: "password-one".into(),
+                confirm_password: "password-two".into(),
+                phone: None,
+                country_code: None,
+            },
+        ));
         assert!(matches!(
-            auth.register_with_password("demo", Some(&session), &register_password_body("p@example.com", "short")).await,
+            auth.register_with_password("demo", Some(&session), &mismatch)
+                .await,
+            Err(Error::BadRequest(_))
+        ));
+        assert!(matches!(
+            auth.register_with_password(
+                "demo",
+                Some(&session),
+                &register_password_body("p@example.com", "short")
+            )
+            .await,
             Err(Error::BadRequest(_))
         ));
         let c = auth
-            .register_with_password("demo", Some(&session), &register_password_body("p@example.com", "first-password"))
+            .register_with_password(
+                "demo",
+                Some(&session),
+                &register_password_body("p@example.com", "first-password"),
+            )
             .await
             .unwrap();
         let code = sender.last_code("p@example.com").unwrap();
-        auth.verify_otp("demo", Some(&session), &code, &c.content.otp_token, &VerifyOtpBodyOtpAction::Register)
-            .await
-            .unwrap();
+        auth.verify_otp(
+            "demo",
+            Some(&session),
+            &code,
+            &c.content.otp_token,
+            &VerifyOtpBodyOtpAction::Register,
+        )
+        .await
+        .unwrap();
 
         // Wrong password and unknown account: the same Unauthorized.
-        let wrong = auth.login_with_password("demo", None, &password_login("p@example.com", "not-the-password")).await;
+        let wrong = auth
+            .login_with_password(
+                "demo",
+                None,
+                &password_login("p@example.com", "not-the-password"),
+            )
+            .await;
         assert!(matches!(wrong, Err(Error::Unauthorized(ref m)) if m == "invalid credentials"));
-        let unknown = auth.login_with_password("demo", None, &password_login("q@example.com", "first-password")).await;
+        let unknown = auth
+            .login_with_password(
+                "demo",
+                None,
+                &password_login("q@example.com", "first-password"),
+            )
+            .await;
         assert!(matches!(unknown, Err(Error::Unauthorized(ref m)) if m == "invalid credentials"));
-        let login = auth.login_with_password("demo", None, &password_login("P@Example.com", "first-password")).await.unwrap();
-        assert!(login.user.login_methods.contains(&storefront_types::UserLoginMethodsItem::Password));
+        let login = auth
+            .login_with_password(
+                "demo",
+                None,
+                &password_login("P@Example.com", "first-password"),
+            )
+            .await
+            .unwrap();
+        assert!(login
+            .user
+            .login_methods
+            .contains(&storefront_types::UserLoginMethodsItem::Password));
 
         // Change password: old one checked, tokens revoked.
         let claims = auth.authenticate("demo", &login.access_token).unwrap();
@@ -372,15 +553,33 @@ async fn password_registration_login_change_and_reset() {
             new_password: new.into(),
             confirm_password: new.into(),
         };
-        assert!(matches!(auth.change_password(&claims, &change("nope-nope", "second-password")).await, Err(Error::Unauthorized(_))));
-        let changed = auth.change_password(&claims, &change("first-password", "second-password")).await.unwrap();
+        assert!(matches!(
+            auth.change_password(&claims, &change("nope-nope", "second-password"))
+                .await,
+            Err(Error::Unauthorized(_))
+        ));
+        let changed = auth
+            .change_password(&claims, &change("first-password", "second-password"))
+            .await
+            .unwrap();
         assert!(auth.refresh("demo", &login.refresh_token).await.is_err());
         auth.refresh("demo", &changed.refresh_token).await.unwrap();
-        auth.login_with_password("demo", None, &password_login("p@example.com", "second-password")).await.unwrap();
+        auth.login_with_password(
+            "demo",
+            None,
+            &password_login("p@example.com", "second-password"),
+        )
+        .await
+        .unwrap();
 
         // Forgot and reset.
         let forgot = auth
-            .forgot_password("demo", &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail { email: "p@example.com".into() })))
+            .forgot_password(
+                "demo",
+                &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail {
+                    email: "p@example.com".into(),
+                })),
+            )
             .await
             .unwrap();
         assert_eq!(forgot.content.otp_action, "reset-password");
@@ -392,17 +591,41 @@ async fn password_registration_login_change_and_reset() {
             otp: otp.into(),
         };
         let wrong = if code == "000000" { "111111" } else { "000000" };
-        assert!(matches!(auth.reset_password("demo", &reset(wrong)).await, Err(Error::Unauthorized(_))));
+        assert!(matches!(
+            auth.reset_password("demo", &reset(wrong)).await,
+            Err(Error::Unauthorized(_))
+        ));
         let done = auth.reset_password("demo", &reset(&code)).await.unwrap();
         assert_eq!(done.user.email.as_deref(), Some("p@example.com"));
-        assert!(auth.reset_password("demo", &reset(&code)).await.is_err(), "single use");
-        auth.login_with_password("demo", None, &password_login("p@example.com", "third-password")).await.unwrap();
-        assert!(auth.login_with_password("demo", None, &password_login("p@example.com", "second-password")).await.is_err());
+        assert!(
+            auth.reset_password("demo", &reset(&code)).await.is_err(),
+            "single use"
+        );
+        auth.login_with_password(
+            "demo",
+            None,
+            &password_login("p@example.com", "third-password"),
+        )
+        .await
+        .unwrap();
+        assert!(auth
+            .login_with_password(
+                "demo",
+                None,
+                &password_login("p@example.com", "second-password")
+            )
+            .await
+            .is_err());
 
         // An unknown address gets a token too, but nothing is sent.
         let sent = sender.messages().len();
         let unknown = auth
-            .forgot_password("demo", &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail { email: "ghost@example.com".into() })))
+            .forgot_password(
+                "demo",
+                &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail {
+                    email: "ghost@example.com".into(),
+                })),
+            )
             .await
             .unwrap();
         assert_eq!(unknown.debug_otp, None);
@@ -422,15 +645,32 @@ async fn user_profile_preferences_and_deactivation() {
         let user = auth.get_user(&claims, &id).await.unwrap();
         assert_eq!(user.email.as_deref(), Some("asha@example.com"));
         let other = anonymous(&auth).await;
-        assert!(matches!(auth.get_user(&claims, &other.ulid).await, Err(Error::Forbidden(_))));
+        assert!(matches!(
+            auth.get_user(&claims, &other.ulid).await,
+            Err(Error::Forbidden(_))
+        ));
 
         let updated = auth
-            .update_user(&claims, &id, &UserUpdate { first_name: Some("Asha K".into()), ..UserUpdate::default() })
+            .update_user(
+                &claims,
+                &id,
+                &UserUpdate {
+                    first_name: Some("Asha K".into()),
+                    ..UserUpdate::default()
+                },
+            )
             .await
             .unwrap();
         assert_eq!(updated.first_name.as_deref(), Some("Asha K"));
         let err = auth
-            .update_user(&claims, &id, &UserUpdate { email: Some("new@example.com".into()), ..UserUpdate::default() })
+            .update_user(
+                &claims,
+                &id,
+                &UserUpdate {
+                    email: Some("new@example.com".into()),
+                    ..UserUpdate::default()
+                },
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, Error::BadRequest(_)));
@@ -450,40 +690,96 @@ async fn user_profile_preferences_and_deactivation() {
             .unwrap();
         let code = sender.last_code("new@example.com").unwrap();
         let v = auth
-            .verify_otp("demo", Some(&claims), &code, &c.content.otp_token, &VerifyOtpBodyOtpAction::UpdateEmail)
+            .verify_otp(
+                "demo",
+                Some(&claims),
+                &code,
+                &c.content.otp_token,
+                &VerifyOtpBodyOtpAction::UpdateEmail,
+            )
             .await
             .unwrap();
         assert_eq!(v.user.email.as_deref(), Some("new@example.com"));
         let claims = auth.authenticate("demo", &v.access_token).unwrap();
 
         // Profile image.
-        assert!(matches!(auth.get_profile_image(&claims, &id).await, Err(Error::NotFound(_))));
-        assert!(matches!(auth.set_profile_image(&claims, &id, "text/plain", b"x").await, Err(Error::BadRequest(_))));
-        let url = auth.set_profile_image(&claims, &id, "image/png", b"\x89PNG").await.unwrap();
+        assert!(matches!(
+            auth.get_profile_image(&claims, &id).await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(matches!(
+            auth.set_profile_image(&claims, &id, "text/plain", b"x")
+                .await,
+            Err(Error::BadRequest(_))
+        ));
+        let url = auth
+            .set_profile_image(&claims, &id, "image/png", b"\x89PNG")
+            .await
+            .unwrap();
         assert!(url.profile_image_url.contains(&id));
-        assert_eq!(users::get_profile_image(&db, "demo", &id).await.unwrap(), ("image/png".into(), b"\x89PNG".to_vec()));
+        assert_eq!(
+            users::get_profile_image(&db, "demo", &id).await.unwrap(),
+            ("image/png".into(), b"\x89PNG".to_vec())
+        );
         auth.remove_profile_image(&claims, &id).await.unwrap();
-        assert!(matches!(auth.remove_profile_image(&claims, &id).await, Err(Error::NotFound(_))));
+        assert!(matches!(
+            auth.remove_profile_image(&claims, &id).await,
+            Err(Error::NotFound(_))
+        ));
 
         // Notification preferences.
-        let defaults = auth.get_notification_preferences(&claims, &id).await.unwrap();
+        let defaults = auth
+            .get_notification_preferences(&claims, &id)
+            .await
+            .unwrap();
         assert!(defaults.transactional.email && !defaults.promotional.email);
-        let all_on = NotificationChannelPreferences { email: true, sms: true, whatsapp: true };
-        let prefs = NotificationPreferences { transactional: all_on.clone(), promotional: all_on.clone(), newsletter: all_on };
-        auth.create_notification_preferences(&claims, &id, &prefs).await.unwrap();
-        assert!(matches!(auth.create_notification_preferences(&claims, &id, &prefs).await, Err(Error::Conflict(_))));
+        let all_on = NotificationChannelPreferences {
+            email: true,
+            sms: true,
+            whatsapp: true,
+        };
+        let prefs = NotificationPreferences {
+            transactional: all_on.clone(),
+            promotional: all_on.clone(),
+            newsletter: all_on,
+        };
+        auth.create_notification_preferences(&claims, &id, &prefs)
+            .await
+            .unwrap();
+        assert!(matches!(
+            auth.create_notification_preferences(&claims, &id, &prefs)
+                .await,
+            Err(Error::Conflict(_))
+        ));
         let mut changed = prefs.clone();
         changed.newsletter.sms = false;
-        auth.update_notification_preferences(&claims, &id, &changed).await.unwrap();
-        assert_eq!(auth.get_notification_preferences(&claims, &id).await.unwrap(), changed);
-        assert_eq!(auth.get_user(&claims, &id).await.unwrap().notification_preferences, changed);
+        auth.update_notification_preferences(&claims, &id, &changed)
+            .await
+            .unwrap();
+        assert_eq!(
+            auth.get_notification_preferences(&claims, &id)
+                .await
+                .unwrap(),
+            changed
+        );
+        assert_eq!(
+            auth.get_user(&claims, &id)
+                .await
+                .unwrap()
+                .notification_preferences,
+            changed
+        );
 
         // Verification status.
         let status = auth
             .check_verification_status(
                 "demo",
                 &CheckVerificationStatusBody {
-                    email: Some(vec!["new@example.com".into(), "asha@example.com".into(), "bad".into()]),
+                    email: Some(vec![
+                        "new@example.com".into(),
+                        "asha@example.com".into(),
+                        "bad".into(),
+                    ]),
                     phone: Some(vec!["9999999999".into()]),
                 },
             )
@@ -495,9 +791,13 @@ async fn user_profile_preferences_and_deactivation() {
         // Deactivate: refresh and login refused.
         auth.deactivate_user(&claims, &id).await.unwrap();
         assert!(auth.refresh("demo", &v.refresh_token).await.is_err());
-        assert!(matches!(auth.get_user(&claims, &id).await, Err(Error::Forbidden(_))));
         assert!(matches!(
-            auth.login_with_email("demo", None, "new@example.com", false).await,
+            auth.get_user(&claims, &id).await,
+            Err(Error::Forbidden(_))
+        ));
+        assert!(matches!(
+            auth.login_with_email("demo", None, "new@example.com", false)
+                .await,
             Err(Error::Forbidden(_))
         ));
     })
@@ -511,7 +811,10 @@ async fn delete_user_removes_the_account() {
         let (_, verified) = register_email(&auth, &sender, "asha@example.com").await;
         let claims = auth.authenticate("demo", &verified.access_token).unwrap();
         auth.delete_user(&claims, &claims.ulid).await.unwrap();
-        assert!(users::find(&db, "demo", &claims.ulid).await.unwrap().is_none());
+        assert!(users::find(&db, "demo", &claims.ulid)
+            .await
+            .unwrap()
+            .is_none());
         assert!(auth.refresh("demo", &verified.refresh_token).await.is_err());
         // The email is free again.
         register_email(&auth, &sender, "asha@example.com").await;
@@ -528,28 +831,48 @@ async fn stores_are_isolated() {
         register_email(&auth, &sender, "asha@example.com").await;
         // The account does not exist in the other store; the same email registers there anew.
         assert!(matches!(
-            auth.login_with_email("other", None, "asha@example.com", false).await,
+            auth.login_with_email("other", None, "asha@example.com", false)
+                .await,
             Err(Error::NotFound(_))
         ));
-        assert!(users::find_by_email(&db, "other", "asha@example.com").await.unwrap().is_none());
+        assert!(users::find_by_email(&db, "other", "asha@example.com")
+            .await
+            .unwrap()
+            .is_none());
         auth.register_with_email(
             "other",
             None,
-            &RegisterWithEmailBody { email: "asha@example.com".into(), first_name: "A".into(), last_name: None, phone: None },
+            &RegisterWithEmailBody {
+                email: "asha@example.com".into(),
+                first_name: "A".into(),
+                last_name: None,
+                phone: None,
+            },
         )
         .await
         .unwrap();
         // Keys are per store.
-        stores::verify_api_key(&db, "demo", &demo.api_key).await.unwrap();
-        assert!(matches!(stores::verify_api_key(&db, "demo", &other.api_key).await, Err(Error::Unauthorized(_))));
-        assert!(matches!(stores::verify_api_key(&db, "nope", &demo.api_key).await, Err(Error::NotFound(_))));
+        stores::verify_api_key(&db, "demo", &demo.api_key)
+            .await
+            .unwrap();
+        assert!(matches!(
+            stores::verify_api_key(&db, "demo", &other.api_key).await,
+            Err(Error::Unauthorized(_))
+        ));
+        assert!(matches!(
+            stores::verify_api_key(&db, "nope", &demo.api_key).await,
+            Err(Error::NotFound(_))
+        ));
         // A session of one store is no session in the other.
         let session = auth.anonymous_session("demo").await.unwrap();
         assert!(auth.authenticate("other", &session.access_token).is_err());
         let claims = auth.authenticate("demo", &session.access_token).unwrap();
         let mut forged = claims.clone();
         forged.store_id = "other".into();
-        assert!(matches!(auth.session_user(&forged).await, Err(Error::Unauthorized(_))));
+        assert!(matches!(
+            auth.session_user(&forged).await,
+            Err(Error::Unauthorized(_))
+        ));
     })
     .await;
 }
@@ -565,16 +888,37 @@ async fn two_instances_share_state() {
         // An OTP asked on A verifies on B; B's token refreshes on A; reuse on B is refused.
         let session = auth_a.anonymous_session("demo").await.unwrap();
         let claims = auth_b.authenticate("demo", &session.access_token).unwrap();
-        let c = auth_a.login_with_email("demo", Some(&claims), "x@example.com", true).await.unwrap();
-        let code = sender.last_code("x@example.com").unwrap();
-        let verified = auth_b
-            .verify_otp("demo", Some(&claims), &code, &c.content.otp_token, &VerifyOtpBodyOtpAction::Register)
+        let c = auth_a
+            .login_with_email("demo", Some(&claims), "x@example.com", true)
             .await
             .unwrap();
-        let next = auth_a.refresh("demo", &verified.refresh_token).await.unwrap();
-        assert!(auth_b.refresh("demo", &verified.refresh_token).await.is_err());
-        assert!(auth_b.refresh("demo", &next.refresh_token).await.is_err(), "family revoked on reuse");
-        assert!(users::find_by_email(&a, "demo", "x@example.com").await.unwrap().is_some());
+        let code = sender.last_code("x@example.com").unwrap();
+        let verified = auth_b
+            .verify_otp(
+                "demo",
+                Some(&claims),
+                &code,
+                &c.content.otp_token,
+                &VerifyOtpBodyOtpAction::Register,
+            )
+            .await
+            .unwrap();
+        let next = auth_a
+            .refresh("demo", &verified.refresh_token)
+            .await
+            .unwrap();
+        assert!(auth_b
+            .refresh("demo", &verified.refresh_token)
+            .await
+            .is_err());
+        assert!(
+            auth_b.refresh("demo", &next.refresh_token).await.is_err(),
+            "family revoked on reuse"
+        );
+        assert!(users::find_by_email(&a, "demo", "x@example.com")
+            .await
+            .unwrap()
+            .is_some());
         a.close().await;
         b.close().await;
     })

@@ -25,12 +25,21 @@ async fn settings_are_shared_between_instances() {
         let b = Db::connect(&url).await.unwrap();
         let secret_a = stores::jwt_secret(&a, None).await.unwrap();
         let secret_b = stores::jwt_secret(&b, None).await.unwrap();
-        assert_eq!(secret_a, secret_b, "second instance reuses the stored secret");
+        assert_eq!(
+            secret_a, secret_b,
+            "second instance reuses the stored secret"
+        );
         assert_eq!(secret_a.len(), 64);
-        assert_eq!(stores::jwt_secret(&a, Some("given")).await.unwrap(), "given");
+        assert_eq!(
+            stores::jwt_secret(&a, Some("given")).await.unwrap(),
+            "given"
+        );
         stores::set_setting(&b, "k", "v1").await.unwrap();
         stores::set_setting(&b, "k", "v2").await.unwrap();
-        assert_eq!(stores::get_setting(&a, "k").await.unwrap().as_deref(), Some("v2"));
+        assert_eq!(
+            stores::get_setting(&a, "k").await.unwrap().as_deref(),
+            Some("v2")
+        );
         a.close().await;
         b.close().await;
     })
@@ -42,7 +51,10 @@ async fn in_memory_sqlite_keeps_its_data() {
     let db = Db::connect("sqlite::memory:").await.unwrap();
     assert_eq!(db.backend(), Backend::Sqlite);
     stores::set_setting(&db, "k", "v").await.unwrap();
-    assert_eq!(stores::get_setting(&db, "k").await.unwrap().as_deref(), Some("v"));
+    assert_eq!(
+        stores::get_setting(&db, "k").await.unwrap().as_deref(),
+        Some("v")
+    );
 }
 
 #[tokio::test]

@@ -37,7 +37,10 @@ impl TestDb {
 
     async fn postgres(admin_url: &str) -> Self {
         sqlx::any::install_default_drivers();
-        let name = format!("rs_test_{}", reference_server::util::random_token(8).unwrap());
+        let name = format!(
+            "rs_test_{}",
+            reference_server::util::random_token(8).unwrap()
+        );
         let mut admin = sqlx::AnyConnection::connect(admin_url)
             .await
             .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but unreachable: {e}"));
@@ -75,7 +78,11 @@ fn replace_database(url: &str, name: &str) -> String {
     };
     let slash = base.rfind('/').expect("database URL has a path");
     let authority_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let prefix = if slash >= authority_end { &base[..slash] } else { base };
+    let prefix = if slash >= authority_end {
+        &base[..slash]
+    } else {
+        base
+    };
     match query {
         Some(query) => format!("{prefix}/{name}?{query}"),
         None => format!("{prefix}/{name}"),
@@ -90,7 +97,9 @@ fn postgres_admin_url() -> Option<String> {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("TEST_POSTGRES_URL is not set but CI=true: PostgreSQL tests must run in CI");
             }
-            eprintln!("notice: TEST_POSTGRES_URL is not set; skipping the PostgreSQL half of this test");
+            eprintln!(
+                "notice: TEST_POSTGRES_URL is not set; skipping the PostgreSQL half of this test"
+            );
             None
         }
     }
@@ -175,7 +184,9 @@ pub async fn auth_service(
     std::sync::Arc<reference_server::security::otp::MemorySender>,
 ) {
     use reference_server::security::{jwt::JwtKeys, otp::MemorySender};
-    let secret = reference_server::store::stores::jwt_secret(db, None).await.unwrap();
+    let secret = reference_server::store::stores::jwt_secret(db, None)
+        .await
+        .unwrap();
     let sender = std::sync::Arc::new(MemorySender::default());
     let service = reference_server::auth::AuthService::new(
         db.clone(),
