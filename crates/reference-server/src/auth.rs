@@ -313,6 +313,18 @@ impl AuthService {
         anonymous_id: Option<String>,
         family: Option<String>,
     ) -> Result<TokenPair> {
+        self.issue_with_jti(user, anonymous_id, family, util::new_ulid()?)
+            .await
+    }
+
+    /// Issues a token pair whose refresh token has the id `jti`.
+    async fn issue_with_jti(
+        &self,
+        user: &UserRecord,
+        anonymous_id: Option<String>,
+        family: Option<String>,
+        jti: String,
+    ) -> Result<TokenPair> {
         let now = util::now_secs();
         let ttl = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX / 2);
         let access = AccessClaims {
@@ -330,7 +342,6 @@ impl AuthService {
             exp: now.saturating_add(ttl(self.settings.access_ttl)),
             token_type: ACCESS.into(),
         };
-        let jti = util::new_ulid()?;
         let refresh = RefreshClaims {
             ulid: user.id.clone(),
             store_id: user.store_id.clone(),
@@ -423,13 +434,14 @@ impl AuthService {
         }
         // Claim the old token first (atomic), so that two concurrent refreshes of one token
         // cannot both succeed.
-        let placeholder = util::new_ulid()?;
-        tokens::mark_rotated(&self.db, store_id, &record.jti, &placeholder).await?;
+        let successor = util::new_ulid()?;
+        tokens::mark_rotated(&self.db, store_id, &record.jti, &successor).await?;
         let pair = self
-            .issue(
+            .issue_with_jti(
                 &user,
                 record.anonymous_id.clone(),
                 Some(record.family_id.clone()),
+                successor,
             )
             .await?;
         Ok(ChangePasswordResponseContent {

@@ -122,3 +122,12 @@ pub async fn consume(db: &Db, store_id: &str, id: &str) -> Result<()> {
         Err(Error::unauthorized("OTP already used or expired"))
     }
 }
+
+/// Deletes OTPs that expired before `before` (unix seconds); returns how many.
+pub async fn delete_expired(db: &Db, before: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM otps WHERE expires_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -57,12 +57,17 @@ impl UserRecord {
         self.is_logged_in().then(|| self.id.clone())
     }
 
-    /// The URL under which the HTTP layer serves the profile image, when there is one:
-    /// `/users/{id}/profile-image` relative to the store's API base.
+    /// The URL under which the HTTP layer serves the image bytes (from
+    /// [`get_profile_image`]), when there is one:
+    /// `/auth/user/{id}/profile-image/file?v={updated_at}` relative to the store's API base.
+    /// That route is not an API operation: the HTTP layer adds it.
     pub fn profile_image_url(&self) -> Option<String> {
-        self.profile_image_type
-            .as_ref()
-            .map(|_| format!("/auth/user/{}/profile-image", self.id))
+        self.profile_image_type.as_ref().map(|_| {
+            format!(
+                "/auth/user/{}/profile-image/file?v={}",
+                self.id, self.updated_at
+            )
+        })
     }
 
     /// Login methods the user can use.

@@ -5,7 +5,7 @@ use reference_server::db::Db;
 use reference_server::error::Error;
 use reference_server::security::jwt::AccessClaims;
 use reference_server::security::otp::MemorySender;
-use reference_server::store::{stores, users};
+use reference_server::store::{otps, stores, tokens, users};
 use storefront_types::{
     ChangePasswordBody, CheckVerificationStatusBody, ForgotPasswordBody, GenerateOtpBody,
     GenerateOtpWithEmail, GenerateOtpWithEmailChannel, GenerateOtpWithEmailOtpAction,
@@ -406,6 +406,22 @@ async fn refresh_tokens_rotate_and_reuse_is_refused() {
         assert_ne!(first.refresh_token, session.refresh_token);
         let claims = auth.authenticate("demo", &first.access_token).unwrap();
         assert_eq!(claims.ulid, session.user.id);
+        // The spent token records its successor; only hashes are stored.
+        let old_jti = jti_of(&session.refresh_token);
+        let old = tokens::find(&db, "demo", &old_jti).await.unwrap().unwrap();
+        assert!(old.rotated_at.is_some());
+        assert_eq!(
+            old.replaced_by.as_deref(),
+            Some(jti_of(&first.refresh_token).as_str())
+        );
+        assert_eq!(
+            old.token_hash,
+            reference_server::util::sha256_hex(&session.refresh_token)
+        );
+        assert!(tokens::find(&db, "other", &old_jti)
+            .await
+            .unwrap()
+            .is_none());
         // Reusing the rotated token is refused and revokes the family, so the successor dies too.
         let err = auth
             .refresh("demo", &session.refresh_token)
@@ -921,6 +937,48 @@ async fn two_instances_share_state() {
             .is_some());
         a.close().await;
         b.close().await;
+    })
+    .await;
+}
+
+/// The `jti` claim of a JWT, read without verifying it.
+fn jti_of(token: &str) -> String {
+    let payload = token.split('.').nth(1).unwrap();
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let (mut out, mut buffer, mut bits) = (Vec::new(), 0u32, 0);
+    for c in payload.bytes() {
+        buffer = (buffer << 6) | ALPHABET.iter().position(|&a| a == c).unwrap() as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    let claims: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    claims["jti"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn expired_rows_are_cleaned_up() {
+    for_each_db(|db| async move {
+        let (auth, _) = setup(
+            &db,
+            AuthSettings {
+                otp_ttl: Duration::ZERO,
+                refresh_ttl: Duration::ZERO,
+                ..AuthSettings::default()
+            },
+        )
+        .await;
+        auth.anonymous_session("demo").await.unwrap();
+        auth.login_with_email("demo", None, "a@example.com", true)
+            .await
+            .unwrap();
+        let later = reference_server::util::now_secs() + 10;
+        assert_eq!(tokens::delete_expired(&db, later).await.unwrap(), 1);
+        assert_eq!(otps::delete_expired(&db, later).await.unwrap(), 1);
+        assert_eq!(otps::delete_expired(&db, later).await.unwrap(), 0);
     })
     .await;
 }
