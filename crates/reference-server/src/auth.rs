@@ -6,7 +6,7 @@
 //! signed-in user, keeping its user id (so its cart follows), or signs into the existing
 //! account. Refresh tokens rotate on every use; a rotated token presented again revokes its
 //! whole family. Secrets (passwords, codes, tokens) are never logged, except OTP codes by the
-//! [`LogSender`](crate::security::otp::LogSender) in development mode.
+//! [`LogSender`] in development mode.
 
 use std::sync::Arc;
 use std::time::Duration;
