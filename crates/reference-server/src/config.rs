@@ -15,7 +15,7 @@ pub enum Mode {
 
 /// The reference server's configuration. Every flag can also be set by an environment variable
 /// with the `STOREFRONT_` prefix (for example `STOREFRONT_DATABASE_URL`).
-#[derive(Clone, Debug, clap::Parser)]
+#[derive(Clone, clap::Parser)]
 #[command(
     name = "reference-server",
     version,
@@ -102,6 +102,23 @@ mod tests {
     }
 
     #[test]
+    fn debug_redacts_secrets() {
+        let config = Config::try_parse_from([
+            "reference-server",
+            "--jwt-secret",
+            "s3cret",
+            "--api-key",
+            "k3y",
+        ])
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("k3y"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn flags() {
         let config = Config::try_parse_from([
             "reference-server",
@@ -114,5 +131,25 @@ mod tests {
         assert_eq!(config.mode, Mode::Production);
         assert!(!config.otp_debug());
         assert_eq!(config.database_url, "sqlite::memory:");
+    }
+}
+
+impl std::fmt::Debug for Config {
+    /// Secrets (API key, JWT secret) are redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database_url", &self.database_url)
+            .field("store_id", &self.store_id)
+            .field("api_key", &redacted(&self.api_key))
+            .field("jwt_secret", &redacted(&self.jwt_secret))
+            .field("mode", &self.mode)
+            .field("otp_outbox", &self.otp_outbox)
+            .field("access_token_ttl_secs", &self.access_token_ttl_secs)
+            .field("refresh_token_ttl_secs", &self.refresh_token_ttl_secs)
+            .field("otp_ttl_secs", &self.otp_ttl_secs)
+            .field("otp_max_attempts", &self.otp_max_attempts)
+            .finish()
     }
 }

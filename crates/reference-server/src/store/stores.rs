@@ -7,8 +7,8 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::util;
 
-/// A store as kept in the `stores` table.
-#[derive(Clone, Debug, PartialEq)]
+/// A store as kept in the `stores` table. Its `Debug` leaves out the API key.
+#[derive(Clone, PartialEq)]
 pub struct StoreRecord {
     /// The store id (the `{store_id}` of the API's base URL).
     pub id: String,
@@ -187,5 +187,14 @@ pub fn basic_config(name: &str) -> StoreConfig {
         payment_providers: Vec::new(),
         terms_of_service: template("tos", "Terms of service", "Use this store kindly."),
         refund_policy: template("refunds", "Refund policy", "Returns within 30 days."),
+    }
+}
+
+impl std::fmt::Debug for StoreRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreRecord")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }

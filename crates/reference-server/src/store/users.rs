@@ -11,8 +11,9 @@ use crate::util;
 /// Largest accepted profile image, in bytes.
 pub const MAX_PROFILE_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
-/// A user as kept in the `users` table (without the profile image bytes).
-#[derive(Clone, Debug, PartialEq)]
+/// A user as kept in the `users` table (without the profile image bytes). Its `Debug`
+/// leaves out the password hash and the contact details.
+#[derive(Clone, PartialEq)]
 pub struct UserRecord {
     /// ULID of the user; kept when an anonymous user signs up.
     pub id: String,
@@ -443,4 +444,15 @@ pub async fn verified_contacts(
         }
     }
     Ok((verified_emails, verified_phones))
+}
+
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("store_id", &self.store_id)
+            .field("is_anonymous", &self.is_anonymous)
+            .field("is_active", &self.is_active)
+            .finish_non_exhaustive()
+    }
 }

@@ -908,3 +908,27 @@ async fn catalogs_of_two_stores_do_not_mix() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn two_instances_seeding_at_once_seed_once() {
+    for_each_url(|url, _| async move {
+        let a = Db::connect(&url).await.unwrap();
+        let b = Db::connect(&url).await.unwrap();
+        let (x, y) = tokio::join!(seed::seed(&a, "demo", None), seed::seed(&b, "demo", None));
+        let (x, y) = (x.unwrap(), y.unwrap());
+        assert_eq!(x.api_key, y.api_key);
+        assert_eq!(u8::from(x.created) + u8::from(y.created), 1);
+        // Both have returned, so the instance that seeded has finished.
+        assert_eq!(
+            catalog::list_products(&a, "demo", &query())
+                .await
+                .unwrap()
+                .pagination
+                .total_records,
+            46
+        );
+        a.close().await;
+        b.close().await;
+    })
+    .await;
+}
