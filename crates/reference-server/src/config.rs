@@ -84,6 +84,26 @@ impl Config {
     }
 }
 
+impl std::fmt::Debug for Config {
+    /// Secrets (API key, JWT secret) are redacted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("database_url", &self.database_url)
+            .field("store_id", &self.store_id)
+            .field("api_key", &redacted(&self.api_key))
+            .field("jwt_secret", &redacted(&self.jwt_secret))
+            .field("mode", &self.mode)
+            .field("otp_outbox", &self.otp_outbox)
+            .field("access_token_ttl_secs", &self.access_token_ttl_secs)
+            .field("refresh_token_ttl_secs", &self.refresh_token_ttl_secs)
+            .field("otp_ttl_secs", &self.otp_ttl_secs)
+            .field("otp_max_attempts", &self.otp_max_attempts)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,25 +151,5 @@ mod tests {
         assert_eq!(config.mode, Mode::Production);
         assert!(!config.otp_debug());
         assert_eq!(config.database_url, "sqlite::memory:");
-    }
-}
-
-impl std::fmt::Debug for Config {
-    /// Secrets (API key, JWT secret) are redacted.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let redacted = |v: &Option<String>| v.as_ref().map(|_| "<redacted>");
-        f.debug_struct("Config")
-            .field("addr", &self.addr)
-            .field("database_url", &self.database_url)
-            .field("store_id", &self.store_id)
-            .field("api_key", &redacted(&self.api_key))
-            .field("jwt_secret", &redacted(&self.jwt_secret))
-            .field("mode", &self.mode)
-            .field("otp_outbox", &self.otp_outbox)
-            .field("access_token_ttl_secs", &self.access_token_ttl_secs)
-            .field("refresh_token_ttl_secs", &self.refresh_token_ttl_secs)
-            .field("otp_ttl_secs", &self.otp_ttl_secs)
-            .field("otp_max_attempts", &self.otp_max_attempts)
-            .finish()
     }
 }
