@@ -52,6 +52,51 @@ impl Error {
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Unauthorized(message.into())
     }
+
+    /// The HTTP status for this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::NotFound(_) => 404,
+            Self::Unauthorized(_) => 401,
+            Self::Forbidden(_) => 403,
+            Self::Conflict(_) => 409,
+            Self::BadRequest(_) => 400,
+            Self::TooManyAttempts(_) => 429,
+            Self::Database(_) | Self::Migrate(_) | Self::Json(_) | Self::Internal(_) => 500,
+        }
+    }
+
+    /// The message to show a client: the reason for 4xx errors, a generic text for 5xx ones
+    /// (whose details belong in the server log only).
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::NotFound(m)
+            | Self::Unauthorized(m)
+            | Self::Forbidden(m)
+            | Self::Conflict(m)
+            | Self::BadRequest(m)
+            | Self::TooManyAttempts(m) => m.clone(),
+            _ => "internal server error".to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_and_public_messages() {
+        assert_eq!(Error::not_found("product x").status(), 404);
+        assert_eq!(Error::TooManyAttempts("locked".into()).status(), 429);
+        let internal = Error::Internal("secret detail".into());
+        assert_eq!(internal.status(), 500);
+        assert_eq!(internal.public_message(), "internal server error");
+        assert_eq!(
+            Error::bad_request("limit too big").public_message(),
+            "limit too big"
+        );
+    }
 }
 
 /// The crate's result type.

@@ -518,6 +518,33 @@ pub async fn set_stock(db: &Db, store_id: &str, sku: &str, stock: i64) -> Result
     Ok(())
 }
 
+/// Takes `quantity` units of a SKU out of stock, atomically: `Conflict` when fewer are in
+/// stock (nothing is taken then), `NotFound` for an unknown SKU, `BadRequest` for a quantity
+/// below 1. Returns the stock left.
+pub async fn reserve_stock(db: &Db, store_id: &str, sku: &str, quantity: i64) -> Result<i64> {
+    if quantity < 1 {
+        return Err(Error::bad_request("quantity must be at least 1"));
+    }
+    let done = sqlx::query(
+        "UPDATE skus SET stock = stock - $1 WHERE store_id = $2 AND sku = $3 AND stock >= $1",
+    )
+    .bind(quantity)
+    .bind(store_id)
+    .bind(sku)
+    .execute(db.pool())
+    .await?;
+    let row = sqlx::query("SELECT stock FROM skus WHERE store_id = $1 AND sku = $2")
+        .bind(store_id)
+        .bind(sku)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| Error::not_found(format!("SKU {sku}")))?;
+    if done.rows_affected() == 0 {
+        return Err(Error::Conflict(format!("not enough stock of {sku}")));
+    }
+    Ok(row.try_get("stock")?)
+}
+
 // ----- categories --------------------------------------------------------------------------------
 
 /// A category as stored, with its count of active products (its own and its descendants').

@@ -982,3 +982,94 @@ async fn expired_rows_are_cleaned_up() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn phone_registration_and_verification_status() {
+    for_each_db(|db| async move {
+        let (auth, sender) = setup(&db, AuthSettings::default()).await;
+        let session = anonymous(&auth).await;
+        let body = storefront_types::RegisterWithPhoneBody {
+            country_code: Some(storefront_types::LoginWithWhatsappBodyCountryCode::V91),
+            phone: "9876543210".into(),
+            first_name: "Vikram".into(),
+            last_name: None,
+            email: Some(Some("vikram@example.com".into())),
+        };
+        let c = auth
+            .register_with_phone("demo", Some(&session), &body, PhoneChannel::Sms)
+            .await
+            .unwrap();
+        assert_eq!(sender.messages()[0].channel, "sms");
+        let code = sender.last_code("9876543210").unwrap();
+        let v = auth
+            .verify_otp(
+                "demo",
+                Some(&session),
+                &code,
+                &c.content.otp_token,
+                &VerifyOtpBodyOtpAction::Register,
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.user.country_code.as_deref(), Some("+91"));
+        assert_eq!(v.user.is_phone_verified, Some(true));
+        assert_eq!(
+            v.user.is_email_verified,
+            Some(false),
+            "the email was not verified"
+        );
+        assert!(matches!(
+            auth.register_with_phone("demo", None, &body, PhoneChannel::Whatsapp)
+                .await,
+            Err(Error::Conflict(_))
+        ));
+        // Verify the email by OTP; then both show as verified.
+        let claims = auth.authenticate("demo", &v.access_token).unwrap();
+        let c = auth
+            .generate_otp(
+                "demo",
+                Some(&claims),
+                &GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail {
+                    channel: GenerateOtpWithEmailChannel::Email,
+                    email: "vikram@example.com".into(),
+                    otp_action: GenerateOtpWithEmailOtpAction::VerifyEmail,
+                })),
+            )
+            .await
+            .unwrap();
+        let code = sender.last_code("vikram@example.com").unwrap();
+        auth.verify_otp(
+            "demo",
+            Some(&claims),
+            &code,
+            &c.content.otp_token,
+            &VerifyOtpBodyOtpAction::VerifyEmail,
+        )
+        .await
+        .unwrap();
+        let status = auth
+            .check_verification_status(
+                "demo",
+                &CheckVerificationStatusBody {
+                    email: Some(vec!["vikram@example.com".into()]),
+                    phone: Some(vec!["98765-43210".into(), "1111111111".into()]),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(status.verified_email, ["vikram@example.com"]);
+        assert_eq!(status.verified_phone, ["98765-43210"]);
+        // An anonymous session cannot ask to verify a contact, nor verify another user's.
+        let anon = anonymous(&auth).await;
+        let ask = GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail {
+            channel: GenerateOtpWithEmailChannel::Email,
+            email: "vikram@example.com".into(),
+            otp_action: GenerateOtpWithEmailOtpAction::VerifyEmail,
+        }));
+        assert!(matches!(
+            auth.generate_otp("demo", Some(&anon), &ask).await,
+            Err(Error::Unauthorized(_))
+        ));
+    })
+    .await;
+}

@@ -461,6 +461,36 @@ async fn skus_list_every_variant_and_filter() {
             catalog::set_stock(&db, "demo", "NOPE", 1).await,
             Err(Error::NotFound(_))
         ));
+        catalog::set_stock(&db, "demo", "DEMO-017", 3)
+            .await
+            .unwrap();
+        assert_eq!(
+            catalog::reserve_stock(&db, "demo", "DEMO-017", 2)
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(matches!(
+            catalog::reserve_stock(&db, "demo", "DEMO-017", 2).await,
+            Err(Error::Conflict(_))
+        ));
+        assert_eq!(
+            catalog::reserve_stock(&db, "demo", "DEMO-017", 1)
+                .await
+                .unwrap(),
+            0
+        );
+        assert!(matches!(
+            catalog::reserve_stock(&db, "demo", "DEMO-017", 0).await,
+            Err(Error::BadRequest(_))
+        ));
+        assert!(matches!(
+            catalog::reserve_stock(&db, "demo", "NOPE", 1).await,
+            Err(Error::NotFound(_))
+        ));
+        assert!(catalog::reserve_stock(&db, "other", "DEMO-018", 1)
+            .await
+            .is_err());
     })
     .await;
 }
