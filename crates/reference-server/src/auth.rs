@@ -973,8 +973,13 @@ impl AuthService {
             }
         };
         let invalid = || Error::unauthorized("invalid credentials");
-        let user = user.ok_or_else(invalid)?;
-        let hash = user.password_hash.as_deref().ok_or_else(invalid)?;
+        let Some(user) = user.filter(|u| u.password_hash.is_some()) else {
+            // Spend the time of a real check, so that timing does not reveal which accounts
+            // exist.
+            password::verify_password(password, password::dummy_hash());
+            return Err(invalid());
+        };
+        let hash = user.password_hash.as_deref().unwrap_or_default();
         if !password::verify_password(password, hash) {
             return Err(invalid());
         }

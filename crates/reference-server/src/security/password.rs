@@ -48,6 +48,18 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     }
 }
 
+/// A valid Argon2id hash of a random password, to verify against when an account does not
+/// exist (equal timing for known and unknown accounts). Computed once per process; it is not
+/// state: every process may have its own.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        util::random_token(16)
+            .and_then(|p| hash_password(&p))
+            .unwrap_or_default()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,6 +72,8 @@ mod tests {
         assert!(!verify_password("wrong horse", &hash));
         assert!(!verify_password("correct horse", "not a hash"));
         assert_ne!(hash, hash_password("correct horse").unwrap(), "salted");
+        assert!(dummy_hash().starts_with("$argon2id$"));
+        assert!(!verify_password("correct horse", dummy_hash()));
     }
 
     #[test]
