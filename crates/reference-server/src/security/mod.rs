@@ -1,0 +1,5 @@
+//! Security primitives: password hashing, JWTs, one-time passwords.
+
+pub mod jwt;
+pub mod otp;
+pub mod password;
