@@ -75,7 +75,12 @@ def norm_spec(s):
     out = {}
     for k, v in s.items():
         if k == "properties":
-            out[k] = {pk: norm_spec(pv) for pk, pv in v.items()}
+            # `x-debug-only` properties are what development servers add (spec/README.md)
+            out[k] = {
+                pk: norm_spec(pv)
+                for pk, pv in v.items()
+                if not (isinstance(pv, dict) and pv.get("x-debug-only"))
+            }
         elif k in ("items", "additionalProperties") and isinstance(v, dict):
             out[k] = norm_spec(v)
         elif k in ("allOf", "oneOf", "anyOf"):

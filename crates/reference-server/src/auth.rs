@@ -509,6 +509,7 @@ impl AuthService {
             content: OtpContent {
                 otp_token,
                 otp_action: action.to_owned(),
+                otp: None,
             },
             debug_otp: (self.settings.debug && deliver).then_some(code),
         })

@@ -140,6 +140,12 @@ impl Db {
         self.backend
     }
 
+    /// Whether the database answers (a `SELECT 1`), for health checks.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         self.pool.close().await;

@@ -12,6 +12,7 @@
 //! | [`auth`] | [`AuthService`](auth::AuthService): the auth flows over the repositories |
 //! | [`seed`] | the deterministic demo store |
 //! | [`error`] | [`Error`](error::Error), which the HTTP layer maps to statuses |
+//! | [`http`] | [`App`](http::App): the generated server traits over all of the above, the router and its layers |
 //! | [`util`] | ids (ULIDs), random tokens, hashing, time |
 //!
 //! All state is in the database (no caches), so several instances can share one PostgreSQL
@@ -36,6 +37,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod http;
 pub mod security;
 pub mod seed;
 pub mod store;

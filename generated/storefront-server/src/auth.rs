@@ -233,7 +233,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Reply: [`RefreshTokenReply`]: `Ok` (200) with [`RefreshTokenResponse`](storefront_types::RefreshTokenResponse); errors: `BadRequest` (400, through `RefreshTokenReply::bad_request`), `NotFound` (404, through `RefreshTokenReply::not_found`), or `Error` (any other status).
     ///
-    /// Needs a bearer token (`BearerAuth`), or none; a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
+    /// Takes a bearer token (`BearerAuth`) when sent (verified through [`server_runtime::Backend`]); a request without it is served too.
     ///
     /// Default: answers 501 with the error envelope (see [`server_runtime::Backend::not_implemented`]).
     fn refresh_token(

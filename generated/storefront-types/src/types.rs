@@ -14303,6 +14303,9 @@ pub struct OtpContent {
     pub otp_token: String,
     /// Action the OTP confirms (for example login or registration); send it back when verifying.
     pub otp_action: String,
+    /// The OTP itself, only from a development server (such as the reference server) answering a request sent with `x-debug-mode: true`; production servers never send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
 }
 
 impl std::fmt::Debug for OtpContent {
@@ -14310,6 +14313,7 @@ impl std::fmt::Debug for OtpContent {
         f.debug_struct("OtpContent")
             .field("otp_token", &crate::support::Redacted)
             .field("otp_action", &self.otp_action)
+            .field("otp", &self.otp.as_ref().map(|_| crate::support::Redacted))
             .finish()
     }
 }

@@ -80,10 +80,18 @@ fn security_doc(model: &Model, op: &Operation) -> String {
                 .join(" and ")
         })
         .collect();
+    let given: Vec<String> = alternatives.into_iter().filter(|a| a != "none").collect();
+    if op.security.iter().any(Vec::is_empty) {
+        return format!(
+            "Takes {} when sent (verified through [`server_runtime::Backend`]); a request \
+             without it is served too.",
+            given.join(", or ")
+        );
+    }
     format!(
         "Needs {}; a request without it gets 401 before this method is called, and the \
          credential is verified through [`server_runtime::Backend`].",
-        alternatives.join(", or ")
+        given.join(", or ")
     )
 }
 

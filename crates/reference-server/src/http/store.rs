@@ -1,0 +1,5 @@
+//! The operations tagged `Store`.
+
+use super::App;
+
+impl storefront_server::Store for App {}
