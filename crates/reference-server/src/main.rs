@@ -34,7 +34,11 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "store `{}` ({}), database {:?}",
         config.store_id,
-        if outcome.created { "seeded now" } else { "existing" },
+        if outcome.created {
+            "seeded now"
+        } else {
+            "existing"
+        },
         db.backend()
     );
     println!(

@@ -27,7 +27,10 @@ mod tests {
     #[test]
     fn client_errors_keep_their_message_and_internal_ones_leak_nothing() {
         let e = Error::not_found("product p1").into_error_response();
-        assert_eq!((e.status, e.code.as_str(), e.message.as_str()), (404, "NOT_FOUND", "product p1"));
+        assert_eq!(
+            (e.status, e.code.as_str(), e.message.as_str()),
+            (404, "NOT_FOUND", "product p1")
+        );
         let e = Error::TooManyAttempts("locked".into()).into_error_response();
         assert_eq!(e.status, 429);
         let e = Error::Internal("secret=xyz broke".into()).into_error_response();

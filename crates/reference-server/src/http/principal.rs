@@ -26,7 +26,9 @@ impl Principal {
     pub fn session(&self) -> Result<&AccessClaims, Error> {
         match self {
             Principal::Session(claims) => Ok(claims),
-            _ => Err(Error::unauthorized("this operation needs a session's access token")),
+            _ => Err(Error::unauthorized(
+                "this operation needs a session's access token",
+            )),
         }
     }
 }

@@ -43,16 +43,19 @@ pub fn router(app: App) -> Router {
                 .with_state(metrics.clone()),
         )
         .build();
-    api.layer(axum::middleware::from_fn_with_state(metrics, metrics::record))
-        .layer(CompressionLayer::new())
-        .layer(CorsLayer::permissive().expose_headers([REQUEST_ID]))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(TraceLayer::new_for_http())
-        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+    api.layer(axum::middleware::from_fn_with_state(
+        metrics,
+        metrics::record,
+    ))
+    .layer(CompressionLayer::new())
+    .layer(CorsLayer::permissive().expose_headers([REQUEST_ID]))
+    .layer(TimeoutLayer::with_status_code(
+        StatusCode::REQUEST_TIMEOUT,
+        Duration::from_secs(30),
+    ))
+    .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+    .layer(TraceLayer::new_for_http())
+    .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 when it does not.
