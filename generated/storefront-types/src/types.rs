@@ -6804,6 +6804,9 @@ pub struct GenerateOtpResponseContent {
     pub otp_token: String,
     /// The action the OTP was issued for.
     pub otp_action: String,
+    /// The OTP itself, only from a development server answering a request sent with `x-debug-mode: true`; production servers never send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub otp: Option<String>,
 }
 
 impl std::fmt::Debug for GenerateOtpResponseContent {
@@ -6811,6 +6814,7 @@ impl std::fmt::Debug for GenerateOtpResponseContent {
         f.debug_struct("GenerateOtpResponseContent")
             .field("otp_token", &crate::support::Redacted)
             .field("otp_action", &self.otp_action)
+            .field("otp", &self.otp.as_ref().map(|_| crate::support::Redacted))
             .finish()
     }
 }

@@ -55,4 +55,9 @@ impl App {
     pub fn auth(&self) -> &AuthService {
         &self.auth
     }
+
+    /// The configuration it runs with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
 }
