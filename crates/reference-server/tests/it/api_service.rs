@@ -45,3 +45,56 @@ async fn health_metrics_and_unknown_stores() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn two_instances_on_one_database_share_sessions_and_data() {
+    crate::support::for_each_url(|url, _| async move {
+        let one = crate::server::start(&url).await;
+        let two = crate::server::start(&url).await;
+        assert_eq!(one.api_key, two.api_key, "the second instance found the seeded store");
+
+        // a session created through one instance is accepted by the other
+        let session = one
+            .public()
+            .auth()
+            .get_anonymous_token()
+            .await
+            .expect("anonymous token")
+            .content;
+        let user = two
+            .with_token(&session.access_token)
+            .auth()
+            .get_user_detail(&session.user.id)
+            .await
+            .expect("the other instance accepts the token")
+            .content
+            .user;
+        assert_eq!(user.id.as_ref(), Some(&session.user.id));
+
+        // a change made through one is read through the other
+        let rotated = two
+            .public()
+            .auth()
+            .refresh_token(storefront::types::RefreshTokenBody {
+                refresh_token: session.refresh_token.clone(),
+            })
+            .await
+            .expect("refresh on the second instance");
+        assert!(!rotated.content.access_token.is_empty());
+        let reused = one
+            .public()
+            .auth()
+            .refresh_token(storefront::types::RefreshTokenBody {
+                refresh_token: session.refresh_token,
+            })
+            .await;
+        assert_eq!(
+            reused.err().and_then(|e| e.status()).map(|s| s.as_u16()),
+            Some(401),
+            "the first instance sees the rotation made on the second"
+        );
+        one.db.close().await;
+        two.db.close().await;
+    })
+    .await;
+}
