@@ -1112,10 +1112,11 @@ impl AuthService {
 
     // ----- the user -------------------------------------------------------------------------
 
-    /// The session user when `user_id` is theirs; `Forbidden` for another user's id.
+    /// The session user when `user_id` is theirs; `NotFound` for another user's id (whether
+    /// it exists is not the caller's to know).
     async fn own_user(&self, session: &AccessClaims, user_id: &str) -> Result<UserRecord> {
         if session.ulid != user_id {
-            return Err(Error::Forbidden("not your account".into()));
+            return Err(Error::not_found("no such user"));
         }
         self.session_user(session).await
     }

@@ -1418,6 +1418,7 @@ pub(crate) async fn handle_login_with_email<B: Auth>(
         x_debug_mode: param_x_debug_mode,
         body: parsed_body,
     };
+    super::internal::Validate::validate(&request.body, "", &mut errors);
     if let Err(rejection) = errors.finish() {
         return rejection.into_response();
     }
@@ -2181,6 +2182,7 @@ pub(crate) async fn handle_register_with_email<B: Auth>(
         x_debug_mode: param_x_debug_mode,
         body: parsed_body,
     };
+    super::internal::Validate::validate(&request.body, "", &mut errors);
     if let Err(rejection) = errors.finish() {
         return rejection.into_response();
     }
@@ -2311,6 +2313,7 @@ pub(crate) async fn handle_register_with_password<B: Auth>(
         x_debug_mode: param_x_debug_mode,
         body: parsed_body,
     };
+    super::internal::Validate::validate(&request.body, "", &mut errors);
     if let Err(rejection) = errors.finish() {
         return rejection.into_response();
     }

@@ -1017,6 +1017,19 @@ impl Validate for storefront_types::LoginPosDeviceWithEmailResponseContentOtpAct
     }
 }
 
+impl Validate for storefront_types::LoginWithEmailBody {
+    fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        {
+            let value = &self.email;
+            server_runtime::validate::email(
+                value,
+                &server_runtime::validate::field(name, "email"),
+                errors,
+            );
+        }
+    }
+}
+
 impl Validate for storefront_types::LoginWithPhoneBody {
     fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
         self.country_code.validate(
@@ -1167,12 +1180,78 @@ impl Validate for storefront_types::PaymentMethodPayload {
     }
 }
 
+impl Validate for storefront_types::PosUpdateCustomerWithEmail {
+    fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        {
+            let value = &self.email;
+            server_runtime::validate::email(
+                value,
+                &server_runtime::validate::field(name, "email"),
+                errors,
+            );
+        }
+    }
+}
+
+impl Validate for storefront_types::PosUpdateCustomerWithPhone {
+    fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        if let Some(Some(value)) = &self.email {
+            server_runtime::validate::email(
+                value,
+                &server_runtime::validate::field(name, "email"),
+                errors,
+            );
+        }
+    }
+}
+
+impl Validate for storefront_types::RegisterWithEmailBody {
+    fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        {
+            let value = &self.email;
+            server_runtime::validate::email(
+                value,
+                &server_runtime::validate::field(name, "email"),
+                errors,
+            );
+        }
+    }
+}
+
+impl Validate for storefront_types::RegisterWithEmailPassword {
+    fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        {
+            let value = &self.email;
+            server_runtime::validate::email(
+                value,
+                &server_runtime::validate::field(name, "email"),
+                errors,
+            );
+        }
+    }
+}
+
+impl Validate for storefront_types::RegisterWithPasswordBody {
+    fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        if let Self::RegisterWithEmailPassword(value) = self {
+            value.validate(name, errors);
+        }
+    }
+}
+
 impl Validate for storefront_types::RegisterWithPhoneBody {
     fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
         self.country_code.validate(
             &server_runtime::validate::field(name, "country_code"),
             errors,
         );
+        if let Some(Some(value)) = &self.email {
+            server_runtime::validate::email(
+                value,
+                &server_runtime::validate::field(name, "email"),
+                errors,
+            );
+        }
     }
 }
 
@@ -1284,6 +1363,16 @@ impl Validate for storefront_types::UpdatePhysicalProductSubscription {
     }
 }
 
+impl Validate for storefront_types::UpdatePosCartCustomerBody {
+    fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        match self {
+            Self::PosUpdateCustomerWithPhone(value) => value.validate(name, errors),
+            Self::PosUpdateCustomerWithEmail(value) => value.validate(name, errors),
+            _ => {}
+        }
+    }
+}
+
 impl Validate for storefront_types::UpdateSubscriptionBody {
     fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
         match self {
@@ -1297,6 +1386,13 @@ impl Validate for storefront_types::UpdateSubscriptionBody {
 
 impl Validate for storefront_types::User {
     fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+        if let Some(value) = &self.email {
+            server_runtime::validate::email(
+                value,
+                &server_runtime::validate::field(name, "email"),
+                errors,
+            );
+        }
         self.login_methods.validate(
             &server_runtime::validate::field(name, "login_methods"),
             errors,

@@ -4347,6 +4347,7 @@ pub(crate) async fn handle_update_pos_cart_customer<B: Pos>(
         id: param_id,
         body: parsed_body,
     };
+    super::internal::Validate::validate(&request.body, "", &mut errors);
     if let Err(rejection) = errors.finish() {
         return rejection.into_response();
     }

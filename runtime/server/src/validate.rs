@@ -48,6 +48,25 @@ pub fn pattern(value: &str, regex: &regex::Regex, pattern: &str, name: &str, err
     }
 }
 
+/// `format: email`: one `@` between a local part and a domain with a dot, no spaces (the
+/// shape of an address; whether it exists is not the server's to know).
+pub fn email(value: &str, name: &str, errors: &mut Errors) {
+    let valid = match value.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !value.chars().any(char::is_whitespace)
+        }
+        None => false,
+    };
+    if !valid {
+        errors.add(name, "must be an email address");
+    }
+}
+
 /// `minItems` / `maxItems`.
 pub fn items(len: usize, min: Option<usize>, max: Option<usize>, name: &str, errors: &mut Errors) {
     if let Some(min) = min.filter(|m| len < *m) {
@@ -128,5 +147,24 @@ mod tests {
         assert_eq!(map["b"], "must have at most 2 items");
         assert_eq!(map["c"], "must be greater than 0");
         assert_eq!(map["d"], "`x` is not one of `a`, `b`");
+    }
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::*;
+
+    #[test]
+    fn email_addresses_have_a_local_part_and_a_dotted_domain() {
+        for good in ["a@b.co", "first.last+tag@example.com"] {
+            let mut errors = Errors::default();
+            email(good, "email", &mut errors);
+            assert!(errors.is_empty(), "{good}");
+        }
+        for bad in ["", "a", "a@b", "@b.co", "a@b.co.", "a b@c.de", "a@@b.co", "a@.co"] {
+            let mut errors = Errors::default();
+            email(bad, "email", &mut errors);
+            assert_eq!(errors.as_map()["email"], "must be an email address", "{bad}");
+        }
     }
 }

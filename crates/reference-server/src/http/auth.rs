@@ -35,6 +35,15 @@ fn claims(ctx: &Session) -> Result<&AccessClaims> {
     session(&ctx.auth)
 }
 
+/// A refused token or OTP in the body of an operation whose spec documents 400 (and no 401:
+/// the credential at stake is the body's, not the request's).
+fn body_credential<T>(result: Result<T>) -> Result<T> {
+    result.map_err(|e| match e {
+        Error::Unauthorized(m) => Error::BadRequest(m),
+        e => e,
+    })
+}
+
 /// A file part's content type, or an error naming what is accepted.
 fn image_type(part: &storefront_types::support::FilePart) -> Result<String> {
     const ACCEPTED: [&str; 4] = ["image/png", "image/jpeg", "image/webp", "image/gif"];
@@ -185,7 +194,12 @@ impl storefront_server::Auth for App {
                 PhoneChannel::Whatsapp,
                 body.register_if_not_exists.unwrap_or(false),
             )
-            .await?;
+            .await
+            // the spec documents no 404 here
+            .map_err(|e| match e {
+                Error::NotFound(m) => Error::BadRequest(m),
+                e => e,
+            })?;
         Ok(LoginWithWhatsappReply::ok(otp_content(
             challenge,
             request.x_debug_mode,
@@ -202,10 +216,11 @@ impl storefront_server::Auth for App {
         ctx: RequestContext<Option<Verified<Principal>>>,
         request: RefreshTokenRequest,
     ) -> Result<RefreshTokenReply> {
-        let content = self
-            .auth
-            .refresh(ctx.store_id(), &request.body.refresh_token)
-            .await?;
+        let content = body_credential(
+            self.auth
+                .refresh(ctx.store_id(), &request.body.refresh_token)
+                .await,
+        )?;
         Ok(RefreshTokenReply::ok(content))
     }
 
@@ -284,10 +299,11 @@ impl storefront_server::Auth for App {
         ctx: Session,
         request: ResetPasswordRequest,
     ) -> Result<ResetPasswordReply> {
-        let content = self
-            .auth
-            .reset_password(ctx.store_id(), &request.body)
-            .await?;
+        let content = body_credential(
+            self.auth
+                .reset_password(ctx.store_id(), &request.body)
+                .await,
+        )?;
         Ok(ResetPasswordReply::ok(content))
     }
 
@@ -307,6 +323,13 @@ impl storefront_server::Auth for App {
         ctx: Session,
         request: UpdateUserRequest,
     ) -> Result<UpdateUserReply> {
+        let session = claims(&ctx)?;
+        if session.ulid != request.id {
+            // the spec documents no 404 here
+            return Ok(UpdateUserReply::unauthorized(
+                "these credentials cannot change this account",
+            ));
+        }
         let update = UserUpdate::from(&request.body);
         let user = self
             .auth
@@ -371,6 +394,12 @@ impl storefront_server::Auth for App {
         ctx: Session,
         request: AddProfileImageRequest,
     ) -> Result<AddProfileImageReply> {
+        if claims(&ctx)?.ulid != request.id {
+            // the spec documents no 404 here
+            return Ok(AddProfileImageReply::unauthorized(
+                "these credentials cannot change this account",
+            ));
+        }
         let image = request.body.image;
         let content_type = image_type(&image)?;
         let content = self

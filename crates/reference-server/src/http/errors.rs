@@ -11,10 +11,12 @@ impl IntoErrorResponse for Error {
         match self {
             Error::NotFound(m) => ErrorResponse::not_found(m),
             Error::Unauthorized(m) => ErrorResponse::unauthorized(m),
-            Error::Forbidden(m) => ErrorResponse::forbidden(m),
-            Error::Conflict(m) => ErrorResponse::conflict(m),
+            Error::Forbidden(m) => ErrorResponse::unauthorized(m).with_code("FORBIDDEN"),
+            Error::Conflict(m) => ErrorResponse::bad_request(m).with_code("CONFLICT"),
             Error::BadRequest(m) => ErrorResponse::bad_request(m),
-            Error::TooManyAttempts(m) => ErrorResponse::too_many_requests(m),
+            Error::TooManyAttempts(m) => {
+                ErrorResponse::bad_request(m).with_code("TOO_MANY_ATTEMPTS")
+            }
             internal => ErrorResponse::internal_error(internal),
         }
     }
@@ -32,7 +34,9 @@ mod tests {
             (404, "NOT_FOUND", "product p1")
         );
         let e = Error::TooManyAttempts("locked".into()).into_error_response();
-        assert_eq!(e.status, 429);
+        assert_eq!((e.status, e.code.as_str()), (400, "TOO_MANY_ATTEMPTS"));
+        let e = Error::Conflict("taken".into()).into_error_response();
+        assert_eq!((e.status, e.code.as_str()), (400, "CONFLICT"));
         let e = Error::Internal("secret=xyz broke".into()).into_error_response();
         assert_eq!(e.status, 500);
         assert!(!e.message.contains("xyz"));

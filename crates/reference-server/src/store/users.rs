@@ -103,8 +103,10 @@ impl UserRecord {
             is_logged_in: Some(self.is_logged_in()),
             login_methods: self.login_methods(),
             notification_preferences,
-            customer_group_id: Some(None),
-            customer_id: self.customer_id(),
+            // write-only: accepted in requests, never sent
+            customer_group_id: None,
+            // required in the `User` schema: every user, anonymous or not, is a customer record
+            customer_id: Some(self.id.clone()),
             customer_group: Some(None),
             business: None,
             created_at: util::rfc3339(self.created_at),

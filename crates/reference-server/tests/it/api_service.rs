@@ -90,7 +90,7 @@ async fn two_instances_on_one_database_share_sessions_and_data() {
             .await;
         assert_eq!(
             reused.err().and_then(|e| e.status()).map(|s| s.as_u16()),
-            Some(401),
+            Some(400),
             "the first instance sees the rotation made on the second"
         );
         one.db.close().await;

@@ -663,7 +663,7 @@ async fn user_profile_preferences_and_deactivation() {
         let other = anonymous(&auth).await;
         assert!(matches!(
             auth.get_user(&claims, &other.ulid).await,
-            Err(Error::Forbidden(_))
+            Err(Error::NotFound(_))
         ));
 
         let updated = auth

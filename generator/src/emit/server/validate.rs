@@ -52,7 +52,10 @@ pub(super) fn constraint_checks(
 ) -> Option<TokenStream> {
     match ty {
         TypeRef::Prim(Prim::String)
-            if c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some() =>
+            if c.min_length.is_some()
+                || c.max_length.is_some()
+                || c.pattern.is_some()
+                || c.format.as_deref() == Some("email") =>
         {
             let length = (c.min_length.is_some() || c.max_length.is_some()).then(|| {
                 let (min, max) = (usize_opt(c.min_length), usize_opt(c.max_length));
@@ -68,7 +71,9 @@ pub(super) fn constraint_checks(
                     server_runtime::validate::pattern(value, &PATTERN, #p, #name, #errors);
                 }}
             });
-            Some(quote!(#length #pattern))
+            let email = (c.format.as_deref() == Some("email"))
+                .then(|| quote!(server_runtime::validate::email(value, #name, #errors);));
+            Some(quote!(#length #pattern #email))
         }
         TypeRef::Prim(p @ (Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64))
             if c.minimum.is_some() || c.maximum.is_some() =>
