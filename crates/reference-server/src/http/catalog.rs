@@ -7,7 +7,8 @@
 //! What the storage layer cannot honour is refused with 400 rather than ignored: a `sort_by`
 //! on recommendations (they come in the list's own order), a search `filter` or `sort`, an
 //! unknown `product_type`, a negative `nested_level`. `inventory` and `x-customer-group-id`
-//! change nothing (no lots, no customer groups in this server).
+//! change nothing (no lots, no customer groups in this server); search `facets` come back
+//! empty; a review's `images` and `videos` are not kept.
 
 use server_runtime::{Credentials, RequestContext, Verified};
 use storefront_server::catalog::*;
@@ -16,7 +17,7 @@ use storefront_types::{
     CreateReview, GetMarketplaceProductDetailResponseContent, Item,
     ListMarketplaceCrosssellProductsResponseContent, ListMarketplaceProductsResponseContent,
     ListMarketplaceSkusResponseContent, MarketplaceItem, SearchMarketplaceProductsResponseContent,
-    SearchProduct, SellerInfo,
+    SearchProduct, SearchProductFilter, SellerInfo,
 };
 
 use super::principal::{session, Principal};
@@ -91,7 +92,12 @@ fn no_sort(sort_by: Option<&str>) -> Result<()> {
 /// The search query, page and limit of a `SearchProduct` body; `BadRequest` for what the
 /// search cannot honour (a filter or a sort).
 fn search_terms(body: &SearchProduct) -> Result<(&str, Option<i64>, Option<i64>)> {
-    if body.filter.is_some() {
+    let filtered = match &body.filter {
+        None => false,
+        Some(SearchProductFilter::String(s)) => !s.trim().is_empty(),
+        Some(SearchProductFilter::Variant1ItemList(items)) => !items.is_empty(),
+    };
+    if filtered {
         return Err(Error::bad_request("search filters are not supported"));
     }
     if body.sort.as_ref().is_some_and(|s| !s.is_empty()) {
@@ -102,8 +108,8 @@ fn search_terms(body: &SearchProduct) -> Result<(&str, Option<i64>, Option<i64>)
     Ok((&body.query, Some(body.page), Some(body.limit)))
 }
 
-/// The review a signed-in session writes (403 for an anonymous one); the body's `user_id` is
-/// not trusted: the review is the session's user's.
+/// The review a signed-in session writes (`Forbidden` for an anonymous one); the body's
+/// `user_id` is not trusted: the review is the session's user's.
 async fn create_review(
     app: &App,
     ctx: &Session,

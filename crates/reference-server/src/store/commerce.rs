@@ -57,25 +57,37 @@ pub async fn insert_coupon(db: &Db, store_id: &str, coupon: &Discount) -> Result
         .code
         .as_deref()
         .ok_or_else(|| Error::bad_request("a coupon needs a code"))?;
-    sqlx::query(
+    // No NULL `f64` is bound: sqlx 0.8's Any driver sends it to PostgreSQL as a `float4`
+    // parameter (its Real/Double mapping is swapped), and a connection that prepared this
+    // statement with that NULL then refuses a value ("incorrect binary data format"). Without
+    // a cap, the NULL is in the SQL text (a statement of its own).
+    let max_discount = if coupon.max_discount.is_some() {
+        "$11"
+    } else {
+        "NULL"
+    };
+    let sql = format!(
         "INSERT INTO coupons (id, store_id, code, description, discount_type, discount_value, min_order_amount, \
-         max_discount, active, starts_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&coupon.id)
-    .bind(store_id)
-    .bind(code.to_uppercase())
-    .bind(&coupon.name)
-    .bind(&coupon.discount_type)
-    .bind(coupon.discount_value)
-    .bind(coupon.min_order_amount)
-    .bind(coupon.max_discount)
-    .bind(int_flag(coupon.active))
-    .bind(coupon.starts_at)
-    .bind(coupon.expires_at)
-    .execute(db.pool())
-    .await
-    .map_err(|e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => Error::Conflict("coupon code taken".into()),
+         active, starts_at, expires_at, max_discount) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, {max_discount})"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(&coupon.id)
+        .bind(store_id)
+        .bind(code.to_uppercase())
+        .bind(&coupon.name)
+        .bind(&coupon.discount_type)
+        .bind(coupon.discount_value)
+        .bind(coupon.min_order_amount)
+        .bind(int_flag(coupon.active))
+        .bind(coupon.starts_at)
+        .bind(coupon.expires_at);
+    if let Some(cap) = coupon.max_discount {
+        query = query.bind(cap);
+    }
+    query.execute(db.pool()).await.map_err(|e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            Error::Conflict("coupon code taken".into())
+        }
         _ => Error::Database(e),
     })?;
     Ok(())
