@@ -61,6 +61,9 @@ fn sample(ty: &TypeRef, model: &Model, depth: usize) -> Value {
                             {
                                 value = json!(text.repeat(min.max(1)));
                             }
+                            if f.constraints.format.as_deref() == Some("email") {
+                                value = json!("x@example.com");
+                            }
                             object.insert(f.json_name.clone(), value);
                         }
                     }

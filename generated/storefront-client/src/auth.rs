@@ -2545,7 +2545,7 @@ fn decode_register_with_whatsapp(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ResetPasswordResponse`](super::types::ResetPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ResetPasswordError`] (`400`).
+/// `.send().await` (or `.await`) gives [`ResetPasswordResponse`](super::types::ResetPasswordResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ResetPasswordError`] (`400`, `401`).
 ///
 /// `POST /auth/reset-password` (`reset-password`)
 #[derive(Debug, Clone)]
@@ -2619,6 +2619,8 @@ impl std::future::IntoFuture for ResetPassword {
 pub enum ResetPasswordError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
+    /// `401`: The credentials are missing, invalid or expired.
+    Unauthorized(super::types::ErrorEnvelope),
 }
 
 impl ResetPasswordError {
@@ -2626,6 +2628,7 @@ impl ResetPasswordError {
     pub fn status(&self) -> u16 {
         match self {
             ResetPasswordError::BadRequest(_) => 400,
+            ResetPasswordError::Unauthorized(_) => 401,
         }
     }
 }
@@ -2636,6 +2639,12 @@ impl std::fmt::Display for ResetPasswordError {
             ResetPasswordError::BadRequest(body) => client_runtime::write_api_error(
                 f,
                 400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
+            ResetPasswordError::Unauthorized(body) => client_runtime::write_api_error(
+                f,
+                401,
                 Some(body.code.as_str()),
                 Some(body.message.as_str()),
             ),
@@ -2657,6 +2666,9 @@ fn decode_reset_password(
         400 => client_runtime::Outcome::Err(ResetPasswordError::BadRequest(client_runtime::json(
             body,
         )?)),
+        401 => client_runtime::Outcome::Err(ResetPasswordError::Unauthorized(
+            client_runtime::json(body)?,
+        )),
         _ => client_runtime::Outcome::Unexpected,
     })
 }

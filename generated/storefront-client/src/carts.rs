@@ -597,7 +597,7 @@ fn decode_list_coupons(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListPromotionsResponse`](super::types::ListPromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListPromotionsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`ListPromotionsResponse`](super::types::ListPromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListPromotionsError`] (`400`, `401`).
 ///
 /// `GET /carts/available-promotions` (`list-promotions`)
 #[derive(Debug, Clone)]
@@ -674,6 +674,8 @@ impl std::future::IntoFuture for ListPromotions {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPromotionsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -682,6 +684,7 @@ impl ListPromotionsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListPromotionsError::BadRequest(_) => 400,
             ListPromotionsError::Unauthorized(_) => 401,
         }
     }
@@ -690,6 +693,12 @@ impl ListPromotionsError {
 impl std::fmt::Display for ListPromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListPromotionsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListPromotionsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -711,6 +720,9 @@ fn decode_list_promotions(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListPromotionsError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(ListPromotionsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -893,7 +905,7 @@ fn decode_get_fulfillment_options(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetUserCartResponse`](super::types::GetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetUserCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetUserCartResponse`](super::types::GetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetUserCartError`] (`400`, `401`, `404`).
 ///
 /// `GET /carts/users/{user_id}` (`get-user-cart`)
 #[derive(Debug, Clone)]
@@ -963,6 +975,8 @@ impl std::future::IntoFuture for GetUserCart {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUserCartError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -973,6 +987,7 @@ impl GetUserCartError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetUserCartError::BadRequest(_) => 400,
             GetUserCartError::Unauthorized(_) => 401,
             GetUserCartError::NotFound(_) => 404,
         }
@@ -982,6 +997,12 @@ impl GetUserCartError {
 impl std::fmt::Display for GetUserCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetUserCartError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetUserCartError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1009,6 +1030,9 @@ fn decode_get_user_cart(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(GetUserCartError::BadRequest(client_runtime::json(body)?))
+        }
         401 => client_runtime::Outcome::Err(GetUserCartError::Unauthorized(client_runtime::json(
             body,
         )?)),
@@ -1033,7 +1057,7 @@ fn decode_get_user_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteUserCartResponse`](super::types::DeleteUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteUserCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`DeleteUserCartResponse`](super::types::DeleteUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteUserCartError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /carts/users/{user_id}` (`delete-user-cart`)
 #[derive(Debug, Clone)]
@@ -1104,6 +1128,8 @@ impl std::future::IntoFuture for DeleteUserCart {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteUserCartError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1114,6 +1140,7 @@ impl DeleteUserCartError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            DeleteUserCartError::BadRequest(_) => 400,
             DeleteUserCartError::Unauthorized(_) => 401,
             DeleteUserCartError::NotFound(_) => 404,
         }
@@ -1123,6 +1150,12 @@ impl DeleteUserCartError {
 impl std::fmt::Display for DeleteUserCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            DeleteUserCartError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             DeleteUserCartError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1150,6 +1183,9 @@ fn decode_delete_user_cart(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(DeleteUserCartError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(DeleteUserCartError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1174,7 +1210,7 @@ fn decode_delete_user_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetCartResponse`](super::types::GetCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetCartResponse`](super::types::GetCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCartError`] (`400`, `401`, `404`).
 ///
 /// `GET /carts/{id}` (`get-cart`)
 #[derive(Debug, Clone)]
@@ -1240,6 +1276,8 @@ impl std::future::IntoFuture for GetCart {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCartError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1250,6 +1288,7 @@ impl GetCartError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetCartError::BadRequest(_) => 400,
             GetCartError::Unauthorized(_) => 401,
             GetCartError::NotFound(_) => 404,
         }
@@ -1259,6 +1298,12 @@ impl GetCartError {
 impl std::fmt::Display for GetCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetCartError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetCartError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1286,6 +1331,7 @@ fn decode_get_cart(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetCartError::BadRequest(client_runtime::json(body)?)),
         401 => {
             client_runtime::Outcome::Err(GetCartError::Unauthorized(client_runtime::json(body)?))
         }
@@ -1308,7 +1354,7 @@ fn decode_get_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteCartResponse`](super::types::DeleteCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`DeleteCartResponse`](super::types::DeleteCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteCartError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /carts/{id}` (`delete-cart`)
 #[derive(Debug, Clone)]
@@ -1377,6 +1423,8 @@ impl std::future::IntoFuture for DeleteCart {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteCartError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1387,6 +1435,7 @@ impl DeleteCartError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            DeleteCartError::BadRequest(_) => 400,
             DeleteCartError::Unauthorized(_) => 401,
             DeleteCartError::NotFound(_) => 404,
         }
@@ -1396,6 +1445,12 @@ impl DeleteCartError {
 impl std::fmt::Display for DeleteCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            DeleteCartError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             DeleteCartError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1423,6 +1478,9 @@ fn decode_delete_cart(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(DeleteCartError::BadRequest(client_runtime::json(body)?))
+        }
         401 => {
             client_runtime::Outcome::Err(DeleteCartError::Unauthorized(client_runtime::json(body)?))
         }
@@ -2208,7 +2266,7 @@ fn decode_remove_credit_balance(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`EvaluateCouponsResponse`](super::types::EvaluateCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`EvaluateCouponsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`EvaluateCouponsResponse`](super::types::EvaluateCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`EvaluateCouponsError`] (`400`, `401`).
 ///
 /// `GET /carts/{id}/evaluate-coupons` (`evaluate-coupons`)
 #[derive(Debug, Clone)]
@@ -2279,6 +2337,8 @@ impl std::future::IntoFuture for EvaluateCoupons {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvaluateCouponsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -2287,6 +2347,7 @@ impl EvaluateCouponsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            EvaluateCouponsError::BadRequest(_) => 400,
             EvaluateCouponsError::Unauthorized(_) => 401,
         }
     }
@@ -2295,6 +2356,12 @@ impl EvaluateCouponsError {
 impl std::fmt::Display for EvaluateCouponsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            EvaluateCouponsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             EvaluateCouponsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2316,6 +2383,9 @@ fn decode_evaluate_coupons(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(EvaluateCouponsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(EvaluateCouponsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2337,7 +2407,7 @@ fn decode_evaluate_coupons(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`EvaluatePromotionsResponse`](super::types::EvaluatePromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`EvaluatePromotionsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`EvaluatePromotionsResponse`](super::types::EvaluatePromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`EvaluatePromotionsError`] (`400`, `401`).
 ///
 /// `GET /carts/{id}/evaluate-promotions` (`evaluate-promotions`)
 #[derive(Debug, Clone)]
@@ -2412,6 +2482,8 @@ impl std::future::IntoFuture for EvaluatePromotions {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvaluatePromotionsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -2420,6 +2492,7 @@ impl EvaluatePromotionsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            EvaluatePromotionsError::BadRequest(_) => 400,
             EvaluatePromotionsError::Unauthorized(_) => 401,
         }
     }
@@ -2428,6 +2501,12 @@ impl EvaluatePromotionsError {
 impl std::fmt::Display for EvaluatePromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            EvaluatePromotionsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             EvaluatePromotionsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2449,6 +2528,9 @@ fn decode_evaluate_promotions(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(EvaluatePromotionsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(EvaluatePromotionsError::Unauthorized(
             client_runtime::json(body)?,
         )),

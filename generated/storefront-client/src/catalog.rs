@@ -810,7 +810,7 @@ fn decode_list_marketplace_categories(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceProductsResponse`](super::types::ListMarketplaceProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceProductsResponse`](super::types::ListMarketplaceProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListMarketplaceProducts::into_stream) gives its items ([`MarketplaceProduct`](super::types::MarketplaceProduct)) and [`into_pages`](ListMarketplaceProducts::into_pages) its pages, page after page.
 ///
@@ -983,6 +983,8 @@ impl std::future::IntoFuture for ListMarketplaceProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMarketplaceProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -993,6 +995,7 @@ impl ListMarketplaceProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListMarketplaceProductsError::BadRequest(_) => 400,
             ListMarketplaceProductsError::Unauthorized(_) => 401,
             ListMarketplaceProductsError::NotFound(_) => 404,
         }
@@ -1002,6 +1005,12 @@ impl ListMarketplaceProductsError {
 impl std::fmt::Display for ListMarketplaceProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListMarketplaceProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListMarketplaceProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1032,6 +1041,9 @@ fn decode_list_marketplace_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListMarketplaceProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListMarketplaceProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1078,7 +1090,7 @@ fn list_marketplace_products_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceCrosssellProductsResponse`](super::types::ListMarketplaceCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceCrosssellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceCrosssellProductsResponse`](super::types::ListMarketplaceCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceCrosssellProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListMarketplaceCrosssellProducts::into_stream) gives its items ([`MarketplaceItem`](super::types::MarketplaceItem)) and [`into_pages`](ListMarketplaceCrosssellProducts::into_pages) its pages, page after page.
 ///
@@ -1230,6 +1242,8 @@ impl std::future::IntoFuture for ListMarketplaceCrosssellProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMarketplaceCrosssellProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1240,6 +1254,7 @@ impl ListMarketplaceCrosssellProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListMarketplaceCrosssellProductsError::BadRequest(_) => 400,
             ListMarketplaceCrosssellProductsError::Unauthorized(_) => 401,
             ListMarketplaceCrosssellProductsError::NotFound(_) => 404,
         }
@@ -1249,6 +1264,14 @@ impl ListMarketplaceCrosssellProductsError {
 impl std::fmt::Display for ListMarketplaceCrosssellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListMarketplaceCrosssellProductsError::BadRequest(body) => {
+                client_runtime::write_api_error(
+                    f,
+                    400,
+                    Some(body.code.as_str()),
+                    Some(body.message.as_str()),
+                )
+            }
             ListMarketplaceCrosssellProductsError::Unauthorized(body) => {
                 client_runtime::write_api_error(
                     f,
@@ -1283,6 +1306,9 @@ fn decode_list_marketplace_crosssell_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListMarketplaceCrosssellProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListMarketplaceCrosssellProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1327,7 +1353,7 @@ fn list_marketplace_crosssell_products_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`SearchMarketplaceProductsResponse`](super::types::SearchMarketplaceProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`SearchMarketplaceProductsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`SearchMarketplaceProductsResponse`](super::types::SearchMarketplaceProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`SearchMarketplaceProductsError`] (`400`, `401`).
 ///
 /// `POST /catalog/marketplace/products/search` (`search-marketplace-products`)
 #[derive(Debug, Clone)]
@@ -1413,6 +1439,8 @@ impl std::future::IntoFuture for SearchMarketplaceProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchMarketplaceProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -1421,6 +1449,7 @@ impl SearchMarketplaceProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            SearchMarketplaceProductsError::BadRequest(_) => 400,
             SearchMarketplaceProductsError::Unauthorized(_) => 401,
         }
     }
@@ -1429,6 +1458,12 @@ impl SearchMarketplaceProductsError {
 impl std::fmt::Display for SearchMarketplaceProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            SearchMarketplaceProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             SearchMarketplaceProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1453,6 +1488,9 @@ fn decode_search_marketplace_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(SearchMarketplaceProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(SearchMarketplaceProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1478,7 +1516,7 @@ fn decode_search_marketplace_products(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceSimilarProductsResponse`](super::types::ListMarketplaceSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceSimilarProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceSimilarProductsResponse`](super::types::ListMarketplaceSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceSimilarProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListMarketplaceSimilarProducts::into_stream) gives its items ([`MarketplaceItem`](super::types::MarketplaceItem)) and [`into_pages`](ListMarketplaceSimilarProducts::into_pages) its pages, page after page.
 ///
@@ -1630,6 +1668,8 @@ impl std::future::IntoFuture for ListMarketplaceSimilarProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMarketplaceSimilarProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1640,6 +1680,7 @@ impl ListMarketplaceSimilarProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListMarketplaceSimilarProductsError::BadRequest(_) => 400,
             ListMarketplaceSimilarProductsError::Unauthorized(_) => 401,
             ListMarketplaceSimilarProductsError::NotFound(_) => 404,
         }
@@ -1649,6 +1690,14 @@ impl ListMarketplaceSimilarProductsError {
 impl std::fmt::Display for ListMarketplaceSimilarProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListMarketplaceSimilarProductsError::BadRequest(body) => {
+                client_runtime::write_api_error(
+                    f,
+                    400,
+                    Some(body.code.as_str()),
+                    Some(body.message.as_str()),
+                )
+            }
             ListMarketplaceSimilarProductsError::Unauthorized(body) => {
                 client_runtime::write_api_error(
                     f,
@@ -1681,6 +1730,9 @@ fn decode_list_marketplace_similar_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListMarketplaceSimilarProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListMarketplaceSimilarProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1727,7 +1779,7 @@ fn list_marketplace_similar_products_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceUpsellProductsResponse`](super::types::ListMarketplaceUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceUpsellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceUpsellProductsResponse`](super::types::ListMarketplaceUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceUpsellProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListMarketplaceUpsellProducts::into_stream) gives its items ([`MarketplaceItem`](super::types::MarketplaceItem)) and [`into_pages`](ListMarketplaceUpsellProducts::into_pages) its pages, page after page.
 ///
@@ -1879,6 +1931,8 @@ impl std::future::IntoFuture for ListMarketplaceUpsellProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMarketplaceUpsellProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1889,6 +1943,7 @@ impl ListMarketplaceUpsellProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListMarketplaceUpsellProductsError::BadRequest(_) => 400,
             ListMarketplaceUpsellProductsError::Unauthorized(_) => 401,
             ListMarketplaceUpsellProductsError::NotFound(_) => 404,
         }
@@ -1898,6 +1953,14 @@ impl ListMarketplaceUpsellProductsError {
 impl std::fmt::Display for ListMarketplaceUpsellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListMarketplaceUpsellProductsError::BadRequest(body) => {
+                client_runtime::write_api_error(
+                    f,
+                    400,
+                    Some(body.code.as_str()),
+                    Some(body.message.as_str()),
+                )
+            }
             ListMarketplaceUpsellProductsError::Unauthorized(body) => {
                 client_runtime::write_api_error(
                     f,
@@ -1930,6 +1993,9 @@ fn decode_list_marketplace_upsell_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListMarketplaceUpsellProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListMarketplaceUpsellProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1975,7 +2041,7 @@ fn list_marketplace_upsell_products_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetMarketplaceProductDetailResponse`](super::types::GetMarketplaceProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetMarketplaceProductDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetMarketplaceProductDetailResponse`](super::types::GetMarketplaceProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetMarketplaceProductDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/marketplace/products/{product_id}` (`get-marketplace-product-detail`)
 #[derive(Debug, Clone)]
@@ -2068,6 +2134,8 @@ impl std::future::IntoFuture for GetMarketplaceProductDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMarketplaceProductDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2078,6 +2146,7 @@ impl GetMarketplaceProductDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetMarketplaceProductDetailError::BadRequest(_) => 400,
             GetMarketplaceProductDetailError::Unauthorized(_) => 401,
             GetMarketplaceProductDetailError::NotFound(_) => 404,
         }
@@ -2087,6 +2156,12 @@ impl GetMarketplaceProductDetailError {
 impl std::fmt::Display for GetMarketplaceProductDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetMarketplaceProductDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetMarketplaceProductDetailError::Unauthorized(body) => {
                 client_runtime::write_api_error(
                     f,
@@ -2119,6 +2194,9 @@ fn decode_get_marketplace_product_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetMarketplaceProductDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetMarketplaceProductDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2149,7 +2227,7 @@ fn decode_get_marketplace_product_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceProductReviewsResponse`](super::types::ListMarketplaceProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceProductReviewsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceProductReviewsResponse`](super::types::ListMarketplaceProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceProductReviewsError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/marketplace/products/{product_id}/reviews` (`list-marketplace-product-reviews`)
 #[derive(Debug, Clone)]
@@ -2266,6 +2344,8 @@ impl std::future::IntoFuture for ListMarketplaceProductReviews {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMarketplaceProductReviewsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2276,6 +2356,7 @@ impl ListMarketplaceProductReviewsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListMarketplaceProductReviewsError::BadRequest(_) => 400,
             ListMarketplaceProductReviewsError::Unauthorized(_) => 401,
             ListMarketplaceProductReviewsError::NotFound(_) => 404,
         }
@@ -2285,6 +2366,14 @@ impl ListMarketplaceProductReviewsError {
 impl std::fmt::Display for ListMarketplaceProductReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListMarketplaceProductReviewsError::BadRequest(body) => {
+                client_runtime::write_api_error(
+                    f,
+                    400,
+                    Some(body.code.as_str()),
+                    Some(body.message.as_str()),
+                )
+            }
             ListMarketplaceProductReviewsError::Unauthorized(body) => {
                 client_runtime::write_api_error(
                     f,
@@ -2317,6 +2406,9 @@ fn decode_list_marketplace_product_reviews(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListMarketplaceProductReviewsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListMarketplaceProductReviewsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2523,7 +2615,7 @@ fn decode_create_marketplace_product_review(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceProductVariantsResponse`](super::types::ListMarketplaceProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceProductVariantsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceProductVariantsResponse`](super::types::ListMarketplaceProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceProductVariantsError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/marketplace/products/{product_id}/variants` (`list-marketplace-product-variants`)
 #[derive(Debug, Clone)]
@@ -2616,6 +2708,8 @@ impl std::future::IntoFuture for ListMarketplaceProductVariants {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMarketplaceProductVariantsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2626,6 +2720,7 @@ impl ListMarketplaceProductVariantsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListMarketplaceProductVariantsError::BadRequest(_) => 400,
             ListMarketplaceProductVariantsError::Unauthorized(_) => 401,
             ListMarketplaceProductVariantsError::NotFound(_) => 404,
         }
@@ -2635,6 +2730,14 @@ impl ListMarketplaceProductVariantsError {
 impl std::fmt::Display for ListMarketplaceProductVariantsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListMarketplaceProductVariantsError::BadRequest(body) => {
+                client_runtime::write_api_error(
+                    f,
+                    400,
+                    Some(body.code.as_str()),
+                    Some(body.message.as_str()),
+                )
+            }
             ListMarketplaceProductVariantsError::Unauthorized(body) => {
                 client_runtime::write_api_error(
                     f,
@@ -2667,6 +2770,9 @@ fn decode_list_marketplace_product_variants(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListMarketplaceProductVariantsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListMarketplaceProductVariantsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2695,7 +2801,7 @@ fn decode_list_marketplace_product_variants(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetMarketplaceVariantDetailResponse`](super::types::GetMarketplaceVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetMarketplaceVariantDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetMarketplaceVariantDetailResponse`](super::types::GetMarketplaceVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetMarketplaceVariantDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/marketplace/products/{product_id}/variants/{variant_id}` (`get-marketplace-variant-detail`)
 #[derive(Debug, Clone)]
@@ -2790,6 +2896,8 @@ impl std::future::IntoFuture for GetMarketplaceVariantDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMarketplaceVariantDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2800,6 +2908,7 @@ impl GetMarketplaceVariantDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetMarketplaceVariantDetailError::BadRequest(_) => 400,
             GetMarketplaceVariantDetailError::Unauthorized(_) => 401,
             GetMarketplaceVariantDetailError::NotFound(_) => 404,
         }
@@ -2809,6 +2918,12 @@ impl GetMarketplaceVariantDetailError {
 impl std::fmt::Display for GetMarketplaceVariantDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetMarketplaceVariantDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetMarketplaceVariantDetailError::Unauthorized(body) => {
                 client_runtime::write_api_error(
                     f,
@@ -2841,6 +2956,9 @@ fn decode_get_marketplace_variant_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetMarketplaceVariantDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetMarketplaceVariantDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2872,7 +2990,7 @@ fn decode_get_marketplace_variant_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListMarketplaceSkusResponse`](super::types::ListMarketplaceSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceSkusError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListMarketplaceSkusResponse`](super::types::ListMarketplaceSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListMarketplaceSkusError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListMarketplaceSkus::into_stream) gives its items ([`MarketplaceItem`](super::types::MarketplaceItem)) and [`into_pages`](ListMarketplaceSkus::into_pages) its pages, page after page.
 ///
@@ -3043,6 +3161,8 @@ impl std::future::IntoFuture for ListMarketplaceSkus {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListMarketplaceSkusError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -3053,6 +3173,7 @@ impl ListMarketplaceSkusError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListMarketplaceSkusError::BadRequest(_) => 400,
             ListMarketplaceSkusError::Unauthorized(_) => 401,
             ListMarketplaceSkusError::NotFound(_) => 404,
         }
@@ -3062,6 +3183,12 @@ impl ListMarketplaceSkusError {
 impl std::fmt::Display for ListMarketplaceSkusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListMarketplaceSkusError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListMarketplaceSkusError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3089,6 +3216,9 @@ fn decode_list_marketplace_skus(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListMarketplaceSkusError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListMarketplaceSkusError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -3134,7 +3264,7 @@ fn list_marketplace_skus_item_count(r: &super::types::ListMarketplaceSkusRespons
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListProductsResponse`](super::types::ListProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListProductsResponse`](super::types::ListProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListProducts::into_stream) gives its items ([`Product`](super::types::Product)) and [`into_pages`](ListProducts::into_pages) its pages, page after page.
 ///
@@ -3299,6 +3429,8 @@ impl std::future::IntoFuture for ListProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -3309,6 +3441,7 @@ impl ListProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListProductsError::BadRequest(_) => 400,
             ListProductsError::Unauthorized(_) => 401,
             ListProductsError::NotFound(_) => 404,
         }
@@ -3318,6 +3451,12 @@ impl ListProductsError {
 impl std::fmt::Display for ListProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3345,6 +3484,9 @@ fn decode_list_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(ListProductsError::BadRequest(client_runtime::json(body)?))
+        }
         401 => client_runtime::Outcome::Err(ListProductsError::Unauthorized(client_runtime::json(
             body,
         )?)),
@@ -3385,7 +3527,7 @@ fn list_products_item_count(r: &super::types::ListProductsResponse) -> usize {
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCrosssellProductsResponse`](super::types::ListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListCrosssellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListCrosssellProductsResponse`](super::types::ListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListCrosssellProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListCrosssellProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](ListCrosssellProducts::into_pages) its pages, page after page.
 ///
@@ -3534,6 +3676,8 @@ impl std::future::IntoFuture for ListCrosssellProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListCrosssellProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -3544,6 +3688,7 @@ impl ListCrosssellProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListCrosssellProductsError::BadRequest(_) => 400,
             ListCrosssellProductsError::Unauthorized(_) => 401,
             ListCrosssellProductsError::NotFound(_) => 404,
         }
@@ -3553,6 +3698,12 @@ impl ListCrosssellProductsError {
 impl std::fmt::Display for ListCrosssellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListCrosssellProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListCrosssellProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3583,6 +3734,9 @@ fn decode_list_crosssell_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListCrosssellProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListCrosssellProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -3625,7 +3779,7 @@ fn list_crosssell_products_item_count(r: &super::types::ListCrosssellProductsRes
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`SearchProductsResponse`](super::types::SearchProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`SearchProductsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`SearchProductsResponse`](super::types::SearchProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`SearchProductsError`] (`400`, `401`).
 ///
 /// `POST /catalog/products/search` (`search-products`)
 #[derive(Debug, Clone)]
@@ -3705,6 +3859,8 @@ impl std::future::IntoFuture for SearchProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -3713,6 +3869,7 @@ impl SearchProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            SearchProductsError::BadRequest(_) => 400,
             SearchProductsError::Unauthorized(_) => 401,
         }
     }
@@ -3721,6 +3878,12 @@ impl SearchProductsError {
 impl std::fmt::Display for SearchProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            SearchProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             SearchProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3742,6 +3905,9 @@ fn decode_search_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(SearchProductsError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(SearchProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -3767,7 +3933,7 @@ fn decode_search_products(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListSimilarProductsResponse`](super::types::ListSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSimilarProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListSimilarProductsResponse`](super::types::ListSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSimilarProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListSimilarProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](ListSimilarProducts::into_pages) its pages, page after page.
 ///
@@ -3914,6 +4080,8 @@ impl std::future::IntoFuture for ListSimilarProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSimilarProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -3924,6 +4092,7 @@ impl ListSimilarProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListSimilarProductsError::BadRequest(_) => 400,
             ListSimilarProductsError::Unauthorized(_) => 401,
             ListSimilarProductsError::NotFound(_) => 404,
         }
@@ -3933,6 +4102,12 @@ impl ListSimilarProductsError {
 impl std::fmt::Display for ListSimilarProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListSimilarProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListSimilarProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3960,6 +4135,9 @@ fn decode_list_similar_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListSimilarProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListSimilarProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4002,7 +4180,7 @@ fn list_similar_products_item_count(r: &super::types::ListCrosssellProductsRespo
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListUpsellProductsResponse`](super::types::ListUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListUpsellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListUpsellProductsResponse`](super::types::ListUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListUpsellProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListUpsellProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](ListUpsellProducts::into_pages) its pages, page after page.
 ///
@@ -4149,6 +4327,8 @@ impl std::future::IntoFuture for ListUpsellProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUpsellProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4159,6 +4339,7 @@ impl ListUpsellProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListUpsellProductsError::BadRequest(_) => 400,
             ListUpsellProductsError::Unauthorized(_) => 401,
             ListUpsellProductsError::NotFound(_) => 404,
         }
@@ -4168,6 +4349,12 @@ impl ListUpsellProductsError {
 impl std::fmt::Display for ListUpsellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListUpsellProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListUpsellProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -4195,6 +4382,9 @@ fn decode_list_upsell_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListUpsellProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListUpsellProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4236,7 +4426,7 @@ fn list_upsell_products_item_count(r: &super::types::ListCrosssellProductsRespon
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetProductDetailResponse`](super::types::GetProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetProductDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetProductDetailResponse`](super::types::GetProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetProductDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/products/{product_id}` (`get-product-detail`)
 #[derive(Debug, Clone)]
@@ -4325,6 +4515,8 @@ impl std::future::IntoFuture for GetProductDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetProductDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4335,6 +4527,7 @@ impl GetProductDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetProductDetailError::BadRequest(_) => 400,
             GetProductDetailError::Unauthorized(_) => 401,
             GetProductDetailError::NotFound(_) => 404,
         }
@@ -4344,6 +4537,12 @@ impl GetProductDetailError {
 impl std::fmt::Display for GetProductDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetProductDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetProductDetailError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -4371,6 +4570,9 @@ fn decode_get_product_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetProductDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetProductDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4401,7 +4603,7 @@ fn decode_get_product_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListProductReviewsResponse`](super::types::ListProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductReviewsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListProductReviewsResponse`](super::types::ListProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductReviewsError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/products/{product_id}/reviews` (`list-product-reviews`)
 #[derive(Debug, Clone)]
@@ -4516,6 +4718,8 @@ impl std::future::IntoFuture for ListProductReviews {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListProductReviewsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4526,6 +4730,7 @@ impl ListProductReviewsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListProductReviewsError::BadRequest(_) => 400,
             ListProductReviewsError::Unauthorized(_) => 401,
             ListProductReviewsError::NotFound(_) => 404,
         }
@@ -4535,6 +4740,12 @@ impl ListProductReviewsError {
 impl std::fmt::Display for ListProductReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListProductReviewsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListProductReviewsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -4562,6 +4773,9 @@ fn decode_list_product_reviews(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListProductReviewsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListProductReviewsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4759,7 +4973,7 @@ fn decode_create_product_review(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListProductVariantsResponse`](super::types::ListProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductVariantsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListProductVariantsResponse`](super::types::ListProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListProductVariantsError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/products/{product_id}/variants` (`list-product-variants`)
 #[derive(Debug, Clone)]
@@ -4850,6 +5064,8 @@ impl std::future::IntoFuture for ListProductVariants {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListProductVariantsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4860,6 +5076,7 @@ impl ListProductVariantsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListProductVariantsError::BadRequest(_) => 400,
             ListProductVariantsError::Unauthorized(_) => 401,
             ListProductVariantsError::NotFound(_) => 404,
         }
@@ -4869,6 +5086,12 @@ impl ListProductVariantsError {
 impl std::fmt::Display for ListProductVariantsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListProductVariantsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListProductVariantsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -4896,6 +5119,9 @@ fn decode_list_product_variants(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListProductVariantsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListProductVariantsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4924,7 +5150,7 @@ fn decode_list_product_variants(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetVariantDetailResponse`](super::types::GetVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetVariantDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetVariantDetailResponse`](super::types::GetVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetVariantDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /catalog/products/{product_id}/variants/{variant_id}` (`get-variant-detail`)
 #[derive(Debug, Clone)]
@@ -5015,6 +5241,8 @@ impl std::future::IntoFuture for GetVariantDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetVariantDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -5025,6 +5253,7 @@ impl GetVariantDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetVariantDetailError::BadRequest(_) => 400,
             GetVariantDetailError::Unauthorized(_) => 401,
             GetVariantDetailError::NotFound(_) => 404,
         }
@@ -5034,6 +5263,12 @@ impl GetVariantDetailError {
 impl std::fmt::Display for GetVariantDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetVariantDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetVariantDetailError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5061,6 +5296,9 @@ fn decode_get_variant_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetVariantDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetVariantDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5093,7 +5331,7 @@ fn decode_get_variant_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListSkusResponse`](super::types::ListSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSkusError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListSkusResponse`](super::types::ListSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSkusError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](ListSkus::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](ListSkus::into_pages) its pages, page after page.
 ///
@@ -5259,6 +5497,8 @@ impl std::future::IntoFuture for ListSkus {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSkusError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -5269,6 +5509,7 @@ impl ListSkusError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListSkusError::BadRequest(_) => 400,
             ListSkusError::Unauthorized(_) => 401,
             ListSkusError::NotFound(_) => 404,
         }
@@ -5278,6 +5519,12 @@ impl ListSkusError {
 impl std::fmt::Display for ListSkusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListSkusError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListSkusError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5305,6 +5552,7 @@ fn decode_list_skus(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListSkusError::BadRequest(client_runtime::json(body)?)),
         401 => {
             client_runtime::Outcome::Err(ListSkusError::Unauthorized(client_runtime::json(body)?))
         }

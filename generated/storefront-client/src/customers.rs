@@ -880,7 +880,7 @@ fn decode_create_address(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetAddressDetailResponse`](super::types::GetAddressDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetAddressDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetAddressDetailResponse`](super::types::GetAddressDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetAddressDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/addresses/{address_id}` (`get-address-detail`)
 #[derive(Debug, Clone)]
@@ -955,6 +955,8 @@ impl std::future::IntoFuture for GetAddressDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAddressDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -965,6 +967,7 @@ impl GetAddressDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetAddressDetailError::BadRequest(_) => 400,
             GetAddressDetailError::Unauthorized(_) => 401,
             GetAddressDetailError::NotFound(_) => 404,
         }
@@ -974,6 +977,12 @@ impl GetAddressDetailError {
 impl std::fmt::Display for GetAddressDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetAddressDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetAddressDetailError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1001,6 +1010,9 @@ fn decode_get_address_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetAddressDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetAddressDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1190,7 +1202,7 @@ fn decode_update_address_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`Envelope`](super::types::Envelope) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteAddressError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`Envelope`](super::types::Envelope) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteAddressError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /customers/{customer_id}/addresses/{address_id}` (`delete-address`)
 #[derive(Debug, Clone)]
@@ -1261,6 +1273,8 @@ impl std::future::IntoFuture for DeleteAddress {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteAddressError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1271,6 +1285,7 @@ impl DeleteAddressError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            DeleteAddressError::BadRequest(_) => 400,
             DeleteAddressError::Unauthorized(_) => 401,
             DeleteAddressError::NotFound(_) => 404,
         }
@@ -1280,6 +1295,12 @@ impl DeleteAddressError {
 impl std::fmt::Display for DeleteAddressError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            DeleteAddressError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             DeleteAddressError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1307,6 +1328,9 @@ fn decode_delete_address(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(DeleteAddressError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(DeleteAddressError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1333,7 +1357,7 @@ fn decode_delete_address(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListBankAccountsResponse`](super::types::ListBankAccountsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListBankAccountsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListBankAccountsResponse`](super::types::ListBankAccountsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListBankAccountsError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/bank-accounts` (`list-bank-accounts`)
 #[derive(Debug, Clone)]
@@ -1417,6 +1441,8 @@ impl std::future::IntoFuture for ListBankAccounts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListBankAccountsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1427,6 +1453,7 @@ impl ListBankAccountsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListBankAccountsError::BadRequest(_) => 400,
             ListBankAccountsError::Unauthorized(_) => 401,
             ListBankAccountsError::NotFound(_) => 404,
         }
@@ -1436,6 +1463,12 @@ impl ListBankAccountsError {
 impl std::fmt::Display for ListBankAccountsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListBankAccountsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListBankAccountsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1463,6 +1496,9 @@ fn decode_list_bank_accounts(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListBankAccountsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListBankAccountsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1637,7 +1673,7 @@ fn decode_create_bank_account(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetBankAccountDetailResponse`](super::types::GetBankAccountDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetBankAccountDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetBankAccountDetailResponse`](super::types::GetBankAccountDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetBankAccountDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/bank-accounts/{account_id}` (`get-bank-account-detail`)
 #[derive(Debug, Clone)]
@@ -1714,6 +1750,8 @@ impl std::future::IntoFuture for GetBankAccountDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetBankAccountDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1724,6 +1762,7 @@ impl GetBankAccountDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetBankAccountDetailError::BadRequest(_) => 400,
             GetBankAccountDetailError::Unauthorized(_) => 401,
             GetBankAccountDetailError::NotFound(_) => 404,
         }
@@ -1733,6 +1772,12 @@ impl GetBankAccountDetailError {
 impl std::fmt::Display for GetBankAccountDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetBankAccountDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetBankAccountDetailError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1760,6 +1805,9 @@ fn decode_get_bank_account_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetBankAccountDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetBankAccountDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1949,7 +1997,7 @@ fn decode_update_bank_account(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`Envelope`](super::types::Envelope) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteBankAccountError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`Envelope`](super::types::Envelope) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteBankAccountError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /customers/{customer_id}/bank-accounts/{account_id}` (`delete-bank-account`)
 #[derive(Debug, Clone)]
@@ -2020,6 +2068,8 @@ impl std::future::IntoFuture for DeleteBankAccount {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteBankAccountError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2030,6 +2080,7 @@ impl DeleteBankAccountError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            DeleteBankAccountError::BadRequest(_) => 400,
             DeleteBankAccountError::Unauthorized(_) => 401,
             DeleteBankAccountError::NotFound(_) => 404,
         }
@@ -2039,6 +2090,12 @@ impl DeleteBankAccountError {
 impl std::fmt::Display for DeleteBankAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            DeleteBankAccountError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             DeleteBankAccountError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2066,6 +2123,9 @@ fn decode_delete_bank_account(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(DeleteBankAccountError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(DeleteBankAccountError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2254,7 +2314,7 @@ fn decode_verify_bank_account(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCustomerCardsResponse`](super::types::ListCustomerCardsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListCustomerCardsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListCustomerCardsResponse`](super::types::ListCustomerCardsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListCustomerCardsError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/cards` (`list-customer-cards`)
 #[derive(Debug, Clone)]
@@ -2329,6 +2389,8 @@ impl std::future::IntoFuture for ListCustomerCards {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListCustomerCardsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2339,6 +2401,7 @@ impl ListCustomerCardsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListCustomerCardsError::BadRequest(_) => 400,
             ListCustomerCardsError::Unauthorized(_) => 401,
             ListCustomerCardsError::NotFound(_) => 404,
         }
@@ -2348,6 +2411,12 @@ impl ListCustomerCardsError {
 impl std::fmt::Display for ListCustomerCardsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListCustomerCardsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListCustomerCardsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2375,6 +2444,9 @@ fn decode_list_customer_cards(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListCustomerCardsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListCustomerCardsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -3518,7 +3590,7 @@ fn decode_delete_document(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetLoyaltyDetailsResponse`](super::types::GetLoyaltyDetailsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetLoyaltyDetailsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetLoyaltyDetailsResponse`](super::types::GetLoyaltyDetailsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetLoyaltyDetailsError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/loyalty` (`get-loyalty-details`)
 #[derive(Debug, Clone)]
@@ -3593,6 +3665,8 @@ impl std::future::IntoFuture for GetLoyaltyDetails {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLoyaltyDetailsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -3603,6 +3677,7 @@ impl GetLoyaltyDetailsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetLoyaltyDetailsError::BadRequest(_) => 400,
             GetLoyaltyDetailsError::Unauthorized(_) => 401,
             GetLoyaltyDetailsError::NotFound(_) => 404,
         }
@@ -3612,6 +3687,12 @@ impl GetLoyaltyDetailsError {
 impl std::fmt::Display for GetLoyaltyDetailsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetLoyaltyDetailsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetLoyaltyDetailsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3639,6 +3720,9 @@ fn decode_get_loyalty_details(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetLoyaltyDetailsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetLoyaltyDetailsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -3667,7 +3751,7 @@ fn decode_get_loyalty_details(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListLoyaltyActivitiesResponse`](super::types::ListLoyaltyActivitiesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListLoyaltyActivitiesError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListLoyaltyActivitiesResponse`](super::types::ListLoyaltyActivitiesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListLoyaltyActivitiesError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/loyalty-points-activity` (`list-loyalty-activities`)
 #[derive(Debug, Clone)]
@@ -3766,6 +3850,8 @@ impl std::future::IntoFuture for ListLoyaltyActivities {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListLoyaltyActivitiesError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -3776,6 +3862,7 @@ impl ListLoyaltyActivitiesError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListLoyaltyActivitiesError::BadRequest(_) => 400,
             ListLoyaltyActivitiesError::Unauthorized(_) => 401,
             ListLoyaltyActivitiesError::NotFound(_) => 404,
         }
@@ -3785,6 +3872,12 @@ impl ListLoyaltyActivitiesError {
 impl std::fmt::Display for ListLoyaltyActivitiesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListLoyaltyActivitiesError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListLoyaltyActivitiesError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3815,6 +3908,9 @@ fn decode_list_loyalty_activities(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListLoyaltyActivitiesError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListLoyaltyActivitiesError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4081,7 +4177,7 @@ fn list_customer_mandate_debit_schedules_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListCustomerMandatesResponse`](super::types::ListCustomerMandatesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListCustomerMandatesError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListCustomerMandatesResponse`](super::types::ListCustomerMandatesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListCustomerMandatesError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/mandates` (`list-customer-mandates`)
 #[derive(Debug, Clone)]
@@ -4156,6 +4252,8 @@ impl std::future::IntoFuture for ListCustomerMandates {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListCustomerMandatesError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4166,6 +4264,7 @@ impl ListCustomerMandatesError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListCustomerMandatesError::BadRequest(_) => 400,
             ListCustomerMandatesError::Unauthorized(_) => 401,
             ListCustomerMandatesError::NotFound(_) => 404,
         }
@@ -4175,6 +4274,12 @@ impl ListCustomerMandatesError {
 impl std::fmt::Display for ListCustomerMandatesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListCustomerMandatesError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListCustomerMandatesError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -4202,6 +4307,9 @@ fn decode_list_customer_mandates(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListCustomerMandatesError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListCustomerMandatesError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4393,7 +4501,7 @@ fn decode_create_customer_mandate(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetCustomerMandateResponse`](super::types::GetCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCustomerMandateError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetCustomerMandateResponse`](super::types::GetCustomerMandateResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCustomerMandateError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/mandates/{mandate_id}` (`get-customer-mandate`)
 #[derive(Debug, Clone)]
@@ -4478,6 +4586,8 @@ impl std::future::IntoFuture for GetCustomerMandate {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCustomerMandateError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4488,6 +4598,7 @@ impl GetCustomerMandateError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetCustomerMandateError::BadRequest(_) => 400,
             GetCustomerMandateError::Unauthorized(_) => 401,
             GetCustomerMandateError::NotFound(_) => 404,
         }
@@ -4497,6 +4608,12 @@ impl GetCustomerMandateError {
 impl std::fmt::Display for GetCustomerMandateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetCustomerMandateError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetCustomerMandateError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -4524,6 +4641,9 @@ fn decode_get_customer_mandate(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetCustomerMandateError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetCustomerMandateError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5203,7 +5323,7 @@ fn decode_revoke_customer_mandate(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListSavedPaymentMethodsResponse`](super::types::ListSavedPaymentMethodsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSavedPaymentMethodsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListSavedPaymentMethodsResponse`](super::types::ListSavedPaymentMethodsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListSavedPaymentMethodsError`] (`400`, `401`, `404`).
 ///
 /// `GET /customers/{customer_id}/payment-methods` (`list-saved-payment-methods`)
 #[derive(Debug, Clone)]
@@ -5288,6 +5408,8 @@ impl std::future::IntoFuture for ListSavedPaymentMethods {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSavedPaymentMethodsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -5298,6 +5420,7 @@ impl ListSavedPaymentMethodsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListSavedPaymentMethodsError::BadRequest(_) => 400,
             ListSavedPaymentMethodsError::Unauthorized(_) => 401,
             ListSavedPaymentMethodsError::NotFound(_) => 404,
         }
@@ -5307,6 +5430,12 @@ impl ListSavedPaymentMethodsError {
 impl std::fmt::Display for ListSavedPaymentMethodsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListSavedPaymentMethodsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListSavedPaymentMethodsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5337,6 +5466,9 @@ fn decode_list_saved_payment_methods(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListSavedPaymentMethodsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListSavedPaymentMethodsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5521,7 +5653,7 @@ fn decode_list_customer_reviews(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetCustomerAuthorizedSellersResponse`](super::types::GetCustomerAuthorizedSellersResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCustomerAuthorizedSellersError`] (no documented errors).
+/// `.send().await` (or `.await`) gives [`GetCustomerAuthorizedSellersResponse`](super::types::GetCustomerAuthorizedSellersResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetCustomerAuthorizedSellersError`] (`400`, `401`).
 ///
 /// A list: [`into_stream`](GetCustomerAuthorizedSellers::into_stream) gives its items ([`SellerInfo`](super::types::SellerInfo)) and [`into_pages`](GetCustomerAuthorizedSellers::into_pages) its pages, page after page.
 ///
@@ -5650,18 +5782,41 @@ impl std::future::IntoFuture for GetCustomerAuthorizedSellers {
 ///
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
-pub enum GetCustomerAuthorizedSellersError {}
+pub enum GetCustomerAuthorizedSellersError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
+    /// `401`: The credentials are missing, invalid or expired.
+    Unauthorized(super::types::ErrorEnvelope),
+}
 
 impl GetCustomerAuthorizedSellersError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
-        match *self {}
+        match self {
+            GetCustomerAuthorizedSellersError::BadRequest(_) => 400,
+            GetCustomerAuthorizedSellersError::Unauthorized(_) => 401,
+        }
     }
 }
 
 impl std::fmt::Display for GetCustomerAuthorizedSellersError {
-    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match *self {}
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GetCustomerAuthorizedSellersError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
+            GetCustomerAuthorizedSellersError::Unauthorized(body) => {
+                client_runtime::write_api_error(
+                    f,
+                    401,
+                    Some(body.code.as_str()),
+                    Some(body.message.as_str()),
+                )
+            }
+        }
     }
 }
 
@@ -5679,6 +5834,12 @@ fn decode_get_customer_authorized_sellers(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetCustomerAuthorizedSellersError::BadRequest(
+            client_runtime::json(body)?,
+        )),
+        401 => client_runtime::Outcome::Err(GetCustomerAuthorizedSellersError::Unauthorized(
+            client_runtime::json(body)?,
+        )),
         _ => client_runtime::Outcome::Unexpected,
     })
 }

@@ -244,7 +244,7 @@ impl Orders<'_> {
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListOrdersResponse`](super::types::ListOrdersResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrdersError`] (`401`).
+/// `.send().await` (or `.await`) gives [`ListOrdersResponse`](super::types::ListOrdersResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrdersError`] (`400`, `401`).
 ///
 /// A list: [`into_stream`](ListOrders::into_stream) gives its items ([`OrderList`](super::types::OrderList)) and [`into_pages`](ListOrders::into_pages) its pages, page after page.
 ///
@@ -375,6 +375,8 @@ impl std::future::IntoFuture for ListOrders {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrdersError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -383,6 +385,7 @@ impl ListOrdersError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListOrdersError::BadRequest(_) => 400,
             ListOrdersError::Unauthorized(_) => 401,
         }
     }
@@ -391,6 +394,12 @@ impl ListOrdersError {
 impl std::fmt::Display for ListOrdersError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListOrdersError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListOrdersError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -412,6 +421,9 @@ fn decode_list_orders(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(ListOrdersError::BadRequest(client_runtime::json(body)?))
+        }
         401 => {
             client_runtime::Outcome::Err(ListOrdersError::Unauthorized(client_runtime::json(body)?))
         }
@@ -591,7 +603,7 @@ fn decode_create_order(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListBuyItAgainItemsResponse`](super::types::ListBuyItAgainItemsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListBuyItAgainItemsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`ListBuyItAgainItemsResponse`](super::types::ListBuyItAgainItemsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListBuyItAgainItemsError`] (`400`, `401`).
 ///
 /// A list: [`into_stream`](ListBuyItAgainItems::into_stream) gives its items ([`BuyOrderItemAgain`](super::types::BuyOrderItemAgain)) and [`into_pages`](ListBuyItAgainItems::into_pages) its pages, page after page.
 ///
@@ -722,6 +734,8 @@ impl std::future::IntoFuture for ListBuyItAgainItems {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListBuyItAgainItemsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -730,6 +744,7 @@ impl ListBuyItAgainItemsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListBuyItAgainItemsError::BadRequest(_) => 400,
             ListBuyItAgainItemsError::Unauthorized(_) => 401,
         }
     }
@@ -738,6 +753,12 @@ impl ListBuyItAgainItemsError {
 impl std::fmt::Display for ListBuyItAgainItemsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListBuyItAgainItemsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListBuyItAgainItemsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -759,6 +780,9 @@ fn decode_list_buy_it_again_items(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListBuyItAgainItemsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListBuyItAgainItemsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -794,7 +818,7 @@ fn list_buy_it_again_items_item_count(r: &super::types::ListBuyItAgainItemsRespo
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetOrderDetailResponse`](super::types::GetOrderDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetOrderDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetOrderDetailResponse`](super::types::GetOrderDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetOrderDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /orders/{order_number}` (`get-order-detail`)
 #[derive(Debug, Clone)]
@@ -865,6 +889,8 @@ impl std::future::IntoFuture for GetOrderDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrderDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -875,6 +901,7 @@ impl GetOrderDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetOrderDetailError::BadRequest(_) => 400,
             GetOrderDetailError::Unauthorized(_) => 401,
             GetOrderDetailError::NotFound(_) => 404,
         }
@@ -884,6 +911,12 @@ impl GetOrderDetailError {
 impl std::fmt::Display for GetOrderDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetOrderDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetOrderDetailError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -911,6 +944,9 @@ fn decode_get_order_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetOrderDetailError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(GetOrderDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -936,7 +972,7 @@ fn decode_get_order_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CancelOrderResponse`](super::types::CancelOrderResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CancelOrderError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`CancelOrderResponse`](super::types::CancelOrderResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CancelOrderError`] (`400`, `401`, `404`).
 ///
 /// `POST /orders/{order_number}/cancel` (`cancel-order`)
 #[derive(Debug, Clone)]
@@ -1009,6 +1045,8 @@ impl std::future::IntoFuture for CancelOrder {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelOrderError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1019,6 +1057,7 @@ impl CancelOrderError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            CancelOrderError::BadRequest(_) => 400,
             CancelOrderError::Unauthorized(_) => 401,
             CancelOrderError::NotFound(_) => 404,
         }
@@ -1028,6 +1067,12 @@ impl CancelOrderError {
 impl std::fmt::Display for CancelOrderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            CancelOrderError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             CancelOrderError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1055,6 +1100,9 @@ fn decode_cancel_order(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(CancelOrderError::BadRequest(client_runtime::json(body)?))
+        }
         401 => client_runtime::Outcome::Err(CancelOrderError::Unauthorized(client_runtime::json(
             body,
         )?)),
@@ -1236,7 +1284,7 @@ fn decode_cancel_payment_request(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetPaymentStatusResponse`](super::types::GetPaymentStatusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPaymentStatusError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`GetPaymentStatusResponse`](super::types::GetPaymentStatusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPaymentStatusError`] (`400`, `401`, `404`).
 ///
 /// `GET /orders/{order_number}/payment-status` (`get-payment-status`)
 #[derive(Debug, Clone)]
@@ -1309,6 +1357,8 @@ impl std::future::IntoFuture for GetPaymentStatus {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPaymentStatusError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1319,6 +1369,7 @@ impl GetPaymentStatusError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetPaymentStatusError::BadRequest(_) => 400,
             GetPaymentStatusError::Unauthorized(_) => 401,
             GetPaymentStatusError::NotFound(_) => 404,
         }
@@ -1328,6 +1379,12 @@ impl GetPaymentStatusError {
 impl std::fmt::Display for GetPaymentStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetPaymentStatusError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetPaymentStatusError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1355,6 +1412,9 @@ fn decode_get_payment_status(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(GetPaymentStatusError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(GetPaymentStatusError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1379,7 +1439,7 @@ fn decode_get_payment_status(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListOrderPaymentsResponse`](super::types::ListOrderPaymentsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderPaymentsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListOrderPaymentsResponse`](super::types::ListOrderPaymentsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderPaymentsError`] (`400`, `401`, `404`).
 ///
 /// `GET /orders/{order_number}/payments` (`list-order-payments`)
 #[derive(Debug, Clone)]
@@ -1454,6 +1514,8 @@ impl std::future::IntoFuture for ListOrderPayments {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrderPaymentsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1464,6 +1526,7 @@ impl ListOrderPaymentsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListOrderPaymentsError::BadRequest(_) => 400,
             ListOrderPaymentsError::Unauthorized(_) => 401,
             ListOrderPaymentsError::NotFound(_) => 404,
         }
@@ -1473,6 +1536,12 @@ impl ListOrderPaymentsError {
 impl std::fmt::Display for ListOrderPaymentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListOrderPaymentsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListOrderPaymentsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1500,6 +1569,9 @@ fn decode_list_order_payments(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListOrderPaymentsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListOrderPaymentsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1524,7 +1596,7 @@ fn decode_list_order_payments(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListOrderRefundsResponse`](super::types::ListOrderRefundsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderRefundsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListOrderRefundsResponse`](super::types::ListOrderRefundsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderRefundsError`] (`400`, `401`, `404`).
 ///
 /// `GET /orders/{order_number}/refunds` (`list-order-refunds`)
 #[derive(Debug, Clone)]
@@ -1597,6 +1669,8 @@ impl std::future::IntoFuture for ListOrderRefunds {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrderRefundsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1607,6 +1681,7 @@ impl ListOrderRefundsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListOrderRefundsError::BadRequest(_) => 400,
             ListOrderRefundsError::Unauthorized(_) => 401,
             ListOrderRefundsError::NotFound(_) => 404,
         }
@@ -1616,6 +1691,12 @@ impl ListOrderRefundsError {
 impl std::fmt::Display for ListOrderRefundsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListOrderRefundsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListOrderRefundsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1643,6 +1724,9 @@ fn decode_list_order_refunds(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListOrderRefundsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListOrderRefundsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1828,7 +1912,7 @@ fn decode_retry_order_payment(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListOrderReturnsResponse`](super::types::ListOrderReturnsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderReturnsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListOrderReturnsResponse`](super::types::ListOrderReturnsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderReturnsError`] (`400`, `401`, `404`).
 ///
 /// `GET /orders/{order_number}/returns` (`list-order-returns`)
 #[derive(Debug, Clone)]
@@ -1901,6 +1985,8 @@ impl std::future::IntoFuture for ListOrderReturns {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrderReturnsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -1911,6 +1997,7 @@ impl ListOrderReturnsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListOrderReturnsError::BadRequest(_) => 400,
             ListOrderReturnsError::Unauthorized(_) => 401,
             ListOrderReturnsError::NotFound(_) => 404,
         }
@@ -1920,6 +2007,12 @@ impl ListOrderReturnsError {
 impl std::fmt::Display for ListOrderReturnsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListOrderReturnsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListOrderReturnsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -1947,6 +2040,9 @@ fn decode_list_order_returns(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListOrderReturnsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListOrderReturnsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -1972,7 +2068,7 @@ fn decode_list_order_returns(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`CreateOrderReturnResponse`](super::types::CreateOrderReturnResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateOrderReturnError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`CreateOrderReturnResponse`](super::types::CreateOrderReturnResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`CreateOrderReturnError`] (`400`, `401`, `404`).
 ///
 /// `POST /orders/{order_number}/returns` (`create-order-return`)
 #[derive(Debug, Clone)]
@@ -2050,6 +2146,8 @@ impl std::future::IntoFuture for CreateOrderReturn {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrderReturnError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2060,6 +2158,7 @@ impl CreateOrderReturnError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            CreateOrderReturnError::BadRequest(_) => 400,
             CreateOrderReturnError::Unauthorized(_) => 401,
             CreateOrderReturnError::NotFound(_) => 404,
         }
@@ -2069,6 +2168,12 @@ impl CreateOrderReturnError {
 impl std::fmt::Display for CreateOrderReturnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            CreateOrderReturnError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             CreateOrderReturnError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2096,6 +2201,9 @@ fn decode_create_order_return(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(CreateOrderReturnError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(CreateOrderReturnError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2620,7 +2728,7 @@ fn decode_cancel_order_return(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ListOrderShipmentsResponse`](super::types::ListOrderShipmentsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderShipmentsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ListOrderShipmentsResponse`](super::types::ListOrderShipmentsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListOrderShipmentsError`] (`400`, `401`, `404`).
 ///
 /// `GET /orders/{order_number}/shipments` (`list-order-shipments`)
 #[derive(Debug, Clone)]
@@ -2695,6 +2803,8 @@ impl std::future::IntoFuture for ListOrderShipments {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrderShipmentsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2705,6 +2815,7 @@ impl ListOrderShipmentsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ListOrderShipmentsError::BadRequest(_) => 400,
             ListOrderShipmentsError::Unauthorized(_) => 401,
             ListOrderShipmentsError::NotFound(_) => 404,
         }
@@ -2714,6 +2825,12 @@ impl ListOrderShipmentsError {
 impl std::fmt::Display for ListOrderShipmentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ListOrderShipmentsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ListOrderShipmentsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2741,6 +2858,9 @@ fn decode_list_order_shipments(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ListOrderShipmentsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(ListOrderShipmentsError::Unauthorized(
             client_runtime::json(body)?,
         )),

@@ -1371,7 +1371,7 @@ fn decode_pair_pos_device(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`RefreshPosAccessTokenResponse`](super::types::RefreshPosAccessTokenResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RefreshPosAccessTokenError`] (`400`).
+/// `.send().await` (or `.await`) gives [`RefreshPosAccessTokenResponse`](super::types::RefreshPosAccessTokenResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`RefreshPosAccessTokenError`] (`400`, `401`).
 ///
 /// `POST /pos/auth/refresh-token` (`refresh-pos-access-token`)
 #[derive(Debug, Clone)]
@@ -1449,6 +1449,8 @@ impl std::future::IntoFuture for RefreshPosAccessToken {
 pub enum RefreshPosAccessTokenError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
+    /// `401`: The credentials are missing, invalid or expired.
+    Unauthorized(super::types::ErrorEnvelope),
 }
 
 impl RefreshPosAccessTokenError {
@@ -1456,6 +1458,7 @@ impl RefreshPosAccessTokenError {
     pub fn status(&self) -> u16 {
         match self {
             RefreshPosAccessTokenError::BadRequest(_) => 400,
+            RefreshPosAccessTokenError::Unauthorized(_) => 401,
         }
     }
 }
@@ -1466,6 +1469,12 @@ impl std::fmt::Display for RefreshPosAccessTokenError {
             RefreshPosAccessTokenError::BadRequest(body) => client_runtime::write_api_error(
                 f,
                 400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
+            RefreshPosAccessTokenError::Unauthorized(body) => client_runtime::write_api_error(
+                f,
+                401,
                 Some(body.code.as_str()),
                 Some(body.message.as_str()),
             ),
@@ -1488,6 +1497,9 @@ fn decode_refresh_pos_access_token(
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
         400 => client_runtime::Outcome::Err(RefreshPosAccessTokenError::BadRequest(
+            client_runtime::json(body)?,
+        )),
+        401 => client_runtime::Outcome::Err(RefreshPosAccessTokenError::Unauthorized(
             client_runtime::json(body)?,
         )),
         _ => client_runtime::Outcome::Unexpected,
@@ -1967,7 +1979,7 @@ fn decode_pos_list_coupons(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListPromotionsResponse`](super::types::PosListPromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListPromotionsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosListPromotionsResponse`](super::types::PosListPromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListPromotionsError`] (`400`, `401`).
 ///
 /// `GET /pos/carts/available-promotions` (`pos-list-promotions`)
 #[derive(Debug, Clone)]
@@ -2048,6 +2060,8 @@ impl std::future::IntoFuture for PosListPromotions {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListPromotionsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -2056,6 +2070,7 @@ impl PosListPromotionsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListPromotionsError::BadRequest(_) => 400,
             PosListPromotionsError::Unauthorized(_) => 401,
         }
     }
@@ -2064,6 +2079,12 @@ impl PosListPromotionsError {
 impl std::fmt::Display for PosListPromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListPromotionsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListPromotionsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2085,6 +2106,9 @@ fn decode_pos_list_promotions(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosListPromotionsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosListPromotionsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2106,7 +2130,7 @@ fn decode_pos_list_promotions(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosGetUserCartResponse`](super::types::PosGetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetUserCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetUserCartResponse`](super::types::PosGetUserCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetUserCartError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/carts/users/{user_id}` (`pos-get-user-cart`)
 #[derive(Debug, Clone)]
@@ -2177,6 +2201,8 @@ impl std::future::IntoFuture for PosGetUserCart {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosGetUserCartError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2187,6 +2213,7 @@ impl PosGetUserCartError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosGetUserCartError::BadRequest(_) => 400,
             PosGetUserCartError::Unauthorized(_) => 401,
             PosGetUserCartError::NotFound(_) => 404,
         }
@@ -2196,6 +2223,12 @@ impl PosGetUserCartError {
 impl std::fmt::Display for PosGetUserCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosGetUserCartError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosGetUserCartError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2223,6 +2256,9 @@ fn decode_pos_get_user_cart(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosGetUserCartError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(PosGetUserCartError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -2247,7 +2283,7 @@ fn decode_pos_get_user_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosGetCartResponse`](super::types::PosGetCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetCartResponse`](super::types::PosGetCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetCartError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/carts/{id}` (`pos-get-cart`)
 #[derive(Debug, Clone)]
@@ -2316,6 +2352,8 @@ impl std::future::IntoFuture for PosGetCart {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosGetCartError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2326,6 +2364,7 @@ impl PosGetCartError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosGetCartError::BadRequest(_) => 400,
             PosGetCartError::Unauthorized(_) => 401,
             PosGetCartError::NotFound(_) => 404,
         }
@@ -2335,6 +2374,12 @@ impl PosGetCartError {
 impl std::fmt::Display for PosGetCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosGetCartError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosGetCartError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2362,6 +2407,9 @@ fn decode_pos_get_cart(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(PosGetCartError::BadRequest(client_runtime::json(body)?))
+        }
         401 => {
             client_runtime::Outcome::Err(PosGetCartError::Unauthorized(client_runtime::json(body)?))
         }
@@ -2384,7 +2432,7 @@ fn decode_pos_get_cart(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosDeleteCartResponse`](super::types::PosDeleteCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosDeleteCartError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosDeleteCartResponse`](super::types::PosDeleteCartResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosDeleteCartError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /pos/carts/{id}` (`pos-delete-cart`)
 #[derive(Debug, Clone)]
@@ -2455,6 +2503,8 @@ impl std::future::IntoFuture for PosDeleteCart {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosDeleteCartError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -2465,6 +2515,7 @@ impl PosDeleteCartError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosDeleteCartError::BadRequest(_) => 400,
             PosDeleteCartError::Unauthorized(_) => 401,
             PosDeleteCartError::NotFound(_) => 404,
         }
@@ -2474,6 +2525,12 @@ impl PosDeleteCartError {
 impl std::fmt::Display for PosDeleteCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosDeleteCartError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosDeleteCartError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -2501,6 +2558,9 @@ fn decode_pos_delete_cart(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosDeleteCartError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(PosDeleteCartError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -3296,7 +3356,7 @@ fn decode_pos_remove_credit_balance(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosEvaluateCouponsResponse`](super::types::PosEvaluateCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluateCouponsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosEvaluateCouponsResponse`](super::types::PosEvaluateCouponsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluateCouponsError`] (`400`, `401`).
 ///
 /// `GET /pos/carts/{id}/evaluate-coupons` (`pos-evaluate-coupons`)
 #[derive(Debug, Clone)]
@@ -3371,6 +3431,8 @@ impl std::future::IntoFuture for PosEvaluateCoupons {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosEvaluateCouponsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -3379,6 +3441,7 @@ impl PosEvaluateCouponsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosEvaluateCouponsError::BadRequest(_) => 400,
             PosEvaluateCouponsError::Unauthorized(_) => 401,
         }
     }
@@ -3387,6 +3450,12 @@ impl PosEvaluateCouponsError {
 impl std::fmt::Display for PosEvaluateCouponsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosEvaluateCouponsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosEvaluateCouponsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3408,6 +3477,9 @@ fn decode_pos_evaluate_coupons(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosEvaluateCouponsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosEvaluateCouponsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -3429,7 +3501,7 @@ fn decode_pos_evaluate_coupons(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosEvaluatePromotionsResponse`](super::types::PosEvaluatePromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluatePromotionsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosEvaluatePromotionsResponse`](super::types::PosEvaluatePromotionsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosEvaluatePromotionsError`] (`400`, `401`).
 ///
 /// `GET /pos/carts/{id}/evaluate-promotions` (`pos-evaluate-promotions`)
 #[derive(Debug, Clone)]
@@ -3504,6 +3576,8 @@ impl std::future::IntoFuture for PosEvaluatePromotions {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosEvaluatePromotionsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -3512,6 +3586,7 @@ impl PosEvaluatePromotionsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosEvaluatePromotionsError::BadRequest(_) => 400,
             PosEvaluatePromotionsError::Unauthorized(_) => 401,
         }
     }
@@ -3520,6 +3595,12 @@ impl PosEvaluatePromotionsError {
 impl std::fmt::Display for PosEvaluatePromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosEvaluatePromotionsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosEvaluatePromotionsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -3544,6 +3625,9 @@ fn decode_pos_evaluate_promotions(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosEvaluatePromotionsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosEvaluatePromotionsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4568,7 +4652,7 @@ fn decode_pos_list_categories(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListProductsResponse`](super::types::PosListProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListProductsResponse`](super::types::PosListProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](PosListProducts::into_stream) gives its items ([`Product`](super::types::Product)) and [`into_pages`](PosListProducts::into_pages) its pages, page after page.
 ///
@@ -4726,6 +4810,8 @@ impl std::future::IntoFuture for PosListProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4736,6 +4822,7 @@ impl PosListProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListProductsError::BadRequest(_) => 400,
             PosListProductsError::Unauthorized(_) => 401,
             PosListProductsError::NotFound(_) => 404,
         }
@@ -4745,6 +4832,12 @@ impl PosListProductsError {
 impl std::fmt::Display for PosListProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -4772,6 +4865,9 @@ fn decode_pos_list_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosListProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosListProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -4812,7 +4908,7 @@ fn pos_list_products_item_count(r: &super::types::ListProductsResponse) -> usize
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListCrosssellProductsResponse`](super::types::PosListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCrosssellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListCrosssellProductsResponse`](super::types::PosListCrosssellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListCrosssellProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](PosListCrosssellProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListCrosssellProducts::into_pages) its pages, page after page.
 ///
@@ -4963,6 +5059,8 @@ impl std::future::IntoFuture for PosListCrosssellProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListCrosssellProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -4973,6 +5071,7 @@ impl PosListCrosssellProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListCrosssellProductsError::BadRequest(_) => 400,
             PosListCrosssellProductsError::Unauthorized(_) => 401,
             PosListCrosssellProductsError::NotFound(_) => 404,
         }
@@ -4982,6 +5081,12 @@ impl PosListCrosssellProductsError {
 impl std::fmt::Display for PosListCrosssellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListCrosssellProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListCrosssellProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5012,6 +5117,9 @@ fn decode_pos_list_crosssell_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosListCrosssellProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosListCrosssellProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5056,7 +5164,7 @@ fn pos_list_crosssell_products_item_count(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosSearchProductsResponse`](super::types::PosSearchProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosSearchProductsError`] (`401`).
+/// `.send().await` (or `.await`) gives [`PosSearchProductsResponse`](super::types::PosSearchProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosSearchProductsError`] (`400`, `401`).
 ///
 /// `POST /pos/catalog/products/search` (`pos-search-products`)
 #[derive(Debug, Clone)]
@@ -5140,6 +5248,8 @@ impl std::future::IntoFuture for PosSearchProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosSearchProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -5148,6 +5258,7 @@ impl PosSearchProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosSearchProductsError::BadRequest(_) => 400,
             PosSearchProductsError::Unauthorized(_) => 401,
         }
     }
@@ -5156,6 +5267,12 @@ impl PosSearchProductsError {
 impl std::fmt::Display for PosSearchProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosSearchProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosSearchProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5177,6 +5294,9 @@ fn decode_pos_search_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosSearchProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosSearchProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5202,7 +5322,7 @@ fn decode_pos_search_products(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListSimilarProductsResponse`](super::types::PosListSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSimilarProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListSimilarProductsResponse`](super::types::PosListSimilarProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSimilarProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](PosListSimilarProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListSimilarProducts::into_pages) its pages, page after page.
 ///
@@ -5351,6 +5471,8 @@ impl std::future::IntoFuture for PosListSimilarProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListSimilarProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -5361,6 +5483,7 @@ impl PosListSimilarProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListSimilarProductsError::BadRequest(_) => 400,
             PosListSimilarProductsError::Unauthorized(_) => 401,
             PosListSimilarProductsError::NotFound(_) => 404,
         }
@@ -5370,6 +5493,12 @@ impl PosListSimilarProductsError {
 impl std::fmt::Display for PosListSimilarProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListSimilarProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListSimilarProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5400,6 +5529,9 @@ fn decode_pos_list_similar_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosListSimilarProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosListSimilarProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5444,7 +5576,7 @@ fn pos_list_similar_products_item_count(r: &super::types::ListCrosssellProductsR
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListUpsellProductsResponse`](super::types::PosListUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListUpsellProductsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListUpsellProductsResponse`](super::types::PosListUpsellProductsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListUpsellProductsError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](PosListUpsellProducts::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListUpsellProducts::into_pages) its pages, page after page.
 ///
@@ -5593,6 +5725,8 @@ impl std::future::IntoFuture for PosListUpsellProducts {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListUpsellProductsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -5603,6 +5737,7 @@ impl PosListUpsellProductsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListUpsellProductsError::BadRequest(_) => 400,
             PosListUpsellProductsError::Unauthorized(_) => 401,
             PosListUpsellProductsError::NotFound(_) => 404,
         }
@@ -5612,6 +5747,12 @@ impl PosListUpsellProductsError {
 impl std::fmt::Display for PosListUpsellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListUpsellProductsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListUpsellProductsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5642,6 +5783,9 @@ fn decode_pos_list_upsell_products(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosListUpsellProductsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosListUpsellProductsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5685,7 +5829,7 @@ fn pos_list_upsell_products_item_count(r: &super::types::ListCrosssellProductsRe
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosGetProductDetailResponse`](super::types::PosGetProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetProductDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetProductDetailResponse`](super::types::PosGetProductDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetProductDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}` (`pos-get-product-detail`)
 #[derive(Debug, Clone)]
@@ -5776,6 +5920,8 @@ impl std::future::IntoFuture for PosGetProductDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosGetProductDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -5786,6 +5932,7 @@ impl PosGetProductDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosGetProductDetailError::BadRequest(_) => 400,
             PosGetProductDetailError::Unauthorized(_) => 401,
             PosGetProductDetailError::NotFound(_) => 404,
         }
@@ -5795,6 +5942,12 @@ impl PosGetProductDetailError {
 impl std::fmt::Display for PosGetProductDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosGetProductDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosGetProductDetailError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -5822,6 +5975,9 @@ fn decode_pos_get_product_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosGetProductDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosGetProductDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -5852,7 +6008,7 @@ fn decode_pos_get_product_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListProductReviewsResponse`](super::types::PosListProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductReviewsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListProductReviewsResponse`](super::types::PosListProductReviewsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductReviewsError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}/reviews` (`pos-list-product-reviews`)
 #[derive(Debug, Clone)]
@@ -5967,6 +6123,8 @@ impl std::future::IntoFuture for PosListProductReviews {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListProductReviewsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -5977,6 +6135,7 @@ impl PosListProductReviewsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListProductReviewsError::BadRequest(_) => 400,
             PosListProductReviewsError::Unauthorized(_) => 401,
             PosListProductReviewsError::NotFound(_) => 404,
         }
@@ -5986,6 +6145,12 @@ impl PosListProductReviewsError {
 impl std::fmt::Display for PosListProductReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListProductReviewsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListProductReviewsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -6016,6 +6181,9 @@ fn decode_pos_list_product_reviews(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosListProductReviewsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosListProductReviewsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -6043,7 +6211,7 @@ fn decode_pos_list_product_reviews(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListProductVariantsResponse`](super::types::PosListProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductVariantsError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListProductVariantsResponse`](super::types::PosListProductVariantsResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListProductVariantsError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}/variants` (`pos-list-product-variants`)
 #[derive(Debug, Clone)]
@@ -6134,6 +6302,8 @@ impl std::future::IntoFuture for PosListProductVariants {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListProductVariantsError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -6144,6 +6314,7 @@ impl PosListProductVariantsError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListProductVariantsError::BadRequest(_) => 400,
             PosListProductVariantsError::Unauthorized(_) => 401,
             PosListProductVariantsError::NotFound(_) => 404,
         }
@@ -6153,6 +6324,12 @@ impl PosListProductVariantsError {
 impl std::fmt::Display for PosListProductVariantsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListProductVariantsError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListProductVariantsError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -6183,6 +6360,9 @@ fn decode_pos_list_product_variants(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosListProductVariantsError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosListProductVariantsError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -6211,7 +6391,7 @@ fn decode_pos_list_product_variants(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosGetVariantDetailResponse`](super::types::PosGetVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetVariantDetailError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetVariantDetailResponse`](super::types::PosGetVariantDetailResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetVariantDetailError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/catalog/products/{product_id}/variants/{variant_id}` (`pos-get-variant-detail`)
 #[derive(Debug, Clone)]
@@ -6304,6 +6484,8 @@ impl std::future::IntoFuture for PosGetVariantDetail {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosGetVariantDetailError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -6314,6 +6496,7 @@ impl PosGetVariantDetailError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosGetVariantDetailError::BadRequest(_) => 400,
             PosGetVariantDetailError::Unauthorized(_) => 401,
             PosGetVariantDetailError::NotFound(_) => 404,
         }
@@ -6323,6 +6506,12 @@ impl PosGetVariantDetailError {
 impl std::fmt::Display for PosGetVariantDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosGetVariantDetailError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosGetVariantDetailError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -6350,6 +6539,9 @@ fn decode_pos_get_variant_detail(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosGetVariantDetailError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosGetVariantDetailError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -6380,7 +6572,7 @@ fn decode_pos_get_variant_detail(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosListSkusResponse`](super::types::PosListSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSkusError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosListSkusResponse`](super::types::PosListSkusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosListSkusError`] (`400`, `401`, `404`).
 ///
 /// A list: [`into_stream`](PosListSkus::into_stream) gives its items ([`Item`](super::types::Item)) and [`into_pages`](PosListSkus::into_pages) its pages, page after page.
 ///
@@ -6534,6 +6726,8 @@ impl std::future::IntoFuture for PosListSkus {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosListSkusError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -6544,6 +6738,7 @@ impl PosListSkusError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosListSkusError::BadRequest(_) => 400,
             PosListSkusError::Unauthorized(_) => 401,
             PosListSkusError::NotFound(_) => 404,
         }
@@ -6553,6 +6748,12 @@ impl PosListSkusError {
 impl std::fmt::Display for PosListSkusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosListSkusError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosListSkusError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -6580,6 +6781,9 @@ fn decode_pos_list_skus(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(PosListSkusError::BadRequest(client_runtime::json(body)?))
+        }
         401 => client_runtime::Outcome::Err(PosListSkusError::Unauthorized(client_runtime::json(
             body,
         )?)),
@@ -6741,7 +6945,7 @@ fn decode_list_pos_devices(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`ClaimPosDeviceResponse`](super::types::ClaimPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ClaimPosDeviceError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`ClaimPosDeviceResponse`](super::types::ClaimPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ClaimPosDeviceError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/devices/{id}/claim` (`claim-pos-device`)
 #[derive(Debug, Clone)]
@@ -6812,6 +7016,8 @@ impl std::future::IntoFuture for ClaimPosDevice {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClaimPosDeviceError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -6822,6 +7028,7 @@ impl ClaimPosDeviceError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            ClaimPosDeviceError::BadRequest(_) => 400,
             ClaimPosDeviceError::Unauthorized(_) => 401,
             ClaimPosDeviceError::NotFound(_) => 404,
         }
@@ -6831,6 +7038,12 @@ impl ClaimPosDeviceError {
 impl std::fmt::Display for ClaimPosDeviceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            ClaimPosDeviceError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             ClaimPosDeviceError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -6858,6 +7071,9 @@ fn decode_claim_pos_device(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(ClaimPosDeviceError::BadRequest(client_runtime::json(
+            body,
+        )?)),
         401 => client_runtime::Outcome::Err(ClaimPosDeviceError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -6882,7 +7098,7 @@ fn decode_claim_pos_device(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`UnclaimPosDeviceResponse`](super::types::UnclaimPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UnclaimPosDeviceError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`UnclaimPosDeviceResponse`](super::types::UnclaimPosDeviceResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`UnclaimPosDeviceError`] (`400`, `401`, `404`).
 ///
 /// `POST /pos/devices/{id}/unclaim` (`unclaim-pos-device`)
 #[derive(Debug, Clone)]
@@ -6955,6 +7171,8 @@ impl std::future::IntoFuture for UnclaimPosDevice {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum UnclaimPosDeviceError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -6965,6 +7183,7 @@ impl UnclaimPosDeviceError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            UnclaimPosDeviceError::BadRequest(_) => 400,
             UnclaimPosDeviceError::Unauthorized(_) => 401,
             UnclaimPosDeviceError::NotFound(_) => 404,
         }
@@ -6974,6 +7193,12 @@ impl UnclaimPosDeviceError {
 impl std::fmt::Display for UnclaimPosDeviceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            UnclaimPosDeviceError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             UnclaimPosDeviceError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -7001,6 +7226,9 @@ fn decode_unclaim_pos_device(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(UnclaimPosDeviceError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(UnclaimPosDeviceError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -7457,7 +7685,7 @@ fn decode_create_pos_order(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`PosGetPaymentStatusResponse`](super::types::PosGetPaymentStatusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetPaymentStatusError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`PosGetPaymentStatusResponse`](super::types::PosGetPaymentStatusResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`PosGetPaymentStatusError`] (`400`, `401`, `404`).
 ///
 /// `GET /pos/orders/{order_number}/payment-status` (`pos-get-payment-status`)
 #[derive(Debug, Clone)]
@@ -7532,6 +7760,8 @@ impl std::future::IntoFuture for PosGetPaymentStatus {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum PosGetPaymentStatusError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -7542,6 +7772,7 @@ impl PosGetPaymentStatusError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            PosGetPaymentStatusError::BadRequest(_) => 400,
             PosGetPaymentStatusError::Unauthorized(_) => 401,
             PosGetPaymentStatusError::NotFound(_) => 404,
         }
@@ -7551,6 +7782,12 @@ impl PosGetPaymentStatusError {
 impl std::fmt::Display for PosGetPaymentStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            PosGetPaymentStatusError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             PosGetPaymentStatusError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -7578,6 +7815,9 @@ fn decode_pos_get_payment_status(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(PosGetPaymentStatusError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(PosGetPaymentStatusError::Unauthorized(
             client_runtime::json(body)?,
         )),
@@ -7602,7 +7842,7 @@ fn decode_pos_get_payment_status(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`GetPosUserResponse`](super::types::GetPosUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPosUserError`] (`401`).
+/// `.send().await` (or `.await`) gives [`GetPosUserResponse`](super::types::GetPosUserResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`GetPosUserError`] (`400`, `401`).
 ///
 /// `GET /pos/users/{id}` (`get-pos-user`)
 #[derive(Debug, Clone)]
@@ -7671,6 +7911,8 @@ impl std::future::IntoFuture for GetPosUser {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPosUserError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
 }
@@ -7679,6 +7921,7 @@ impl GetPosUserError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            GetPosUserError::BadRequest(_) => 400,
             GetPosUserError::Unauthorized(_) => 401,
         }
     }
@@ -7687,6 +7930,12 @@ impl GetPosUserError {
 impl std::fmt::Display for GetPosUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            GetPosUserError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             GetPosUserError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -7708,6 +7957,9 @@ fn decode_get_pos_user(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => {
+            client_runtime::Outcome::Err(GetPosUserError::BadRequest(client_runtime::json(body)?))
+        }
         401 => {
             client_runtime::Outcome::Err(GetPosUserError::Unauthorized(client_runtime::json(body)?))
         }

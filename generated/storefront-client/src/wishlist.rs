@@ -387,7 +387,7 @@ fn decode_add_to_wishlist(
 ///
 /// # Result
 ///
-/// `.send().await` (or `.await`) gives [`DeleteFromWishlistResponse`](super::types::DeleteFromWishlistResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteFromWishlistError`] (`401`, `404`).
+/// `.send().await` (or `.await`) gives [`DeleteFromWishlistResponse`](super::types::DeleteFromWishlistResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`DeleteFromWishlistError`] (`400`, `401`, `404`).
 ///
 /// `DELETE /wishlist/{user_id}` (`delete-from-wishlist`)
 #[derive(Debug, Clone)]
@@ -465,6 +465,8 @@ impl std::future::IntoFuture for DeleteFromWishlist {
 /// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteFromWishlistError {
+    /// `400`: The request was malformed or failed validation.
+    BadRequest(super::types::ValidationErrorEnvelope),
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
     /// `404`: The requested resource does not exist.
@@ -475,6 +477,7 @@ impl DeleteFromWishlistError {
     /// The status of the response.
     pub fn status(&self) -> u16 {
         match self {
+            DeleteFromWishlistError::BadRequest(_) => 400,
             DeleteFromWishlistError::Unauthorized(_) => 401,
             DeleteFromWishlistError::NotFound(_) => 404,
         }
@@ -484,6 +487,12 @@ impl DeleteFromWishlistError {
 impl std::fmt::Display for DeleteFromWishlistError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            DeleteFromWishlistError::BadRequest(body) => client_runtime::write_api_error(
+                f,
+                400,
+                Some(body.code.as_str()),
+                Some(body.message.as_str()),
+            ),
             DeleteFromWishlistError::Unauthorized(body) => client_runtime::write_api_error(
                 f,
                 401,
@@ -511,6 +520,9 @@ fn decode_delete_from_wishlist(
 > {
     Ok(match status.as_u16() {
         200..=299 => client_runtime::Outcome::Ok(client_runtime::json(body)?),
+        400 => client_runtime::Outcome::Err(DeleteFromWishlistError::BadRequest(
+            client_runtime::json(body)?,
+        )),
         401 => client_runtime::Outcome::Err(DeleteFromWishlistError::Unauthorized(
             client_runtime::json(body)?,
         )),

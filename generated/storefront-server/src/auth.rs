@@ -353,7 +353,7 @@ pub trait Auth: server_runtime::Backend {
     ///
     /// Request: [`ResetPasswordRequest`]: `body`: [`ResetPasswordBody`](storefront_types::ResetPasswordBody) (required).
     ///
-    /// Reply: [`ResetPasswordReply`]: `Ok` (200) with [`ResetPasswordResponse`](storefront_types::ResetPasswordResponse); errors: `BadRequest` (400, through `ResetPasswordReply::bad_request`), or `Error` (any other status).
+    /// Reply: [`ResetPasswordReply`]: `Ok` (200) with [`ResetPasswordResponse`](storefront_types::ResetPasswordResponse); errors: `BadRequest` (400, through `ResetPasswordReply::bad_request`), `Unauthorized` (401, through `ResetPasswordReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -2627,6 +2627,15 @@ impl ResetPasswordReply {
         Self::Error(server_runtime::ErrorResponse::new(
             400,
             "BAD_REQUEST",
+            message,
+        ))
+    }
+
+    /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            401,
+            "UNAUTHORIZED",
             message,
         ))
     }

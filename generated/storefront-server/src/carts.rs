@@ -65,7 +65,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`ListPromotionsRequest`]: `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListPromotionsReply`]: `Ok` (200) with [`ListPromotionsResponse`](storefront_types::ListPromotionsResponse); errors: `Unauthorized` (401, through `ListPromotionsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`ListPromotionsReply`]: `Ok` (200) with [`ListPromotionsResponse`](storefront_types::ListPromotionsResponse); errors: `BadRequest` (400, through `ListPromotionsReply::bad_request`), `Unauthorized` (401, through `ListPromotionsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -114,7 +114,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`GetUserCartRequest`]: `user_id` (path, required).
     ///
-    /// Reply: [`GetUserCartReply`]: `Ok` (200) with [`GetUserCartResponse`](storefront_types::GetUserCartResponse); errors: `Unauthorized` (401, through `GetUserCartReply::unauthorized`), `NotFound` (404, through `GetUserCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetUserCartReply`]: `Ok` (200) with [`GetUserCartResponse`](storefront_types::GetUserCartResponse); errors: `BadRequest` (400, through `GetUserCartReply::bad_request`), `Unauthorized` (401, through `GetUserCartReply::unauthorized`), `NotFound` (404, through `GetUserCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -138,7 +138,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`DeleteUserCartRequest`]: `user_id` (path, required).
     ///
-    /// Reply: [`DeleteUserCartReply`]: `Ok` (200) with [`DeleteUserCartResponse`](storefront_types::DeleteUserCartResponse); errors: `Unauthorized` (401, through `DeleteUserCartReply::unauthorized`), `NotFound` (404, through `DeleteUserCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeleteUserCartReply`]: `Ok` (200) with [`DeleteUserCartResponse`](storefront_types::DeleteUserCartResponse); errors: `BadRequest` (400, through `DeleteUserCartReply::bad_request`), `Unauthorized` (401, through `DeleteUserCartReply::unauthorized`), `NotFound` (404, through `DeleteUserCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -162,7 +162,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`GetCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`GetCartReply`]: `Ok` (200) with [`GetCartResponse`](storefront_types::GetCartResponse); errors: `Unauthorized` (401, through `GetCartReply::unauthorized`), `NotFound` (404, through `GetCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetCartReply`]: `Ok` (200) with [`GetCartResponse`](storefront_types::GetCartResponse); errors: `BadRequest` (400, through `GetCartReply::bad_request`), `Unauthorized` (401, through `GetCartReply::unauthorized`), `NotFound` (404, through `GetCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -184,7 +184,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`DeleteCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`DeleteCartReply`]: `Ok` (200) with [`DeleteCartResponse`](storefront_types::DeleteCartResponse); errors: `Unauthorized` (401, through `DeleteCartReply::unauthorized`), `NotFound` (404, through `DeleteCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeleteCartReply`]: `Ok` (200) with [`DeleteCartResponse`](storefront_types::DeleteCartResponse); errors: `BadRequest` (400, through `DeleteCartReply::bad_request`), `Unauthorized` (401, through `DeleteCartReply::unauthorized`), `NotFound` (404, through `DeleteCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -330,7 +330,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`EvaluateCouponsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`EvaluateCouponsReply`]: `Ok` (200) with [`EvaluateCouponsResponse`](storefront_types::EvaluateCouponsResponse); errors: `Unauthorized` (401, through `EvaluateCouponsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`EvaluateCouponsReply`]: `Ok` (200) with [`EvaluateCouponsResponse`](storefront_types::EvaluateCouponsResponse); errors: `BadRequest` (400, through `EvaluateCouponsReply::bad_request`), `Unauthorized` (401, through `EvaluateCouponsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -354,7 +354,7 @@ pub trait Carts: server_runtime::Backend {
     ///
     /// Request: [`EvaluatePromotionsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`EvaluatePromotionsReply`]: `Ok` (200) with [`EvaluatePromotionsResponse`](storefront_types::EvaluatePromotionsResponse); errors: `Unauthorized` (401, through `EvaluatePromotionsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`EvaluatePromotionsReply`]: `Ok` (200) with [`EvaluatePromotionsResponse`](storefront_types::EvaluatePromotionsResponse); errors: `BadRequest` (400, through `EvaluatePromotionsReply::bad_request`), `Unauthorized` (401, through `EvaluatePromotionsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -889,6 +889,15 @@ impl ListPromotionsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1129,6 +1138,15 @@ impl GetUserCartReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1240,6 +1258,15 @@ impl DeleteUserCartReply {
             message: message.into(),
             success: true,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -1359,6 +1386,15 @@ impl GetCartReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1468,6 +1504,15 @@ impl DeleteCartReply {
             message: message.into(),
             success: true,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -2239,6 +2284,15 @@ impl EvaluateCouponsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -2343,6 +2397,15 @@ impl EvaluatePromotionsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.

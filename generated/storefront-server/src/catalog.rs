@@ -66,7 +66,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceProductsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `category_slug` (query, optional), `inventory` (query, optional), `seller_id` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListMarketplaceProductsReply`]: `Ok` (200) with [`ListMarketplaceProductsResponse`](storefront_types::ListMarketplaceProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceProductsReply`]: `Ok` (200) with [`ListMarketplaceProductsResponse`](storefront_types::ListMarketplaceProductsResponse); errors: `BadRequest` (400, through `ListMarketplaceProductsReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -91,7 +91,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceCrosssellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListMarketplaceCrosssellProductsReply`]: `Ok` (200) with [`ListMarketplaceCrosssellProductsResponse`](storefront_types::ListMarketplaceCrosssellProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceCrosssellProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceCrosssellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceCrosssellProductsReply`]: `Ok` (200) with [`ListMarketplaceCrosssellProductsResponse`](storefront_types::ListMarketplaceCrosssellProductsResponse); errors: `BadRequest` (400, through `ListMarketplaceCrosssellProductsReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceCrosssellProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceCrosssellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -116,7 +116,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`SearchMarketplaceProductsRequest`]: `x_customer_group_id` (header, optional), `body`: [`SearchProduct`](storefront_types::SearchProduct) (required).
     ///
-    /// Reply: [`SearchMarketplaceProductsReply`]: `Ok` (200) with [`SearchMarketplaceProductsResponse`](storefront_types::SearchMarketplaceProductsResponse); errors: `Unauthorized` (401, through `SearchMarketplaceProductsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`SearchMarketplaceProductsReply`]: `Ok` (200) with [`SearchMarketplaceProductsResponse`](storefront_types::SearchMarketplaceProductsResponse); errors: `BadRequest` (400, through `SearchMarketplaceProductsReply::bad_request`), `Unauthorized` (401, through `SearchMarketplaceProductsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -141,7 +141,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceSimilarProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListMarketplaceSimilarProductsReply`]: `Ok` (200) with [`ListMarketplaceSimilarProductsResponse`](storefront_types::ListMarketplaceSimilarProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceSimilarProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceSimilarProductsReply`]: `Ok` (200) with [`ListMarketplaceSimilarProductsResponse`](storefront_types::ListMarketplaceSimilarProductsResponse); errors: `BadRequest` (400, through `ListMarketplaceSimilarProductsReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceSimilarProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -166,7 +166,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceUpsellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListMarketplaceUpsellProductsReply`]: `Ok` (200) with [`ListMarketplaceUpsellProductsResponse`](storefront_types::ListMarketplaceUpsellProductsResponse); errors: `Unauthorized` (401, through `ListMarketplaceUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceUpsellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceUpsellProductsReply`]: `Ok` (200) with [`ListMarketplaceUpsellProductsResponse`](storefront_types::ListMarketplaceUpsellProductsResponse); errors: `BadRequest` (400, through `ListMarketplaceUpsellProductsReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceUpsellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -191,7 +191,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`GetMarketplaceProductDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`GetMarketplaceProductDetailReply`]: `Ok` (200) with [`GetMarketplaceProductDetailResponse`](storefront_types::GetMarketplaceProductDetailResponse); errors: `Unauthorized` (401, through `GetMarketplaceProductDetailReply::unauthorized`), `NotFound` (404, through `GetMarketplaceProductDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetMarketplaceProductDetailReply`]: `Ok` (200) with [`GetMarketplaceProductDetailResponse`](storefront_types::GetMarketplaceProductDetailResponse); errors: `BadRequest` (400, through `GetMarketplaceProductDetailReply::bad_request`), `Unauthorized` (401, through `GetMarketplaceProductDetailReply::unauthorized`), `NotFound` (404, through `GetMarketplaceProductDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -216,7 +216,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceProductReviewsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `search` (query, optional), `review_tag` (query, optional), `product_id` (path, required).
     ///
-    /// Reply: [`ListMarketplaceProductReviewsReply`]: `Ok` (200) with [`ListMarketplaceProductReviewsResponse`](storefront_types::ListMarketplaceProductReviewsResponse); errors: `Unauthorized` (401, through `ListMarketplaceProductReviewsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceProductReviewsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceProductReviewsReply`]: `Ok` (200) with [`ListMarketplaceProductReviewsResponse`](storefront_types::ListMarketplaceProductReviewsResponse); errors: `BadRequest` (400, through `ListMarketplaceProductReviewsReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceProductReviewsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceProductReviewsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -266,7 +266,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceProductVariantsRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`ListMarketplaceProductVariantsReply`]: `Ok` (200) with [`ListMarketplaceProductVariantsResponse`](storefront_types::ListMarketplaceProductVariantsResponse); errors: `Unauthorized` (401, through `ListMarketplaceProductVariantsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceProductVariantsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceProductVariantsReply`]: `Ok` (200) with [`ListMarketplaceProductVariantsResponse`](storefront_types::ListMarketplaceProductVariantsResponse); errors: `BadRequest` (400, through `ListMarketplaceProductVariantsReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceProductVariantsReply::unauthorized`), `NotFound` (404, through `ListMarketplaceProductVariantsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -291,7 +291,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`GetMarketplaceVariantDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required), `variant_id` (path, required).
     ///
-    /// Reply: [`GetMarketplaceVariantDetailReply`]: `Ok` (200) with [`GetMarketplaceVariantDetailResponse`](storefront_types::GetMarketplaceVariantDetailResponse); errors: `Unauthorized` (401, through `GetMarketplaceVariantDetailReply::unauthorized`), `NotFound` (404, through `GetMarketplaceVariantDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetMarketplaceVariantDetailReply`]: `Ok` (200) with [`GetMarketplaceVariantDetailResponse`](storefront_types::GetMarketplaceVariantDetailResponse); errors: `BadRequest` (400, through `GetMarketplaceVariantDetailReply::bad_request`), `Unauthorized` (401, through `GetMarketplaceVariantDetailReply::unauthorized`), `NotFound` (404, through `GetMarketplaceVariantDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -316,7 +316,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListMarketplaceSkusRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `inventory` (query, optional), `seller_id` (query, optional), `sku` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListMarketplaceSkusReply`]: `Ok` (200) with [`ListMarketplaceSkusResponse`](storefront_types::ListMarketplaceSkusResponse); errors: `Unauthorized` (401, through `ListMarketplaceSkusReply::unauthorized`), `NotFound` (404, through `ListMarketplaceSkusReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListMarketplaceSkusReply`]: `Ok` (200) with [`ListMarketplaceSkusResponse`](storefront_types::ListMarketplaceSkusResponse); errors: `BadRequest` (400, through `ListMarketplaceSkusReply::bad_request`), `Unauthorized` (401, through `ListMarketplaceSkusReply::unauthorized`), `NotFound` (404, through `ListMarketplaceSkusReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -341,7 +341,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListProductsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `category_slug` (query, optional), `inventory` (query, optional), `product_type` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListProductsReply`]: `Ok` (200) with [`ListProductsResponse`](storefront_types::ListProductsResponse); errors: `Unauthorized` (401, through `ListProductsReply::unauthorized`), `NotFound` (404, through `ListProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListProductsReply`]: `Ok` (200) with [`ListProductsResponse`](storefront_types::ListProductsResponse); errors: `BadRequest` (400, through `ListProductsReply::bad_request`), `Unauthorized` (401, through `ListProductsReply::unauthorized`), `NotFound` (404, through `ListProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -365,7 +365,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListCrosssellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListCrosssellProductsReply`]: `Ok` (200) with [`ListCrosssellProductsResponse`](storefront_types::ListCrosssellProductsResponse); errors: `Unauthorized` (401, through `ListCrosssellProductsReply::unauthorized`), `NotFound` (404, through `ListCrosssellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListCrosssellProductsReply`]: `Ok` (200) with [`ListCrosssellProductsResponse`](storefront_types::ListCrosssellProductsResponse); errors: `BadRequest` (400, through `ListCrosssellProductsReply::bad_request`), `Unauthorized` (401, through `ListCrosssellProductsReply::unauthorized`), `NotFound` (404, through `ListCrosssellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -390,7 +390,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`SearchProductsRequest`]: `x_customer_group_id` (header, optional), `body`: [`SearchProduct`](storefront_types::SearchProduct) (required).
     ///
-    /// Reply: [`SearchProductsReply`]: `Ok` (200) with [`SearchProductsResponse`](storefront_types::SearchProductsResponse); errors: `Unauthorized` (401, through `SearchProductsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`SearchProductsReply`]: `Ok` (200) with [`SearchProductsResponse`](storefront_types::SearchProductsResponse); errors: `BadRequest` (400, through `SearchProductsReply::bad_request`), `Unauthorized` (401, through `SearchProductsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -414,7 +414,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListSimilarProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListSimilarProductsReply`]: `Ok` (200) with [`ListSimilarProductsResponse`](storefront_types::ListSimilarProductsResponse); errors: `Unauthorized` (401, through `ListSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListSimilarProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListSimilarProductsReply`]: `Ok` (200) with [`ListSimilarProductsResponse`](storefront_types::ListSimilarProductsResponse); errors: `BadRequest` (400, through `ListSimilarProductsReply::bad_request`), `Unauthorized` (401, through `ListSimilarProductsReply::unauthorized`), `NotFound` (404, through `ListSimilarProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -439,7 +439,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListUpsellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListUpsellProductsReply`]: `Ok` (200) with [`ListUpsellProductsResponse`](storefront_types::ListUpsellProductsResponse); errors: `Unauthorized` (401, through `ListUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListUpsellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListUpsellProductsReply`]: `Ok` (200) with [`ListUpsellProductsResponse`](storefront_types::ListUpsellProductsResponse); errors: `BadRequest` (400, through `ListUpsellProductsReply::bad_request`), `Unauthorized` (401, through `ListUpsellProductsReply::unauthorized`), `NotFound` (404, through `ListUpsellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -464,7 +464,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`GetProductDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`GetProductDetailReply`]: `Ok` (200) with [`GetProductDetailResponse`](storefront_types::GetProductDetailResponse); errors: `Unauthorized` (401, through `GetProductDetailReply::unauthorized`), `NotFound` (404, through `GetProductDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetProductDetailReply`]: `Ok` (200) with [`GetProductDetailResponse`](storefront_types::GetProductDetailResponse); errors: `BadRequest` (400, through `GetProductDetailReply::bad_request`), `Unauthorized` (401, through `GetProductDetailReply::unauthorized`), `NotFound` (404, through `GetProductDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -488,7 +488,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListProductReviewsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `search` (query, optional), `review_tag` (query, optional), `product_id` (path, required).
     ///
-    /// Reply: [`ListProductReviewsReply`]: `Ok` (200) with [`ListProductReviewsResponse`](storefront_types::ListProductReviewsResponse); errors: `Unauthorized` (401, through `ListProductReviewsReply::unauthorized`), `NotFound` (404, through `ListProductReviewsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListProductReviewsReply`]: `Ok` (200) with [`ListProductReviewsResponse`](storefront_types::ListProductReviewsResponse); errors: `BadRequest` (400, through `ListProductReviewsReply::bad_request`), `Unauthorized` (401, through `ListProductReviewsReply::unauthorized`), `NotFound` (404, through `ListProductReviewsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -538,7 +538,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListProductVariantsRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`ListProductVariantsReply`]: `Ok` (200) with [`ListProductVariantsResponse`](storefront_types::ListProductVariantsResponse); errors: `Unauthorized` (401, through `ListProductVariantsReply::unauthorized`), `NotFound` (404, through `ListProductVariantsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListProductVariantsReply`]: `Ok` (200) with [`ListProductVariantsResponse`](storefront_types::ListProductVariantsResponse); errors: `BadRequest` (400, through `ListProductVariantsReply::bad_request`), `Unauthorized` (401, through `ListProductVariantsReply::unauthorized`), `NotFound` (404, through `ListProductVariantsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -563,7 +563,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`GetVariantDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required), `variant_id` (path, required).
     ///
-    /// Reply: [`GetVariantDetailReply`]: `Ok` (200) with [`GetVariantDetailResponse`](storefront_types::GetVariantDetailResponse); errors: `Unauthorized` (401, through `GetVariantDetailReply::unauthorized`), `NotFound` (404, through `GetVariantDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetVariantDetailReply`]: `Ok` (200) with [`GetVariantDetailResponse`](storefront_types::GetVariantDetailResponse); errors: `BadRequest` (400, through `GetVariantDetailReply::bad_request`), `Unauthorized` (401, through `GetVariantDetailReply::unauthorized`), `NotFound` (404, through `GetVariantDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -587,7 +587,7 @@ pub trait Catalog: server_runtime::Backend {
     ///
     /// Request: [`ListSkusRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `category_slug` (query, optional), `inventory` (query, optional), `product_type` (query, optional), `sku` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`ListSkusReply`]: `Ok` (200) with [`ListSkusResponse`](storefront_types::ListSkusResponse); errors: `Unauthorized` (401, through `ListSkusReply::unauthorized`), `NotFound` (404, through `ListSkusReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListSkusReply`]: `Ok` (200) with [`ListSkusResponse`](storefront_types::ListSkusResponse); errors: `BadRequest` (400, through `ListSkusReply::bad_request`), `Unauthorized` (401, through `ListSkusReply::unauthorized`), `NotFound` (404, through `ListSkusReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1102,6 +1102,15 @@ impl ListMarketplaceProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1271,6 +1280,15 @@ impl ListMarketplaceCrosssellProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1417,6 +1435,15 @@ impl SearchMarketplaceProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1553,6 +1580,15 @@ impl ListMarketplaceSimilarProductsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -1713,6 +1749,15 @@ impl ListMarketplaceUpsellProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1863,6 +1908,15 @@ impl GetMarketplaceProductDetailReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -2008,6 +2062,15 @@ impl ListMarketplaceProductReviewsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -2302,6 +2365,15 @@ impl ListMarketplaceProductVariantsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -2439,6 +2511,15 @@ impl GetMarketplaceVariantDetailReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -2605,6 +2686,15 @@ impl ListMarketplaceSkusReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -2787,6 +2877,15 @@ impl ListProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -2956,6 +3055,15 @@ impl ListCrosssellProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -3099,6 +3207,15 @@ impl SearchProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -3232,6 +3349,15 @@ impl ListSimilarProductsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -3389,6 +3515,15 @@ impl ListUpsellProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -3536,6 +3671,15 @@ impl GetProductDetailReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -3678,6 +3822,15 @@ impl ListProductReviewsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -3966,6 +4119,15 @@ impl ListProductVariantsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -4100,6 +4262,15 @@ impl GetVariantDetailReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -4267,6 +4438,15 @@ impl ListSkusReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.

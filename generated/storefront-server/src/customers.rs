@@ -65,7 +65,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetAddressDetailRequest`]: `address_id` (path, required), `customer_id` (path, required).
     ///
-    /// Reply: [`GetAddressDetailReply`]: `Ok` (200) with [`GetAddressDetailResponse`](storefront_types::GetAddressDetailResponse); errors: `Unauthorized` (401, through `GetAddressDetailReply::unauthorized`), `NotFound` (404, through `GetAddressDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetAddressDetailReply`]: `Ok` (200) with [`GetAddressDetailResponse`](storefront_types::GetAddressDetailResponse); errors: `BadRequest` (400, through `GetAddressDetailReply::bad_request`), `Unauthorized` (401, through `GetAddressDetailReply::unauthorized`), `NotFound` (404, through `GetAddressDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -114,7 +114,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`DeleteAddressRequest`]: `address_id` (path, required), `customer_id` (path, required).
     ///
-    /// Reply: [`DeleteAddressReply`]: `Ok` (200) with [`Envelope`](storefront_types::Envelope); errors: `Unauthorized` (401, through `DeleteAddressReply::unauthorized`), `NotFound` (404, through `DeleteAddressReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeleteAddressReply`]: `Ok` (200) with [`Envelope`](storefront_types::Envelope); errors: `BadRequest` (400, through `DeleteAddressReply::bad_request`), `Unauthorized` (401, through `DeleteAddressReply::unauthorized`), `NotFound` (404, through `DeleteAddressReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -138,7 +138,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`ListBankAccountsRequest`]: `account_type` (query, optional), `customer_id` (path, required).
     ///
-    /// Reply: [`ListBankAccountsReply`]: `Ok` (200) with [`ListBankAccountsResponse`](storefront_types::ListBankAccountsResponse); errors: `Unauthorized` (401, through `ListBankAccountsReply::unauthorized`), `NotFound` (404, through `ListBankAccountsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListBankAccountsReply`]: `Ok` (200) with [`ListBankAccountsResponse`](storefront_types::ListBankAccountsResponse); errors: `BadRequest` (400, through `ListBankAccountsReply::bad_request`), `Unauthorized` (401, through `ListBankAccountsReply::unauthorized`), `NotFound` (404, through `ListBankAccountsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -186,7 +186,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetBankAccountDetailRequest`]: `account_id` (path, required), `customer_id` (path, required).
     ///
-    /// Reply: [`GetBankAccountDetailReply`]: `Ok` (200) with [`GetBankAccountDetailResponse`](storefront_types::GetBankAccountDetailResponse); errors: `Unauthorized` (401, through `GetBankAccountDetailReply::unauthorized`), `NotFound` (404, through `GetBankAccountDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetBankAccountDetailReply`]: `Ok` (200) with [`GetBankAccountDetailResponse`](storefront_types::GetBankAccountDetailResponse); errors: `BadRequest` (400, through `GetBankAccountDetailReply::bad_request`), `Unauthorized` (401, through `GetBankAccountDetailReply::unauthorized`), `NotFound` (404, through `GetBankAccountDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -235,7 +235,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`DeleteBankAccountRequest`]: `account_id` (path, required), `customer_id` (path, required).
     ///
-    /// Reply: [`DeleteBankAccountReply`]: `Ok` (200) with [`Envelope`](storefront_types::Envelope); errors: `Unauthorized` (401, through `DeleteBankAccountReply::unauthorized`), `NotFound` (404, through `DeleteBankAccountReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeleteBankAccountReply`]: `Ok` (200) with [`Envelope`](storefront_types::Envelope); errors: `BadRequest` (400, through `DeleteBankAccountReply::bad_request`), `Unauthorized` (401, through `DeleteBankAccountReply::unauthorized`), `NotFound` (404, through `DeleteBankAccountReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -283,7 +283,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`ListCustomerCardsRequest`]: `customer_id` (path, required).
     ///
-    /// Reply: [`ListCustomerCardsReply`]: `Ok` (200) with [`ListCustomerCardsResponse`](storefront_types::ListCustomerCardsResponse); errors: `Unauthorized` (401, through `ListCustomerCardsReply::unauthorized`), `NotFound` (404, through `ListCustomerCardsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListCustomerCardsReply`]: `Ok` (200) with [`ListCustomerCardsResponse`](storefront_types::ListCustomerCardsResponse); errors: `BadRequest` (400, through `ListCustomerCardsReply::bad_request`), `Unauthorized` (401, through `ListCustomerCardsReply::unauthorized`), `NotFound` (404, through `ListCustomerCardsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -476,7 +476,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetLoyaltyDetailsRequest`]: `customer_id` (path, required).
     ///
-    /// Reply: [`GetLoyaltyDetailsReply`]: `Ok` (200) with [`GetLoyaltyDetailsResponse`](storefront_types::GetLoyaltyDetailsResponse); errors: `Unauthorized` (401, through `GetLoyaltyDetailsReply::unauthorized`), `NotFound` (404, through `GetLoyaltyDetailsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetLoyaltyDetailsReply`]: `Ok` (200) with [`GetLoyaltyDetailsResponse`](storefront_types::GetLoyaltyDetailsResponse); errors: `BadRequest` (400, through `GetLoyaltyDetailsReply::bad_request`), `Unauthorized` (401, through `GetLoyaltyDetailsReply::unauthorized`), `NotFound` (404, through `GetLoyaltyDetailsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -500,7 +500,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`ListLoyaltyActivitiesRequest`]: `limit` (query, optional), `page` (query, optional), `sort_by` (query, optional), `customer_id` (path, required).
     ///
-    /// Reply: [`ListLoyaltyActivitiesReply`]: `Ok` (200) with [`ListLoyaltyActivitiesResponse`](storefront_types::ListLoyaltyActivitiesResponse); errors: `Unauthorized` (401, through `ListLoyaltyActivitiesReply::unauthorized`), `NotFound` (404, through `ListLoyaltyActivitiesReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListLoyaltyActivitiesReply`]: `Ok` (200) with [`ListLoyaltyActivitiesResponse`](storefront_types::ListLoyaltyActivitiesResponse); errors: `BadRequest` (400, through `ListLoyaltyActivitiesReply::bad_request`), `Unauthorized` (401, through `ListLoyaltyActivitiesReply::unauthorized`), `NotFound` (404, through `ListLoyaltyActivitiesReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -550,7 +550,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`ListCustomerMandatesRequest`]: `customer_id` (path, required).
     ///
-    /// Reply: [`ListCustomerMandatesReply`]: `Ok` (200) with [`ListCustomerMandatesResponse`](storefront_types::ListCustomerMandatesResponse); errors: `Unauthorized` (401, through `ListCustomerMandatesReply::unauthorized`), `NotFound` (404, through `ListCustomerMandatesReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListCustomerMandatesReply`]: `Ok` (200) with [`ListCustomerMandatesResponse`](storefront_types::ListCustomerMandatesResponse); errors: `BadRequest` (400, through `ListCustomerMandatesReply::bad_request`), `Unauthorized` (401, through `ListCustomerMandatesReply::unauthorized`), `NotFound` (404, through `ListCustomerMandatesReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -600,7 +600,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetCustomerMandateRequest`]: `sync` (query, optional), `customer_id` (path, required), `mandate_id` (path, required).
     ///
-    /// Reply: [`GetCustomerMandateReply`]: `Ok` (200) with [`GetCustomerMandateResponse`](storefront_types::GetCustomerMandateResponse); errors: `Unauthorized` (401, through `GetCustomerMandateReply::unauthorized`), `NotFound` (404, through `GetCustomerMandateReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetCustomerMandateReply`]: `Ok` (200) with [`GetCustomerMandateResponse`](storefront_types::GetCustomerMandateResponse); errors: `BadRequest` (400, through `GetCustomerMandateReply::bad_request`), `Unauthorized` (401, through `GetCustomerMandateReply::unauthorized`), `NotFound` (404, through `GetCustomerMandateReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -725,7 +725,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`ListSavedPaymentMethodsRequest`]: `payment_methods` (query, optional), `customer_id` (path, required).
     ///
-    /// Reply: [`ListSavedPaymentMethodsReply`]: `Ok` (200) with [`ListSavedPaymentMethodsResponse`](storefront_types::ListSavedPaymentMethodsResponse); errors: `Unauthorized` (401, through `ListSavedPaymentMethodsReply::unauthorized`), `NotFound` (404, through `ListSavedPaymentMethodsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListSavedPaymentMethodsReply`]: `Ok` (200) with [`ListSavedPaymentMethodsResponse`](storefront_types::ListSavedPaymentMethodsResponse); errors: `BadRequest` (400, through `ListSavedPaymentMethodsReply::bad_request`), `Unauthorized` (401, through `ListSavedPaymentMethodsReply::unauthorized`), `NotFound` (404, through `ListSavedPaymentMethodsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -775,7 +775,7 @@ pub trait Customers: server_runtime::Backend {
     ///
     /// Request: [`GetCustomerAuthorizedSellersRequest`]: `page` (query, optional), `limit` (query, optional), `id` (path, required).
     ///
-    /// Reply: [`GetCustomerAuthorizedSellersReply`]: `Ok` (200) with [`GetCustomerAuthorizedSellersResponse`](storefront_types::GetCustomerAuthorizedSellersResponse); errors: `Error` (any status, with the error envelope).
+    /// Reply: [`GetCustomerAuthorizedSellersReply`]: `Ok` (200) with [`GetCustomerAuthorizedSellersResponse`](storefront_types::GetCustomerAuthorizedSellersResponse); errors: `BadRequest` (400, through `GetCustomerAuthorizedSellersReply::bad_request`), `Unauthorized` (401, through `GetCustomerAuthorizedSellersReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1213,6 +1213,15 @@ impl GetAddressDetailReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1480,6 +1489,15 @@ impl DeleteAddressReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1602,6 +1620,15 @@ impl ListBankAccountsReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -1863,6 +1890,15 @@ impl GetBankAccountDetailReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -2132,6 +2168,15 @@ impl DeleteBankAccountReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -2396,6 +2441,15 @@ impl ListCustomerCardsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -3463,6 +3517,15 @@ impl GetLoyaltyDetailsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -3590,6 +3653,15 @@ impl ListLoyaltyActivitiesReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -3862,6 +3934,15 @@ impl ListCustomerMandatesReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -4124,6 +4205,15 @@ impl GetCustomerMandateReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -4798,6 +4888,15 @@ impl ListSavedPaymentMethodsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -5027,7 +5126,7 @@ pub struct GetCustomerAuthorizedSellersRequest {
     pub id: String,
 }
 
-/// The reply of [`Customers::get_customer_authorized_sellers`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope).
+/// The reply of [`Customers::get_customer_authorized_sellers`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_customer_authorized_sellers` must be returned"]
 pub enum GetCustomerAuthorizedSellersReply {
@@ -5054,6 +5153,24 @@ impl GetCustomerAuthorizedSellersReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
+    /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            401,
+            "UNAUTHORIZED",
+            message,
+        ))
     }
 }
 

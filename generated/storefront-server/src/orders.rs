@@ -17,7 +17,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`ListOrdersRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `status` (query, optional), `user_id` (query, required).
     ///
-    /// Reply: [`ListOrdersReply`]: `Ok` (200) with [`ListOrdersResponse`](storefront_types::ListOrdersResponse); errors: `Unauthorized` (401, through `ListOrdersReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`ListOrdersReply`]: `Ok` (200) with [`ListOrdersResponse`](storefront_types::ListOrdersResponse); errors: `BadRequest` (400, through `ListOrdersReply::bad_request`), `Unauthorized` (401, through `ListOrdersReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -65,7 +65,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`ListBuyItAgainItemsRequest`]: `page` (query, optional), `limit` (query, optional), `seller_id` (query, optional).
     ///
-    /// Reply: [`ListBuyItAgainItemsReply`]: `Ok` (200) with [`ListBuyItAgainItemsResponse`](storefront_types::ListBuyItAgainItemsResponse); errors: `Unauthorized` (401, through `ListBuyItAgainItemsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`ListBuyItAgainItemsReply`]: `Ok` (200) with [`ListBuyItAgainItemsResponse`](storefront_types::ListBuyItAgainItemsResponse); errors: `BadRequest` (400, through `ListBuyItAgainItemsReply::bad_request`), `Unauthorized` (401, through `ListBuyItAgainItemsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -90,7 +90,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`GetOrderDetailRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`GetOrderDetailReply`]: `Ok` (200) with [`GetOrderDetailResponse`](storefront_types::GetOrderDetailResponse); errors: `Unauthorized` (401, through `GetOrderDetailReply::unauthorized`), `NotFound` (404, through `GetOrderDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetOrderDetailReply`]: `Ok` (200) with [`GetOrderDetailResponse`](storefront_types::GetOrderDetailResponse); errors: `BadRequest` (400, through `GetOrderDetailReply::bad_request`), `Unauthorized` (401, through `GetOrderDetailReply::unauthorized`), `NotFound` (404, through `GetOrderDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -114,7 +114,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`CancelOrderRequest`]: `order_number` (path, required), `body`: [`CancelOrderBody`](storefront_types::CancelOrderBody) (required).
     ///
-    /// Reply: [`CancelOrderReply`]: `Ok` (200) with [`CancelOrderResponse`](storefront_types::CancelOrderResponse); errors: `Unauthorized` (401, through `CancelOrderReply::unauthorized`), `NotFound` (404, through `CancelOrderReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CancelOrderReply`]: `Ok` (200) with [`CancelOrderResponse`](storefront_types::CancelOrderResponse); errors: `BadRequest` (400, through `CancelOrderReply::bad_request`), `Unauthorized` (401, through `CancelOrderReply::unauthorized`), `NotFound` (404, through `CancelOrderReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -163,7 +163,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`GetPaymentStatusRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`GetPaymentStatusReply`]: `Ok` (200) with [`GetPaymentStatusResponse`](storefront_types::GetPaymentStatusResponse); errors: `Unauthorized` (401, through `GetPaymentStatusReply::unauthorized`), `NotFound` (404, through `GetPaymentStatusReply::not_found`), or `Error` (any other status).
+    /// Reply: [`GetPaymentStatusReply`]: `Ok` (200) with [`GetPaymentStatusResponse`](storefront_types::GetPaymentStatusResponse); errors: `BadRequest` (400, through `GetPaymentStatusReply::bad_request`), `Unauthorized` (401, through `GetPaymentStatusReply::unauthorized`), `NotFound` (404, through `GetPaymentStatusReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -187,7 +187,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`ListOrderPaymentsRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`ListOrderPaymentsReply`]: `Ok` (200) with [`ListOrderPaymentsResponse`](storefront_types::ListOrderPaymentsResponse); errors: `Unauthorized` (401, through `ListOrderPaymentsReply::unauthorized`), `NotFound` (404, through `ListOrderPaymentsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListOrderPaymentsReply`]: `Ok` (200) with [`ListOrderPaymentsResponse`](storefront_types::ListOrderPaymentsResponse); errors: `BadRequest` (400, through `ListOrderPaymentsReply::bad_request`), `Unauthorized` (401, through `ListOrderPaymentsReply::unauthorized`), `NotFound` (404, through `ListOrderPaymentsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -211,7 +211,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`ListOrderRefundsRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`ListOrderRefundsReply`]: `Ok` (200) with [`ListOrderRefundsResponse`](storefront_types::ListOrderRefundsResponse); errors: `Unauthorized` (401, through `ListOrderRefundsReply::unauthorized`), `NotFound` (404, through `ListOrderRefundsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListOrderRefundsReply`]: `Ok` (200) with [`ListOrderRefundsResponse`](storefront_types::ListOrderRefundsResponse); errors: `BadRequest` (400, through `ListOrderRefundsReply::bad_request`), `Unauthorized` (401, through `ListOrderRefundsReply::unauthorized`), `NotFound` (404, through `ListOrderRefundsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -259,7 +259,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`ListOrderReturnsRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`ListOrderReturnsReply`]: `Ok` (200) with [`ListOrderReturnsResponse`](storefront_types::ListOrderReturnsResponse); errors: `Unauthorized` (401, through `ListOrderReturnsReply::unauthorized`), `NotFound` (404, through `ListOrderReturnsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListOrderReturnsReply`]: `Ok` (200) with [`ListOrderReturnsResponse`](storefront_types::ListOrderReturnsResponse); errors: `BadRequest` (400, through `ListOrderReturnsReply::bad_request`), `Unauthorized` (401, through `ListOrderReturnsReply::unauthorized`), `NotFound` (404, through `ListOrderReturnsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -283,7 +283,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`CreateOrderReturnRequest`]: `order_number` (path, required), `body`: [`CreateOrderReturn`](storefront_types::CreateOrderReturn) (required).
     ///
-    /// Reply: [`CreateOrderReturnReply`]: `Ok` (200) with [`CreateOrderReturnResponse`](storefront_types::CreateOrderReturnResponse); errors: `Unauthorized` (401, through `CreateOrderReturnReply::unauthorized`), `NotFound` (404, through `CreateOrderReturnReply::not_found`), or `Error` (any other status).
+    /// Reply: [`CreateOrderReturnReply`]: `Ok` (200) with [`CreateOrderReturnResponse`](storefront_types::CreateOrderReturnResponse); errors: `BadRequest` (400, through `CreateOrderReturnReply::bad_request`), `Unauthorized` (401, through `CreateOrderReturnReply::unauthorized`), `NotFound` (404, through `CreateOrderReturnReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -381,7 +381,7 @@ pub trait Orders: server_runtime::Backend {
     ///
     /// Request: [`ListOrderShipmentsRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`ListOrderShipmentsReply`]: `Ok` (200) with [`ListOrderShipmentsResponse`](storefront_types::ListOrderShipmentsResponse); errors: `Unauthorized` (401, through `ListOrderShipmentsReply::unauthorized`), `NotFound` (404, through `ListOrderShipmentsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ListOrderShipmentsReply`]: `Ok` (200) with [`ListOrderShipmentsResponse`](storefront_types::ListOrderShipmentsResponse); errors: `BadRequest` (400, through `ListOrderShipmentsReply::bad_request`), `Unauthorized` (401, through `ListOrderShipmentsReply::unauthorized`), `NotFound` (404, through `ListOrderShipmentsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -522,6 +522,15 @@ impl ListOrdersReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -783,6 +792,15 @@ impl ListBuyItAgainItemsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -895,6 +913,15 @@ impl GetOrderDetailReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -1016,6 +1043,15 @@ impl CancelOrderReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -1267,6 +1303,15 @@ impl GetPaymentStatusReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1384,6 +1429,15 @@ impl ListOrderPaymentsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1499,6 +1553,15 @@ impl ListOrderRefundsReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -1758,6 +1821,15 @@ impl ListOrderReturnsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -1877,6 +1949,15 @@ impl CreateOrderReturnReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -2433,6 +2514,15 @@ impl ListOrderShipmentsReply {
             success: Some(true),
             content: Some(content),
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.

@@ -141,7 +141,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`RefreshPosAccessTokenRequest`]: `body`: [`RefreshTokenBody`](storefront_types::RefreshTokenBody) (required).
     ///
-    /// Reply: [`RefreshPosAccessTokenReply`]: `Ok` (200) with [`RefreshPosAccessTokenResponse`](storefront_types::RefreshPosAccessTokenResponse); errors: `BadRequest` (400, through `RefreshPosAccessTokenReply::bad_request`), or `Error` (any other status).
+    /// Reply: [`RefreshPosAccessTokenReply`]: `Ok` (200) with [`RefreshPosAccessTokenResponse`](storefront_types::RefreshPosAccessTokenResponse); errors: `BadRequest` (400, through `RefreshPosAccessTokenReply::bad_request`), `Unauthorized` (401, through `RefreshPosAccessTokenReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -238,7 +238,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListPromotionsRequest`]: `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListPromotionsReply`]: `Ok` (200) with [`PosListPromotionsResponse`](storefront_types::PosListPromotionsResponse); errors: `Unauthorized` (401, through `PosListPromotionsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosListPromotionsReply`]: `Ok` (200) with [`PosListPromotionsResponse`](storefront_types::PosListPromotionsResponse); errors: `BadRequest` (400, through `PosListPromotionsReply::bad_request`), `Unauthorized` (401, through `PosListPromotionsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -262,7 +262,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetUserCartRequest`]: `user_id` (path, required).
     ///
-    /// Reply: [`PosGetUserCartReply`]: `Ok` (200) with [`PosGetUserCartResponse`](storefront_types::PosGetUserCartResponse); errors: `Unauthorized` (401, through `PosGetUserCartReply::unauthorized`), `NotFound` (404, through `PosGetUserCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetUserCartReply`]: `Ok` (200) with [`PosGetUserCartResponse`](storefront_types::PosGetUserCartResponse); errors: `BadRequest` (400, through `PosGetUserCartReply::bad_request`), `Unauthorized` (401, through `PosGetUserCartReply::unauthorized`), `NotFound` (404, through `PosGetUserCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -286,7 +286,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosGetCartReply`]: `Ok` (200) with [`PosGetCartResponse`](storefront_types::PosGetCartResponse); errors: `Unauthorized` (401, through `PosGetCartReply::unauthorized`), `NotFound` (404, through `PosGetCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetCartReply`]: `Ok` (200) with [`PosGetCartResponse`](storefront_types::PosGetCartResponse); errors: `BadRequest` (400, through `PosGetCartReply::bad_request`), `Unauthorized` (401, through `PosGetCartReply::unauthorized`), `NotFound` (404, through `PosGetCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -310,7 +310,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosDeleteCartRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosDeleteCartReply`]: `Ok` (200) with [`PosDeleteCartResponse`](storefront_types::PosDeleteCartResponse); errors: `Unauthorized` (401, through `PosDeleteCartReply::unauthorized`), `NotFound` (404, through `PosDeleteCartReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosDeleteCartReply`]: `Ok` (200) with [`PosDeleteCartResponse`](storefront_types::PosDeleteCartResponse); errors: `BadRequest` (400, through `PosDeleteCartReply::bad_request`), `Unauthorized` (401, through `PosDeleteCartReply::unauthorized`), `NotFound` (404, through `PosDeleteCartReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -457,7 +457,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosEvaluateCouponsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosEvaluateCouponsReply`]: `Ok` (200) with [`PosEvaluateCouponsResponse`](storefront_types::PosEvaluateCouponsResponse); errors: `Unauthorized` (401, through `PosEvaluateCouponsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosEvaluateCouponsReply`]: `Ok` (200) with [`PosEvaluateCouponsResponse`](storefront_types::PosEvaluateCouponsResponse); errors: `BadRequest` (400, through `PosEvaluateCouponsReply::bad_request`), `Unauthorized` (401, through `PosEvaluateCouponsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -482,7 +482,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosEvaluatePromotionsRequest`]: `id` (path, required).
     ///
-    /// Reply: [`PosEvaluatePromotionsReply`]: `Ok` (200) with [`PosEvaluatePromotionsResponse`](storefront_types::PosEvaluatePromotionsResponse); errors: `Unauthorized` (401, through `PosEvaluatePromotionsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosEvaluatePromotionsReply`]: `Ok` (200) with [`PosEvaluatePromotionsResponse`](storefront_types::PosEvaluatePromotionsResponse); errors: `BadRequest` (400, through `PosEvaluatePromotionsReply::bad_request`), `Unauthorized` (401, through `PosEvaluatePromotionsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -655,7 +655,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListProductsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `category_slug` (query, optional), `inventory` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListProductsReply`]: `Ok` (200) with [`PosListProductsResponse`](storefront_types::PosListProductsResponse); errors: `Unauthorized` (401, through `PosListProductsReply::unauthorized`), `NotFound` (404, through `PosListProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListProductsReply`]: `Ok` (200) with [`PosListProductsResponse`](storefront_types::PosListProductsResponse); errors: `BadRequest` (400, through `PosListProductsReply::bad_request`), `Unauthorized` (401, through `PosListProductsReply::unauthorized`), `NotFound` (404, through `PosListProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -679,7 +679,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListCrosssellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListCrosssellProductsReply`]: `Ok` (200) with [`PosListCrosssellProductsResponse`](storefront_types::PosListCrosssellProductsResponse); errors: `Unauthorized` (401, through `PosListCrosssellProductsReply::unauthorized`), `NotFound` (404, through `PosListCrosssellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListCrosssellProductsReply`]: `Ok` (200) with [`PosListCrosssellProductsResponse`](storefront_types::PosListCrosssellProductsResponse); errors: `BadRequest` (400, through `PosListCrosssellProductsReply::bad_request`), `Unauthorized` (401, through `PosListCrosssellProductsReply::unauthorized`), `NotFound` (404, through `PosListCrosssellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -704,7 +704,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosSearchProductsRequest`]: `x_customer_group_id` (header, optional), `body`: [`SearchProduct`](storefront_types::SearchProduct) (required).
     ///
-    /// Reply: [`PosSearchProductsReply`]: `Ok` (200) with [`PosSearchProductsResponse`](storefront_types::PosSearchProductsResponse); errors: `Unauthorized` (401, through `PosSearchProductsReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`PosSearchProductsReply`]: `Ok` (200) with [`PosSearchProductsResponse`](storefront_types::PosSearchProductsResponse); errors: `BadRequest` (400, through `PosSearchProductsReply::bad_request`), `Unauthorized` (401, through `PosSearchProductsReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -728,7 +728,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListSimilarProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListSimilarProductsReply`]: `Ok` (200) with [`PosListSimilarProductsResponse`](storefront_types::PosListSimilarProductsResponse); errors: `Unauthorized` (401, through `PosListSimilarProductsReply::unauthorized`), `NotFound` (404, through `PosListSimilarProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListSimilarProductsReply`]: `Ok` (200) with [`PosListSimilarProductsResponse`](storefront_types::PosListSimilarProductsResponse); errors: `BadRequest` (400, through `PosListSimilarProductsReply::bad_request`), `Unauthorized` (401, through `PosListSimilarProductsReply::unauthorized`), `NotFound` (404, through `PosListSimilarProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -753,7 +753,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListUpsellProductsRequest`]: `limit` (query, optional), `page` (query, optional), `product_id` (query, optional), `sort_by` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListUpsellProductsReply`]: `Ok` (200) with [`PosListUpsellProductsResponse`](storefront_types::PosListUpsellProductsResponse); errors: `Unauthorized` (401, through `PosListUpsellProductsReply::unauthorized`), `NotFound` (404, through `PosListUpsellProductsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListUpsellProductsReply`]: `Ok` (200) with [`PosListUpsellProductsResponse`](storefront_types::PosListUpsellProductsResponse); errors: `BadRequest` (400, through `PosListUpsellProductsReply::bad_request`), `Unauthorized` (401, through `PosListUpsellProductsReply::unauthorized`), `NotFound` (404, through `PosListUpsellProductsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -778,7 +778,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetProductDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`PosGetProductDetailReply`]: `Ok` (200) with [`PosGetProductDetailResponse`](storefront_types::PosGetProductDetailResponse); errors: `Unauthorized` (401, through `PosGetProductDetailReply::unauthorized`), `NotFound` (404, through `PosGetProductDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetProductDetailReply`]: `Ok` (200) with [`PosGetProductDetailResponse`](storefront_types::PosGetProductDetailResponse); errors: `BadRequest` (400, through `PosGetProductDetailReply::bad_request`), `Unauthorized` (401, through `PosGetProductDetailReply::unauthorized`), `NotFound` (404, through `PosGetProductDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -803,7 +803,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListProductReviewsRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `search` (query, optional), `review_tag` (query, optional), `product_id` (path, required).
     ///
-    /// Reply: [`PosListProductReviewsReply`]: `Ok` (200) with [`PosListProductReviewsResponse`](storefront_types::PosListProductReviewsResponse); errors: `Unauthorized` (401, through `PosListProductReviewsReply::unauthorized`), `NotFound` (404, through `PosListProductReviewsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListProductReviewsReply`]: `Ok` (200) with [`PosListProductReviewsResponse`](storefront_types::PosListProductReviewsResponse); errors: `BadRequest` (400, through `PosListProductReviewsReply::bad_request`), `Unauthorized` (401, through `PosListProductReviewsReply::unauthorized`), `NotFound` (404, through `PosListProductReviewsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -828,7 +828,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListProductVariantsRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required).
     ///
-    /// Reply: [`PosListProductVariantsReply`]: `Ok` (200) with [`PosListProductVariantsResponse`](storefront_types::PosListProductVariantsResponse); errors: `Unauthorized` (401, through `PosListProductVariantsReply::unauthorized`), `NotFound` (404, through `PosListProductVariantsReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListProductVariantsReply`]: `Ok` (200) with [`PosListProductVariantsResponse`](storefront_types::PosListProductVariantsResponse); errors: `BadRequest` (400, through `PosListProductVariantsReply::bad_request`), `Unauthorized` (401, through `PosListProductVariantsReply::unauthorized`), `NotFound` (404, through `PosListProductVariantsReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -853,7 +853,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetVariantDetailRequest`]: `inventory` (query, optional), `x_customer_group_id` (header, optional), `product_id` (path, required), `variant_id` (path, required).
     ///
-    /// Reply: [`PosGetVariantDetailReply`]: `Ok` (200) with [`PosGetVariantDetailResponse`](storefront_types::PosGetVariantDetailResponse); errors: `Unauthorized` (401, through `PosGetVariantDetailReply::unauthorized`), `NotFound` (404, through `PosGetVariantDetailReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetVariantDetailReply`]: `Ok` (200) with [`PosGetVariantDetailResponse`](storefront_types::PosGetVariantDetailResponse); errors: `BadRequest` (400, through `PosGetVariantDetailReply::bad_request`), `Unauthorized` (401, through `PosGetVariantDetailReply::unauthorized`), `NotFound` (404, through `PosGetVariantDetailReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -878,7 +878,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosListSkusRequest`]: `page` (query, optional), `limit` (query, optional), `sort_by` (query, optional), `category_id` (query, optional), `inventory` (query, optional), `sku` (query, optional), `x_customer_group_id` (header, optional).
     ///
-    /// Reply: [`PosListSkusReply`]: `Ok` (200) with [`PosListSkusResponse`](storefront_types::PosListSkusResponse); errors: `Unauthorized` (401, through `PosListSkusReply::unauthorized`), `NotFound` (404, through `PosListSkusReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosListSkusReply`]: `Ok` (200) with [`PosListSkusResponse`](storefront_types::PosListSkusResponse); errors: `BadRequest` (400, through `PosListSkusReply::bad_request`), `Unauthorized` (401, through `PosListSkusReply::unauthorized`), `NotFound` (404, through `PosListSkusReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`), or an API key (`X-Api-Key`) (`ApiKey`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -926,7 +926,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`ClaimPosDeviceRequest`]: `id` (path, required).
     ///
-    /// Reply: [`ClaimPosDeviceReply`]: `Ok` (200) with [`ClaimPosDeviceResponse`](storefront_types::ClaimPosDeviceResponse); errors: `Unauthorized` (401, through `ClaimPosDeviceReply::unauthorized`), `NotFound` (404, through `ClaimPosDeviceReply::not_found`), or `Error` (any other status).
+    /// Reply: [`ClaimPosDeviceReply`]: `Ok` (200) with [`ClaimPosDeviceResponse`](storefront_types::ClaimPosDeviceResponse); errors: `BadRequest` (400, through `ClaimPosDeviceReply::bad_request`), `Unauthorized` (401, through `ClaimPosDeviceReply::unauthorized`), `NotFound` (404, through `ClaimPosDeviceReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -950,7 +950,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`UnclaimPosDeviceRequest`]: `id` (path, required).
     ///
-    /// Reply: [`UnclaimPosDeviceReply`]: `Ok` (200) with [`UnclaimPosDeviceResponse`](storefront_types::UnclaimPosDeviceResponse); errors: `Unauthorized` (401, through `UnclaimPosDeviceReply::unauthorized`), `NotFound` (404, through `UnclaimPosDeviceReply::not_found`), or `Error` (any other status).
+    /// Reply: [`UnclaimPosDeviceReply`]: `Ok` (200) with [`UnclaimPosDeviceResponse`](storefront_types::UnclaimPosDeviceResponse); errors: `BadRequest` (400, through `UnclaimPosDeviceReply::bad_request`), `Unauthorized` (401, through `UnclaimPosDeviceReply::unauthorized`), `NotFound` (404, through `UnclaimPosDeviceReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1047,7 +1047,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`PosGetPaymentStatusRequest`]: `order_number` (path, required).
     ///
-    /// Reply: [`PosGetPaymentStatusReply`]: `Ok` (200) with [`PosGetPaymentStatusResponse`](storefront_types::PosGetPaymentStatusResponse); errors: `Unauthorized` (401, through `PosGetPaymentStatusReply::unauthorized`), `NotFound` (404, through `PosGetPaymentStatusReply::not_found`), or `Error` (any other status).
+    /// Reply: [`PosGetPaymentStatusReply`]: `Ok` (200) with [`PosGetPaymentStatusResponse`](storefront_types::PosGetPaymentStatusResponse); errors: `BadRequest` (400, through `PosGetPaymentStatusReply::bad_request`), `Unauthorized` (401, through `PosGetPaymentStatusReply::unauthorized`), `NotFound` (404, through `PosGetPaymentStatusReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1072,7 +1072,7 @@ pub trait Pos: server_runtime::Backend {
     ///
     /// Request: [`GetPosUserRequest`]: `id` (path, required).
     ///
-    /// Reply: [`GetPosUserReply`]: `Ok` (200) with [`GetPosUserResponse`](storefront_types::GetPosUserResponse); errors: `Unauthorized` (401, through `GetPosUserReply::unauthorized`), or `Error` (any other status).
+    /// Reply: [`GetPosUserReply`]: `Ok` (200) with [`GetPosUserResponse`](storefront_types::GetPosUserResponse); errors: `BadRequest` (400, through `GetPosUserReply::bad_request`), `Unauthorized` (401, through `GetPosUserReply::unauthorized`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -1921,6 +1921,15 @@ impl RefreshPosAccessTokenReply {
             message,
         ))
     }
+
+    /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
+    pub fn unauthorized(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            401,
+            "UNAUTHORIZED",
+            message,
+        ))
+    }
 }
 
 impl From<server_runtime::ErrorResponse> for RefreshPosAccessTokenReply {
@@ -2404,6 +2413,15 @@ impl PosListPromotionsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -2511,6 +2529,15 @@ impl PosGetUserCartReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -2630,6 +2657,15 @@ impl PosGetCartReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -2739,6 +2775,15 @@ impl PosDeleteCartReply {
             message: message.into(),
             success: true,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -3510,6 +3555,15 @@ impl PosEvaluateCouponsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -3614,6 +3668,15 @@ impl PosEvaluatePromotionsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -4583,6 +4646,15 @@ impl PosListProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -4748,6 +4820,15 @@ impl PosListCrosssellProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -4894,6 +4975,15 @@ impl PosSearchProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -5027,6 +5117,15 @@ impl PosListSimilarProductsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -5184,6 +5283,15 @@ impl PosListUpsellProductsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -5331,6 +5439,15 @@ impl PosGetProductDetailReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -5473,6 +5590,15 @@ impl PosListProductReviewsReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -5625,6 +5751,15 @@ impl PosListProductVariantsReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -5759,6 +5894,15 @@ impl PosGetVariantDetailReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -5918,6 +6062,15 @@ impl PosListSkusReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -6161,6 +6314,15 @@ impl ClaimPosDeviceReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -6274,6 +6436,15 @@ impl UnclaimPosDeviceReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -6740,6 +6911,15 @@ impl PosGetPaymentStatusReply {
         })
     }
 
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
+    }
+
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
     pub fn unauthorized(message: impl Into<String>) -> Self {
         Self::Error(server_runtime::ErrorResponse::new(
@@ -6855,6 +7035,15 @@ impl GetPosUserReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.

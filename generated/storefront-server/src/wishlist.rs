@@ -65,7 +65,7 @@ pub trait Wishlist: server_runtime::Backend {
     ///
     /// Request: [`DeleteFromWishlistRequest`]: `user_id` (path, required), `body`: [`AddToWishlistBody`](storefront_types::AddToWishlistBody) (required).
     ///
-    /// Reply: [`DeleteFromWishlistReply`]: `Ok` (200) with [`DeleteFromWishlistResponse`](storefront_types::DeleteFromWishlistResponse); errors: `Unauthorized` (401, through `DeleteFromWishlistReply::unauthorized`), `NotFound` (404, through `DeleteFromWishlistReply::not_found`), or `Error` (any other status).
+    /// Reply: [`DeleteFromWishlistReply`]: `Ok` (200) with [`DeleteFromWishlistResponse`](storefront_types::DeleteFromWishlistResponse); errors: `BadRequest` (400, through `DeleteFromWishlistReply::bad_request`), `Unauthorized` (401, through `DeleteFromWishlistReply::unauthorized`), `NotFound` (404, through `DeleteFromWishlistReply::not_found`), or `Error` (any other status).
     ///
     /// Needs a bearer token (`BearerAuth`); a request without it gets 401 before this method is called, and the credential is verified through [`server_runtime::Backend`].
     ///
@@ -414,6 +414,15 @@ impl DeleteFromWishlistReply {
             success: true,
             content,
         })
+    }
+
+    /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::Error(server_runtime::ErrorResponse::new(
+            400,
+            "BAD_REQUEST",
+            message,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.

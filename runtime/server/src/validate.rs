@@ -161,10 +161,16 @@ mod email_tests {
             email(good, "email", &mut errors);
             assert!(errors.is_empty(), "{good}");
         }
-        for bad in ["", "a", "a@b", "@b.co", "a@b.co.", "a b@c.de", "a@@b.co", "a@.co"] {
+        for bad in [
+            "", "a", "a@b", "@b.co", "a@b.co.", "a b@c.de", "a@@b.co", "a@.co",
+        ] {
             let mut errors = Errors::default();
             email(bad, "email", &mut errors);
-            assert_eq!(errors.as_map()["email"], "must be an email address", "{bad}");
+            assert_eq!(
+                errors.as_map()["email"],
+                "must be an email address",
+                "{bad}"
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Credentials: what the generated router hands each operation after [`Backend`] verified
 //! them against the store in the path.
 
-use server_runtime::{AuthError, AuthRequest, Backend, Credentials, Verified};
+use server_runtime::{AuthError, AuthRequest, Backend, Verified};
 use storefront_server::ServerVariables as _;
 
 use super::App;
@@ -36,14 +36,6 @@ impl Principal {
 /// The session of an operation that needs a bearer token.
 pub(crate) fn session(auth: &Verified<Principal>) -> Result<&AccessClaims, Error> {
     auth.principal().session()
-}
-
-/// The session of an operation that takes a bearer token or an API key, if it was a token.
-pub(crate) fn optional_session(auth: &Credentials<Principal>) -> Option<&AccessClaims> {
-    match auth.principal() {
-        Principal::Session(claims) => Some(claims),
-        _ => None,
-    }
 }
 
 /// Maps a storage error during verification: an unknown store is 404, a bad credential 401.

@@ -51,7 +51,10 @@ async fn two_instances_on_one_database_share_sessions_and_data() {
     crate::support::for_each_url(|url, _| async move {
         let one = crate::server::start(&url).await;
         let two = crate::server::start(&url).await;
-        assert_eq!(one.api_key, two.api_key, "the second instance found the seeded store");
+        assert_eq!(
+            one.api_key, two.api_key,
+            "the second instance found the seeded store"
+        );
 
         // a session created through one instance is accepted by the other
         let session = one
