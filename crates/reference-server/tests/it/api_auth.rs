@@ -461,3 +461,280 @@ async fn client_mistakes_are_4xx_envelopes() {
     })
     .await;
 }
+
+/// Verifies an OTP challenge with the code debug mode returned.
+async fn verify(
+    client: &storefront::Client,
+    challenge: Value,
+) -> types::LoginWithPasswordResponseContent {
+    client
+        .auth()
+        .verify_otp(body::<types::VerifyOtpBody>(json!({
+            "otp": challenge["otp"], "otp_token": challenge["otp_token"],
+            "otp_action": challenge["otp_action"]})))
+        .await
+        .expect("verify otp")
+        .content
+}
+
+fn json_of<T: serde::Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).expect("serializes")
+}
+
+#[tokio::test]
+async fn phone_whatsapp_and_the_rest_of_the_account_operations() {
+    for_each_server(|server| async move {
+        // the API key is accepted even when an expired or foreign bearer comes with it
+        let with_both = storefront::Client::builder()
+            .base_url(&server.base)
+            .api_key(&server.api_key)
+            .bearer_token("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.x")
+            .build()
+            .unwrap();
+        with_both
+            .auth()
+            .get_anonymous_token()
+            .await
+            .expect("anonymous with a stale bearer");
+
+        // register by phone (SMS), then by WhatsApp, then log in by WhatsApp
+        let (access, _) = anonymous(&server).await;
+        let client = server.with_token(&access);
+        let challenge = client
+            .auth()
+            .register_with_phone(body::<types::RegisterWithPhoneBody>(json!({
+                "phone": "9876543210", "country_code": "+91", "first_name": "Ravi"})))
+            .x_debug_mode(true)
+            .await
+            .expect("register with phone")
+            .content;
+        let ravi = verify(&client, json_of(&challenge)).await;
+        assert_eq!(claims(&ravi.access_token)["phone"], "9876543210");
+        let (access, _) = anonymous(&server).await;
+        let client = server.with_token(&access);
+        let challenge = client
+            .auth()
+            .register_with_whatsapp(body::<types::RegisterWithPhoneBody>(json!({
+                "phone": "9876500000", "country_code": "+91", "first_name": "Meera"})))
+            .x_debug_mode(true)
+            .await
+            .expect("register with whatsapp")
+            .content;
+        verify(&client, json_of(&challenge)).await;
+        let challenge = client
+            .auth()
+            .login_with_whatsapp(body::<types::LoginWithWhatsappBody>(json!({
+                "phone": "9876500000", "country_code": "+91"})))
+            .x_debug_mode(true)
+            .await
+            .expect("login with whatsapp")
+            .content;
+        let meera = verify(&client, json_of(&challenge)).await;
+        let unknown = client
+            .auth()
+            .login_with_phone(body::<types::LoginWithPhoneBody>(json!({
+                "phone": "9000000001", "country_code": "+91", "register_if_not_exists": false})))
+            .await;
+        assert_eq!(status(unknown), 404);
+        let challenge = client
+            .auth()
+            .login_with_phone(body::<types::LoginWithPhoneBody>(json!({
+                "phone": "9876543210", "country_code": "+91"})))
+            .x_debug_mode(true)
+            .await
+            .expect("login with phone")
+            .content;
+        assert_eq!(
+            verify(&client, json_of(&challenge))
+                .await
+                .user
+                .first_name
+                .as_deref(),
+            Some("Ravi")
+        );
+
+        // verification status of contacts
+        let status_of = server
+            .with_token(&meera.access_token)
+            .auth()
+            .check_verification_status(body::<types::CheckVerificationStatusBody>(json!({
+                "phone": ["9876500000", "9111111111"]})))
+            .await
+            .expect("verification status")
+            .content;
+        assert_eq!(status_of.verified_phone, ["9876500000"]);
+
+        // forgot and reset a password, by email
+        let (ann, _, ann_id) = sign_in(&server, "ann@example.com").await;
+        let client = server.with_token(&ann);
+        let forgot = client
+            .auth()
+            .forgot_password(body::<types::ForgotPasswordBody>(
+                json!({"email": "ann@example.com"}),
+            ))
+            .x_debug_mode(true)
+            .await
+            .expect("forgot password")
+            .content;
+        let bad = client
+            .auth()
+            .reset_password(body::<types::ResetPasswordBody>(json!({
+                "new_password": "brand-new-pass", "confirm_password": "brand-new-pass",
+                "otp_token": forgot.otp_token, "otp": "not-it"})))
+            .await;
+        assert_eq!(status(bad), 400);
+        let reset = client
+            .auth()
+            .reset_password(body::<types::ResetPasswordBody>(json!({
+                "new_password": "brand-new-pass", "confirm_password": "brand-new-pass",
+                "otp_token": forgot.otp_token, "otp": forgot.otp})))
+            .await
+            .expect("reset password")
+            .content;
+        let ann = reset.access_token;
+        let client = server.with_token(&ann);
+        let login = server
+            .with_token(&anonymous(&server).await.0)
+            .auth()
+            .login_with_password(body::<types::LoginWithPasswordBody>(json!({
+                "email": "ann@example.com", "password": "brand-new-pass"})))
+            .await;
+        assert_eq!(status(login), 200);
+
+        // generate-otp to verify the email, then update the account
+        let otp = client
+            .auth()
+            .generate_otp(body::<types::GenerateOtpBody>(json!({
+                "channel": "email", "email": "ann@example.com", "otp_action": "verify-email"})))
+            .x_debug_mode(true)
+            .await
+            .expect("generate otp")
+            .content;
+        verify(&client, json_of(&otp)).await;
+        let me = client
+            .auth()
+            .get_user_detail(&ann_id)
+            .await
+            .expect("me")
+            .content
+            .user;
+        let mut changed = json_of(&me);
+        changed["first_name"] = json!("Annie");
+        let updated = client
+            .auth()
+            .update_user(&ann_id, body::<types::User>(changed))
+            .await
+            .expect("update user")
+            .content
+            .user;
+        assert_eq!(updated.first_name.as_deref(), Some("Annie"));
+
+        // the profile image: replace, read, and its bytes at its URL
+        let png = |bytes: &[u8]| types::support::FilePart {
+            file_name: Some("me.png".into()),
+            content_type: Some("image/png".into()),
+            bytes: bytes.to_vec(),
+        };
+        client
+            .auth()
+            .add_profile_image(
+                &ann_id,
+                types::AddProfileImageBody {
+                    image: png(b"first"),
+                },
+            )
+            .await
+            .expect("add image");
+        client
+            .auth()
+            .update_profile_image(
+                &ann_id,
+                types::UpdateProfileImageBody {
+                    image: Some(png(b"second")),
+                },
+            )
+            .await
+            .expect("update image");
+        let url = client
+            .auth()
+            .get_profile_image(&ann_id)
+            .await
+            .expect("get image")
+            .content
+            .profile_image_url;
+        let bytes = reqwest::get(format!("{}{url}", server.base))
+            .await
+            .expect("image url")
+            .bytes()
+            .await
+            .expect("bytes");
+        assert_eq!(&bytes[..], b"second");
+
+        // preferences: create, then update
+        let prefs = |email: bool| -> types::NotificationPreferences {
+            let channels = json!({"email": email, "sms": false, "whatsapp": false});
+            body(
+                json!({"transactional": channels, "promotional": channels, "newsletter": channels}),
+            )
+        };
+        client
+            .auth()
+            .create_notification_preferences(
+                &ann_id,
+                types::GetNotificationPreferencesResponseContent {
+                    notification_preferences: prefs(true),
+                },
+            )
+            .await
+            .expect("create preferences");
+        let again = client
+            .auth()
+            .create_notification_preferences(
+                &ann_id,
+                types::GetNotificationPreferencesResponseContent {
+                    notification_preferences: prefs(true),
+                },
+            )
+            .await;
+        assert_eq!(status(again), 400, "created once");
+        let updated = client
+            .auth()
+            .update_notification_preferences(
+                &ann_id,
+                types::GetNotificationPreferencesResponseContent {
+                    notification_preferences: prefs(false),
+                },
+            )
+            .await
+            .expect("update preferences")
+            .content
+            .notification_preferences;
+        assert_eq!(updated, prefs(false));
+
+        // deactivate: the account can no longer be used
+        client
+            .auth()
+            .deactivate_user(&ann_id)
+            .await
+            .expect("deactivate");
+        let after = client.auth().get_user_detail(&ann_id).await;
+        assert_eq!(status(after), 401);
+
+        // delete (another account)
+        let (ravi_access, ravi_id) = (ravi.access_token, ravi.user.id.expect("id"));
+        let ravi_client = server.with_token(&ravi_access);
+        ravi_client
+            .auth()
+            .delete_user(&ravi_id)
+            .await
+            .expect("delete");
+        let gone = server
+            .with_token(&anonymous(&server).await.0)
+            .auth()
+            .login_with_phone(body::<types::LoginWithPhoneBody>(json!({
+                "phone": "9876543210", "country_code": "+91", "register_if_not_exists": false})))
+            .await;
+        assert_eq!(status(gone), 404);
+    })
+    .await;
+}
