@@ -1,6 +1,8 @@
 //! Repository tasks, run as `cargo xtask <task>`.
 
+mod bench;
 mod diff;
+mod load;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -40,6 +42,22 @@ enum Task {
         /// The revision --bump compares with.
         #[arg(long, requires = "bump")]
         since: Option<String>,
+    },
+    /// Runs the run-time benchmarks (generated code against hand-written baselines) and writes
+    /// docs/benchmarks.md.
+    Bench {
+        /// Seconds of measurement per case.
+        #[arg(long, default_value_t = 5)]
+        seconds: u32,
+        /// Also load-test the reference server against its hand-written baseline (needs wrk).
+        #[arg(long)]
+        load: bool,
+        /// Seconds of load per server.
+        #[arg(long, default_value_t = 10)]
+        load_seconds: u32,
+        /// PostgreSQL URL for the load test's PostgreSQL half (default: $TEST_POSTGRES_URL).
+        #[arg(long)]
+        postgres: Option<String>,
     },
     /// Reports what a spec change does to HTTP clients, server implementors and crate users.
     Diff {
@@ -102,6 +120,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.task {
+        Task::Bench {
+            seconds,
+            load,
+            load_seconds,
+            postgres,
+        } => {
+            let postgres = postgres.or_else(|| std::env::var("TEST_POSTGRES_URL").ok());
+            bench::run(
+                &repo_root(),
+                seconds,
+                load.then_some((load_seconds, postgres)),
+            )
+        }
         Task::Diff {
             base,
             old,
