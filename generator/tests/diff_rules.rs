@@ -149,9 +149,9 @@ const EXPECTED: &[(&str, Impact, Impact, Bump)] = &[
     ("response-body-type-changed", Breaking, Breaking, Major),
     ("response-content-type-changed", Breaking, Breaking, Major),
     // security
-    ("security-added", Breaking, Info, Patch),
-    ("security-removed", NonBreaking, Info, Patch),
-    ("security-changed", Breaking, Info, Patch),
+    ("security-added", Breaking, Breaking, Major),
+    ("security-removed", NonBreaking, Breaking, Major),
+    ("security-changed", Breaking, Breaking, Major),
     // servers
     ("server-added", NonBreaking, Info, Minor),
     ("server-removed", Breaking, Info, Major),

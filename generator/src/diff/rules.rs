@@ -122,9 +122,9 @@ rules! {
     "response-body-type-changed" => Breaking, Breaking, Major, "A response has another schema.";
     "response-content-type-changed" => Breaking, Breaking, Major, "A response is encoded differently or has no body.";
     // security
-    "security-added" => Breaking, Info, Patch, "Calls now need credentials.";
-    "security-removed" => NonBreaking, Info, Patch, "Calls no longer need credentials.";
-    "security-changed" => Breaking, Info, Patch, "Calls need other credentials.";
+    "security-added" => Breaking, Breaking, Major, "Calls now need credentials; the server method's typed credentials (`RequestContext<A>`) change.";
+    "security-removed" => NonBreaking, Breaking, Major, "Calls no longer need credentials; the server method's typed credentials change (it must serve callers without them).";
+    "security-changed" => Breaking, Breaking, Major, "Calls need other credentials; the server method verifies other schemes and its typed credentials may change.";
     // servers
     "server-added" => NonBreaking, Info, Minor, "A new server to call.";
     "server-removed" => Breaking, Info, Major, "A server is gone.";
