@@ -101,3 +101,48 @@ async fn two_instances_on_one_database_share_sessions_and_data() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_sdk_session_layer_works_against_the_reference_server() {
+    for_each_server(|server| async move {
+        // refresh well before expiry: every call goes through refresh-token first
+        let sdk = storefront::Storefront::builder()
+            .base_url(&server.base)
+            .api_key(&server.api_key)
+            .refresh_margin(std::time::Duration::from_secs(24 * 3600))
+            .build()
+            .expect("sdk");
+        // the catalog takes the API key: no session needed
+        let page = sdk
+            .catalog()
+            .list_products()
+            .limit(5)
+            .await
+            .expect("catalog");
+        assert_eq!(page.content.products.len(), 5);
+        assert!(sdk.session().tokens().await.unwrap().is_none());
+        // an operation that needs a session starts an anonymous one
+        sdk.auth()
+            .check_verification_status(storefront::types::CheckVerificationStatusBody {
+                email: Some(vec!["nobody@example.com".into()]),
+                phone: None,
+            })
+            .await
+            .expect("an anonymous session is started");
+        let first = sdk.session().tokens().await.unwrap().expect("tokens");
+        assert_eq!(sdk.session().is_anonymous().await, true);
+        let user = sdk.session().user_id().await.expect("a user id");
+        let me = sdk
+            .auth()
+            .get_user_detail(&user)
+            .await
+            .expect("the refreshed token is accepted");
+        assert_eq!(me.content.user.id.as_deref(), Some(user.as_str()));
+        let second = sdk.session().tokens().await.unwrap().expect("tokens");
+        assert_ne!(
+            first.refresh_token, second.refresh_token,
+            "the refresh token rotated"
+        );
+    })
+    .await;
+}
