@@ -50,6 +50,7 @@ pub fn run(root: &Path, seconds: u32, load: Option<(u32, Option<String>)>) -> Re
             "bench",
             "-p",
             "benchmarks",
+            "--benches",
             "--",
             "--warm-up-time",
             "1",
