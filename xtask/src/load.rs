@@ -84,7 +84,7 @@ pub fn run(root: &Path, seconds: u32, postgres: Option<&str>) -> Result<String> 
         databases.push((
             "PostgreSQL",
             Box::new(move |name: &str| {
-                let db = format!("xtask_load_{}_{name}", std::process::id());
+                let db = format!("xtask_load_{}_{}", std::process::id(), name.replace('-', "_"));
                 let status = Command::new("psql")
                     .args([
                         admin.as_str(),
