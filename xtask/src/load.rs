@@ -84,7 +84,11 @@ pub fn run(root: &Path, seconds: u32, postgres: Option<&str>) -> Result<String> 
         databases.push((
             "PostgreSQL",
             Box::new(move |name: &str| {
-                let db = format!("xtask_load_{}_{}", std::process::id(), name.replace('-', "_"));
+                let db = format!(
+                    "xtask_load_{}_{}",
+                    std::process::id(),
+                    name.replace('-', "_")
+                );
                 let status = Command::new("psql")
                     .args([
                         admin.as_str(),
@@ -134,6 +138,18 @@ pub fn run(root: &Path, seconds: u32, postgres: Option<&str>) -> Result<String> 
         )?;
     }
     let _ = std::fs::remove_dir_all(&temp);
+    if let Some(admin) = postgres {
+        for binary in ["reference-server", "catalog_baseline"] {
+            let db = format!(
+                "xtask_load_{}_{}",
+                std::process::id(),
+                binary.replace('-', "_")
+            );
+            let _ = Command::new("psql")
+                .args([admin, "-q", "-c", &format!("DROP DATABASE IF EXISTS {db}")])
+                .status();
+        }
+    }
     Ok(out)
 }
 
