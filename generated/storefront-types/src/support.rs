@@ -86,27 +86,34 @@ pub fn best_alternative<T: serde::Serialize>(
     type_name: &str,
     alternatives: &[Parser<T>],
 ) -> Result<T, String> {
-    let mut best: Option<(usize, T)> = None;
+    let mut candidates = Vec::new();
     let mut errors = Vec::new();
     for parse in alternatives {
         match parse(value) {
-            Ok(candidate) => {
-                let kept = serde_json::to_value(&candidate)
-                    .map(|w| kept(value, &w))
-                    .unwrap_or(0);
-                if best.as_ref().is_none_or(|(score, _)| kept > *score) {
-                    best = Some((kept, candidate));
-                }
-            }
-            Err(e) => errors.push(e.to_string()),
+            Ok(candidate) => candidates.push(candidate),
+            Err(e) => errors.push(e),
         }
     }
-    best.map(|(_, v)| v).ok_or_else(|| {
-        format!(
-            "the value matches no alternative of {type_name}: {}",
-            errors.join("; ")
-        )
-    })
+    if candidates.len() <= 1 {
+        return candidates.pop().ok_or_else(|| {
+            let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            format!(
+                "the value matches no alternative of {type_name}: {}",
+                errors.join("; ")
+            )
+        });
+    }
+    let mut best: Option<(usize, T)> = None;
+    for candidate in candidates {
+        let kept = serde_json::to_value(&candidate)
+            .map(|w| kept(value, &w))
+            .unwrap_or(0);
+        if best.as_ref().is_none_or(|(score, _)| kept > *score) {
+            best = Some((kept, candidate));
+        }
+    }
+    best.map(|(_, v)| v)
+        .ok_or_else(|| format!("no alternative of {type_name}"))
 }
 
 /// How many properties of `value` (at every depth) `written` still has.

@@ -747,8 +747,8 @@ impl<'de> serde::Deserialize<'de> for AssociatedOptionValue {
             &value,
             "AssociatedOptionValue",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::ColorOption),
-                |v| serde_json::from_value(v.clone()).map(Self::SingleSelectOption),
+                |v| serde::Deserialize::deserialize(v).map(Self::ColorOption),
+                |v| serde::Deserialize::deserialize(v).map(Self::SingleSelectOption),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -1465,8 +1465,8 @@ impl<'de> serde::Deserialize<'de> for BuyXGetYRule {
             &value,
             "BuyXGetYRule",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::BasedOnQuantity),
-                |v| serde_json::from_value(v.clone()).map(Self::BasedOnAmount),
+                |v| serde::Deserialize::deserialize(v).map(Self::BasedOnQuantity),
+                |v| serde::Deserialize::deserialize(v).map(Self::BasedOnAmount),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -2566,8 +2566,8 @@ impl<'de> serde::Deserialize<'de> for CheckFulfillmentBody {
             &value,
             "CheckFulfillmentBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::CartBasedFulfillmentCheck),
-                |v| serde_json::from_value(v.clone()).map(Self::ItemsBasedFulfillmentCheck),
+                |v| serde::Deserialize::deserialize(v).map(Self::CartBasedFulfillmentCheck),
+                |v| serde::Deserialize::deserialize(v).map(Self::ItemsBasedFulfillmentCheck),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -3144,13 +3144,13 @@ impl<'de> serde::Deserialize<'de> for CouponOneOf {
             &value,
             "CouponOneOf",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::DiscountCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::FreeGoodCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::FixedPriceCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::BuyXGetYCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::VolumeBasedCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::FreeShipingCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::AcceleratedRewardCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::FixedPriceCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::BuyXGetYCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::AcceleratedRewardCouponPromotion),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -3339,8 +3339,8 @@ impl<'de> serde::Deserialize<'de> for CreateBankAccount {
             &value,
             "CreateBankAccount",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::CreateOutboundBankAccount),
-                |v| serde_json::from_value(v.clone()).map(Self::CreateInboundBankAccount),
+                |v| serde::Deserialize::deserialize(v).map(Self::CreateOutboundBankAccount),
+                |v| serde::Deserialize::deserialize(v).map(Self::CreateInboundBankAccount),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -3394,8 +3394,8 @@ impl<'de> serde::Deserialize<'de> for CreateCartAddressBody {
             &value,
             "CreateCartAddressBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::Variant0),
-                |v| serde_json::from_value(v.clone()).map(Self::Variant1),
+                |v| serde::Deserialize::deserialize(v).map(Self::Variant0),
+                |v| serde::Deserialize::deserialize(v).map(Self::Variant1),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -3905,9 +3905,9 @@ impl<'de> serde::Deserialize<'de> for CreateOrderResponseContentPaymentInfo {
             &value,
             "CreateOrderResponseContentPaymentInfo",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::JusPayHyperCheckoutResponse),
-                |v| serde_json::from_value(v.clone()).map(Self::JusPayExpressCheckoutResponse),
-                |v| serde_json::from_value(v.clone()).map(Self::PayuPaymentInfo),
+                |v| serde::Deserialize::deserialize(v).map(Self::JusPayHyperCheckoutResponse),
+                |v| serde::Deserialize::deserialize(v).map(Self::JusPayExpressCheckoutResponse),
+                |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentInfo),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -4127,9 +4127,9 @@ impl<'de> serde::Deserialize<'de> for CreatePosOrderBodyOneOf {
             &value,
             "CreatePosOrderBodyOneOf",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::PayWithCash),
-                |v| serde_json::from_value(v.clone()).map(Self::PayWithUpi),
-                |v| serde_json::from_value(v.clone()).map(Self::PayWithCard),
+                |v| serde::Deserialize::deserialize(v).map(Self::PayWithCash),
+                |v| serde::Deserialize::deserialize(v).map(Self::PayWithUpi),
+                |v| serde::Deserialize::deserialize(v).map(Self::PayWithCard),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -4327,8 +4327,8 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionOneOf {
             &value,
             "CreateSubscriptionOneOf",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::CreateStandardSubscription),
-                |v| serde_json::from_value(v.clone()).map(Self::CreateCustomSubscription),
+                |v| serde::Deserialize::deserialize(v).map(Self::CreateStandardSubscription),
+                |v| serde::Deserialize::deserialize(v).map(Self::CreateCustomSubscription),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -5348,8 +5348,8 @@ impl<'de> serde::Deserialize<'de>
             &value,
             "DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItemId",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::String),
-                |v| serde_json::from_value(v.clone()).map(Self::Integer),
+                |v| serde::Deserialize::deserialize(v).map(Self::String),
+                |v| serde::Deserialize::deserialize(v).map(Self::Integer),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -5744,8 +5744,8 @@ impl<'de> serde::Deserialize<'de> for DiscountRule {
             &value,
             "DiscountRule",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::PercentageDiscountRule),
-                |v| serde_json::from_value(v.clone()).map(Self::FixedAmountDiscountRule),
+                |v| serde::Deserialize::deserialize(v).map(Self::PercentageDiscountRule),
+                |v| serde::Deserialize::deserialize(v).map(Self::FixedAmountDiscountRule),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -6327,8 +6327,8 @@ impl<'de> serde::Deserialize<'de> for FixedPriceRule {
             &value,
             "FixedPriceRule",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::BasedQuantity),
-                |v| serde_json::from_value(v.clone()).map(Self::BasedAmount),
+                |v| serde::Deserialize::deserialize(v).map(Self::BasedQuantity),
+                |v| serde::Deserialize::deserialize(v).map(Self::BasedAmount),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -6424,8 +6424,8 @@ impl<'de> serde::Deserialize<'de> for ForgotPasswordBody {
             &value,
             "ForgotPasswordBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::SendOtpWithEmail),
-                |v| serde_json::from_value(v.clone()).map(Self::SendOtpWithPhone),
+                |v| serde::Deserialize::deserialize(v).map(Self::SendOtpWithEmail),
+                |v| serde::Deserialize::deserialize(v).map(Self::SendOtpWithPhone),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -6583,10 +6583,10 @@ impl<'de> serde::Deserialize<'de> for FreeGoodsRule {
             &value,
             "FreeGoodsRule",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::AutoScaleBasedOnQuantity),
-                |v| serde_json::from_value(v.clone()).map(Self::AutoScaleBasedOnAmount),
-                |v| serde_json::from_value(v.clone()).map(Self::CustomSlabsBasedOnQuantity),
-                |v| serde_json::from_value(v.clone()).map(Self::CustomSlabsBasedOnAmount),
+                |v| serde::Deserialize::deserialize(v).map(Self::AutoScaleBasedOnQuantity),
+                |v| serde::Deserialize::deserialize(v).map(Self::AutoScaleBasedOnAmount),
+                |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnQuantity),
+                |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnAmount),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -6650,9 +6650,9 @@ impl<'de> serde::Deserialize<'de> for FulfillmentPreference {
             &value,
             "FulfillmentPreference",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::CollectInStoreFulfillment),
-                |v| serde_json::from_value(v.clone()).map(Self::DeliveryFulfillment),
-                |v| serde_json::from_value(v.clone()).map(Self::PartialCollectAndDelivery),
+                |v| serde::Deserialize::deserialize(v).map(Self::CollectInStoreFulfillment),
+                |v| serde::Deserialize::deserialize(v).map(Self::DeliveryFulfillment),
+                |v| serde::Deserialize::deserialize(v).map(Self::PartialCollectAndDelivery),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -6774,8 +6774,8 @@ impl<'de> serde::Deserialize<'de> for GenerateOtpBody {
             &value,
             "GenerateOtpBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::GenerateOtpWithPhone),
-                |v| serde_json::from_value(v.clone()).map(Self::GenerateOtpWithEmail),
+                |v| serde::Deserialize::deserialize(v).map(Self::GenerateOtpWithPhone),
+                |v| serde::Deserialize::deserialize(v).map(Self::GenerateOtpWithEmail),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -8087,11 +8087,11 @@ impl<'de> serde::Deserialize<'de> for JusPayExpressCheckout {
             &value,
             "JusPayExpressCheckout",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::JusPayNewCard),
-                |v| serde_json::from_value(v.clone()).map(Self::JusPaySavedCardToken),
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayNetBanking),
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayUpiCollect),
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayUpiIntent),
+                |v| serde::Deserialize::deserialize(v).map(Self::JusPayNewCard),
+                |v| serde::Deserialize::deserialize(v).map(Self::JusPaySavedCardToken),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayNetBanking),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiCollect),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiIntent),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -9837,10 +9837,10 @@ impl<'de> serde::Deserialize<'de> for JuspayPaymentMethodDetail {
             &value,
             "JuspayPaymentMethodDetail",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayUpiPaymentMethod),
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayCardPaymentMethod),
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayNetbankingPaymentMethod),
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayWalletPaymentMethod),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiPaymentMethod),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayCardPaymentMethod),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayNetbankingPaymentMethod),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayWalletPaymentMethod),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -11269,9 +11269,9 @@ impl<'de> serde::Deserialize<'de> for ListPaymentMethodsResponseContentPaymentMe
             &value,
             "ListPaymentMethodsResponseContentPaymentMethodsItem",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::PayuPaymentMethod),
-                |v| serde_json::from_value(v.clone()).map(Self::JuspayPaymentMethod),
-                |v| serde_json::from_value(v.clone()).map(Self::ManualPaymentMethod),
+                |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentMethod),
+                |v| serde::Deserialize::deserialize(v).map(Self::JuspayPaymentMethod),
+                |v| serde::Deserialize::deserialize(v).map(Self::ManualPaymentMethod),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -11699,8 +11699,8 @@ impl<'de> serde::Deserialize<'de> for LoginWithPasswordBody {
             &value,
             "LoginWithPasswordBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::Variant0),
-                |v| serde_json::from_value(v.clone()).map(Self::Variant1),
+                |v| serde::Deserialize::deserialize(v).map(Self::Variant0),
+                |v| serde::Deserialize::deserialize(v).map(Self::Variant1),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -13715,12 +13715,12 @@ impl<'de> serde::Deserialize<'de> for OrderPayment {
             &value,
             "OrderPayment",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::CardPayment),
-                |v| serde_json::from_value(v.clone()).map(Self::NetbankingPayment),
-                |v| serde_json::from_value(v.clone()).map(Self::UpiPayment),
-                |v| serde_json::from_value(v.clone()).map(Self::WalletPayment),
-                |v| serde_json::from_value(v.clone()).map(Self::BankTransfer),
-                |v| serde_json::from_value(v.clone()).map(Self::NachPayment),
+                |v| serde::Deserialize::deserialize(v).map(Self::CardPayment),
+                |v| serde::Deserialize::deserialize(v).map(Self::NetbankingPayment),
+                |v| serde::Deserialize::deserialize(v).map(Self::UpiPayment),
+                |v| serde::Deserialize::deserialize(v).map(Self::WalletPayment),
+                |v| serde::Deserialize::deserialize(v).map(Self::BankTransfer),
+                |v| serde::Deserialize::deserialize(v).map(Self::NachPayment),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -14853,10 +14853,10 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodPayload {
             &value,
             "PaymentMethodPayload",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::JusPayHyperCheckout),
-                |v| serde_json::from_value(v.clone()).map(Self::JusPayExpressCheckout),
-                |v| serde_json::from_value(v.clone()).map(Self::BankTransferCheckout),
-                |v| serde_json::from_value(v.clone()).map(Self::LotusPayCheckout),
+                |v| serde::Deserialize::deserialize(v).map(Self::JusPayHyperCheckout),
+                |v| serde::Deserialize::deserialize(v).map(Self::JusPayExpressCheckout),
+                |v| serde::Deserialize::deserialize(v).map(Self::BankTransferCheckout),
+                |v| serde::Deserialize::deserialize(v).map(Self::LotusPayCheckout),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -16051,13 +16051,13 @@ impl<'de> serde::Deserialize<'de> for ProductAttribute {
             &value,
             "ProductAttribute",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::ColorAttribute),
-                |v| serde_json::from_value(v.clone()).map(Self::SingleSelectAttribute),
-                |v| serde_json::from_value(v.clone()).map(Self::MultiSelectAttribute),
-                |v| serde_json::from_value(v.clone()).map(Self::TextAttribute),
-                |v| serde_json::from_value(v.clone()).map(Self::DateAttribute),
-                |v| serde_json::from_value(v.clone()).map(Self::NumberAttribute),
-                |v| serde_json::from_value(v.clone()).map(Self::BooleanAttribute),
+                |v| serde::Deserialize::deserialize(v).map(Self::ColorAttribute),
+                |v| serde::Deserialize::deserialize(v).map(Self::SingleSelectAttribute),
+                |v| serde::Deserialize::deserialize(v).map(Self::MultiSelectAttribute),
+                |v| serde::Deserialize::deserialize(v).map(Self::TextAttribute),
+                |v| serde::Deserialize::deserialize(v).map(Self::DateAttribute),
+                |v| serde::Deserialize::deserialize(v).map(Self::NumberAttribute),
+                |v| serde::Deserialize::deserialize(v).map(Self::BooleanAttribute),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -16396,10 +16396,10 @@ impl<'de> serde::Deserialize<'de> for ProductPromotionDetails {
             &value,
             "ProductPromotionDetails",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::DiscountBasedPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::FixedPricePromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::VolumeBasedPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::FreeGoodsPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::DiscountBasedPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::FixedPricePromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodsPromotion),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -16761,11 +16761,11 @@ impl<'de> serde::Deserialize<'de> for PromotionOneOf {
             &value,
             "PromotionOneOf",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::DiscountCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::FreeGoodCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::BuyXGetYCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::VolumeBasedCouponPromotion),
-                |v| serde_json::from_value(v.clone()).map(Self::FreeShipingCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::BuyXGetYCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedCouponPromotion),
+                |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -17033,8 +17033,8 @@ impl<'de> serde::Deserialize<'de> for RegisterWithPasswordBody {
             &value,
             "RegisterWithPasswordBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::RegisterWithEmailPassword),
-                |v| serde_json::from_value(v.clone()).map(Self::RegisterWithPhonePassword),
+                |v| serde::Deserialize::deserialize(v).map(Self::RegisterWithEmailPassword),
+                |v| serde::Deserialize::deserialize(v).map(Self::RegisterWithPhonePassword),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -17637,8 +17637,8 @@ impl<'de> serde::Deserialize<'de> for SearchProductFilter {
             &value,
             "SearchProductFilter",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::String),
-                |v| serde_json::from_value(v.clone()).map(Self::Variant1ItemList),
+                |v| serde::Deserialize::deserialize(v).map(Self::String),
+                |v| serde::Deserialize::deserialize(v).map(Self::Variant1ItemList),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -17666,8 +17666,8 @@ impl<'de> serde::Deserialize<'de> for SearchProductFilterVariant1Item {
             &value,
             "SearchProductFilterVariant1Item",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::String),
-                |v| serde_json::from_value(v.clone()).map(Self::StringList),
+                |v| serde::Deserialize::deserialize(v).map(Self::String),
+                |v| serde::Deserialize::deserialize(v).map(Self::StringList),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -18791,8 +18791,8 @@ impl<'de> serde::Deserialize<'de> for UpdateBankAccount {
             &value,
             "UpdateBankAccount",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::UpdateOutboundBankAccount),
-                |v| serde_json::from_value(v.clone()).map(Self::UpdateInboundBankAccount),
+                |v| serde::Deserialize::deserialize(v).map(Self::UpdateOutboundBankAccount),
+                |v| serde::Deserialize::deserialize(v).map(Self::UpdateInboundBankAccount),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -19125,9 +19125,9 @@ impl<'de> serde::Deserialize<'de> for UpdatePosCartCustomerBody {
             &value,
             "UpdatePosCartCustomerBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::PosUpdateCustomerWithId),
-                |v| serde_json::from_value(v.clone()).map(Self::PosUpdateCustomerWithPhone),
-                |v| serde_json::from_value(v.clone()).map(Self::PosUpdateCustomerWithEmail),
+                |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithId),
+                |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithPhone),
+                |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithEmail),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -19188,10 +19188,10 @@ impl<'de> serde::Deserialize<'de> for UpdateSubscriptionBody {
             &value,
             "UpdateSubscriptionBody",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::UpdatePhysicalProductSubscription),
-                |v| serde_json::from_value(v.clone()).map(Self::UpdateDigitalProductSubscription),
-                |v| serde_json::from_value(v.clone()).map(Self::PauseSubscription),
-                |v| serde_json::from_value(v.clone()).map(Self::RevokeSubscription),
+                |v| serde::Deserialize::deserialize(v).map(Self::UpdatePhysicalProductSubscription),
+                |v| serde::Deserialize::deserialize(v).map(Self::UpdateDigitalProductSubscription),
+                |v| serde::Deserialize::deserialize(v).map(Self::PauseSubscription),
+                |v| serde::Deserialize::deserialize(v).map(Self::RevokeSubscription),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -19715,8 +19715,8 @@ impl<'de> serde::Deserialize<'de> for VariantOptionValueItem {
             &value,
             "VariantOptionValueItem",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::String),
-                |v| serde_json::from_value(v.clone()).map(Self::Object),
+                |v| serde::Deserialize::deserialize(v).map(Self::String),
+                |v| serde::Deserialize::deserialize(v).map(Self::Object),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -19800,8 +19800,8 @@ impl<'de> serde::Deserialize<'de> for VerifyDocumentResponseContentDocument {
             &value,
             "VerifyDocumentResponseContentDocument",
             &[
-                |v| serde_json::from_value(v.clone()).map(Self::GstinDetail),
-                |v| serde_json::from_value(v.clone()).map(Self::PanDetail),
+                |v| serde::Deserialize::deserialize(v).map(Self::GstinDetail),
+                |v| serde::Deserialize::deserialize(v).map(Self::PanDetail),
             ],
         )
         .map_err(serde::de::Error::custom)

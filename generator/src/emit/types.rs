@@ -349,7 +349,7 @@ fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
             let type_name = def.name.as_str();
             let parsers = u.variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                quote!(|v| serde_json::from_value(v.clone()).map(Self::#vname),)
+                quote!(|v| serde::Deserialize::deserialize(v).map(Self::#vname),)
             });
             quote! {
                 #doc
