@@ -130,7 +130,7 @@ async fn the_sdk_session_layer_works_against_the_reference_server() {
             .await
             .expect("an anonymous session is started");
         let first = sdk.session().tokens().await.unwrap().expect("tokens");
-        assert_eq!(sdk.session().is_anonymous().await, true);
+        assert!(sdk.session().is_anonymous().await);
         let user = sdk.session().user_id().await.expect("a user id");
         let me = sdk
             .auth()
