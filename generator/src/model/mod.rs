@@ -9,6 +9,7 @@ pub mod pagination;
 pub mod server;
 mod server_names;
 mod shape;
+pub mod tags;
 mod types;
 
 use std::collections::BTreeMap;
@@ -45,7 +46,9 @@ pub struct Model {
     pub security_schemes: Vec<SecurityScheme>,
     /// The operations that page (`[spec.options.pagination]`), in operation order.
     pub lists: Vec<pagination::ListOperation>,
-    /// Base path, routes, tags and response headers, for the server.
+    /// Tags in order of first appearance: module, client group and server trait names.
+    pub tags: Vec<tags::Tag>,
+    /// Base path, routes and response headers, for the server.
     pub server: server::ServerModel,
 }
 
@@ -411,6 +414,7 @@ impl Model {
             &security_schemes,
         );
         server.strict = options.server.strict;
+        let tags = tags::build(&operations);
         Ok(Model {
             title: info.title.clone(),
             api_version: info.version.clone(),
@@ -422,6 +426,7 @@ impl Model {
             servers,
             security_schemes,
             lists,
+            tags,
             server,
         })
     }

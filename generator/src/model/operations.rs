@@ -16,7 +16,7 @@ use crate::names::{self, NameSet};
 use crate::pointer;
 
 /// One operation of the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Operation {
     /// The `operationId`, or one made from method and path when the spec has none.
     pub id: String,
@@ -401,7 +401,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                     .tags
                     .first()
                     .cloned()
-                    .unwrap_or_else(|| "default".to_owned()),
+                    .unwrap_or_else(|| super::tags::UNTAGGED.to_owned()),
                 summary: op.summary.clone(),
                 doc: docs::paragraphs([op.description.as_deref()]),
                 deprecated: op.deprecated,

@@ -1,7 +1,6 @@
 //! What a server needs beyond the operations: the base path its routes live under (the path of
 //! the first server URL, whose variables become path parameters), the routes (operations
-//! grouped by path, checked for conflicts a router would refuse), the tags in order, and the
-//! headers of responses.
+//! grouped by path, checked for conflicts a router would refuse) and the headers of responses.
 
 use heck::ToShoutySnakeCase;
 
@@ -23,8 +22,6 @@ pub struct ServerModel {
     pub base_variable_fns: Vec<String>,
     /// One route per distinct path, in the order of first appearance.
     pub routes: Vec<Route>,
-    /// Tags in order of first appearance, each with its operations.
-    pub tags: Vec<Tag>,
     /// Rust names (`SCREAMING_SNAKE`) of the security schemes, by scheme name, in scheme order.
     pub scheme_consts: Vec<(String, String)>,
     /// Declared response headers, per operation (index into `Model::operations`) and status.
@@ -42,19 +39,6 @@ pub struct Route {
     /// The full path (base path + operation path), in the `{param}` syntax.
     pub path: String,
     /// The operations on it, in spec order.
-    pub operations: Vec<usize>,
-}
-
-/// A tag and its operations.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tag {
-    /// The tag as in the spec.
-    pub name: String,
-    /// `snake_case` module name.
-    pub module: String,
-    /// `UpperCamelCase` trait name.
-    pub trait_name: String,
-    /// Its operations (indices into `Model::operations`), in spec order.
     pub operations: Vec<usize>,
 }
 
@@ -83,33 +67,6 @@ pub struct ResponseHeader {
     /// Doc text.
     pub doc: Option<String>,
 }
-
-/// Names tag modules avoid: the private module and the `prelude` of a generated server crate,
-/// and the other methods of its `Routes` builder (which has one method per tag module).
-pub const RESERVED_MODULES: [&str; 6] = [
-    "internal",
-    "prelude",
-    "new",
-    "with_config",
-    "merge",
-    "build",
-];
-
-/// Names tag traits avoid: the other items at the root of a generated server crate.
-pub const RESERVED_TRAITS: [&str; 12] = [
-    "OperationInfo",
-    "Routes",
-    "ServerVariables",
-    "AuthError",
-    "AuthRequest",
-    "Backend",
-    "Config",
-    "Credentials",
-    "ErrorResponse",
-    "IntoErrorResponse",
-    "RequestContext",
-    "Verified",
-];
 
 /// Builds the server model.
 pub fn build(
@@ -164,20 +121,6 @@ pub fn build(
             operations: vec![i],
         });
     }
-    let mut tags: Vec<Tag> = Vec::new();
-    let mut modules = NameSet::with_taken(RESERVED_MODULES);
-    let mut traits = NameSet::with_taken(RESERVED_TRAITS);
-    for (i, op) in operations.iter().enumerate() {
-        match tags.iter_mut().find(|t| t.name == op.tag) {
-            Some(tag) => tag.operations.push(i),
-            None => tags.push(Tag {
-                name: op.tag.clone(),
-                module: modules.take(&names::field_name(&op.tag)),
-                trait_name: traits.take(&names::type_name(&op.tag)),
-                operations: vec![i],
-            }),
-        }
-    }
     let mut consts = NameSet::default();
     let scheme_consts = schemes
         .iter()
@@ -209,7 +152,6 @@ pub fn build(
         base_variables,
         base_variable_fns,
         routes,
-        tags,
         scheme_consts,
         response_headers,
         strict: false,
@@ -391,7 +333,7 @@ mod tests {
                 ("/v2/{tenant}/files", &[4][..]),
             ]
         );
-        let tags: Vec<(&str, &str, &[usize])> = server
+        let tags: Vec<(&str, &str, &[usize])> = model
             .tags
             .iter()
             .map(|t| {
@@ -498,7 +440,7 @@ paths:
                 "a path segment starting with `:`",
             ]
         );
-        assert_eq!(model.server.tags[0].trait_name, "Default_");
+        assert_eq!(model.tags[0].trait_name, "Untagged");
     }
 
     #[test]

@@ -23,7 +23,7 @@ use quote::{format_ident, quote};
 use super::rust::{doc_attrs, format_file, ident};
 use super::{templates, Context, OutputFile};
 use crate::error::{Error, Result};
-use crate::model::server::Tag;
+use crate::model::tags::Tag;
 use crate::model::{Model, SecuritySchemeKind};
 
 /// Where generated server code finds the types it uses.
@@ -83,7 +83,7 @@ fn pieces(model: &Model, paths: &Paths, features: bool) -> Result<Pieces> {
         used_schemes.extend(op.security.iter().flatten().map(String::as_str));
     }
     let mut modules = Vec::new();
-    for tag in &model.server.tags {
+    for tag in &model.tags {
         modules.push((
             tag.module.clone(),
             tag_module(model, tag, paths, &validation, &multiparts)?,
@@ -91,8 +91,8 @@ fn pieces(model: &Model, paths: &Paths, features: bool) -> Result<Pieces> {
     }
     let internal =
         internal_module(model, &used_schemes, &validation, &multiparts, paths).map(|tokens| {
-            if features && !model.server.tags.is_empty() {
-                let names = model.server.tags.iter().map(|t| t.module.as_str());
+            if features && !model.tags.is_empty() {
+                let names = model.tags.iter().map(|t| t.module.as_str());
                 quote! {
                     // items used only by the handlers of tags whose features are off
                     #![cfg_attr(not(all(#(feature = #names),*)), allow(dead_code))]
@@ -305,15 +305,15 @@ fn tag_cfg(tag: &Tag, features: bool) -> TokenStream {
 
 /// `#[cfg(all(feature = ...))]` over every tag, when tags are Cargo features.
 fn all_tags_cfg(model: &Model, features: bool) -> TokenStream {
-    if !features || model.server.tags.is_empty() {
+    if !features || model.tags.is_empty() {
         return quote!();
     }
-    let names = model.server.tags.iter().map(|t| t.module.as_str());
+    let names = model.tags.iter().map(|t| t.module.as_str());
     quote!(#[cfg(all(#(feature = #names),*))])
 }
 
 fn lib_items(model: &Model, features: bool) -> TokenStream {
-    let tags = &model.server.tags;
+    let tags = &model.tags;
     let trait_paths: Vec<TokenStream> = tags
         .iter()
         .map(|t| {
@@ -591,13 +591,13 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         command => ctx.command,
         base_path => model.server.base_path,
         operations => model.operations.len(),
-        tags => model.server.tags.iter().map(|t| minijinja::context! {
+        tags => model.tags.iter().map(|t| minijinja::context! {
             name => t.name,
             module => t.module,
             trait_name => t.trait_name,
             operations => t.operations.len(),
         }).collect::<Vec<_>>(),
-        first_tag => model.server.tags.first().map(|t| minijinja::context! {
+        first_tag => model.tags.first().map(|t| minijinja::context! {
             name => t.name,
             module => t.module,
             trait_name => t.trait_name,
@@ -605,7 +605,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         strict => model.server.strict,
         envelope => model.operations.iter().any(|o| o.envelope.is_some()),
         base_variables => model.server.base_variable_fns,
-        other_tags => model.server.tags.iter().skip(1).map(|t| t.trait_name.clone()).collect::<Vec<_>>(),
+        other_tags => model.tags.iter().skip(1).map(|t| t.trait_name.clone()).collect::<Vec<_>>(),
         uses => minijinja::context! {
             chrono => model.uses.chrono,
             uuid => model.uses.uuid,
@@ -622,7 +622,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let module_decls = pieces
         .modules
         .iter()
-        .zip(&model.server.tags)
+        .zip(&model.tags)
         .map(|((name, _), tag)| {
             let name = ident(name);
             let cfg = tag_cfg(tag, true);

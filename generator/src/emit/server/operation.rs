@@ -10,7 +10,8 @@ use super::validate::{constraint_checks, Validation};
 use super::Paths;
 use crate::emit::rust::{doc_attrs, ident, type_tokens};
 use crate::error::Result;
-use crate::model::server::{ResponseHeader, Tag};
+use crate::model::server::ResponseHeader;
+use crate::model::tags::Tag;
 use crate::model::{
     AuthKind, BodyKind, FieldRepr, Model, Operation, Param, ParamLocation, Status, TypeRef,
 };
