@@ -4,6 +4,7 @@
 mod aliases;
 mod analysis;
 pub mod envelope;
+pub mod multipart;
 mod operations;
 pub mod pagination;
 pub mod server;
@@ -46,6 +47,8 @@ pub struct Model {
     pub security_schemes: Vec<SecurityScheme>,
     /// The operations that page (`[spec.options.pagination]`), in operation order.
     pub lists: Vec<pagination::ListOperation>,
+    /// Multipart body types, once each in order of first use, with how each field is sent.
+    pub multipart: Vec<multipart::MultipartBody>,
     /// Tags in order of first appearance: module, client group and server trait names.
     pub tags: Vec<tags::Tag>,
     /// Base path, routes and response headers, for the server.
@@ -415,6 +418,7 @@ impl Model {
         );
         server.strict = options.server.strict;
         let tags = tags::build(&operations);
+        let multipart = multipart::bodies(&operations, &types);
         Ok(Model {
             title: info.title.clone(),
             api_version: info.version.clone(),
@@ -426,6 +430,7 @@ impl Model {
             servers,
             security_schemes,
             lists,
+            multipart,
             tags,
             server,
         })

@@ -77,7 +77,7 @@ fn first_unsupported(model: &Model) -> Result<()> {
 fn pieces(model: &Model, paths: &Paths, features: bool) -> Result<Pieces> {
     first_unsupported(model)?;
     let validation = validate::Validation::of(model);
-    let multiparts = multipart::Multiparts::of(model, paths)?;
+    let multiparts = multipart::Multiparts::of(model)?;
     let mut used_schemes: BTreeSet<&str> = BTreeSet::new();
     for op in &model.operations {
         used_schemes.extend(op.security.iter().flatten().map(String::as_str));
