@@ -148,6 +148,10 @@ pub struct Usage {
     pub output: bool,
     /// Part of a `multipart/form-data` body: built field by field, never serialized as JSON.
     pub multipart: bool,
+    /// Reachable from a request (parameter or body) and holding something a server checks
+    /// beyond serde: a string enum, a discriminated union, or a field with a [`Check`]
+    /// (filled in by the analysis; the server emits an `impl Validate` for it).
+    pub validate: bool,
 }
 
 /// The kinds of named types.
@@ -237,6 +241,42 @@ pub struct Constraints {
     pub min_items: Option<usize>,
     /// `maxItems`.
     pub max_items: Option<usize>,
+}
+
+/// A check of [`Constraints`] that applies to a value of some type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// A string's length, pattern or `format: email`.
+    Text,
+    /// A number's range.
+    Range,
+    /// An array's item count.
+    Items,
+}
+
+impl Constraints {
+    /// The check these constraints give a value of `ty`, if any applies to it.
+    pub fn check(&self, ty: &TypeRef) -> Option<Check> {
+        match ty {
+            TypeRef::Prim(Prim::String)
+                if self.min_length.is_some()
+                    || self.max_length.is_some()
+                    || self.pattern.is_some()
+                    || self.format.as_deref() == Some("email") =>
+            {
+                Some(Check::Text)
+            }
+            TypeRef::Prim(Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64)
+                if self.minimum.is_some() || self.maximum.is_some() =>
+            {
+                Some(Check::Range)
+            }
+            TypeRef::Vec(_) if self.min_items.is_some() || self.max_items.is_some() => {
+                Some(Check::Items)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// How a field is represented in Rust and on the wire.
