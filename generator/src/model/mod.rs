@@ -16,7 +16,9 @@ mod types;
 use std::collections::BTreeMap;
 
 pub use analysis::children;
-pub use operations::{AuthKind, Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
+pub use operations::{
+    AuthKind, Body, BodyKind, Operation, Param, ParamLocation, Response, ResponseHeader, Status,
+};
 pub use shape::constraints;
 
 use crate::config::Options;
@@ -51,7 +53,7 @@ pub struct Model {
     pub multipart: Vec<multipart::MultipartBody>,
     /// Tags in order of first appearance: module, client group and server trait names.
     pub tags: Vec<tags::Tag>,
-    /// Base path, routes and response headers, for the server.
+    /// Base path, routes and names, for the server.
     pub server: server::ServerModel,
 }
 
@@ -450,12 +452,7 @@ impl Model {
             .collect();
         server_names::assign(&mut servers);
         let security_schemes = security_schemes(spec)?;
-        let mut server = server::build(
-            spec,
-            &operations,
-            Vec::as_slice(&servers),
-            &security_schemes,
-        );
+        let mut server = server::build(&operations, Vec::as_slice(&servers), &security_schemes);
         server.strict = options.server.strict;
         let tags = tags::build(&operations);
         let multipart = multipart::bodies(&operations, &types);

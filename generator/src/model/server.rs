@@ -1,13 +1,12 @@
 //! What a server needs beyond the operations: the base path its routes live under (the path of
 //! the first server URL, whose variables become path parameters), the routes (operations
-//! grouped by path, checked for conflicts a router would refuse) and the headers of responses.
+//! grouped by path, checked for conflicts a router would refuse) and the names of the security
+//! schemes and server variables.
 
 use heck::ToShoutySnakeCase;
 
-use super::{Operation, Prim, Server, Status, TypeRef};
-use crate::load::LoadedSpec;
+use super::{Operation, Server};
 use crate::names::{self, NameSet};
-use crate::pointer;
 
 /// The server side of a spec.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -24,8 +23,6 @@ pub struct ServerModel {
     pub routes: Vec<Route>,
     /// Rust names (`SCREAMING_SNAKE`) of the security schemes, by scheme name, in scheme order.
     pub scheme_consts: Vec<(String, String)>,
-    /// Declared response headers, per operation (index into `Model::operations`) and status.
-    pub response_headers: Vec<ResponseHeaders>,
     /// Trait methods have no default (`[spec.options.server] strict`).
     pub strict: bool,
     /// What a router cannot serve, as (JSON pointer, construct): the server emitter reports
@@ -42,35 +39,8 @@ pub struct Route {
     pub operations: Vec<usize>,
 }
 
-/// The headers a response declares.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseHeaders {
-    /// Index into `Model::operations`.
-    pub operation: usize,
-    /// The response's status.
-    pub status: Status,
-    /// The headers, in spec order.
-    pub headers: Vec<ResponseHeader>,
-}
-
-/// One response header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseHeader {
-    /// Name on the wire.
-    pub name: String,
-    /// `snake_case` Rust name.
-    pub rust_name: String,
-    /// Its type (a primitive; anything else is sent as text).
-    pub ty: TypeRef,
-    /// `required: true`.
-    pub required: bool,
-    /// Doc text.
-    pub doc: Option<String>,
-}
-
 /// Builds the server model.
 pub fn build(
-    spec: &LoadedSpec,
     operations: &[Operation],
     servers: &[Server],
     schemes: &[super::SecurityScheme],
@@ -129,19 +99,6 @@ pub fn build(
             (s.name.clone(), consts.take(&name))
         })
         .collect();
-    let mut response_headers = Vec::new();
-    for (i, op) in operations.iter().enumerate() {
-        for r in &op.responses {
-            let headers = headers_of(spec, op, r.status);
-            if !headers.is_empty() {
-                response_headers.push(ResponseHeaders {
-                    operation: i,
-                    status: r.status,
-                    headers,
-                });
-            }
-        }
-    }
     let mut fns = NameSet::with_taken(["server_variable", "header", "principal"]);
     let base_variable_fns = base_variables
         .iter()
@@ -153,7 +110,6 @@ pub fn build(
         base_variable_fns,
         routes,
         scheme_consts,
-        response_headers,
         strict: false,
         unsupported,
     }
@@ -207,76 +163,10 @@ fn erase_params(path: &str) -> String {
     out
 }
 
-fn resolve_ref<'a>(spec: &'a LoadedSpec, value: &'a serde_json::Value) -> &'a serde_json::Value {
-    let mut value = value;
-    // a chain of references is short; bound it anyway
-    for _ in 0..8 {
-        match value.get("$ref").and_then(|r| r.as_str()) {
-            Some(r) => match pointer::resolve(&spec.raw, r) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
-}
-
-fn headers_of(spec: &LoadedSpec, op: &Operation, status: Status) -> Vec<ResponseHeader> {
-    let key = match status {
-        Status::Code(c) => c.to_string(),
-        Status::Range(r) => format!("{r}XX"),
-        Status::Default => "default".to_owned(),
-    };
-    let at = pointer::join(&pointer::append(&op.pointer, "responses"), &key);
-    let Some(response) = pointer::resolve(&spec.raw, &at) else {
-        return Vec::new();
-    };
-    let response = resolve_ref(spec, response);
-    let Some(headers) = response.get("headers").and_then(|h| h.as_object()) else {
-        return Vec::new();
-    };
-    let mut names = NameSet::default();
-    let mut out = Vec::new();
-    for (name, header) in headers {
-        // `Content-Type` is described by the content, not sent from a field
-        if name.eq_ignore_ascii_case("content-type") {
-            continue;
-        }
-        let header = resolve_ref(spec, header);
-        let schema = header.get("schema").map(|s| resolve_ref(spec, s));
-        let ty = schema.map(prim_of).unwrap_or(TypeRef::Prim(Prim::String));
-        out.push(ResponseHeader {
-            name: name.clone(),
-            rust_name: names.take(&names::field_name(name)),
-            ty,
-            required: header
-                .get("required")
-                .and_then(|r| r.as_bool())
-                .unwrap_or(false),
-            doc: crate::docs::paragraphs([header.get("description").and_then(|d| d.as_str())]),
-        });
-    }
-    out
-}
-
-/// The primitive a header schema describes; text for anything else.
-fn prim_of(schema: &serde_json::Value) -> TypeRef {
-    let format = schema.get("format").and_then(|f| f.as_str());
-    let prim = match schema.get("type").and_then(|t| t.as_str()) {
-        Some("integer") if format == Some("int32") => Prim::I32,
-        Some("integer") => Prim::I64,
-        Some("number") if format == Some("float") => Prim::F32,
-        Some("number") => Prim::F64,
-        Some("boolean") => Prim::Bool,
-        _ => Prim::String,
-    };
-    TypeRef::Prim(prim)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Prim, Status, TypeRef};
 
     #[test]
     fn base_paths() {
@@ -361,14 +251,17 @@ mod tests {
             ]
         );
         type Header<'a> = (&'a str, &'a str, &'a TypeRef, bool);
-        let headers: Vec<(usize, Status, Vec<Header>)> = server
-            .response_headers
+        let headers: Vec<(usize, Status, Vec<Header>)> = model
+            .operations
             .iter()
-            .map(|h| {
+            .enumerate()
+            .flat_map(|(i, op)| op.responses.iter().map(move |r| (i, r)))
+            .filter(|(_, r)| !r.headers.is_empty())
+            .map(|(i, r)| {
                 (
-                    h.operation,
-                    h.status,
-                    h.headers
+                    i,
+                    r.status,
+                    r.headers
                         .iter()
                         .map(|x| (x.name.as_str(), x.rust_name.as_str(), &x.ty, x.required))
                         .collect(),

@@ -140,7 +140,7 @@ fn tag_module(
     let mut items = Vec::new();
     for &i in &tag.operations {
         let op = &model.operations[i];
-        let parts = operation::emit(model, i, op, tag, paths, validation, multiparts)?;
+        let parts = operation::emit(model, op, tag, paths, validation, multiparts)?;
         methods.push(parts.method);
         items.push(parts.items);
     }
