@@ -47,8 +47,6 @@ pub struct Model {
     pub servers: Vec<Server>,
     /// `components.securitySchemes`, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
-    /// The operations that page (`[spec.options.pagination]`), in operation order.
-    pub lists: Vec<pagination::ListOperation>,
     /// Multipart body types, once each in order of first use, with how each field is sent.
     pub multipart: Vec<multipart::MultipartBody>,
     /// Tags in order of first appearance: module, client group and server trait names.
@@ -425,7 +423,7 @@ impl Model {
             envelope::mark(&mut operations, &types, envelope);
         }
         let uses = analysis::uses(&types);
-        let lists = pagination::detect(&operations, &types, options.pagination.as_ref());
+        pagination::mark(&mut operations, &types, options.pagination.as_ref());
         aliases::assign(&mut operations, &mut types);
         let info = &spec.openapi.info;
         let mut servers: Vec<Server> = spec
@@ -466,7 +464,6 @@ impl Model {
             uses,
             servers,
             security_schemes,
-            lists,
             multipart,
             tags,
             server,

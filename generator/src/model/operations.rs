@@ -49,6 +49,9 @@ pub struct Operation {
     /// How its success body wraps the content, when the spec's options name an envelope
     /// and the body has one (filled by `envelope::mark`).
     pub envelope: Option<super::envelope::SuccessEnvelope>,
+    /// How it pages, when it is a list (`[spec.options.pagination]`; filled by
+    /// `pagination::mark`).
+    pub list: Option<super::pagination::ListOperation>,
 }
 
 /// What an operation's `security` gives its implementation (the request context's `auth`).
@@ -428,6 +431,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                 security,
                 pointer: at,
                 envelope: None,
+                list: None,
             });
         }
     }

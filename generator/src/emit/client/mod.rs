@@ -65,10 +65,7 @@ fn operations<'a>(tag: &'a Tag, model: &'a Model) -> impl Iterator<Item = &'a Op
 fn tag_module(tag: &Tag, model: &Model, paths: &Paths) -> TokenStream {
     let group = format_ident!("{}", tag.group);
     let methods = operations(tag, model).map(|op| operation::group_method(op, paths));
-    let items = operations(tag, model).map(|op| {
-        let list = model.lists.iter().find(|l| l.operation == op.id);
-        operation::operation_items(op, model, paths, list)
-    });
+    let items = operations(tag, model).map(|op| operation::operation_items(op, model, paths));
     let doc = rust::doc_attrs(&format!(
         "The operations tagged `{}` ({}), from [`Client::{}`](super::Client::{}).",
         tag.name,
@@ -211,7 +208,7 @@ fn example(model: &Model, tags: &[Tag]) -> Option<minijinja::Value> {
                     && !op.body.as_ref().is_some_and(|b| b.required)
             })
     };
-    let is_list = |op: &Operation| model.lists.iter().any(|l| l.operation == op.id);
+    let is_list = |op: &Operation| op.list.is_some();
     let (tag, op) = candidates()
         .find(|(_, op)| is_list(op))
         .or_else(|| candidates().next())?;
@@ -260,7 +257,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         runtime_path => ctx.client_runtime_path,
         features => features,
         operations => model.operations.len(),
-        lists => model.lists.len(),
+        lists => model.operations.iter().filter(|o| o.list.is_some()).count(),
         uses => minijinja::context! { chrono => chrono, uuid => uuid },
         example => example(model, tags),
         server => first_server,

@@ -481,13 +481,9 @@ fn error_display(
 }
 
 /// Everything of one operation: builder, `IntoFuture`, error enum, decoder (+ list helpers).
-pub fn operation_items(
-    op: &Operation,
-    model: &Model,
-    paths: &Paths,
-    list: Option<&ListOperation>,
-) -> TokenStream {
+pub fn operation_items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream {
     let runtime = &paths.runtime;
+    let list = op.list.as_ref();
     let n = names(op);
     let Names {
         builder,
