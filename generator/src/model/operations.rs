@@ -348,6 +348,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                     )
                 })
                 .collect();
+            // `body` is the client builder's field of the request body
             let mut param_names = NameSet::with_taken(["body"]);
             for (p, p_at) in op_params.into_iter().chain(item_params) {
                 let data = resolve_parameter(spec, p, &p_at)?;

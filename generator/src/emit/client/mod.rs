@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::rust::Rustfmt;
 use super::{rust, templates, Context, OutputFile};
 use crate::error::Result;
 use crate::model::tags::Tag;
@@ -297,7 +298,12 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         let file = format!("src/{}.rs", tag.module);
         files.push(OutputFile {
             path: dir.join(&file),
-            contents: rust::format_file(&header, tag_module(tag, model, &paths), &file)?,
+            contents: rust::format_file(
+                &header,
+                tag_module(tag, model, &paths),
+                &file,
+                Rustfmt::Later,
+            )?,
         });
     }
     Ok(files)
@@ -307,7 +313,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 /// snapshot tests show and the fixture crate compiles. It expects `types` (the types) and
 /// `support` (their support module) in scope where it is included, and the `client_runtime`
 /// crate.
-pub fn client_source(model: &Model) -> Result<String> {
+pub fn client_source(model: &Model, rustfmt: Rustfmt) -> Result<String> {
     let tags = &model.tags;
     let paths = Paths::new(quote!(super::support), "super::support");
     let modules = tags.iter().map(|t| {
@@ -328,5 +334,6 @@ pub fn client_source(model: &Model) -> Result<String> {
             #root
         },
         "client source",
+        rustfmt,
     )
 }

@@ -124,7 +124,7 @@ fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         out.push(Input {
-            name: body_field(op),
+            name: BODY_FIELD.to_owned(),
             ty: body.ty.clone(),
             doc: body.doc.clone(),
             param: None,
@@ -147,7 +147,7 @@ fn optional_inputs(op: &Operation) -> Vec<Input<'_>> {
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
         out.push(Input {
-            name: body_field(op),
+            name: BODY_FIELD.to_owned(),
             ty: body.ty.clone(),
             doc: body.doc.clone(),
             param: None,
@@ -156,14 +156,9 @@ fn optional_inputs(op: &Operation) -> Vec<Input<'_>> {
     out
 }
 
-/// The builder field of the body: `body`, unless a parameter has that name.
-fn body_field(op: &Operation) -> String {
-    let mut name = "body".to_owned();
-    while op.params.iter().any(|p| p.rust_name == name) {
-        name.push('_');
-    }
-    name
-}
+/// The builder field of the body. No parameter has this name: the model keeps it free
+/// (`model/operations.rs` names parameters with `body` taken).
+const BODY_FIELD: &str = "body";
 
 /// Names a builder's own methods take; optional inputs with these names get a `set_` prefix.
 const BUILDER_METHODS: &[&str] = &[
@@ -555,7 +550,7 @@ pub fn operation_items(op: &Operation, model: &Model, paths: &Paths) -> TokenStr
     let body_stmt = match &op.body {
         None => quote!(),
         Some(body) => {
-            let field = ident(&body_field(op));
+            let field = ident(BODY_FIELD);
             let set = match body.kind {
                 BodyKind::Json => quote!(request.json(&body)),
                 BodyKind::Form => quote!(request.form(&body)),

@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::rust::{doc_attrs, format_file, ident};
+use super::rust::{doc_attrs, format_file, ident, Rustfmt};
 use super::{templates, Context, OutputFile};
 use crate::error::{Error, Result};
 use crate::model::tags::Tag;
@@ -649,13 +649,13 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         let file = format!("src/{name}.rs");
         files.push(OutputFile {
             path: dir.join(&file),
-            contents: format_file(&header, tokens, &file)?,
+            contents: format_file(&header, tokens, &file, Rustfmt::Later)?,
         });
     }
     if let Some(internal) = pieces.internal {
         files.push(OutputFile {
             path: dir.join("src/internal.rs"),
-            contents: format_file(&header, internal, "src/internal.rs")?,
+            contents: format_file(&header, internal, "src/internal.rs", Rustfmt::Later)?,
         });
     }
     Ok(files)
@@ -663,7 +663,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 
 /// The whole server crate of `model` as one source (modules inline), with the types at
 /// `paths`: what the snapshot tests show and the fixture crate compiles.
-pub fn source(model: &Model, paths: &Paths) -> Result<String> {
+pub fn source(model: &Model, paths: &Paths, rustfmt: Rustfmt) -> Result<String> {
     let pieces = pieces(model, paths, false)?;
     let modules = pieces.modules.iter().map(|(name, tokens)| {
         let name = ident(name);
@@ -682,5 +682,6 @@ pub fn source(model: &Model, paths: &Paths) -> Result<String> {
             #lib
         },
         "server source",
+        rustfmt,
     )
 }
