@@ -404,21 +404,11 @@ pub fn uses(types: &BTreeMap<String, TypeDef>) -> Uses {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Check, Constraints, Model, Prim, TypeRef};
-
-    fn model_of(name: &str, yaml: &str) -> Model {
-        let dir = std::env::temp_dir().join(format!("analysis-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("openapi.yaml");
-        std::fs::write(&path, yaml).expect("write spec");
-        let loaded = crate::load::load(&path).expect("loads");
-        Model::build(&loaded, &crate::Options::default()).expect("builds")
-    }
+    use crate::model::{Check, Constraints, Prim, TypeRef};
 
     #[test]
     fn request_types_with_checks_inside_need_validation() {
-        let model = model_of(
-            "validation",
+        let model = crate::model::of_yaml(
             r#"
 openapi: 3.0.3
 info: {title: t, version: '1'}

@@ -531,3 +531,10 @@ fn security_schemes(spec: &LoadedSpec) -> Result<Vec<SecurityScheme>> {
     }
     Ok(out)
 }
+
+/// The model of a spec given as YAML text, with default options (for unit tests).
+#[cfg(test)]
+pub(crate) fn of_yaml(yaml: &str) -> Model {
+    let spec = crate::load::parse_str(yaml, std::path::Path::new("t.yaml")).expect("spec");
+    Model::build(&spec, &Options::default()).expect("model")
+}

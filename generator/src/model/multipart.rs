@@ -166,15 +166,6 @@ fn is_text(t: &TypeRef, types: &BTreeMap<String, TypeDef>) -> bool {
 mod tests {
     use super::*;
 
-    fn model_of(name: &str, yaml: &str) -> crate::model::Model {
-        let dir = std::env::temp_dir().join(format!("multipart-{}-{name}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("openapi.yaml");
-        std::fs::write(&path, yaml).expect("write spec");
-        let loaded = crate::load::load(&path).expect("loads");
-        crate::model::Model::build(&loaded, &crate::Options::default()).expect("builds")
-    }
-
     fn spec(properties: &str) -> String {
         format!(
             r#"
@@ -204,17 +195,14 @@ components:
 
     #[test]
     fn each_field_gets_its_encoding() {
-        let model = model_of(
-            "encodings",
-            &spec(
-                "                file: {type: string, format: binary}
+        let model = crate::model::of_yaml(&spec(
+            "                file: {type: string, format: binary}
                 files: {type: array, items: {type: string, format: binary}}
                 title: {type: string}
                 kind: {$ref: '#/components/schemas/Kind'}
                 tags: {type: array, items: {type: string}}
                 kinds: {type: array, items: {$ref: '#/components/schemas/Kind'}}",
-            ),
-        );
+        ));
         let [body] = model.multipart.as_slice() else {
             panic!("one multipart body: {:?}", model.multipart);
         };
@@ -239,7 +227,7 @@ components:
     /// them (the server takes read-only fields too).
     #[test]
     fn aliases_are_resolved_and_nested_files_are_a_problem() {
-        let model = model_of("aliases", &spec("                file: {type: string}"));
+        let model = crate::model::of_yaml(&spec("                file: {type: string}"));
         let mut types = model.types.clone();
         let binary = TypeRef::Prim(Prim::Binary);
         let alias = |name: &str, ty: TypeRef| TypeDef {

@@ -187,19 +187,6 @@ mod tests {
         assert_eq!(base_path(""), (String::new(), vec![]));
     }
 
-    fn model_of(yaml: &str) -> crate::model::Model {
-        let dir = std::env::temp_dir().join(format!(
-            "server-model-{}-{}",
-            std::process::id(),
-            yaml.len()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("openapi.yaml");
-        std::fs::write(&path, yaml).expect("write spec");
-        let loaded = crate::load::load(&path).expect("loads");
-        crate::model::Model::build(&loaded, &crate::Options::default()).expect("builds")
-    }
-
     #[test]
     fn the_http_case() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -296,7 +283,7 @@ mod tests {
 
     #[test]
     fn what_a_router_refuses() {
-        let model = model_of(
+        let model = crate::model::of_yaml(
             r#"
 openapi: 3.0.3
 info: {title: t, version: '1'}
