@@ -21,6 +21,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod path;
 pub mod pointer;
 
 use std::collections::BTreeMap;

@@ -8,6 +8,7 @@ use crate::model::{
     Constraints, Field, FieldRepr, Model, Operation, Param, ParamLocation, Prim, Response, Server,
     Status, TypeDef, TypeKind, TypeRef,
 };
+use crate::path::PathTemplate;
 
 fn change(
     id: RuleId,
@@ -174,27 +175,7 @@ fn constraint_change(
 /// What identifies an operation over HTTP: its method and its path with the parameters' names
 /// left out (`/customers/{user_id}` and `/customers/{customer_id}` are one URL).
 fn op_key(op: &Operation) -> (String, String) {
-    let mut shape = String::with_capacity(op.path.len());
-    let mut in_param = false;
-    for c in op.path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                shape.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => shape.push(c),
-            _ => {}
-        }
-    }
-    (op.method.clone(), shape)
-}
-
-/// The position of path parameter `name` among the parameters of `path`.
-fn path_param_position(path: &str, name: &str) -> Option<usize> {
-    path.split('{')
-        .skip(1)
-        .position(|seg| seg.split('}').next() == Some(name))
+    (op.method.clone(), PathTemplate(&op.path).erased())
 }
 
 fn op_location(op: &Operation) -> String {
@@ -294,13 +275,13 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
         if p.location != ParamLocation::Path || find(&before.params, p).is_some() {
             return None;
         }
-        let position = path_param_position(&op.path, &p.name)?;
+        let position = PathTemplate(&op.path).position(&p.name)?;
         before
             .params
             .iter()
             .find(|q| {
                 q.location == ParamLocation::Path
-                    && path_param_position(&before.path, &q.name) == Some(position)
+                    && PathTemplate(&before.path).position(&q.name) == Some(position)
                     && !op.params.iter().any(|p| p.name == q.name)
             })
             .cloned()

@@ -13,6 +13,7 @@ use crate::docs;
 use crate::error::{Error, Result};
 use crate::load::LoadedSpec;
 use crate::names::{self, NameSet};
+use crate::path::PathTemplate;
 use crate::pointer;
 
 /// One operation of the spec.
@@ -442,8 +443,8 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
 /// `get /carts/{id}/items` -> `get-carts-by-id-items`.
 fn synthesized_id(method: &str, path: &str) -> String {
     let mut parts = vec![method.to_owned()];
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
-        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+    for (seg, param) in PathTemplate(path).segments() {
+        match param {
             Some(param) => parts.push(format!("by-{param}")),
             None => parts.push(seg.to_owned()),
         }
@@ -591,12 +592,8 @@ fn param<'a>(
 }
 
 fn check_path_params(path: &str, params: &[Param], at: &str) -> Result<()> {
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let end = rest[start..]
-            .find('}')
-            .ok_or_else(|| Error::invalid(at, "unclosed `{` in path"))?;
-        let name = &rest[start + 1..start + end];
+    let template = PathTemplate(path);
+    for name in template.params() {
         if !params
             .iter()
             .any(|p| p.location == ParamLocation::Path && p.name == name)
@@ -606,10 +603,12 @@ fn check_path_params(path: &str, params: &[Param], at: &str) -> Result<()> {
                 format!("path parameter `{name}` is not declared"),
             ));
         }
-        rest = &rest[start + end + 1..];
+    }
+    if !template.is_closed() {
+        return Err(Error::invalid(at, "unclosed `{` in path"));
     }
     for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
-        if !path.contains(&format!("{{{}}}", p.name)) {
+        if template.position(&p.name).is_none() {
             return Err(Error::invalid(
                 at,
                 format!("path parameter `{}` is not in the path", p.name),

@@ -7,6 +7,7 @@ use heck::ToShoutySnakeCase;
 
 use super::{Operation, Server};
 use crate::names::{self, NameSet};
+use crate::path::PathTemplate;
 
 /// The server side of a spec.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,7 +64,7 @@ pub fn build(
             }
         }
         for var in &base_variables {
-            if path_params(&op.path).any(|p| p == var) {
+            if PathTemplate(&op.path).params().any(|p| p == var) {
                 unsupported.push((
                     op.pointer.clone(),
                     format!("a path parameter named like the server variable `{var}`"),
@@ -75,7 +76,7 @@ pub fn build(
             route.operations.push(i);
             continue;
         }
-        let shape = erase_params(&path);
+        let shape = PathTemplate(&path).erased();
         if let Some((_, first)) = shapes.iter().find(|(s, _)| *s == shape) {
             unsupported.push((
                 op.pointer.clone(),
@@ -134,33 +135,8 @@ fn base_path(url: &str) -> (String, Vec<String>) {
     } else {
         format!("/{path}")
     };
-    let vars = path_params(&path).map(str::to_owned).collect();
+    let vars = PathTemplate(&path).params().map(str::to_owned).collect();
     (path, vars)
-}
-
-/// The `{name}`s of a path template.
-fn path_params(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
-}
-
-/// The path with every parameter name erased (`/a/{}/b`).
-fn erase_params(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -321,11 +297,5 @@ paths:
             ]
         );
         assert_eq!(model.tags[0].trait_name, "Untagged");
-    }
-
-    #[test]
-    fn erased() {
-        assert_eq!(erase_params("/a/{id}/b/{x}"), "/a/{}/b/{}");
-        assert_eq!(erase_params("/a"), "/a");
     }
 }
