@@ -21,6 +21,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod names;
+pub mod path;
 pub mod pointer;
 
 use std::collections::BTreeMap;
@@ -61,7 +62,6 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
         example_tests: spec.options.example_tests,
         client_runtime_path: runtime_path("client"),
         server_runtime_path: runtime_path("server"),
-        pagination: spec.options.pagination.clone(),
     };
     // the crates are independent: emit (and rustfmt) them side by side
     let wants = |kind| spec.options.crates.contains(&kind);
@@ -95,11 +95,12 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
     Ok(Generated { files, crate_dirs })
 }
 
-/// Runs an emitter with rustfmt deferred, then formats each of its crates in one rustfmt run.
+/// Runs an emitter (whose files leave rustfmt to it: `Rustfmt::Later`), then formats each of
+/// its crates in one rustfmt run.
 fn formatted(
     emit: impl FnOnce() -> Result<Vec<emit::OutputFile>>,
 ) -> Result<Vec<emit::OutputFile>> {
-    let files = emit::rust::deferring_rustfmt(emit)?;
+    let files = emit()?;
     // group by crate folder (the first path component), keeping the emitter's order
     let mut crates: Vec<(PathBuf, Vec<(PathBuf, String)>)> = Vec::new();
     for file in files {
@@ -134,7 +135,7 @@ pub fn load_model(path: &Path, options: &Options) -> Result<model::Model> {
 pub fn types_source(path: &Path, options: &Options) -> Result<String> {
     let loaded = load::load(path)?;
     let model = model::Model::build(&loaded, options)?;
-    emit::types_source(&model)
+    emit::types_source(&model, emit::rust::Rustfmt::Now)
 }
 
 /// The Rust source of the client of the spec at `path`, tag modules inline and no Cargo
@@ -143,7 +144,7 @@ pub fn types_source(path: &Path, options: &Options) -> Result<String> {
 pub fn client_source(path: &Path, options: &Options) -> Result<String> {
     let loaded = load::load(path)?;
     let model = model::Model::build(&loaded, options)?;
-    emit::client::client_source(&model)
+    emit::client::client_source(&model, emit::rust::Rustfmt::Now)
 }
 
 /// The Rust source of the server of the spec at `path`, tag modules inline: what the server
@@ -159,7 +160,7 @@ pub fn server_source(
     let loaded = load::load(path)?;
     let model = model::Model::build(&loaded, options)?;
     let paths = emit::server::Paths::new(types_path, support_path)?;
-    emit::server::source(&model, &paths)
+    emit::server::source(&model, &paths, emit::rust::Rustfmt::Now)
 }
 
 /// The Rust source of the `support` module that generated types use.

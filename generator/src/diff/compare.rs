@@ -2,14 +2,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::rules::RuleId;
 use super::{rule, Change, Reach};
 use crate::model::{
     Constraints, Field, FieldRepr, Model, Operation, Param, ParamLocation, Prim, Response, Server,
     Status, TypeDef, TypeKind, TypeRef,
 };
+use crate::path::PathTemplate;
 
 fn change(
-    id: &str,
+    id: RuleId,
     location: impl Into<String>,
     detail: impl Into<String>,
     operations: Vec<String>,
@@ -173,27 +175,7 @@ fn constraint_change(
 /// What identifies an operation over HTTP: its method and its path with the parameters' names
 /// left out (`/customers/{user_id}` and `/customers/{customer_id}` are one URL).
 fn op_key(op: &Operation) -> (String, String) {
-    let mut shape = String::with_capacity(op.path.len());
-    let mut in_param = false;
-    for c in op.path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                shape.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => shape.push(c),
-            _ => {}
-        }
-    }
-    (op.method.clone(), shape)
-}
-
-/// The position of path parameter `name` among the parameters of `path`.
-fn path_param_position(path: &str, name: &str) -> Option<usize> {
-    path.split('{')
-        .skip(1)
-        .position(|seg| seg.split('}').next() == Some(name))
+    (op.method.clone(), PathTemplate(&op.path).erased())
 }
 
 fn op_location(op: &Operation) -> String {
@@ -221,18 +203,23 @@ pub fn operations(old: &Model, new: &Model) -> Vec<Change> {
                 Some(before) => {
                     moved_ids.insert(before.id.clone());
                     let detail = format!("{} -> {}", op_location(before), at);
-                    out.push(change("operation-moved", &at, detail, ids.clone()));
+                    out.push(change(RuleId::OperationMoved, &at, detail, ids.clone()));
                     before
                 }
                 None => {
-                    out.push(change("operation-added", at, format!("`{}`", op.id), ids));
+                    out.push(change(
+                        RuleId::OperationAdded,
+                        at,
+                        format!("`{}`", op.id),
+                        ids,
+                    ));
                     continue;
                 }
             },
         };
         if before.id != op.id {
             out.push(change(
-                "operation-id-changed",
+                RuleId::OperationIdChanged,
                 &at,
                 format!("`{}` -> `{}`", before.id, op.id),
                 ids.clone(),
@@ -240,15 +227,15 @@ pub fn operations(old: &Model, new: &Model) -> Vec<Change> {
         }
         if before.tag != op.tag {
             out.push(change(
-                "operation-tag-changed",
+                RuleId::OperationTagChanged,
                 &at,
                 format!("{} -> {}", before.tag, op.tag),
                 ids.clone(),
             ));
         }
         match (before.deprecated, op.deprecated) {
-            (false, true) => out.push(change("operation-deprecated", &at, "", ids.clone())),
-            (true, false) => out.push(change("operation-undeprecated", &at, "", ids.clone())),
+            (false, true) => out.push(change(RuleId::OperationDeprecated, &at, "", ids.clone())),
+            (true, false) => out.push(change(RuleId::OperationUndeprecated, &at, "", ids.clone())),
             _ => {}
         }
         params(before, op, &at, &ids, &mut out);
@@ -257,7 +244,7 @@ pub fn operations(old: &Model, new: &Model) -> Vec<Change> {
         security(before, op, &at, &ids, &mut out);
         if before.summary != op.summary || before.doc != op.doc {
             out.push(change(
-                "doc-changed",
+                RuleId::DocChanged,
                 &at,
                 "summary or description",
                 ids.clone(),
@@ -267,7 +254,7 @@ pub fn operations(old: &Model, new: &Model) -> Vec<Change> {
     for op in &old.operations {
         if !new_keys.contains(&op_key(op)) && !moved_ids.contains(&op.id) {
             out.push(change(
-                "operation-removed",
+                RuleId::OperationRemoved,
                 op_location(op),
                 format!("`{}`", op.id),
                 vec![op.id.clone()],
@@ -288,13 +275,13 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
         if p.location != ParamLocation::Path || find(&before.params, p).is_some() {
             return None;
         }
-        let position = path_param_position(&op.path, &p.name)?;
+        let position = PathTemplate(&op.path).position(&p.name)?;
         before
             .params
             .iter()
             .find(|q| {
                 q.location == ParamLocation::Path
-                    && path_param_position(&before.path, &q.name) == Some(position)
+                    && PathTemplate(&before.path).position(&q.name) == Some(position)
                     && !op.params.iter().any(|p| p.name == q.name)
             })
             .cloned()
@@ -306,7 +293,7 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
             (Some(q), _) => Some(q),
             (None, Some(q)) => {
                 out.push(change(
-                    "path-param-renamed",
+                    RuleId::PathParamRenamed,
                     &where_,
                     format!("`{}` -> `{}`", q.name, p.name),
                     ids.to_vec(),
@@ -320,42 +307,53 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
             None => {
                 if let Some(moved) = before.params.iter().find(|q| q.name == p.name) {
                     let detail = format!("{} -> {}", moved.location.as_str(), p.location.as_str());
-                    out.push(change("param-moved", &where_, detail, ids.to_vec()));
+                    out.push(change(RuleId::ParamMoved, &where_, detail, ids.to_vec()));
                     continue;
                 }
                 let id = if p.required {
-                    "param-added-required"
+                    RuleId::ParamAddedRequired
                 } else {
-                    "param-added-optional"
+                    RuleId::ParamAddedOptional
                 };
                 out.push(change(id, &where_, describe(&p.ty), ids.to_vec()));
             }
             Some(q) => {
                 match (q.required, p.required) {
-                    (false, true) => {
-                        out.push(change("param-became-required", &where_, "", ids.to_vec()))
-                    }
-                    (true, false) => {
-                        out.push(change("param-became-optional", &where_, "", ids.to_vec()))
-                    }
+                    (false, true) => out.push(change(
+                        RuleId::ParamBecameRequired,
+                        &where_,
+                        "",
+                        ids.to_vec(),
+                    )),
+                    (true, false) => out.push(change(
+                        RuleId::ParamBecameOptional,
+                        &where_,
+                        "",
+                        ids.to_vec(),
+                    )),
                     _ => {}
                 }
                 if q.ty != p.ty {
                     let detail = format!("{} -> {}", describe(&q.ty), describe(&p.ty));
-                    out.push(change("param-type-changed", &where_, detail, ids.to_vec()));
+                    out.push(change(
+                        RuleId::ParamTypeChanged,
+                        &where_,
+                        detail,
+                        ids.to_vec(),
+                    ));
                 }
                 let (tighter, looser, notes) =
                     constraint_change(&q.constraints, &p.constraints, q.ty != p.ty);
                 if tighter {
                     out.push(change(
-                        "param-constraint-tightened",
+                        RuleId::ParamConstraintTightened,
                         &where_,
                         notes.join(", "),
                         ids.to_vec(),
                     ));
                 } else if looser {
                     out.push(change(
-                        "param-constraint-loosened",
+                        RuleId::ParamConstraintLoosened,
                         &where_,
                         notes.join(", "),
                         ids.to_vec(),
@@ -368,7 +366,7 @@ fn params(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mu
         if !op.params.iter().any(|p| p.name == q.name) && !renamed_from.contains(&q.name) {
             let where_ = format!("{at} {} `{}`", q.location.as_str(), q.name);
             out.push(change(
-                "param-removed",
+                RuleId::ParamRemoved,
                 where_,
                 describe(&q.ty),
                 ids.to_vec(),
@@ -383,14 +381,14 @@ fn body(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut 
         (None, None) => {}
         (None, Some(b)) => {
             let id = if b.required {
-                "request-body-added-required"
+                RuleId::RequestBodyAddedRequired
             } else {
-                "request-body-added-optional"
+                RuleId::RequestBodyAddedOptional
             };
             out.push(change(id, where_, describe(&b.ty), ids.to_vec()));
         }
         (Some(b), None) => out.push(change(
-            "request-body-removed",
+            RuleId::RequestBodyRemoved,
             where_,
             describe(&b.ty),
             ids.to_vec(),
@@ -399,7 +397,7 @@ fn body(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut 
             if a.content_type != b.content_type {
                 let detail = format!("{} -> {}", a.content_type, b.content_type);
                 out.push(change(
-                    "request-content-type-changed",
+                    RuleId::RequestContentTypeChanged,
                     &where_,
                     detail,
                     ids.to_vec(),
@@ -407,13 +405,13 @@ fn body(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut 
             }
             match (a.required, b.required) {
                 (false, true) => out.push(change(
-                    "request-body-became-required",
+                    RuleId::RequestBodyBecameRequired,
                     &where_,
                     "",
                     ids.to_vec(),
                 )),
                 (true, false) => out.push(change(
-                    "request-body-became-optional",
+                    RuleId::RequestBodyBecameOptional,
                     &where_,
                     "",
                     ids.to_vec(),
@@ -423,7 +421,7 @@ fn body(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &mut 
             if a.ty != b.ty {
                 let detail = format!("{} -> {}", describe(&a.ty), describe(&b.ty));
                 out.push(change(
-                    "request-body-type-changed",
+                    RuleId::RequestBodyTypeChanged,
                     &where_,
                     detail,
                     ids.to_vec(),
@@ -438,7 +436,12 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
     for r in &op.responses {
         let where_ = format!("{at} response {}", r.status.key());
         match find(&before.responses, r.status) {
-            None => out.push(change("response-status-added", where_, "", ids.to_vec())),
+            None => out.push(change(
+                RuleId::ResponseStatusAdded,
+                where_,
+                "",
+                ids.to_vec(),
+            )),
             Some(b) => match (&b.body, &r.body) {
                 (None, None) => {}
                 (Some((ct, _)), None) | (None, Some((ct, _))) => {
@@ -448,7 +451,7 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
                         format!("body removed ({ct})")
                     };
                     out.push(change(
-                        "response-content-type-changed",
+                        RuleId::ResponseContentTypeChanged,
                         &where_,
                         detail,
                         ids.to_vec(),
@@ -457,7 +460,7 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
                 (Some((ct_a, ty_a)), Some((ct_b, ty_b))) => {
                     if ct_a != ct_b {
                         out.push(change(
-                            "response-content-type-changed",
+                            RuleId::ResponseContentTypeChanged,
                             &where_,
                             format!("{ct_a} -> {ct_b}"),
                             ids.to_vec(),
@@ -466,7 +469,7 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
                     if ty_a != ty_b {
                         let detail = format!("{} -> {}", describe(ty_a), describe(ty_b));
                         out.push(change(
-                            "response-body-type-changed",
+                            RuleId::ResponseBodyTypeChanged,
                             &where_,
                             detail,
                             ids.to_vec(),
@@ -479,7 +482,12 @@ fn responses(before: &Operation, op: &Operation, at: &str, ids: &[String], out: 
     for b in &before.responses {
         if find(&op.responses, b.status).is_none() {
             let where_ = format!("{at} response {}", b.status.key());
-            out.push(change("response-status-removed", where_, "", ids.to_vec()));
+            out.push(change(
+                RuleId::ResponseStatusRemoved,
+                where_,
+                "",
+                ids.to_vec(),
+            ));
         }
     }
 }
@@ -519,9 +527,9 @@ fn security(before: &Operation, op: &Operation, at: &str, ids: &[String], out: &
         }
     };
     let id = match (needs(&a), needs(&b)) {
-        (false, true) => "security-added",
-        (true, false) => "security-removed",
-        _ => "security-changed",
+        (false, true) => RuleId::SecurityAdded,
+        (true, false) => RuleId::SecurityRemoved,
+        _ => RuleId::SecurityChanged,
     };
     out.push(change(
         id,
@@ -556,7 +564,7 @@ pub fn servers(old: &Model, new: &Model) -> Vec<Change> {
         match old.servers.iter().find(|o| o.url == s.url) {
             Some(o) if !same_variables(o, s) => {
                 out.push(change(
-                    "server-changed",
+                    RuleId::ServerChanged,
                     at,
                     format!("{}: variables changed", s.url),
                     Vec::new(),
@@ -565,19 +573,19 @@ pub fn servers(old: &Model, new: &Model) -> Vec<Change> {
             Some(_) => {}
             None => match old_left.pop() {
                 Some((_, o)) => out.push(change(
-                    "server-changed",
+                    RuleId::ServerChanged,
                     at,
                     format!("{} -> {}", o.url, s.url),
                     Vec::new(),
                 )),
-                None => out.push(change("server-added", at, s.url.clone(), Vec::new())),
+                None => out.push(change(RuleId::ServerAdded, at, s.url.clone(), Vec::new())),
             },
         }
     }
     old_left.reverse();
     for (i, o) in old_left {
         out.push(change(
-            "server-removed",
+            RuleId::ServerRemoved,
             format!("server {}", i + 1),
             o.url.clone(),
             Vec::new(),
@@ -606,7 +614,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
         let Some(before) = old.types.get(name) else {
             if is_component(def) {
                 out.push(change(
-                    "schema-added",
+                    RuleId::SchemaAdded,
                     name,
                     kind_name(&def.kind),
                     new_reach.operations(name, true, true),
@@ -635,7 +643,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                 for v in b.iter().filter(|v| !a.iter().any(|w| w.value == v.value)) {
                     if input {
                         out.push(change(
-                            "request-enum-value-added",
+                            RuleId::RequestEnumValueAdded,
                             name,
                             format!("`{}`", v.value),
                             ops_in.clone(),
@@ -643,7 +651,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                     }
                     if output {
                         out.push(change(
-                            "response-enum-value-added",
+                            RuleId::ResponseEnumValueAdded,
                             name,
                             format!("`{}`", v.value),
                             ops_out.clone(),
@@ -653,7 +661,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                 for v in a.iter().filter(|v| !b.iter().any(|w| w.value == v.value)) {
                     if input {
                         out.push(change(
-                            "request-enum-value-removed",
+                            RuleId::RequestEnumValueRemoved,
                             name,
                             format!("`{}`", v.value),
                             ops_in.clone(),
@@ -661,7 +669,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                     }
                     if output {
                         out.push(change(
-                            "response-enum-value-removed",
+                            RuleId::ResponseEnumValueRemoved,
                             name,
                             format!("`{}`", v.value),
                             ops_out.clone(),
@@ -676,7 +684,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                     .filter(|v| !a.variants.iter().any(|w| w.ty == v.ty))
                 {
                     out.push(change(
-                        "union-variant-added",
+                        RuleId::UnionVariantAdded,
                         name,
                         describe(&v.ty),
                         ops_all.clone(),
@@ -688,7 +696,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                     .filter(|v| !b.variants.iter().any(|w| w.ty == v.ty))
                 {
                     out.push(change(
-                        "union-variant-removed",
+                        RuleId::UnionVariantRemoved,
                         name,
                         describe(&v.ty),
                         ops_all.clone(),
@@ -699,7 +707,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                 let detail = format!("{} -> {}", describe(a), describe(b));
                 if input {
                     out.push(change(
-                        "request-field-type-changed",
+                        RuleId::RequestFieldTypeChanged,
                         name,
                         detail.clone(),
                         ops_in.clone(),
@@ -707,7 +715,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                 }
                 if output {
                     out.push(change(
-                        "response-field-type-changed",
+                        RuleId::ResponseFieldTypeChanged,
                         name,
                         detail,
                         ops_out.clone(),
@@ -717,17 +725,22 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
             (TypeKind::Alias(_), TypeKind::Alias(_)) => {}
             (a, b) => {
                 let detail = format!("{} -> {}", kind_name(a), kind_name(b));
-                out.push(change("type-kind-changed", name, detail, ops_all.clone()));
+                out.push(change(
+                    RuleId::TypeKindChanged,
+                    name,
+                    detail,
+                    ops_all.clone(),
+                ));
             }
         }
         if before.doc != def.doc && is_component(def) {
-            out.push(change("doc-changed", name, "description", Vec::new()));
+            out.push(change(RuleId::DocChanged, name, "description", Vec::new()));
         }
     }
     for (name, def) in &old.types {
         if !new.types.contains_key(name) && is_component(def) {
             out.push(change(
-                "schema-removed",
+                RuleId::SchemaRemoved,
                 name,
                 kind_name(&def.kind),
                 old_reach.operations(name, true, true),
@@ -757,27 +770,30 @@ fn struct_fields(
     (output, ops_out): Direction<'_>,
     out: &mut Vec<Change>,
 ) {
-    let both =
-        |out: &mut Vec<Change>, req: Option<&str>, res: Option<&str>, at: &str, detail: &str| {
-            if let (true, Some(id)) = (input, req) {
-                out.push(change(id, at, detail, ops_in.clone()));
-            }
-            if let (true, Some(id)) = (output, res) {
-                out.push(change(id, at, detail, ops_out.clone()));
-            }
-        };
+    let both = |out: &mut Vec<Change>,
+                req: Option<RuleId>,
+                res: Option<RuleId>,
+                at: &str,
+                detail: &str| {
+        if let (true, Some(id)) = (input, req) {
+            out.push(change(id, at, detail, ops_in.clone()));
+        }
+        if let (true, Some(id)) = (output, res) {
+            out.push(change(id, at, detail, ops_out.clone()));
+        }
+    };
     for f in new {
         let at = format!("{name}.{}", f.json_name);
         let Some(o) = old.iter().find(|o| o.json_name == f.json_name) else {
             let req = (!f.read_only).then_some(if f.required {
-                "request-field-added-required"
+                RuleId::RequestFieldAddedRequired
             } else {
-                "request-field-added-optional"
+                RuleId::RequestFieldAddedOptional
             });
             let res = (!f.write_only).then_some(if f.required {
-                "response-field-added-required"
+                RuleId::ResponseFieldAddedRequired
             } else {
-                "response-field-added-optional"
+                RuleId::ResponseFieldAddedOptional
             });
             both(out, req, res, &at, &describe(&f.ty));
             continue;
@@ -785,15 +801,15 @@ fn struct_fields(
         match (o.required, f.required) {
             (false, true) => both(
                 out,
-                Some("request-field-became-required"),
-                Some("response-field-became-required"),
+                Some(RuleId::RequestFieldBecameRequired),
+                Some(RuleId::ResponseFieldBecameRequired),
                 &at,
                 "",
             ),
             (true, false) => both(
                 out,
-                Some("request-field-became-optional"),
-                Some("response-field-became-optional"),
+                Some(RuleId::RequestFieldBecameOptional),
+                Some(RuleId::ResponseFieldBecameOptional),
                 &at,
                 "",
             ),
@@ -803,8 +819,8 @@ fn struct_fields(
             let detail = format!("{} -> {}", describe(&o.ty), describe(&f.ty));
             both(
                 out,
-                Some("request-field-type-changed"),
-                Some("response-field-type-changed"),
+                Some(RuleId::RequestFieldTypeChanged),
+                Some(RuleId::ResponseFieldTypeChanged),
                 &at,
                 &detail,
             );
@@ -812,28 +828,40 @@ fn struct_fields(
         match (o.nullable, f.nullable) {
             (false, true) => both(
                 out,
-                Some("request-field-nullable-added"),
-                Some("response-field-nullable-added"),
+                Some(RuleId::RequestFieldNullableAdded),
+                Some(RuleId::ResponseFieldNullableAdded),
                 &at,
                 "",
             ),
             (true, false) => both(
                 out,
-                Some("request-field-nullable-removed"),
-                Some("response-field-nullable-removed"),
+                Some(RuleId::RequestFieldNullableRemoved),
+                Some(RuleId::ResponseFieldNullableRemoved),
                 &at,
                 "",
             ),
             _ => {}
         }
         match (o.read_only, f.read_only) {
-            (false, true) => both(out, Some("request-field-became-read-only"), None, &at, ""),
-            (true, false) => both(out, Some("request-field-became-writable"), None, &at, ""),
+            (false, true) => both(out, Some(RuleId::RequestFieldBecameReadOnly), None, &at, ""),
+            (true, false) => both(out, Some(RuleId::RequestFieldBecameWritable), None, &at, ""),
             _ => {}
         }
         match (o.write_only, f.write_only) {
-            (false, true) => both(out, None, Some("response-field-became-write-only"), &at, ""),
-            (true, false) => both(out, None, Some("response-field-became-readable"), &at, ""),
+            (false, true) => both(
+                out,
+                None,
+                Some(RuleId::ResponseFieldBecameWriteOnly),
+                &at,
+                "",
+            ),
+            (true, false) => both(
+                out,
+                None,
+                Some(RuleId::ResponseFieldBecameReadable),
+                &at,
+                "",
+            ),
             _ => {}
         }
         let (tighter, looser, notes) =
@@ -842,16 +870,16 @@ fn struct_fields(
         if tighter {
             both(
                 out,
-                Some("request-constraint-tightened"),
-                Some("response-constraint-changed"),
+                Some(RuleId::RequestConstraintTightened),
+                Some(RuleId::ResponseConstraintChanged),
                 &at,
                 &notes,
             );
         } else if looser {
             both(
                 out,
-                Some("request-constraint-loosened"),
-                Some("response-constraint-changed"),
+                Some(RuleId::RequestConstraintLoosened),
+                Some(RuleId::ResponseConstraintChanged),
                 &at,
                 &notes,
             );
@@ -865,9 +893,9 @@ fn struct_fields(
             let ops: Vec<String> = ops_in.iter().chain(ops_out).cloned().collect();
             // a default on an optional field is what makes its Rust type `T` rather than `Option<T>`
             let id = match (&o.default, &f.default) {
-                (None, Some(_)) if f.repr == FieldRepr::Defaulted => "default-added",
-                (Some(_), None) if o.repr == FieldRepr::Defaulted => "default-removed",
-                _ => "default-changed",
+                (None, Some(_)) if f.repr == FieldRepr::Defaulted => RuleId::DefaultAdded,
+                (Some(_), None) if o.repr == FieldRepr::Defaulted => RuleId::DefaultRemoved,
+                _ => RuleId::DefaultChanged,
             };
             out.push(change(
                 id,
@@ -877,14 +905,14 @@ fn struct_fields(
             ));
         }
         if o.doc != f.doc {
-            out.push(change("doc-changed", &at, "description", Vec::new()));
+            out.push(change(RuleId::DocChanged, &at, "description", Vec::new()));
         }
     }
     for o in old {
         if !new.iter().any(|f| f.json_name == o.json_name) {
             let at = format!("{name}.{}", o.json_name);
-            let req = (!o.read_only).then_some("request-field-removed");
-            let res = (!o.write_only).then_some("response-field-removed");
+            let req = (!o.read_only).then_some(RuleId::RequestFieldRemoved);
+            let res = (!o.write_only).then_some(RuleId::ResponseFieldRemoved);
             both(out, req, res, &at, &describe(&o.ty));
         }
     }

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-pub use rules::{rule, Bump, Impact, Rule, RULES};
+pub use rules::{rule, Bump, Impact, Rule, RuleId, RULES};
 
 use crate::model::{Model, TypeRef};
 

@@ -14,6 +14,7 @@ use quote::quote;
 
 use crate::error::Result;
 use crate::model::{Model, TypeKind};
+use rust::Rustfmt;
 
 /// Facts about the generation that every emitted file may mention.
 #[derive(Debug, Clone)]
@@ -34,8 +35,6 @@ pub struct Context {
     pub client_runtime_path: String,
     /// The `path` of the server runtime crate, relative to a generated crate's folder.
     pub server_runtime_path: String,
-    /// Pagination settings of the spec, if any.
-    pub pagination: Option<crate::config::Pagination>,
 }
 
 /// One emitted file.
@@ -92,7 +91,7 @@ pub fn crate_skeleton(
         },
         OutputFile {
             path: dir.join("src/lib.rs"),
-            contents: rust::format_file(header, lib, &format!("{kind} lib.rs"))?,
+            contents: rust::format_file(header, lib, &format!("{kind} lib.rs"), Rustfmt::Later)?,
         },
     ])
 }
@@ -146,11 +145,21 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     files.extend([
         OutputFile {
             path: dir.join("src/support.rs"),
-            contents: rust::format_file(&header, support::support_module(), "support.rs")?,
+            contents: rust::format_file(
+                &header,
+                support::support_module(),
+                "support.rs",
+                Rustfmt::Later,
+            )?,
         },
         OutputFile {
             path: dir.join("src/types.rs"),
-            contents: rust::format_file(&header, types::types_module(model), "types.rs")?,
+            contents: rust::format_file(
+                &header,
+                types::types_module(model),
+                "types.rs",
+                Rustfmt::Later,
+            )?,
         },
     ]);
     if ctx.example_tests {
@@ -158,7 +167,7 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         if let Some(tokens) = examples::examples_test(model, &crate_ident) {
             files.push(OutputFile {
                 path: dir.join("tests/examples.rs"),
-                contents: rust::format_file(&header, tokens, "tests/examples.rs")?,
+                contents: rust::format_file(&header, tokens, "tests/examples.rs", Rustfmt::Later)?,
             });
         }
     }
@@ -167,10 +176,10 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 
 /// The Rust source of the `support` module.
 pub fn support_source() -> Result<String> {
-    rust::format_file("", support::support_module(), "support.rs")
+    rust::format_file("", support::support_module(), "support.rs", Rustfmt::Now)
 }
 
 /// The Rust source of the types of `model` alone (no crate files): what snapshot tests show.
-pub fn types_source(model: &Model) -> Result<String> {
-    rust::format_file("", types::types_module(model), "types.rs")
+pub fn types_source(model: &Model, rustfmt: Rustfmt) -> Result<String> {
+    rust::format_file("", types::types_module(model), "types.rs", rustfmt)
 }

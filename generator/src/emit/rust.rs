@@ -64,35 +64,35 @@ pub fn doc_attrs(doc: &str) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
+/// When [`format_file`] runs rustfmt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rustfmt {
+    /// On this file, now.
+    Now,
+    /// Later, by the caller, once over the whole crate with [`rustfmt_crate`] (one process
+    /// instead of one per file): the files of a crate.
+    Later,
+}
+
 /// Pretty-prints a file's tokens, with `header` (comment lines) on top: prettyplease prints the
-/// syntax tree, blank lines go between items, and rustfmt gives the final layout, so that the
-/// output is exactly what `cargo fmt` would leave.
-///
-/// Inside [`deferring_rustfmt`], rustfmt is left to the caller, who runs it once over a whole
-/// crate with [`rustfmt_crate`] (one process instead of one per file).
-pub fn format_file(header: &str, tokens: TokenStream, context: &str) -> Result<String> {
+/// syntax tree, blank lines go between items, and rustfmt gives the final layout (`rustfmt`
+/// says when), so that the output is exactly what `cargo fmt` would leave.
+pub fn format_file(
+    header: &str,
+    tokens: TokenStream,
+    context: &str,
+    rustfmt: Rustfmt,
+) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         context: context.to_owned(),
         message: e.to_string(),
     })?;
     let body = prettyplease::unparse(&file);
     let text = format!("{header}\n{}", spread_items(&body));
-    if DEFER_RUSTFMT.get() {
-        return Ok(text);
+    match rustfmt {
+        Rustfmt::Later => Ok(text),
+        Rustfmt::Now => self::rustfmt(&text, context),
     }
-    rustfmt(&text, context)
-}
-
-thread_local! {
-    static DEFER_RUSTFMT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Runs `f` with [`format_file`] skipping rustfmt on this thread.
-pub fn deferring_rustfmt<T>(f: impl FnOnce() -> T) -> T {
-    DEFER_RUSTFMT.set(true);
-    let result = f();
-    DEFER_RUSTFMT.set(false);
-    result
 }
 
 /// Runs rustfmt over the `.rs` files of one crate (paths relative to the crate's folder), in

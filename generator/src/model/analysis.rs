@@ -1,6 +1,6 @@
 //! Whole-model decisions, made once every type exists: which types are sent and received,
-//! which fields must be boxed (recursion), how each field is represented, which defaults are
-//! usable, and which optional crates are needed.
+//! which fields must be boxed (recursion), how each field is represented, which request types
+//! a server validates, which defaults are usable, and which optional crates are needed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +17,7 @@ pub fn analyse(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) 
     check_binary(types)?;
     boxing(types);
     representation(types);
+    validation(types);
     Ok(())
 }
 
@@ -73,6 +74,49 @@ fn usage(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
         })
         .collect();
     mark(outputs, |u| u.output = true);
+}
+
+/// Marks `Usage::validate`: the request types (sent or multipart) with a string enum, a
+/// discriminated union or a checked constraint (of a field that is not boxed) somewhere
+/// inside. A fixed point, since types may be recursive.
+fn validation(types: &mut BTreeMap<String, TypeDef>) {
+    let mut needs: BTreeSet<String> = BTreeSet::new();
+    let needs_ty =
+        |needs: &BTreeSet<String>, t: &TypeRef| t.named().is_some_and(|n| needs.contains(n));
+    loop {
+        let mut changed = false;
+        for def in types.values() {
+            if !(def.usage.input || def.usage.multipart) || needs.contains(&def.name) {
+                continue;
+            }
+            let needed = match &def.kind {
+                TypeKind::StringEnum(_) => true,
+                TypeKind::Union(u) => {
+                    u.discriminator.is_some() || u.variants.iter().any(|x| needs_ty(&needs, &x.ty))
+                }
+                TypeKind::Struct(s) => {
+                    s.fields.iter().any(|f| {
+                        needs_ty(&needs, &f.ty)
+                            || (!f.boxed && f.constraints.check(&f.ty).is_some())
+                    }) || s.extra.as_ref().is_some_and(|t| needs_ty(&needs, t))
+                        || s.flattened.iter().any(|f| needs_ty(&needs, &f.ty))
+                }
+                TypeKind::Alias(t) => needs_ty(&needs, t),
+            };
+            if needed {
+                needs.insert(def.name.clone());
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for name in needs {
+        if let Some(def) = types.get_mut(&name) {
+            def.usage.validate = true;
+        }
+    }
 }
 
 /// `A = allOf: [$ref B]`, `B = allOf: [$ref A]` would be `type A = B; type B = A;`.
@@ -355,5 +399,87 @@ pub fn uses(types: &BTreeMap<String, TypeDef>) -> Uses {
         chrono: all.contains(&Prim::DateTime) || all.contains(&Prim::Date),
         uuid: all.contains(&Prim::Uuid),
         serde_with,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Check, Constraints, Prim, TypeRef};
+
+    #[test]
+    fn request_types_with_checks_inside_need_validation() {
+        let model = crate::model::of_yaml(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    post:
+      operationId: send
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Outer'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Answer'}
+components:
+  schemas:
+    Outer:
+      type: object
+      properties:
+        inner: {type: array, items: {$ref: '#/components/schemas/Inner'}}
+        plain: {$ref: '#/components/schemas/Plain'}
+    Inner:
+      type: object
+      properties:
+        kind: {$ref: '#/components/schemas/Kind'}
+    Kind: {type: string, enum: [a, b]}
+    Plain:
+      type: object
+      properties:
+        name: {type: string}
+    Answer:
+      type: object
+      properties:
+        kind: {$ref: '#/components/schemas/Answer2'}
+        code: {type: string, maxLength: 3}
+    Answer2: {type: string, enum: [x]}
+"#,
+        );
+        let validated: Vec<&str> = model
+            .types
+            .values()
+            .filter(|d| d.usage.validate)
+            .map(|d| d.name.as_str())
+            .collect();
+        // `Plain` has nothing to check; `Answer` is only received
+        assert_eq!(validated, ["Inner", "Kind", "Outer"]);
+    }
+
+    #[test]
+    fn which_check_a_constraint_gives() {
+        let c = |f: fn(&mut Constraints)| {
+            let mut c = Constraints::default();
+            f(&mut c);
+            c
+        };
+        let string = TypeRef::Prim(Prim::String);
+        let int = TypeRef::Prim(Prim::I32);
+        let list = TypeRef::Vec(Box::new(string.clone()));
+        let email = c(|c| c.format = Some("email".into()));
+        assert_eq!(email.check(&string), Some(Check::Text));
+        let date = c(|c| c.format = Some("date".into()));
+        assert_eq!(date.check(&string), None);
+        let bounded = c(|c| c.maximum = Some(3.0));
+        assert_eq!(bounded.check(&int), Some(Check::Range));
+        assert_eq!(bounded.check(&string), None);
+        let counted = c(|c| c.min_items = Some(1));
+        assert_eq!(counted.check(&list), Some(Check::Items));
+        assert_eq!(Constraints::default().check(&list), None);
     }
 }

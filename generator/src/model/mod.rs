@@ -4,17 +4,21 @@
 mod aliases;
 mod analysis;
 pub mod envelope;
+pub mod multipart;
 mod operations;
 pub mod pagination;
 pub mod server;
 mod server_names;
 mod shape;
+pub mod tags;
 mod types;
 
 use std::collections::BTreeMap;
 
 pub use analysis::children;
-pub use operations::{AuthKind, Body, BodyKind, Operation, Param, ParamLocation, Response, Status};
+pub use operations::{
+    AuthKind, Body, BodyKind, Operation, Param, ParamLocation, Response, ResponseHeader, Status,
+};
 pub use shape::constraints;
 
 use crate::config::Options;
@@ -43,9 +47,11 @@ pub struct Model {
     pub servers: Vec<Server>,
     /// `components.securitySchemes`, in spec order.
     pub security_schemes: Vec<SecurityScheme>,
-    /// The operations that page (`[spec.options.pagination]`), in operation order.
-    pub lists: Vec<pagination::ListOperation>,
-    /// Base path, routes, tags and response headers, for the server.
+    /// Multipart body types, once each in order of first use, with how each field is sent.
+    pub multipart: Vec<multipart::MultipartBody>,
+    /// Tags in order of first appearance: module, client group and server trait names.
+    pub tags: Vec<tags::Tag>,
+    /// Base path, routes and names, for the server.
     pub server: server::ServerModel,
 }
 
@@ -142,6 +148,10 @@ pub struct Usage {
     pub output: bool,
     /// Part of a `multipart/form-data` body: built field by field, never serialized as JSON.
     pub multipart: bool,
+    /// Reachable from a request (parameter or body) and holding something a server checks
+    /// beyond serde: a string enum, a discriminated union, or a field with a [`Check`]
+    /// (filled in by the analysis; the server emits an `impl Validate` for it).
+    pub validate: bool,
 }
 
 /// The kinds of named types.
@@ -231,6 +241,42 @@ pub struct Constraints {
     pub min_items: Option<usize>,
     /// `maxItems`.
     pub max_items: Option<usize>,
+}
+
+/// A check of [`Constraints`] that applies to a value of some type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// A string's length, pattern or `format: email`.
+    Text,
+    /// A number's range.
+    Range,
+    /// An array's item count.
+    Items,
+}
+
+impl Constraints {
+    /// The check these constraints give a value of `ty`, if any applies to it.
+    pub fn check(&self, ty: &TypeRef) -> Option<Check> {
+        match ty {
+            TypeRef::Prim(Prim::String)
+                if self.min_length.is_some()
+                    || self.max_length.is_some()
+                    || self.pattern.is_some()
+                    || self.format.as_deref() == Some("email") =>
+            {
+                Some(Check::Text)
+            }
+            TypeRef::Prim(Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64)
+                if self.minimum.is_some() || self.maximum.is_some() =>
+            {
+                Some(Check::Range)
+            }
+            TypeRef::Vec(_) if self.min_items.is_some() || self.max_items.is_some() => {
+                Some(Check::Items)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// How a field is represented in Rust and on the wire.
@@ -377,7 +423,7 @@ impl Model {
             envelope::mark(&mut operations, &types, envelope);
         }
         let uses = analysis::uses(&types);
-        let lists = pagination::detect(&operations, &types, options.pagination.as_ref());
+        pagination::mark(&mut operations, &types, options.pagination.as_ref());
         aliases::assign(&mut operations, &mut types);
         let info = &spec.openapi.info;
         let mut servers: Vec<Server> = spec
@@ -404,13 +450,10 @@ impl Model {
             .collect();
         server_names::assign(&mut servers);
         let security_schemes = security_schemes(spec)?;
-        let mut server = server::build(
-            spec,
-            &operations,
-            Vec::as_slice(&servers),
-            &security_schemes,
-        );
+        let mut server = server::build(&operations, Vec::as_slice(&servers), &security_schemes);
         server.strict = options.server.strict;
+        let tags = tags::build(&operations);
+        let multipart = multipart::bodies(&operations, &types);
         Ok(Model {
             title: info.title.clone(),
             api_version: info.version.clone(),
@@ -421,7 +464,8 @@ impl Model {
             uses,
             servers,
             security_schemes,
-            lists,
+            multipart,
+            tags,
             server,
         })
     }
@@ -486,4 +530,11 @@ fn security_schemes(spec: &LoadedSpec) -> Result<Vec<SecurityScheme>> {
         });
     }
     Ok(out)
+}
+
+/// The model of a spec given as YAML text, with default options (for unit tests).
+#[cfg(test)]
+pub(crate) fn of_yaml(yaml: &str) -> Model {
+    let spec = crate::load::parse_str(yaml, std::path::Path::new("t.yaml")).expect("spec");
+    Model::build(&spec, &Options::default()).expect("model")
 }

@@ -8,15 +8,16 @@ use openapiv3::{
 
 use super::shape::SchemaRef;
 use super::types::TypeBuilder;
-use super::TypeRef;
+use super::{Prim, TypeRef};
 use crate::docs;
 use crate::error::{Error, Result};
 use crate::load::LoadedSpec;
 use crate::names::{self, NameSet};
+use crate::path::PathTemplate;
 use crate::pointer;
 
 /// One operation of the spec.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Operation {
     /// The `operationId`, or one made from method and path when the spec has none.
     pub id: String,
@@ -49,6 +50,9 @@ pub struct Operation {
     /// How its success body wraps the content, when the spec's options name an envelope
     /// and the body has one (filled by `envelope::mark`).
     pub envelope: Option<super::envelope::SuccessEnvelope>,
+    /// How it pages, when it is a list (`[spec.options.pagination]`; filled by
+    /// `pagination::mark`).
+    pub list: Option<super::pagination::ListOperation>,
 }
 
 /// What an operation's `security` gives its implementation (the request context's `auth`).
@@ -142,6 +146,23 @@ pub struct Response {
     /// `code`, `errors`), when the spec's options name an envelope: the server answers it
     /// with the runtime's error, not a typed variant (filled by `envelope::mark`).
     pub envelope_error: bool,
+    /// The headers it declares, in spec order (`Content-Type` left out: the content says it).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// Name on the wire.
+    pub name: String,
+    /// `snake_case` Rust name, unique in its response.
+    pub rust_name: String,
+    /// Its type (a primitive; anything else is sent as text).
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+    /// Doc text.
+    pub doc: Option<String>,
 }
 
 /// A response status.
@@ -328,6 +349,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                     )
                 })
                 .collect();
+            // `body` is the client builder's field of the request body
             let mut param_names = NameSet::with_taken(["body"]);
             for (p, p_at) in op_params.into_iter().chain(item_params) {
                 let data = resolve_parameter(spec, p, &p_at)?;
@@ -401,7 +423,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                     .tags
                     .first()
                     .cloned()
-                    .unwrap_or_else(|| "default".to_owned()),
+                    .unwrap_or_else(|| super::tags::UNTAGGED.to_owned()),
                 summary: op.summary.clone(),
                 doc: docs::paragraphs([op.description.as_deref()]),
                 deprecated: op.deprecated,
@@ -411,6 +433,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                 security,
                 pointer: at,
                 envelope: None,
+                list: None,
             });
         }
     }
@@ -420,13 +443,65 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
 /// `get /carts/{id}/items` -> `get-carts-by-id-items`.
 fn synthesized_id(method: &str, path: &str) -> String {
     let mut parts = vec![method.to_owned()];
-    for seg in path.split('/').filter(|s| !s.is_empty()) {
-        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+    for (seg, param) in PathTemplate(path).segments() {
+        match param {
             Some(param) => parts.push(format!("by-{param}")),
             None => parts.push(seg.to_owned()),
         }
     }
     parts.join("-")
+}
+
+/// The component a local `$ref` names (`#/components/<kind>/<name>`, in `components`), with
+/// its name; `Error::UnresolvedRef` at `at` when there is none.
+fn component<'a, T>(
+    components: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+    kind: &str,
+    reference: &str,
+    at: &str,
+) -> Result<(&'a ReferenceOr<T>, String)> {
+    let name = reference
+        .strip_prefix("#/components/")
+        .and_then(|r| r.strip_prefix(kind))
+        .and_then(|r| r.strip_prefix('/'))
+        .map(pointer::unescape);
+    name.and_then(|name| components?.get(&name).map(|found| (found, name)))
+        .ok_or_else(|| Error::UnresolvedRef {
+            pointer: at.to_owned(),
+            reference: reference.to_owned(),
+        })
+}
+
+/// The item a reference or item stands for (one level of `$ref`; a reference to a reference
+/// is unresolved), with its JSON pointer and its component name when it is a reference.
+fn item<'a, T>(
+    r: &'a ReferenceOr<T>,
+    components: impl FnOnce(&'a openapiv3::Components) -> &'a indexmap::IndexMap<String, ReferenceOr<T>>,
+    spec: &'a LoadedSpec,
+    kind: &str,
+    at: &str,
+) -> Result<(&'a T, String, Option<String>)> {
+    match r {
+        ReferenceOr::Item(item) => Ok((item, at.to_owned(), None)),
+        ReferenceOr::Reference { reference } => {
+            match component(
+                spec.openapi.components.as_ref().map(components),
+                kind,
+                reference,
+                at,
+            )? {
+                (ReferenceOr::Item(item), name) => Ok((
+                    item,
+                    pointer::join(&format!("#/components/{kind}"), &name),
+                    Some(name),
+                )),
+                (ReferenceOr::Reference { .. }, _) => Err(Error::UnresolvedRef {
+                    pointer: at.to_owned(),
+                    reference: reference.clone(),
+                }),
+            }
+        }
+    }
 }
 
 fn resolve_parameter<'a>(
@@ -437,20 +512,8 @@ fn resolve_parameter<'a>(
     let parameter = match p {
         ReferenceOr::Item(p) => p,
         ReferenceOr::Reference { reference } => {
-            let unresolved = || Error::UnresolvedRef {
-                pointer: at.to_owned(),
-                reference: reference.clone(),
-            };
-            let name = reference
-                .strip_prefix("#/components/parameters/")
-                .ok_or_else(unresolved)?;
-            let found = spec
-                .openapi
-                .components
-                .as_ref()
-                .and_then(|c| c.parameters.get(&pointer::unescape(name)))
-                .ok_or_else(unresolved)?;
-            match found {
+            let components = spec.openapi.components.as_ref().map(|c| &c.parameters);
+            match component(components, "parameters", reference, at)?.0 {
                 ReferenceOr::Item(p) => p,
                 ReferenceOr::Reference { .. } => {
                     return Err(Error::unsupported(
@@ -529,12 +592,8 @@ fn param<'a>(
 }
 
 fn check_path_params(path: &str, params: &[Param], at: &str) -> Result<()> {
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let end = rest[start..]
-            .find('}')
-            .ok_or_else(|| Error::invalid(at, "unclosed `{` in path"))?;
-        let name = &rest[start + 1..start + end];
+    let template = PathTemplate(path);
+    for name in template.params() {
         if !params
             .iter()
             .any(|p| p.location == ParamLocation::Path && p.name == name)
@@ -544,10 +603,12 @@ fn check_path_params(path: &str, params: &[Param], at: &str) -> Result<()> {
                 format!("path parameter `{name}` is not declared"),
             ));
         }
-        rest = &rest[start + end + 1..];
+    }
+    if !template.is_closed() {
+        return Err(Error::invalid(at, "unclosed `{` in path"));
     }
     for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
-        if !path.contains(&format!("{{{}}}", p.name)) {
+        if template.position(&p.name).is_none() {
             return Err(Error::invalid(
                 at,
                 format!("path parameter `{}` is not in the path", p.name),
@@ -581,35 +642,7 @@ fn body<'a>(
     rb: &'a ReferenceOr<RequestBody>,
     at: &str,
 ) -> Result<Option<Body>> {
-    let (rb, at) = match rb {
-        ReferenceOr::Item(rb) => (rb, at.to_owned()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference
-                .strip_prefix("#/components/requestBodies/")
-                .map(pointer::unescape);
-            let found = name.as_ref().and_then(|n| {
-                spec.openapi
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.request_bodies.get(n))
-            });
-            match found {
-                Some(ReferenceOr::Item(rb)) => (
-                    rb,
-                    pointer::join(
-                        "#/components/requestBodies",
-                        name.as_deref().unwrap_or_default(),
-                    ),
-                ),
-                _ => {
-                    return Err(Error::UnresolvedRef {
-                        pointer: at.to_owned(),
-                        reference: reference.clone(),
-                    })
-                }
-            }
-        }
-    };
+    let (rb, at, _) = item(rb, |c| &c.request_bodies, spec, "requestBodies", at)?;
     let Some((content_type, media, kind)) = pick_media(&rb.content, &at)? else {
         return Ok(None);
     };
@@ -707,33 +740,7 @@ fn response<'a>(
     r: &'a ReferenceOr<openapiv3::Response>,
     at: &str,
 ) -> Result<Response> {
-    let (r, at, component) = match r {
-        ReferenceOr::Item(r) => (r, at.to_owned(), None),
-        ReferenceOr::Reference { reference } => {
-            let name = reference
-                .strip_prefix("#/components/responses/")
-                .map(pointer::unescape);
-            let found = name.as_ref().and_then(|n| {
-                spec.openapi
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.responses.get(n))
-            });
-            match (found, name) {
-                (Some(ReferenceOr::Item(r)), Some(name)) => (
-                    r,
-                    pointer::join("#/components/responses", &name),
-                    Some(name),
-                ),
-                _ => {
-                    return Err(Error::UnresolvedRef {
-                        pointer: at.to_owned(),
-                        reference: reference.clone(),
-                    })
-                }
-            }
-        }
-    };
+    let (r, at, component) = item(r, |c| &c.responses, spec, "responses", at)?;
     let hint = match (&component, status) {
         (Some(name), _) => format!(
             "{}Response",
@@ -776,7 +783,64 @@ fn response<'a>(
         body,
         component,
         envelope_error: false,
+        headers: headers(spec, types, r, &at)?,
     })
+}
+
+/// The headers of a response, but `Content-Type`.
+fn headers<'a>(
+    spec: &'a LoadedSpec,
+    types: &TypeBuilder<'a>,
+    r: &'a openapiv3::Response,
+    at: &str,
+) -> Result<Vec<ResponseHeader>> {
+    let mut names = NameSet::default();
+    let mut out = Vec::new();
+    for (name, header) in &r.headers {
+        // `Content-Type` is described by the content, not sent from a field
+        if name.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
+        let header_at = pointer::join(&pointer::join(at, "headers"), name);
+        let (header, header_at, _) = item(header, |c| &c.headers, spec, "headers", &header_at)?;
+        let ty = match &header.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => prim_of(schema),
+            ParameterSchemaOrContent::Schema(ReferenceOr::Reference { reference }) => {
+                prim_of(types.resolve_ref(reference, &pointer::join(&header_at, "schema"))?)
+            }
+            ParameterSchemaOrContent::Content(_) => TypeRef::Prim(Prim::String),
+        };
+        out.push(ResponseHeader {
+            name: name.clone(),
+            rust_name: names.take(&names::field_name(name)),
+            ty,
+            required: header.required,
+            doc: docs::paragraphs([header.description.as_deref()]),
+        });
+    }
+    Ok(out)
+}
+
+/// The primitive a header schema describes; text for anything else.
+fn prim_of(schema: &openapiv3::Schema) -> TypeRef {
+    use openapiv3::{IntegerFormat, NumberFormat, SchemaKind, Type, VariantOrUnknownOrEmpty};
+    let prim = match &schema.schema_kind {
+        SchemaKind::Type(Type::Integer(i))
+            if i.format == VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) =>
+        {
+            Prim::I32
+        }
+        SchemaKind::Type(Type::Integer(_)) => Prim::I64,
+        SchemaKind::Type(Type::Number(n))
+            if n.format == VariantOrUnknownOrEmpty::Item(NumberFormat::Float) =>
+        {
+            Prim::F32
+        }
+        SchemaKind::Type(Type::Number(_)) => Prim::F64,
+        SchemaKind::Type(Type::Boolean(_)) => Prim::Bool,
+        _ => Prim::String,
+    };
+    TypeRef::Prim(prim)
 }
 
 #[cfg(test)]

@@ -14,8 +14,6 @@ use crate::config::Pagination;
 /// How a list operation pages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListOperation {
-    /// The operation's id (`Operation::id`).
-    pub operation: String,
     /// Rust name of the page parameter.
     pub page_param: String,
     /// Its integer type.
@@ -43,19 +41,18 @@ pub struct Step {
     pub options: u8,
 }
 
-/// The list operations of `operations`, in operation order; none without `settings`.
-pub fn detect(
-    operations: &[Operation],
+/// Sets `Operation::list` of the operations that page (`[spec.options.pagination]`).
+pub fn mark(
+    operations: &mut [Operation],
     types: &BTreeMap<String, TypeDef>,
     settings: Option<&Pagination>,
-) -> Vec<ListOperation> {
+) {
     let Some(settings) = settings else {
-        return Vec::new();
+        return;
     };
-    operations
-        .iter()
-        .filter_map(|op| list_operation(op, types, settings))
-        .collect()
+    for op in operations {
+        op.list = list_operation(op, types, settings);
+    }
 }
 
 fn integer(ty: &TypeRef) -> Option<Prim> {
@@ -138,7 +135,6 @@ fn list_operation(
     let mut items = next_page[..segments.len() - 2].to_vec();
     items.push(step(items_field));
     Some(ListOperation {
-        operation: op.id.clone(),
         page_param: page.rust_name.clone(),
         page_ty,
         limit_param: limit.rust_name.clone(),
@@ -265,12 +261,21 @@ components:
         next_page: {type: integer, nullable: true}
 "#;
 
+    /// The operations that page, by id.
+    fn lists(m: &Model) -> Vec<(&str, &ListOperation)> {
+        m.operations
+            .iter()
+            .filter_map(|op| op.list.as_ref().map(|l| (op.id.as_str(), l)))
+            .collect()
+    }
+
     #[test]
     fn detects_a_list_operation() {
         let m = model(SPEC, true);
-        assert_eq!(m.lists.len(), 1, "{:#?}", m.lists);
-        let list = &m.lists[0];
-        assert_eq!(list.operation, "list-items");
+        let lists = lists(&m);
+        assert_eq!(lists.len(), 1, "{lists:#?}");
+        let (id, list) = lists[0];
+        assert_eq!(id, "list-items");
         assert_eq!(list.page_param, "page");
         assert_eq!(list.page_ty, Prim::I64);
         assert_eq!(list.limit_param, "limit");
@@ -301,13 +306,13 @@ components:
     fn optional_steps_count_their_options() {
         let spec = SPEC.replace("required: [content]", "required: []");
         let m = model(&spec, true);
-        assert_eq!(m.lists[0].next_page[0].options, 1);
-        assert_eq!(m.lists[0].items[0].options, 1);
+        assert_eq!(lists(&m)[0].1.next_page[0].options, 1);
+        assert_eq!(lists(&m)[0].1.items[0].options, 1);
     }
 
     #[test]
     fn nothing_without_settings() {
-        assert!(model(SPEC, false).lists.is_empty());
+        assert!(lists(&model(SPEC, false)).is_empty());
     }
 
     #[test]
@@ -326,6 +331,6 @@ components:
             }),
             ..Options::default()
         };
-        assert!(Model::build(&spec, &options).unwrap().lists.is_empty());
+        assert!(lists(&Model::build(&spec, &options).unwrap()).is_empty());
     }
 }

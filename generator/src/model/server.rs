@@ -1,14 +1,13 @@
 //! What a server needs beyond the operations: the base path its routes live under (the path of
 //! the first server URL, whose variables become path parameters), the routes (operations
-//! grouped by path, checked for conflicts a router would refuse), the tags in order, and the
-//! headers of responses.
+//! grouped by path, checked for conflicts a router would refuse) and the names of the security
+//! schemes and server variables.
 
 use heck::ToShoutySnakeCase;
 
-use super::{Operation, Prim, Server, Status, TypeRef};
-use crate::load::LoadedSpec;
+use super::{Operation, Server};
 use crate::names::{self, NameSet};
-use crate::pointer;
+use crate::path::PathTemplate;
 
 /// The server side of a spec.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,12 +22,8 @@ pub struct ServerModel {
     pub base_variable_fns: Vec<String>,
     /// One route per distinct path, in the order of first appearance.
     pub routes: Vec<Route>,
-    /// Tags in order of first appearance, each with its operations.
-    pub tags: Vec<Tag>,
     /// Rust names (`SCREAMING_SNAKE`) of the security schemes, by scheme name, in scheme order.
     pub scheme_consts: Vec<(String, String)>,
-    /// Declared response headers, per operation (index into `Model::operations`) and status.
-    pub response_headers: Vec<ResponseHeaders>,
     /// Trait methods have no default (`[spec.options.server] strict`).
     pub strict: bool,
     /// What a router cannot serve, as (JSON pointer, construct): the server emitter reports
@@ -45,75 +40,8 @@ pub struct Route {
     pub operations: Vec<usize>,
 }
 
-/// A tag and its operations.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tag {
-    /// The tag as in the spec.
-    pub name: String,
-    /// `snake_case` module name.
-    pub module: String,
-    /// `UpperCamelCase` trait name.
-    pub trait_name: String,
-    /// Its operations (indices into `Model::operations`), in spec order.
-    pub operations: Vec<usize>,
-}
-
-/// The headers a response declares.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseHeaders {
-    /// Index into `Model::operations`.
-    pub operation: usize,
-    /// The response's status.
-    pub status: Status,
-    /// The headers, in spec order.
-    pub headers: Vec<ResponseHeader>,
-}
-
-/// One response header.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ResponseHeader {
-    /// Name on the wire.
-    pub name: String,
-    /// `snake_case` Rust name.
-    pub rust_name: String,
-    /// Its type (a primitive; anything else is sent as text).
-    pub ty: TypeRef,
-    /// `required: true`.
-    pub required: bool,
-    /// Doc text.
-    pub doc: Option<String>,
-}
-
-/// Names tag modules avoid: the private module and the `prelude` of a generated server crate,
-/// and the other methods of its `Routes` builder (which has one method per tag module).
-pub const RESERVED_MODULES: [&str; 6] = [
-    "internal",
-    "prelude",
-    "new",
-    "with_config",
-    "merge",
-    "build",
-];
-
-/// Names tag traits avoid: the other items at the root of a generated server crate.
-pub const RESERVED_TRAITS: [&str; 12] = [
-    "OperationInfo",
-    "Routes",
-    "ServerVariables",
-    "AuthError",
-    "AuthRequest",
-    "Backend",
-    "Config",
-    "Credentials",
-    "ErrorResponse",
-    "IntoErrorResponse",
-    "RequestContext",
-    "Verified",
-];
-
 /// Builds the server model.
 pub fn build(
-    spec: &LoadedSpec,
     operations: &[Operation],
     servers: &[Server],
     schemes: &[super::SecurityScheme],
@@ -136,7 +64,7 @@ pub fn build(
             }
         }
         for var in &base_variables {
-            if path_params(&op.path).any(|p| p == var) {
+            if PathTemplate(&op.path).params().any(|p| p == var) {
                 unsupported.push((
                     op.pointer.clone(),
                     format!("a path parameter named like the server variable `{var}`"),
@@ -148,7 +76,7 @@ pub fn build(
             route.operations.push(i);
             continue;
         }
-        let shape = erase_params(&path);
+        let shape = PathTemplate(&path).erased();
         if let Some((_, first)) = shapes.iter().find(|(s, _)| *s == shape) {
             unsupported.push((
                 op.pointer.clone(),
@@ -164,20 +92,6 @@ pub fn build(
             operations: vec![i],
         });
     }
-    let mut tags: Vec<Tag> = Vec::new();
-    let mut modules = NameSet::with_taken(RESERVED_MODULES);
-    let mut traits = NameSet::with_taken(RESERVED_TRAITS);
-    for (i, op) in operations.iter().enumerate() {
-        match tags.iter_mut().find(|t| t.name == op.tag) {
-            Some(tag) => tag.operations.push(i),
-            None => tags.push(Tag {
-                name: op.tag.clone(),
-                module: modules.take(&names::field_name(&op.tag)),
-                trait_name: traits.take(&names::type_name(&op.tag)),
-                operations: vec![i],
-            }),
-        }
-    }
     let mut consts = NameSet::default();
     let scheme_consts = schemes
         .iter()
@@ -186,19 +100,6 @@ pub fn build(
             (s.name.clone(), consts.take(&name))
         })
         .collect();
-    let mut response_headers = Vec::new();
-    for (i, op) in operations.iter().enumerate() {
-        for r in &op.responses {
-            let headers = headers_of(spec, op, r.status);
-            if !headers.is_empty() {
-                response_headers.push(ResponseHeaders {
-                    operation: i,
-                    status: r.status,
-                    headers,
-                });
-            }
-        }
-    }
     let mut fns = NameSet::with_taken(["server_variable", "header", "principal"]);
     let base_variable_fns = base_variables
         .iter()
@@ -209,9 +110,7 @@ pub fn build(
         base_variables,
         base_variable_fns,
         routes,
-        tags,
         scheme_consts,
-        response_headers,
         strict: false,
         unsupported,
     }
@@ -236,105 +135,14 @@ fn base_path(url: &str) -> (String, Vec<String>) {
     } else {
         format!("/{path}")
     };
-    let vars = path_params(&path).map(str::to_owned).collect();
+    let vars = PathTemplate(&path).params().map(str::to_owned).collect();
     (path, vars)
-}
-
-/// The `{name}`s of a path template.
-fn path_params(path: &str) -> impl Iterator<Item = &str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
-}
-
-/// The path with every parameter name erased (`/a/{}/b`).
-fn erase_params(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut in_param = false;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                in_param = true;
-                out.push_str("{}");
-            }
-            '}' => in_param = false,
-            c if !in_param => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-fn resolve_ref<'a>(spec: &'a LoadedSpec, value: &'a serde_json::Value) -> &'a serde_json::Value {
-    let mut value = value;
-    // a chain of references is short; bound it anyway
-    for _ in 0..8 {
-        match value.get("$ref").and_then(|r| r.as_str()) {
-            Some(r) => match pointer::resolve(&spec.raw, r) {
-                Some(target) => value = target,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
-}
-
-fn headers_of(spec: &LoadedSpec, op: &Operation, status: Status) -> Vec<ResponseHeader> {
-    let key = match status {
-        Status::Code(c) => c.to_string(),
-        Status::Range(r) => format!("{r}XX"),
-        Status::Default => "default".to_owned(),
-    };
-    let at = pointer::join(&pointer::append(&op.pointer, "responses"), &key);
-    let Some(response) = pointer::resolve(&spec.raw, &at) else {
-        return Vec::new();
-    };
-    let response = resolve_ref(spec, response);
-    let Some(headers) = response.get("headers").and_then(|h| h.as_object()) else {
-        return Vec::new();
-    };
-    let mut names = NameSet::default();
-    let mut out = Vec::new();
-    for (name, header) in headers {
-        // `Content-Type` is described by the content, not sent from a field
-        if name.eq_ignore_ascii_case("content-type") {
-            continue;
-        }
-        let header = resolve_ref(spec, header);
-        let schema = header.get("schema").map(|s| resolve_ref(spec, s));
-        let ty = schema.map(prim_of).unwrap_or(TypeRef::Prim(Prim::String));
-        out.push(ResponseHeader {
-            name: name.clone(),
-            rust_name: names.take(&names::field_name(name)),
-            ty,
-            required: header
-                .get("required")
-                .and_then(|r| r.as_bool())
-                .unwrap_or(false),
-            doc: crate::docs::paragraphs([header.get("description").and_then(|d| d.as_str())]),
-        });
-    }
-    out
-}
-
-/// The primitive a header schema describes; text for anything else.
-fn prim_of(schema: &serde_json::Value) -> TypeRef {
-    let format = schema.get("format").and_then(|f| f.as_str());
-    let prim = match schema.get("type").and_then(|t| t.as_str()) {
-        Some("integer") if format == Some("int32") => Prim::I32,
-        Some("integer") => Prim::I64,
-        Some("number") if format == Some("float") => Prim::F32,
-        Some("number") => Prim::F64,
-        Some("boolean") => Prim::Bool,
-        _ => Prim::String,
-    };
-    TypeRef::Prim(prim)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::{Prim, Status, TypeRef};
 
     #[test]
     fn base_paths() {
@@ -353,19 +161,6 @@ mod tests {
         assert_eq!(base_path("/v2/"), ("/v2".to_owned(), vec![]));
         assert_eq!(base_path("v2"), ("/v2".to_owned(), vec![]));
         assert_eq!(base_path(""), (String::new(), vec![]));
-    }
-
-    fn model_of(yaml: &str) -> crate::model::Model {
-        let dir = std::env::temp_dir().join(format!(
-            "server-model-{}-{}",
-            std::process::id(),
-            yaml.len()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join("openapi.yaml");
-        std::fs::write(&path, yaml).expect("write spec");
-        let loaded = crate::load::load(&path).expect("loads");
-        crate::model::Model::build(&loaded, &crate::Options::default()).expect("builds")
     }
 
     #[test]
@@ -391,7 +186,7 @@ mod tests {
                 ("/v2/{tenant}/files", &[4][..]),
             ]
         );
-        let tags: Vec<(&str, &str, &[usize])> = server
+        let tags: Vec<(&str, &str, &[usize])> = model
             .tags
             .iter()
             .map(|t| {
@@ -419,14 +214,17 @@ mod tests {
             ]
         );
         type Header<'a> = (&'a str, &'a str, &'a TypeRef, bool);
-        let headers: Vec<(usize, Status, Vec<Header>)> = server
-            .response_headers
+        let headers: Vec<(usize, Status, Vec<Header>)> = model
+            .operations
             .iter()
-            .map(|h| {
+            .enumerate()
+            .flat_map(|(i, op)| op.responses.iter().map(move |r| (i, r)))
+            .filter(|(_, r)| !r.headers.is_empty())
+            .map(|(i, r)| {
                 (
-                    h.operation,
-                    h.status,
-                    h.headers
+                    i,
+                    r.status,
+                    r.headers
                         .iter()
                         .map(|x| (x.name.as_str(), x.rust_name.as_str(), &x.ty, x.required))
                         .collect(),
@@ -461,7 +259,7 @@ mod tests {
 
     #[test]
     fn what_a_router_refuses() {
-        let model = model_of(
+        let model = crate::model::of_yaml(
             r#"
 openapi: 3.0.3
 info: {title: t, version: '1'}
@@ -498,12 +296,6 @@ paths:
                 "a path segment starting with `:`",
             ]
         );
-        assert_eq!(model.server.tags[0].trait_name, "Default_");
-    }
-
-    #[test]
-    fn erased() {
-        assert_eq!(erase_params("/a/{id}/b/{x}"), "/a/{}/b/{}");
-        assert_eq!(erase_params("/a"), "/a");
+        assert_eq!(model.tags[0].trait_name, "Untagged");
     }
 }

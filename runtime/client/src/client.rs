@@ -5,26 +5,15 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::Bytes;
-use http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use http::{header, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
 use crate::error::Error;
 use crate::hooks::{AfterReceive, Hook};
 use crate::request::{Auth, Body, Request};
+use crate::response::Response;
 use crate::retry::{retry_after, RetryPolicy};
 use crate::{Decoder, Outcome};
-
-/// A response, its body read.
-#[derive(Debug, Clone)]
-pub struct Response {
-    /// The status.
-    pub status: StatusCode,
-    /// The headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Bytes,
-}
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]

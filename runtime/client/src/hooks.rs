@@ -1,8 +1,8 @@
 //! Hooks: code of the caller's that sees every attempt of every request.
 
-use crate::client::Response;
 use crate::error::BoxError;
 use crate::request::Request;
+use crate::response::Response;
 use crate::BoxFuture;
 
 /// What a hook wants after a response arrived.

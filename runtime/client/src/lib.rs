@@ -24,18 +24,20 @@ mod hooks;
 mod multipart;
 pub mod pagination;
 mod request;
+mod response;
 mod retry;
 pub mod session;
 
 use std::future::Future;
 use std::pin::Pin;
 
-pub use client::{BuildError, Client, ClientBuilder, Response};
+pub use client::{BuildError, Client, ClientBuilder};
 pub use error::{BoxError, Error};
 pub use hooks::{AfterReceive, Hook};
 pub use multipart::{Multipart, Part};
 pub use pagination::{Items, Pages};
 pub use request::{Auth, Body, Request, RequestOptions};
+pub use response::Response;
 pub use retry::RetryPolicy;
 
 /// Re-exported for generated code and hooks.

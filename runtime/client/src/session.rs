@@ -23,10 +23,10 @@ use std::time::{Duration, SystemTime};
 
 use http::{header, HeaderValue, StatusCode};
 
-use crate::client::Response;
 use crate::error::BoxError;
 use crate::hooks::{AfterReceive, Hook};
 use crate::request::{Auth, Request};
+use crate::response::Response;
 use crate::BoxFuture;
 
 /// An access token and the refresh token that renews it.

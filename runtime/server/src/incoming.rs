@@ -17,7 +17,7 @@ use crate::auth::{AuthRequest, Authenticated, Backend, KeyLocation, Scheme, Veri
 use crate::context::{request_id, RequestContext};
 use crate::error::{ErrorResponse, Errors};
 use crate::multipart::Form;
-use crate::params::{parse_pairs, parse_text};
+use crate::params::{parse_items, parse_pairs, parse_text, required};
 use crate::Config;
 
 /// A request taken apart: what the generated handler of an operation reads its parameters from.
@@ -272,13 +272,8 @@ impl Incoming {
 
     /// A path parameter (always required). `None`: a problem was recorded.
     pub fn path<T: DeserializeOwned>(&self, name: &str, errors: &mut Errors) -> Option<T> {
-        match self.path.iter().find(|(k, _)| k == name) {
-            Some((_, v)) => Self::parse_into(name, v, errors),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        let (_, v) = required(self.path.iter().find(|(k, _)| k == name), name, errors)?;
+        Self::parse_into(name, v, errors)
     }
 
     fn query_values(&self, name: &str) -> Vec<&str> {
@@ -311,13 +306,7 @@ impl Incoming {
         name: &str,
         errors: &mut Errors,
     ) -> Option<T> {
-        match self.query_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.query_optional(name, errors)?, name, errors)
     }
 
     /// An array query parameter: repeated keys (`explode`) or one comma-separated value.
@@ -351,13 +340,11 @@ impl Incoming {
         explode: bool,
         errors: &mut Errors,
     ) -> Option<Vec<T>> {
-        match self.query_array_optional(name, explode, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(
+            self.query_array_optional(name, explode, errors)?,
+            name,
+            errors,
+        )
     }
 
     fn header_text(&self, name: &str, errors: &mut Errors) -> Result<Option<String>, ()> {
@@ -405,13 +392,7 @@ impl Incoming {
         name: &str,
         errors: &mut Errors,
     ) -> Option<T> {
-        match self.header_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.header_optional(name, errors)?, name, errors)
     }
 
     /// An optional array header parameter (comma-separated values).
@@ -435,13 +416,7 @@ impl Incoming {
         name: &str,
         errors: &mut Errors,
     ) -> Option<Vec<T>> {
-        match self.header_array_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.header_array_optional(name, errors)?, name, errors)
     }
 
     /// An optional cookie parameter: `Some(None)` when absent; `None`: a problem was recorded.
@@ -462,13 +437,7 @@ impl Incoming {
         name: &str,
         errors: &mut Errors,
     ) -> Option<T> {
-        match self.cookie_optional(name, errors)? {
-            Some(v) => Some(v),
-            None => {
-                errors.add(name, "is required");
-                None
-            }
-        }
+        required(self.cookie_optional(name, errors)?, name, errors)
     }
 
     // ----- bodies -----
@@ -632,26 +601,6 @@ fn absent<T>(required: bool, errors: &mut Errors) -> Option<Option<T>> {
     } else {
         Some(None)
     }
-}
-
-/// Parses every item of an array parameter, naming the item that fails (`ids[2]`).
-pub(crate) fn parse_items<T: DeserializeOwned>(
-    name: &str,
-    items: &[&str],
-    errors: &mut Errors,
-) -> Option<Vec<T>> {
-    let mut out = Vec::with_capacity(items.len());
-    let mut ok = true;
-    for (i, item) in items.iter().enumerate() {
-        match parse_text(item) {
-            Ok(v) => out.push(v),
-            Err(e) => {
-                errors.add(format!("{name}[{i}]"), e.to_string());
-                ok = false;
-            }
-        }
-    }
-    ok.then_some(out)
 }
 
 /// Base64 (standard alphabet, padding optional) -> text.

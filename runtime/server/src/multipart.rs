@@ -5,8 +5,7 @@ use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
 use crate::error::Errors;
-use crate::incoming::parse_items;
-use crate::params::parse_text;
+use crate::params::{parse_items, parse_text, required};
 
 /// A file (or any part) of a multipart body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -243,14 +242,6 @@ impl Form {
     pub fn json_required<T: DeserializeOwned>(&self, name: &str, errors: &mut Errors) -> Option<T> {
         required(self.json_optional(name, errors)?, name, errors)
     }
-}
-
-/// `value`, or a recorded `is required` problem when the field is absent.
-fn required<T>(value: Option<T>, name: &str, errors: &mut Errors) -> Option<T> {
-    if value.is_none() {
-        errors.add(name, "is required");
-    }
-    value
 }
 
 /// The `default` of a field (JSON text from the spec) as a `T`; records a problem under `name`

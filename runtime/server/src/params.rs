@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
 
+use crate::error::Errors;
+
 /// Why a text value did not parse.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParamError(String);
@@ -134,6 +136,35 @@ pub fn parse_pairs<T: DeserializeOwned>(
             .map(|(k, v)| (k.as_str(), TextDeserializer(v.as_str()))),
     );
     serde_path_to_error::deserialize(map)
+}
+
+/// `value`, or a recorded `is required` problem under `name` when it is absent: the one
+/// place a missing required parameter, part or field is reported.
+pub(crate) fn required<T>(value: Option<T>, name: &str, errors: &mut Errors) -> Option<T> {
+    if value.is_none() {
+        errors.add(name, "is required");
+    }
+    value
+}
+
+/// Parses every item of an array parameter, naming the item that fails (`ids[2]`).
+pub(crate) fn parse_items<T: DeserializeOwned>(
+    name: &str,
+    items: &[&str],
+    errors: &mut Errors,
+) -> Option<Vec<T>> {
+    let mut out = Vec::with_capacity(items.len());
+    let mut ok = true;
+    for (i, item) in items.iter().enumerate() {
+        match parse_text(item) {
+            Ok(v) => out.push(v),
+            Err(e) => {
+                errors.add(format!("{name}[{i}]"), e.to_string());
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
 }
 
 #[cfg(test)]

@@ -13,10 +13,11 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::rust::Rustfmt;
 use super::{rust, templates, Context, OutputFile};
 use crate::error::Result;
+use crate::model::tags::Tag;
 use crate::model::{Model, Operation, ParamLocation, Prim, SecuritySchemeKind, TypeRef};
-use crate::names::{self, NameSet};
 
 /// How generated code names the crates it uses.
 pub struct Paths {
@@ -56,65 +57,16 @@ fn count(n: usize) -> String {
     }
 }
 
-/// The operations of one tag.
-struct Tag<'a> {
-    /// The tag as in the spec.
-    name: String,
-    /// Module and Cargo feature (`carts`).
-    module: String,
-    /// The group type (`Carts`).
-    group: String,
-    operations: Vec<&'a Operation>,
-}
-
-/// Tags in order of first appearance, each with its operations in spec order.
-fn tags(model: &Model) -> Vec<Tag<'_>> {
-    let mut out: Vec<Tag> = Vec::new();
-    let mut modules = NameSet::with_taken(["default", "types", "support", "runtime"]);
-    for op in &model.operations {
-        match out.iter_mut().find(|t| t.name == op.tag) {
-            Some(t) => t.operations.push(op),
-            None => {
-                // operations without tags are in `default`, which Cargo keeps for itself
-                let base = if op.tag == "default" {
-                    "untagged"
-                } else {
-                    &op.tag
-                };
-                let module = modules.take(&names::field_name(base));
-                out.push(Tag {
-                    name: op.tag.clone(),
-                    group: names::type_name(base),
-                    module,
-                    operations: vec![op],
-                })
-            }
-        }
-    }
-    for tag in &mut out {
-        // the group must not share a name with an operation's builder or error
-        while tag
-            .operations
-            .iter()
-            .any(|op| op.type_name == tag.group || format!("{}Error", op.type_name) == tag.group)
-        {
-            tag.group.push_str("Operations");
-        }
-    }
-    out
+/// The operations of a tag, in spec order.
+fn operations<'a>(tag: &'a Tag, model: &'a Model) -> impl Iterator<Item = &'a Operation> + 'a {
+    tag.operations.iter().map(|&i| &model.operations[i])
 }
 
 /// The items of a tag's module: the group and every operation.
 fn tag_module(tag: &Tag, model: &Model, paths: &Paths) -> TokenStream {
     let group = format_ident!("{}", tag.group);
-    let methods = tag
-        .operations
-        .iter()
-        .map(|op| operation::group_method(op, paths));
-    let items = tag.operations.iter().map(|op| {
-        let list = model.lists.iter().find(|l| l.operation == op.id);
-        operation::operation_items(op, model, paths, list)
-    });
+    let methods = operations(tag, model).map(|op| operation::group_method(op, paths));
+    let items = operations(tag, model).map(|op| operation::operation_items(op, model, paths));
     let doc = rust::doc_attrs(&format!(
         "The operations tagged `{}` ({}), from [`Client::{}`](super::Client::{}).",
         tag.name,
@@ -250,14 +202,14 @@ fn param_uses(model: &Model) -> (bool, bool) {
 fn example(model: &Model, tags: &[Tag]) -> Option<minijinja::Value> {
     let candidates = || {
         tags.iter()
-            .flat_map(|t| t.operations.iter().map(move |op| (t, op)))
+            .flat_map(|t| operations(t, model).map(move |op| (t, op)))
             .filter(|(_, op)| {
                 !op.deprecated
                     && !op.params.iter().any(|p| p.required)
                     && !op.body.as_ref().is_some_and(|b| b.required)
             })
     };
-    let is_list = |op: &Operation| model.lists.iter().any(|l| l.operation == op.id);
+    let is_list = |op: &Operation| op.list.is_some();
     let (tag, op) = candidates()
         .find(|(_, op)| is_list(op))
         .or_else(|| candidates().next())?;
@@ -274,7 +226,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let crate_ident = crate_name.replace('-', "_");
     let types_ident = format_ident!("{}", ctx.types_crate().replace('-', "_"));
     let dir = PathBuf::from(&crate_name);
-    let tags = tags(model);
+    let tags = &model.tags;
     let paths = Paths::new(quote!(super::types::support), "crate::types::support");
     let (chrono, uuid) = param_uses(model);
     let features: Vec<minijinja::Value> = tags
@@ -306,9 +258,9 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         runtime_path => ctx.client_runtime_path,
         features => features,
         operations => model.operations.len(),
-        lists => model.lists.len(),
+        lists => model.operations.iter().filter(|o| o.list.is_some()).count(),
         uses => minijinja::context! { chrono => chrono, uuid => uuid },
-        example => example(model, &tags),
+        example => example(model, tags),
         server => first_server,
     };
     let crate_doc = templates::render("client/lib.md", &template_ctx)?;
@@ -327,7 +279,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             pub mod #module;
         }
     });
-    let root = root_items(model, &tags, true, &crate_name);
+    let root = root_items(model, tags, true, &crate_name);
     let lib = quote! {
         #(#![doc = #doc_lines])*
         #![warn(missing_docs)]
@@ -342,11 +294,16 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     };
     let header = ctx.rust_header();
     let mut files = super::crate_skeleton(&dir, "client", &template_ctx, &header, lib)?;
-    for tag in &tags {
+    for tag in tags {
         let file = format!("src/{}.rs", tag.module);
         files.push(OutputFile {
             path: dir.join(&file),
-            contents: rust::format_file(&header, tag_module(tag, model, &paths), &file)?,
+            contents: rust::format_file(
+                &header,
+                tag_module(tag, model, &paths),
+                &file,
+                Rustfmt::Later,
+            )?,
         });
     }
     Ok(files)
@@ -356,8 +313,8 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 /// snapshot tests show and the fixture crate compiles. It expects `types` (the types) and
 /// `support` (their support module) in scope where it is included, and the `client_runtime`
 /// crate.
-pub fn client_source(model: &Model) -> Result<String> {
-    let tags = tags(model);
+pub fn client_source(model: &Model, rustfmt: Rustfmt) -> Result<String> {
+    let tags = &model.tags;
     let paths = Paths::new(quote!(super::support), "super::support");
     let modules = tags.iter().map(|t| {
         let module = format_ident!("{}", t.module);
@@ -368,7 +325,7 @@ pub fn client_source(model: &Model) -> Result<String> {
             }
         }
     });
-    let root = root_items(model, &tags, false, "client");
+    let root = root_items(model, tags, false, "client");
     rust::format_file(
         "",
         quote! {
@@ -377,5 +334,6 @@ pub fn client_source(model: &Model) -> Result<String> {
             #root
         },
         "client source",
+        rustfmt,
     )
 }

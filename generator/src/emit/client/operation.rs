@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 use super::Paths;
 use crate::docs;
 use crate::emit::rust::{doc_attrs, ident, prim_tokens};
+use crate::model::multipart::PartEncoding;
 use crate::model::pagination::{ListOperation, Step};
 use crate::model::{
     BodyKind, FieldRepr, Model, Operation, Param, ParamLocation, Prim, SecuritySchemeKind, Status,
@@ -123,7 +124,7 @@ fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         out.push(Input {
-            name: body_field(op),
+            name: BODY_FIELD.to_owned(),
             ty: body.ty.clone(),
             doc: body.doc.clone(),
             param: None,
@@ -146,7 +147,7 @@ fn optional_inputs(op: &Operation) -> Vec<Input<'_>> {
         .collect();
     if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
         out.push(Input {
-            name: body_field(op),
+            name: BODY_FIELD.to_owned(),
             ty: body.ty.clone(),
             doc: body.doc.clone(),
             param: None,
@@ -155,14 +156,9 @@ fn optional_inputs(op: &Operation) -> Vec<Input<'_>> {
     out
 }
 
-/// The builder field of the body: `body`, unless a parameter has that name.
-fn body_field(op: &Operation) -> String {
-    let mut name = "body".to_owned();
-    while op.params.iter().any(|p| p.rust_name == name) {
-        name.push('_');
-    }
-    name
-}
+/// The builder field of the body. No parameter has this name: the model keeps it free
+/// (`model/operations.rs` names parameters with `body` taken).
+const BODY_FIELD: &str = "body";
 
 /// Names a builder's own methods take; optional inputs with these names get a `set_` prefix.
 const BUILDER_METHODS: &[&str] = &[
@@ -301,41 +297,44 @@ fn param_call(p: &Param, value: TokenStream) -> TokenStream {
     }
 }
 
-/// Statements that fill `form` (a `Multipart`) from `body`, a multipart struct.
+/// Statements that fill `form` (a `Multipart`) from `body`, a multipart struct: files as file
+/// parts, other fields as text (the encodings are the model's, `model::multipart`).
 fn multipart_fill(body_ty: &TypeRef, model: &Model, paths: &Paths) -> TokenStream {
     let runtime = &paths.runtime;
-    let fields = match body_ty {
-        TypeRef::Named(n) => match model.types.get(n).map(|t| &t.kind) {
-            Some(TypeKind::Struct(s)) => &s.fields,
-            _ => return quote!(let form = #runtime::Multipart::new().value("body", &body);),
-        },
+    let body = model.multipart.iter().find(|b| b.ty == *body_ty);
+    let fields = match body
+        .and_then(|b| b.struct_name.as_ref())
+        .and_then(|n| model.types.get(n))
+        .map(|t| &t.kind)
+    {
+        Some(TypeKind::Struct(s)) => &s.fields,
         _ => return quote!(let form = #runtime::Multipart::new().value("body", &body);),
     };
+    let body = body.expect("a struct body has its parts");
     let mut stmts = Vec::new();
     for f in fields.iter().filter(|f| !f.read_only) {
         let field = ident(&f.name);
         let json = &f.json_name;
-        let is_file = |t: &TypeRef| matches!(t, TypeRef::Prim(Prim::Binary));
         let file = quote! {
             form = form.file(#json, file.bytes, file.file_name, file.content_type);
         };
-        let stmt = match (&f.ty, f.repr) {
-            (t, FieldRepr::Plain | FieldRepr::Defaulted) if is_file(t) => {
+        let stmt = match (body.part(&f.name), f.repr) {
+            (Some(PartEncoding::File), FieldRepr::Plain | FieldRepr::Defaulted) => {
                 quote! { let file = body.#field; #file }
             }
-            (t, FieldRepr::Nullable | FieldRepr::Optional) if is_file(t) => {
+            (Some(PartEncoding::File), FieldRepr::Nullable | FieldRepr::Optional) => {
                 quote! { if let Some(file) = body.#field { #file } }
             }
-            (t, FieldRepr::OptionalNullable) if is_file(t) => {
+            (Some(PartEncoding::File), FieldRepr::OptionalNullable) => {
                 quote! { if let Some(file) = body.#field.flatten() { #file } }
             }
-            (TypeRef::Vec(inner), FieldRepr::Plain | FieldRepr::Defaulted) if is_file(inner) => {
+            (Some(PartEncoding::Files), FieldRepr::Plain | FieldRepr::Defaulted) => {
                 quote! { for file in body.#field { #file } }
             }
-            (TypeRef::Vec(inner), FieldRepr::Nullable | FieldRepr::Optional) if is_file(inner) => {
+            (Some(PartEncoding::Files), FieldRepr::Nullable | FieldRepr::Optional) => {
                 quote! { for file in body.#field.into_iter().flatten() { #file } }
             }
-            (TypeRef::Vec(inner), FieldRepr::OptionalNullable) if is_file(inner) => {
+            (Some(PartEncoding::Files), FieldRepr::OptionalNullable) => {
                 quote! { for file in body.#field.flatten().into_iter().flatten() { #file } }
             }
             _ => quote! { form = form.value(#json, &body.#field); },
@@ -477,13 +476,9 @@ fn error_display(
 }
 
 /// Everything of one operation: builder, `IntoFuture`, error enum, decoder (+ list helpers).
-pub fn operation_items(
-    op: &Operation,
-    model: &Model,
-    paths: &Paths,
-    list: Option<&ListOperation>,
-) -> TokenStream {
+pub fn operation_items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream {
     let runtime = &paths.runtime;
+    let list = op.list.as_ref();
     let n = names(op);
     let Names {
         builder,
@@ -555,7 +550,7 @@ pub fn operation_items(
     let body_stmt = match &op.body {
         None => quote!(),
         Some(body) => {
-            let field = ident(&body_field(op));
+            let field = ident(BODY_FIELD);
             let set = match body.kind {
                 BodyKind::Json => quote!(request.json(&body)),
                 BodyKind::Form => quote!(request.form(&body)),

@@ -20,10 +20,10 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::rust::{doc_attrs, format_file, ident};
+use super::rust::{doc_attrs, format_file, ident, Rustfmt};
 use super::{templates, Context, OutputFile};
 use crate::error::{Error, Result};
-use crate::model::server::Tag;
+use crate::model::tags::Tag;
 use crate::model::{Model, SecuritySchemeKind};
 
 /// Where generated server code finds the types it uses.
@@ -77,13 +77,13 @@ fn first_unsupported(model: &Model) -> Result<()> {
 fn pieces(model: &Model, paths: &Paths, features: bool) -> Result<Pieces> {
     first_unsupported(model)?;
     let validation = validate::Validation::of(model);
-    let multiparts = multipart::Multiparts::of(model, paths)?;
+    let multiparts = multipart::Multiparts::of(model)?;
     let mut used_schemes: BTreeSet<&str> = BTreeSet::new();
     for op in &model.operations {
         used_schemes.extend(op.security.iter().flatten().map(String::as_str));
     }
     let mut modules = Vec::new();
-    for tag in &model.server.tags {
+    for tag in &model.tags {
         modules.push((
             tag.module.clone(),
             tag_module(model, tag, paths, &validation, &multiparts)?,
@@ -91,8 +91,8 @@ fn pieces(model: &Model, paths: &Paths, features: bool) -> Result<Pieces> {
     }
     let internal =
         internal_module(model, &used_schemes, &validation, &multiparts, paths).map(|tokens| {
-            if features && !model.server.tags.is_empty() {
-                let names = model.server.tags.iter().map(|t| t.module.as_str());
+            if features && !model.tags.is_empty() {
+                let names = model.tags.iter().map(|t| t.module.as_str());
                 quote! {
                     // items used only by the handlers of tags whose features are off
                     #![cfg_attr(not(all(#(feature = #names),*)), allow(dead_code))]
@@ -140,7 +140,7 @@ fn tag_module(
     let mut items = Vec::new();
     for &i in &tag.operations {
         let op = &model.operations[i];
-        let parts = operation::emit(model, i, op, tag, paths, validation, multiparts)?;
+        let parts = operation::emit(model, op, tag, paths, validation, multiparts)?;
         methods.push(parts.method);
         items.push(parts.items);
     }
@@ -305,15 +305,15 @@ fn tag_cfg(tag: &Tag, features: bool) -> TokenStream {
 
 /// `#[cfg(all(feature = ...))]` over every tag, when tags are Cargo features.
 fn all_tags_cfg(model: &Model, features: bool) -> TokenStream {
-    if !features || model.server.tags.is_empty() {
+    if !features || model.tags.is_empty() {
         return quote!();
     }
-    let names = model.server.tags.iter().map(|t| t.module.as_str());
+    let names = model.tags.iter().map(|t| t.module.as_str());
     quote!(#[cfg(all(#(feature = #names),*))])
 }
 
 fn lib_items(model: &Model, features: bool) -> TokenStream {
-    let tags = &model.server.tags;
+    let tags = &model.tags;
     let trait_paths: Vec<TokenStream> = tags
         .iter()
         .map(|t| {
@@ -591,13 +591,13 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         command => ctx.command,
         base_path => model.server.base_path,
         operations => model.operations.len(),
-        tags => model.server.tags.iter().map(|t| minijinja::context! {
+        tags => model.tags.iter().map(|t| minijinja::context! {
             name => t.name,
             module => t.module,
             trait_name => t.trait_name,
             operations => t.operations.len(),
         }).collect::<Vec<_>>(),
-        first_tag => model.server.tags.first().map(|t| minijinja::context! {
+        first_tag => model.tags.first().map(|t| minijinja::context! {
             name => t.name,
             module => t.module,
             trait_name => t.trait_name,
@@ -605,7 +605,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         strict => model.server.strict,
         envelope => model.operations.iter().any(|o| o.envelope.is_some()),
         base_variables => model.server.base_variable_fns,
-        other_tags => model.server.tags.iter().skip(1).map(|t| t.trait_name.clone()).collect::<Vec<_>>(),
+        other_tags => model.tags.iter().skip(1).map(|t| t.trait_name.clone()).collect::<Vec<_>>(),
         uses => minijinja::context! {
             chrono => model.uses.chrono,
             uuid => model.uses.uuid,
@@ -622,7 +622,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let module_decls = pieces
         .modules
         .iter()
-        .zip(&model.server.tags)
+        .zip(&model.tags)
         .map(|((name, _), tag)| {
             let name = ident(name);
             let cfg = tag_cfg(tag, true);
@@ -649,13 +649,13 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         let file = format!("src/{name}.rs");
         files.push(OutputFile {
             path: dir.join(&file),
-            contents: format_file(&header, tokens, &file)?,
+            contents: format_file(&header, tokens, &file, Rustfmt::Later)?,
         });
     }
     if let Some(internal) = pieces.internal {
         files.push(OutputFile {
             path: dir.join("src/internal.rs"),
-            contents: format_file(&header, internal, "src/internal.rs")?,
+            contents: format_file(&header, internal, "src/internal.rs", Rustfmt::Later)?,
         });
     }
     Ok(files)
@@ -663,7 +663,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 
 /// The whole server crate of `model` as one source (modules inline), with the types at
 /// `paths`: what the snapshot tests show and the fixture crate compiles.
-pub fn source(model: &Model, paths: &Paths) -> Result<String> {
+pub fn source(model: &Model, paths: &Paths, rustfmt: Rustfmt) -> Result<String> {
     let pieces = pieces(model, paths, false)?;
     let modules = pieces.modules.iter().map(|(name, tokens)| {
         let name = ident(name);
@@ -682,5 +682,6 @@ pub fn source(model: &Model, paths: &Paths) -> Result<String> {
             #lib
         },
         "server source",
+        rustfmt,
     )
 }

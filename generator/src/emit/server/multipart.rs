@@ -1,7 +1,8 @@
 //! Multipart bodies: a builder per multipart body type that takes the parts of a
 //! `server_runtime::Form` field by field into the types crate's struct (files as
 //! `support::FilePart`; text fields parsed as their type; objects as JSON text; arrays as
-//! repeated parts, as the generated client sends them).
+//! repeated parts, as the generated client sends them). How each part is encoded is the
+//! model's decision (`model::multipart`).
 
 use std::collections::BTreeSet;
 
@@ -12,134 +13,27 @@ use quote::{format_ident, quote};
 use super::Paths;
 use crate::emit::rust::{ident, type_tokens};
 use crate::error::{Error, Result};
-use crate::model::{BodyKind, Field, FieldRepr, Model, Prim, StructDef, TypeKind, TypeRef};
-
-/// How one field of a multipart struct is sent.
-enum PartKind<'a> {
-    /// One file.
-    File,
-    /// Repeated file parts.
-    Files,
-    /// One text part, parsed as the type.
-    Text(&'a TypeRef),
-    /// Repeated text parts.
-    TextArray(&'a TypeRef),
-    /// One part of JSON text.
-    Json(&'a TypeRef),
-    /// Repeated parts of JSON text.
-    JsonArray(&'a TypeRef),
-}
-
-fn contains_binary(t: &TypeRef, model: &Model, depth: usize) -> bool {
-    match t {
-        TypeRef::Prim(Prim::Binary) => true,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) => contains_binary(inner, model, depth),
-        TypeRef::Named(n) if depth < 16 => match model.types.get(n).map(|d| &d.kind) {
-            Some(TypeKind::Alias(t)) => contains_binary(t, model, depth + 1),
-            _ => false,
-        },
-        _ => false,
-    }
-}
-
-/// The type behind a chain of aliases.
-fn resolve<'a>(t: &'a TypeRef, model: &'a Model) -> &'a TypeRef {
-    let mut t = t;
-    for _ in 0..16 {
-        match t {
-            TypeRef::Named(n) => match model.types.get(n).map(|d| &d.kind) {
-                Some(TypeKind::Alias(target)) => t = target,
-                _ => return t,
-            },
-            _ => return t,
-        }
-    }
-    t
-}
-
-fn is_text(t: &TypeRef, model: &Model) -> bool {
-    match resolve(t, model) {
-        TypeRef::Prim(p) => *p != Prim::Binary,
-        TypeRef::Named(n) => matches!(
-            model.types.get(n).map(|d| &d.kind),
-            Some(TypeKind::StringEnum(_))
-        ),
-        _ => false,
-    }
-}
-
-fn classify<'a>(f: &'a Field, model: &'a Model, at: &str) -> Result<PartKind<'a>> {
-    let resolved = resolve(&f.ty, model);
-    let kind = match resolved {
-        TypeRef::Prim(Prim::Binary) => PartKind::File,
-        TypeRef::Vec(inner) => {
-            let inner_resolved = resolve(inner, model);
-            if *inner_resolved == TypeRef::Prim(Prim::Binary) {
-                PartKind::Files
-            } else if contains_binary(inner, model, 0) {
-                return Err(Error::unsupported(
-                    at,
-                    format!("multipart field `{}`: files nested in arrays", f.json_name),
-                ));
-            } else if is_text(inner, model) {
-                PartKind::TextArray(inner)
-            } else {
-                PartKind::JsonArray(inner)
-            }
-        }
-        _ if contains_binary(&f.ty, model, 0) => {
-            return Err(Error::unsupported(
-                at,
-                format!("multipart field `{}`: files nested in a map", f.json_name),
-            ))
-        }
-        _ if is_text(&f.ty, model) => PartKind::Text(&f.ty),
-        _ => PartKind::Json(&f.ty),
-    };
-    Ok(kind)
-}
+use crate::model::multipart::{MultipartBody, PartEncoding};
+use crate::model::{FieldRepr, Model, StructDef, TypeKind, TypeRef};
 
 /// The multipart body types of a model and their builders.
 pub(super) struct Multiparts {
-    /// Body type (as used by operations) -> the struct it is.
+    /// Body type (as used by operations) -> the struct it is, sorted by struct.
     bodies: Vec<(TypeRef, String)>,
 }
 
 impl Multiparts {
-    /// Finds the multipart body types; errors on those a builder cannot take apart.
-    pub(super) fn of(model: &Model, _paths: &Paths) -> Result<Multiparts> {
+    /// The multipart body types (`Model::multipart`); errors on the first a builder cannot
+    /// take apart.
+    pub(super) fn of(model: &Model) -> Result<Multiparts> {
         let mut bodies: Vec<(TypeRef, String)> = Vec::new();
-        for op in &model.operations {
-            let Some(body) = op.body.as_ref().filter(|b| b.kind == BodyKind::Multipart) else {
-                continue;
-            };
-            if bodies.iter().any(|(t, _)| *t == body.ty) {
-                continue;
+        for body in &model.multipart {
+            if let Some((pointer, construct)) = &body.problem {
+                return Err(Error::unsupported(pointer, construct.clone()));
             }
-            let at = format!("{}/requestBody", op.pointer);
-            let resolved = resolve(&body.ty, model);
-            let def = match resolved {
-                TypeRef::Named(n) => model.types.get(n),
-                _ => None,
-            };
-            let Some(def) = def.filter(|d| matches!(d.kind, TypeKind::Struct(_))) else {
-                return Err(Error::unsupported(
-                    &at,
-                    "a multipart body that is not an object",
-                ));
-            };
-            if let TypeKind::Struct(s) = &def.kind {
-                if !s.flattened.is_empty() {
-                    return Err(Error::unsupported(
-                        &def.pointer,
-                        "a multipart body with `oneOf`/`anyOf` members",
-                    ));
-                }
-                for f in &s.fields {
-                    classify(f, model, &def.pointer)?;
-                }
+            if let Some(name) = &body.struct_name {
+                bodies.push((body.ty.clone(), name.clone()));
             }
-            bodies.push((body.ty.clone(), def.name.clone()));
         }
         bodies.sort_by(|a, b| a.1.cmp(&b.1));
         Ok(Multiparts { bodies })
@@ -162,14 +56,17 @@ impl Multiparts {
         let mut items = Vec::new();
         let mut files = false;
         let mut done = BTreeSet::new();
-        for (_, name) in &self.bodies {
+        for (ty, name) in &self.bodies {
             if !done.insert(name) {
                 continue;
             }
             let Some(TypeKind::Struct(s)) = model.types.get(name).map(|d| &d.kind) else {
                 continue;
             };
-            items.push(builder(name, s, model, paths, &mut files));
+            let Some(body) = model.multipart.iter().find(|b| b.ty == *ty) else {
+                continue;
+            };
+            items.push(builder(name, s, body, paths, &mut files));
         }
         if files {
             let support = &paths.support;
@@ -191,7 +88,7 @@ impl Multiparts {
 fn builder(
     name: &str,
     s: &StructDef,
-    model: &Model,
+    body: &MultipartBody,
     paths: &Paths,
     files: &mut bool,
 ) -> TokenStream {
@@ -202,8 +99,7 @@ fn builder(
     let mut vars = Vec::new();
     let mut inits = Vec::new();
     for f in &s.fields {
-        // checked in `Multiparts::of`
-        let Ok(kind) = classify(f, model, "") else {
+        let Some(kind) = body.part(&f.name) else {
             continue;
         };
         let var = format_ident!("field_{}", f.name.trim_end_matches('_'));
@@ -211,7 +107,7 @@ fn builder(
         let required = f.repr == FieldRepr::Plain;
         let need = if required { "required" } else { "optional" };
         let call = match kind {
-            PartKind::File => {
+            PartEncoding::File => {
                 *files = true;
                 let m = format_ident!("file_{need}");
                 if required {
@@ -220,7 +116,7 @@ fn builder(
                     quote!(form.#m(#wire, errors).map(|file| file.map(file_part)))
                 }
             }
-            PartKind::Files => {
+            PartEncoding::Files => {
                 *files = true;
                 let m = format_ident!("files_{need}");
                 if required {
@@ -229,22 +125,22 @@ fn builder(
                     quote!(form.#m(#wire, errors).map(|all| all.map(|all| all.into_iter().map(file_part).collect())))
                 }
             }
-            PartKind::Text(t) => {
+            PartEncoding::Text(t) => {
                 let m = format_ident!("text_{need}");
                 let t = type_tokens(t, types);
                 quote!(form.#m::<#t>(#wire, errors))
             }
-            PartKind::TextArray(t) => {
+            PartEncoding::TextArray(t) => {
                 let m = format_ident!("text_array_{need}");
                 let t = type_tokens(t, types);
                 quote!(form.#m::<#t>(#wire, errors))
             }
-            PartKind::Json(t) => {
+            PartEncoding::Json(t) => {
                 let m = format_ident!("json_{need}");
                 let t = type_tokens(t, types);
                 quote!(form.#m::<#t>(#wire, errors))
             }
-            PartKind::JsonArray(t) => {
+            PartEncoding::JsonArray(t) => {
                 let m = format_ident!("json_array_{need}");
                 let t = type_tokens(t, types);
                 quote!(form.#m::<#t>(#wire, errors))

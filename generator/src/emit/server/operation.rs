@@ -10,7 +10,8 @@ use super::validate::{constraint_checks, Validation};
 use super::Paths;
 use crate::emit::rust::{doc_attrs, ident, type_tokens};
 use crate::error::Result;
-use crate::model::server::{ResponseHeader, Tag};
+use crate::model::tags::Tag;
+use crate::model::ResponseHeader;
 use crate::model::{
     AuthKind, BodyKind, FieldRepr, Model, Operation, Param, ParamLocation, Status, TypeRef,
 };
@@ -97,7 +98,6 @@ fn security_doc(model: &Model, op: &Operation) -> String {
 
 pub(super) fn emit(
     model: &Model,
-    index: usize,
     op: &Operation,
     tag: &Tag,
     paths: &Paths,
@@ -174,17 +174,12 @@ pub(super) fn emit(
     let mut variants = Vec::new();
     for r in op.responses.iter().filter(|r| !r.envelope_error) {
         let name = format_ident!("{}", r.status.variant_name());
-        let headers = model
-            .server
-            .response_headers
-            .iter()
-            .find(|h| h.operation == index && h.status == r.status)
-            .map(|h| {
-                (
-                    format_ident!("{}{}Headers", op.type_name, r.status.variant_name()),
-                    h.headers.as_slice(),
-                )
-            });
+        let headers = (!r.headers.is_empty()).then(|| {
+            (
+                format_ident!("{}{}Headers", op.type_name, r.status.variant_name()),
+                r.headers.as_slice(),
+            )
+        });
         let mut doc = format!("`{}`", r.status.key());
         if let Some(d) = &r.doc {
             doc.push_str(&format!(": {d}"));

@@ -3,8 +3,10 @@
 //! with a discriminator a known alternative, and fields and parameters their lengths, patterns,
 //! item counts and ranges.
 //!
-//! Only the types that need it get an `impl Validate`: those reachable from a request that
-//! have an enum, a discriminated union or a checked constraint somewhere inside.
+//! Only the types that need it get an `impl Validate`: those the analysis marked
+//! (`Usage::validate`: reachable from a request, with an enum, a discriminated union or a
+//! checked constraint somewhere inside). Which check a constraint gives is the model's too
+//! (`Constraints::check`); this module writes the checks.
 
 use std::collections::BTreeSet;
 
@@ -14,7 +16,7 @@ use quote::quote;
 use super::Paths;
 use crate::emit::rust::ident;
 use crate::model::{
-    children, Constraints, FieldRepr, Model, Prim, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
+    Check, Constraints, FieldRepr, Model, Prim, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
 };
 
 /// Which named types need validation.
@@ -50,13 +52,8 @@ pub(super) fn constraint_checks(
     name: TokenStream,
     errors: TokenStream,
 ) -> Option<TokenStream> {
-    match ty {
-        TypeRef::Prim(Prim::String)
-            if c.min_length.is_some()
-                || c.max_length.is_some()
-                || c.pattern.is_some()
-                || c.format.as_deref() == Some("email") =>
-        {
+    let check = match (c.check(ty)?, ty) {
+        (Check::Text, _) => {
             let length = (c.min_length.is_some() || c.max_length.is_some()).then(|| {
                 let (min, max) = (usize_opt(c.min_length), usize_opt(c.max_length));
                 quote!(server_runtime::validate::length(value, #min, #max, #name, #errors);)
@@ -73,91 +70,39 @@ pub(super) fn constraint_checks(
             });
             let email = (c.format.as_deref() == Some("email"))
                 .then(|| quote!(server_runtime::validate::email(value, #name, #errors);));
-            Some(quote!(#length #pattern #email))
+            quote!(#length #pattern #email)
         }
-        TypeRef::Prim(p @ (Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64))
-            if c.minimum.is_some() || c.maximum.is_some() =>
-        {
-            let v = match p {
-                Prim::I32 | Prim::F32 => quote!(f64::from(*value)),
-                Prim::I64 => quote!(*value as f64),
+        (Check::Range, ty) => {
+            let v = match ty {
+                TypeRef::Prim(Prim::I32 | Prim::F32) => quote!(f64::from(*value)),
+                TypeRef::Prim(Prim::I64) => quote!(*value as f64),
                 _ => quote!(*value),
             };
             let (min, max) = (f64_opt(c.minimum), f64_opt(c.maximum));
             let (emin, emax) = (c.exclusive_minimum, c.exclusive_maximum);
-            Some(quote!(
+            quote!(
                 server_runtime::validate::range(#v, #min, #max, #emin, #emax, #name, #errors);
-            ))
+            )
         }
-        TypeRef::Vec(_) if c.min_items.is_some() || c.max_items.is_some() => {
+        (Check::Items, _) => {
             let (min, max) = (usize_opt(c.min_items), usize_opt(c.max_items));
-            Some(quote!(server_runtime::validate::items(value.len(), #min, #max, #name, #errors);))
+            quote!(server_runtime::validate::items(value.len(), #min, #max, #name, #errors);)
         }
-        _ => None,
-    }
-}
-
-fn field_has_checks(f: &crate::model::Field) -> bool {
-    !f.boxed && constraint_checks(&f.constraints, &f.ty, quote!(), quote!()).is_some()
+    };
+    Some(check)
 }
 
 impl Validation {
-    /// Decides which types need validation.
+    /// The types that need validation: those the analysis marked (`Usage::validate`).
     pub(super) fn of(model: &Model) -> Validation {
-        // the named types reachable from requests
-        let mut reachable = BTreeSet::new();
-        let mut stack: Vec<&TypeRef> = Vec::new();
-        for op in &model.operations {
-            stack.extend(op.params.iter().map(|p| &p.ty));
-            stack.extend(op.body.iter().map(|b| &b.ty));
+        Validation {
+            needs: model
+                .types
+                .values()
+                .filter(|d| d.usage.validate)
+                .map(|d| d.name.clone())
+                .collect(),
         }
-        while let Some(t) = stack.pop() {
-            match t {
-                TypeRef::Named(n) if reachable.insert(n.clone()) => {
-                    if let Some(def) = model.types.get(n) {
-                        stack.extend(children(&def.kind));
-                    }
-                }
-                TypeRef::Vec(inner) | TypeRef::Map(inner) => stack.push(inner),
-                _ => {}
-            }
-        }
-        let mut v = Validation {
-            needs: BTreeSet::new(),
-        };
-        loop {
-            let mut changed = false;
-            for name in &reachable {
-                if v.needs.contains(name) {
-                    continue;
-                }
-                let Some(def) = model.types.get(name) else {
-                    continue;
-                };
-                let needs = match &def.kind {
-                    TypeKind::StringEnum(_) => true,
-                    TypeKind::Union(u) => {
-                        u.discriminator.is_some() || u.variants.iter().any(|x| v.needs(&x.ty))
-                    }
-                    TypeKind::Struct(s) => {
-                        s.fields
-                            .iter()
-                            .any(|f| v.needs(&f.ty) || field_has_checks(f))
-                            || s.extra.as_ref().is_some_and(|t| v.needs(t))
-                            || s.flattened.iter().any(|f| v.needs(&f.ty))
-                    }
-                    TypeKind::Alias(t) => v.needs(t),
-                };
-                if needs {
-                    v.needs.insert(name.clone());
-                    changed = true;
-                }
-            }
-            if !changed {
-                break;
-            }
-        }
-        v
     }
 
     /// Whether a value of `ty` needs validation.
