@@ -159,7 +159,7 @@ pub fn server_source(
 ) -> Result<String> {
     let loaded = load::load(path)?;
     let model = model::Model::build(&loaded, options)?;
-    let paths = emit::server::Paths::new(types_path, support_path)?;
+    let paths = emit::Paths::server(types_path, support_path)?;
     emit::server::source(&model, &paths, emit::rust::Rustfmt::Now)
 }
 

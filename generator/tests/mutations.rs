@@ -104,7 +104,7 @@ fn run_all(path: &Path) {
     };
     let _ = generator::emit::types_source(&model, Rustfmt::Later);
     let _ = generator::emit::client::client_source(&model, Rustfmt::Later);
-    if let Ok(paths) = generator::emit::server::Paths::new("crate::types", "crate::support") {
+    if let Ok(paths) = generator::emit::Paths::server("crate::types", "crate::support") {
         let _ = generator::emit::server::source(&model, &paths, Rustfmt::Later);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod client;
 mod examples;
+mod paths;
 pub mod rust;
 pub mod server;
 mod support;
@@ -14,6 +15,7 @@ use quote::quote;
 
 use crate::error::Result;
 use crate::model::{Model, TypeKind};
+pub use paths::Paths;
 use rust::Rustfmt;
 
 /// Facts about the generation that every emitted file may mention.

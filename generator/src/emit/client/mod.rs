@@ -14,39 +14,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::Rustfmt;
-use super::{rust, templates, Context, OutputFile};
+use super::{rust, templates, Context, OutputFile, Paths};
 use crate::error::Result;
 use crate::model::tags::Tag;
 use crate::model::{Model, Operation, ParamLocation, Prim, SecuritySchemeKind, TypeRef};
-
-/// How generated code names the crates it uses.
-pub struct Paths {
-    /// The types, from a tag module (`super::types`).
-    pub types: TokenStream,
-    /// The types' `support` module, from a tag module.
-    pub support: TokenStream,
-    /// The runtime crate.
-    pub runtime: TokenStream,
-    /// `types` in doc links.
-    pub types_doc: String,
-    /// `support` in doc links.
-    pub support_doc: String,
-    /// The runtime in doc links.
-    pub runtime_doc: String,
-}
-
-impl Paths {
-    fn new(support: TokenStream, support_doc: &str) -> Self {
-        Paths {
-            types: quote!(super::types),
-            support,
-            runtime: quote!(client_runtime),
-            types_doc: "super::types".to_owned(),
-            support_doc: support_doc.to_owned(),
-            runtime_doc: "client_runtime".to_owned(),
-        }
-    }
-}
 
 /// `1 operation`, `2 operations`.
 fn count(n: usize) -> String {
@@ -227,7 +198,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let types_ident = format_ident!("{}", ctx.types_crate().replace('-', "_"));
     let dir = PathBuf::from(&crate_name);
     let tags = &model.tags;
-    let paths = Paths::new(quote!(super::types::support), "crate::types::support");
+    let paths = Paths::client(quote!(super::types::support), "crate::types::support");
     let (chrono, uuid) = param_uses(model);
     let features: Vec<minijinja::Value> = tags
         .iter()
@@ -315,7 +286,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 /// crate.
 pub fn client_source(model: &Model, rustfmt: Rustfmt) -> Result<String> {
     let tags = &model.tags;
-    let paths = Paths::new(quote!(super::support), "super::support");
+    let paths = Paths::client(quote!(super::support), "super::support");
     let modules = tags.iter().map(|t| {
         let module = format_ident!("{}", t.module);
         let items = tag_module(t, model, &paths);

@@ -21,40 +21,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::{doc_attrs, format_file, ident, Rustfmt};
-use super::{templates, Context, OutputFile};
+use super::{templates, Context, OutputFile, Paths};
 use crate::error::{Error, Result};
 use crate::model::tags::Tag;
 use crate::model::{Model, SecuritySchemeKind};
-
-/// Where generated server code finds the types it uses.
-#[derive(Debug, Clone)]
-pub struct Paths {
-    /// The types crate (`storefront_types`), or the module holding the types.
-    pub types: TokenStream,
-    /// The same path as text, for doc links.
-    pub types_doc: String,
-    /// The `support` module of the types (`storefront_types::support`).
-    pub support: TokenStream,
-}
-
-impl Paths {
-    /// Paths from their text (`crate::cases::pets`, `crate::support`).
-    pub fn new(types: &str, support: &str) -> Result<Paths> {
-        let parse = |p: &str| {
-            syn::parse_str::<syn::Path>(p)
-                .map(|p| quote!(#p))
-                .map_err(|e| Error::Emit {
-                    context: "server paths".to_owned(),
-                    message: format!("`{p}`: {e}"),
-                })
-        };
-        Ok(Paths {
-            types: parse(types)?,
-            types_doc: types.to_owned(),
-            support: parse(support)?,
-        })
-    }
-}
 
 /// The pieces of a server crate, before they are laid out as files or as one source.
 struct Pieces {
@@ -103,7 +73,7 @@ fn pieces(model: &Model, paths: &Paths, features: bool) -> Result<Pieces> {
             }
         });
     Ok(Pieces {
-        lib: lib_items(model, features),
+        lib: lib_items(model, features, paths),
         modules,
         internal,
     })
@@ -116,24 +86,29 @@ fn tag_module(
     validation: &validate::Validation,
     multiparts: &multipart::Multiparts,
 ) -> Result<TokenStream> {
+    let rt = &paths.runtime;
     let trait_name = ident(&tag.trait_name);
     let module_doc = format!(
         " The operations tagged `{}`: the [`{}`] trait, its [`router`], and each operation's \
          request and reply.",
         tag.name, tag.trait_name
     );
+    let rt_doc = &paths.runtime_doc;
     let defaults = if model.server.strict {
         "Every method must be implemented (the crate was generated with `strict`): a\n\
          forgotten operation is a compile error."
+            .to_owned()
     } else {
-        "Every method has a default that answers 501 with the error envelope (through\n\
-         [`server_runtime::Backend::not_implemented`]), so that a backend implements the\n\
-         operations it serves and nothing else."
+        format!(
+            "Every method has a default that answers 501 with the error envelope (through\n\
+             [`{rt_doc}::Backend::not_implemented`]), so that a backend implements the\n\
+             operations it serves and nothing else."
+        )
     };
     let trait_doc = doc_attrs(&format!(
         "The operations tagged `{}`, one method per operation.\n\n{defaults} Implement the \
          methods with `async fn`; each returns `Result<{{Op}}Reply, Self::Error>`, so `?` \
-         works on the backend's errors ([`server_runtime::IntoErrorResponse`]).",
+         works on the backend's errors ([`{rt_doc}::IntoErrorResponse`]).",
         tag.name
     ));
     let mut methods = Vec::new();
@@ -144,13 +119,13 @@ fn tag_module(
         methods.push(parts.method);
         items.push(parts.items);
     }
-    let router = tag_router(model, tag);
+    let router = tag_router(model, tag, paths);
     Ok(quote! {
         #![doc = #module_doc]
         #![allow(clippy::large_enum_variant)]
 
         #trait_doc
-        pub trait #trait_name: server_runtime::Backend {
+        pub trait #trait_name: #rt::Backend {
             #(#methods)*
         }
 
@@ -161,7 +136,8 @@ fn tag_module(
 }
 
 /// The `router` function of a tag module: the routes of its operations.
-fn tag_router(model: &Model, tag: &Tag) -> TokenStream {
+fn tag_router(model: &Model, tag: &Tag, paths: &Paths) -> TokenStream {
+    let rt = &paths.runtime;
     let trait_name = ident(&tag.trait_name);
     let mut methods_used = BTreeSet::new();
     let routes: Vec<TokenStream> = model
@@ -200,7 +176,7 @@ fn tag_router(model: &Model, tag: &Tag) -> TokenStream {
         .map(|m| format_ident!("{}", m))
         .collect();
     let use_methods =
-        (!methods.is_empty()).then(|| quote!(use server_runtime::axum::routing::{#(#methods),*};));
+        (!methods.is_empty()).then(|| quote!(use #rt::axum::routing::{#(#methods),*};));
     let doc = doc_attrs(&format!(
         "The routes of the operations tagged `{}`, answered by `backend`, under\n\
          [`BASE_PATH`](super::BASE_PATH).\n\n\
@@ -212,11 +188,11 @@ fn tag_router(model: &Model, tag: &Tag) -> TokenStream {
         #doc
         pub fn router<B: #trait_name>(
             backend: std::sync::Arc<B>,
-            config: server_runtime::Config,
-        ) -> server_runtime::axum::Router {
+            config: #rt::Config,
+        ) -> #rt::axum::Router {
             #use_methods
-            let shared = std::sync::Arc::new(server_runtime::Shared { backend, config });
-            server_runtime::axum::Router::new()
+            let shared = std::sync::Arc::new(#rt::Shared { backend, config });
+            #rt::axum::Router::new()
                 #(#routes)*
                 .with_state(shared)
         }
@@ -230,6 +206,7 @@ fn internal_module(
     multiparts: &multipart::Multiparts,
     paths: &Paths,
 ) -> Option<TokenStream> {
+    let rt = &paths.runtime;
     let mut items = Vec::new();
     if !model.operations.is_empty() {
         let vars = &model.server.base_variables;
@@ -254,9 +231,9 @@ fn internal_module(
         let name = scheme.name.as_str();
         let value = match &scheme.kind {
             SecuritySchemeKind::Bearer | SecuritySchemeKind::OAuth2 => {
-                quote!(server_runtime::Scheme::Bearer { name: #name })
+                quote!(#rt::Scheme::Bearer { name: #name })
             }
-            SecuritySchemeKind::Basic => quote!(server_runtime::Scheme::Basic { name: #name }),
+            SecuritySchemeKind::Basic => quote!(#rt::Scheme::Basic { name: #name }),
             SecuritySchemeKind::ApiKey {
                 location,
                 name: key,
@@ -266,9 +243,9 @@ fn internal_module(
                     crate::model::ParamLocation::Cookie => quote!(Cookie),
                     _ => quote!(Header),
                 };
-                quote!(server_runtime::Scheme::ApiKey {
+                quote!(#rt::Scheme::ApiKey {
                     name: #name,
-                    location: server_runtime::KeyLocation::#location,
+                    location: #rt::KeyLocation::#location,
                     key: #key,
                 })
             }
@@ -279,7 +256,7 @@ fn internal_module(
         });
         items.push(quote! {
             #doc
-            pub(crate) const #const_name: server_runtime::Scheme = #value;
+            pub(crate) const #const_name: #rt::Scheme = #value;
         });
     }
     items.extend(multiparts.items(model, paths));
@@ -312,7 +289,8 @@ fn all_tags_cfg(model: &Model, features: bool) -> TokenStream {
     quote!(#[cfg(all(#(feature = #names),*))])
 }
 
-fn lib_items(model: &Model, features: bool) -> TokenStream {
+fn lib_items(model: &Model, features: bool, paths: &Paths) -> TokenStream {
+    let rt = &paths.runtime;
     let tags = &model.tags;
     let trait_paths: Vec<TokenStream> = tags
         .iter()
@@ -323,7 +301,7 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
         })
         .collect();
     let bounds = if trait_paths.is_empty() {
-        quote!(server_runtime::Backend)
+        quote!(#rt::Backend)
     } else {
         quote!(#(#trait_paths)+*)
     };
@@ -343,14 +321,14 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
          methods 405, both with the error envelope. Add any tower layers with `Router::layer`;\n\
          to serve some tags only, or tags implemented by different types, use [`Routes`].",
         if trait_list.is_empty() {
-            "[`server_runtime::Backend`]".to_owned()
+            format!("[`{}::Backend`]", paths.runtime_doc)
         } else {
             trait_list.join(", ")
         },
         if trait_list.is_empty() {
-            ""
+            String::new()
         } else {
-            " and [`server_runtime::Backend`]"
+            format!(" and [`{}::Backend`]", paths.runtime_doc)
         },
         if model.server.strict {
             ""
@@ -386,7 +364,7 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
         let m = ident(&t.module);
         quote!(.#m(std::sync::Arc::clone(&backend)))
     });
-    let variables = server_variables(model);
+    let variables = server_variables(model, paths);
     let operation_infos = model.server.routes.iter().flat_map(|route| {
         route.operations.iter().map(|&i| {
             let op = &model.operations[i];
@@ -398,7 +376,7 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
                 .find(|t| t.operations.contains(&i))
                 .map(|t| t.module.as_str())
                 .unwrap_or_default();
-            quote!(server_runtime::OperationInfo { id: #id, method: #method, route: #path, tag: #tag },)
+            quote!(#rt::OperationInfo { id: #id, method: #method, route: #path, tag: #tag },)
         })
     });
     let prelude_traits = tags.iter().map(|t| {
@@ -414,7 +392,7 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
     quote! {
         #(#reexports)*
 
-        pub use server_runtime::{
+        pub use #rt::{
             AuthError, AuthRequest, Backend, Config, Credentials, ErrorResponse,
             IntoErrorResponse, OperationInfo, RequestContext, Verified,
         };
@@ -424,7 +402,7 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
 
         /// Every operation with its method and route, in route order: to name an operation in
         /// a metrics or logging layer from axum's `MatchedPath` ([`server_runtime::OperationInfo::find`]).
-        pub const OPERATIONS: &[server_runtime::OperationInfo] = &[#(#operation_infos)*];
+        pub const OPERATIONS: &[#rt::OperationInfo] = &[#(#operation_infos)*];
 
         #variables
 
@@ -432,7 +410,7 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
         pub mod prelude {
             #(#prelude_traits)*
             #prelude_vars
-            pub use server_runtime::Backend as _;
+            pub use #rt::Backend as _;
         }
 
         /// A router built from the routers of some tags, each answered by its own backend
@@ -443,26 +421,26 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
         #[derive(Debug)]
         #[must_use = "call `build` to get the router"]
         pub struct Routes {
-            router: server_runtime::axum::Router,
-            config: server_runtime::Config,
+            router: #rt::axum::Router,
+            config: #rt::Config,
         }
 
         impl Default for Routes {
             fn default() -> Self {
-                Routes::with_config(server_runtime::Config::default())
+                Routes::with_config(#rt::Config::default())
             }
         }
 
         impl Routes {
             /// No routes yet, with the default limits.
             pub fn new() -> Self {
-                Routes::with_config(server_runtime::Config::default())
+                Routes::with_config(#rt::Config::default())
             }
 
             /// No routes yet, with these limits (body sizes) for the tags added after.
-            pub fn with_config(config: server_runtime::Config) -> Self {
+            pub fn with_config(config: #rt::Config) -> Self {
                 Routes {
-                    router: server_runtime::axum::Router::new(),
+                    router: #rt::axum::Router::new(),
                     config,
                 }
             }
@@ -470,32 +448,32 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
             #(#builder_methods)*
 
             /// Adds routes of your own (a health check, say).
-            pub fn merge(mut self, router: server_runtime::axum::Router) -> Self {
+            pub fn merge(mut self, router: #rt::axum::Router) -> Self {
                 self.router = self.router.merge(router);
                 self
             }
 
             /// The router: the routes added, then 404 for unknown paths and 405 for methods
             /// a path does not serve, in the error envelope.
-            pub fn build(self) -> server_runtime::axum::Router {
+            pub fn build(self) -> #rt::axum::Router {
                 self.router
-                    .fallback(server_runtime::not_found)
-                    .method_not_allowed_fallback(server_runtime::method_not_allowed)
+                    .fallback(#rt::not_found)
+                    .method_not_allowed_fallback(#rt::method_not_allowed)
             }
         }
 
         #all_cfg
         #router_doc
-        pub fn router<B>(backend: B) -> server_runtime::axum::Router
+        pub fn router<B>(backend: B) -> #rt::axum::Router
         where
             B: #bounds,
         {
-            router_with(backend, server_runtime::Config::default())
+            router_with(backend, #rt::Config::default())
         }
 
         #all_cfg
         /// [`router`] with other limits (body sizes).
-        pub fn router_with<B>(backend: B, config: server_runtime::Config) -> server_runtime::axum::Router
+        pub fn router_with<B>(backend: B, config: #rt::Config) -> #rt::axum::Router
         where
             B: #bounds,
         {
@@ -508,7 +486,8 @@ fn lib_items(model: &Model, features: bool) -> TokenStream {
 }
 
 /// The `ServerVariables` trait: typed access to the base path's variables.
-fn server_variables(model: &Model) -> TokenStream {
+fn server_variables(model: &Model, paths: &Paths) -> TokenStream {
+    let rt = &paths.runtime;
     let vars = &model.server.base_variables;
     if vars.is_empty() {
         return quote!();
@@ -546,8 +525,8 @@ fn server_variables(model: &Model) -> TokenStream {
             }
         }
     };
-    let on_ctx = impls(quote!(<A>), quote!(server_runtime::RequestContext<A>));
-    let on_auth = impls(quote!(), quote!(server_runtime::AuthRequest<'_>));
+    let on_ctx = impls(quote!(<A>), quote!(#rt::RequestContext<A>));
+    let on_auth = impls(quote!(), quote!(#rt::AuthRequest<'_>));
     let list = vars
         .iter()
         .map(|v| format!("`{v}`"))
@@ -574,7 +553,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let crate_name = ctx.server_crate();
     let types_crate = ctx.types_crate();
     let types_ident = types_crate.replace('-', "_");
-    let paths = Paths::new(&types_ident, &format!("{types_ident}::support"))?;
+    let paths = Paths::server(&types_ident, &format!("{types_ident}::support"))?;
     let dir = PathBuf::from(&crate_name);
     let pieces = pieces(model, &paths, true)?;
     let template_ctx = minijinja::context! {

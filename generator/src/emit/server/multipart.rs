@@ -10,8 +10,8 @@ use heck::ToSnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::Paths;
 use crate::emit::rust::{ident, type_tokens};
+use crate::emit::Paths;
 use crate::error::{Error, Result};
 use crate::model::multipart::{MultipartBody, PartEncoding};
 use crate::model::{FieldRepr, Model, StructDef, TypeKind, TypeRef};
@@ -53,6 +53,7 @@ impl Multiparts {
 
     /// The builders (and `file_part`, when a body has files).
     pub(super) fn items(&self, model: &Model, paths: &Paths) -> Vec<TokenStream> {
+        let rt = &paths.runtime;
         let mut items = Vec::new();
         let mut files = false;
         let mut done = BTreeSet::new();
@@ -72,7 +73,7 @@ impl Multiparts {
             let support = &paths.support;
             items.push(quote! {
                 /// A file part as the types crate's file.
-                fn file_part(file: server_runtime::FormFile) -> #support::FilePart {
+                fn file_part(file: #rt::FormFile) -> #support::FilePart {
                     #support::FilePart {
                         file_name: file.file_name,
                         content_type: file.content_type,
@@ -92,6 +93,7 @@ fn builder(
     paths: &Paths,
     files: &mut bool,
 ) -> TokenStream {
+    let rt = &paths.runtime;
     let types = &paths.types;
     let fn_name = format_ident!("multipart_{}", name.to_snake_case());
     let type_name = ident(name);
@@ -159,7 +161,7 @@ fn builder(
                 quote! {
                     match #call {
                         Some(Some(value)) => Some(value),
-                        Some(None) => server_runtime::default_value::<#t>(#json, #wire, errors),
+                        Some(None) => #rt::default_value::<#t>(#json, #wire, errors),
                         None => None,
                     }
                 }
@@ -201,8 +203,8 @@ fn builder(
     quote! {
         #[doc = #doc]
         pub(crate) fn #fn_name(
-            form: &server_runtime::Form,
-            errors: &mut server_runtime::Errors,
+            form: &#rt::Form,
+            errors: &mut #rt::Errors,
         ) -> Option<#types::#type_name> {
             #take
             Some(#types::#type_name { #(#inits)* #extra })

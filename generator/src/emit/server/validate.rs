@@ -13,8 +13,8 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::Paths;
 use crate::emit::rust::ident;
+use crate::emit::Paths;
 use crate::model::{
     Check, Constraints, FieldRepr, Model, Prim, StructDef, TypeDef, TypeKind, TypeRef, UnionDef,
 };
@@ -51,25 +51,27 @@ pub(super) fn constraint_checks(
     ty: &TypeRef,
     name: TokenStream,
     errors: TokenStream,
+    paths: &Paths,
 ) -> Option<TokenStream> {
+    let rt = &paths.runtime;
     let check = match (c.check(ty)?, ty) {
         (Check::Text, _) => {
             let length = (c.min_length.is_some() || c.max_length.is_some()).then(|| {
                 let (min, max) = (usize_opt(c.min_length), usize_opt(c.max_length));
-                quote!(server_runtime::validate::length(value, #min, #max, #name, #errors);)
+                quote!(#rt::validate::length(value, #min, #max, #name, #errors);)
             });
             // the model has checked that the pattern compiles (`model::analysis`)
             let pattern = c.pattern.as_deref().map(|p| {
                 quote! {{
-                    static PATTERN: std::sync::LazyLock<server_runtime::Regex> =
+                    static PATTERN: std::sync::LazyLock<#rt::Regex> =
                         std::sync::LazyLock::new(|| {
-                            server_runtime::Regex::new(#p).expect("the generator checked the pattern")
+                            #rt::Regex::new(#p).expect("the generator checked the pattern")
                         });
-                    server_runtime::validate::pattern(value, &PATTERN, #p, #name, #errors);
+                    #rt::validate::pattern(value, &PATTERN, #p, #name, #errors);
                 }}
             });
             let email = (c.format.as_deref() == Some("email"))
-                .then(|| quote!(server_runtime::validate::email(value, #name, #errors);));
+                .then(|| quote!(#rt::validate::email(value, #name, #errors);));
             quote!(#length #pattern #email)
         }
         (Check::Range, ty) => {
@@ -81,12 +83,12 @@ pub(super) fn constraint_checks(
             let (min, max) = (f64_opt(c.minimum), f64_opt(c.maximum));
             let (emin, emax) = (c.exclusive_minimum, c.exclusive_maximum);
             quote!(
-                server_runtime::validate::range(#v, #min, #max, #emin, #emax, #name, #errors);
+                #rt::validate::range(#v, #min, #max, #emin, #emax, #name, #errors);
             )
         }
         (Check::Items, _) => {
             let (min, max) = (usize_opt(c.min_items), usize_opt(c.max_items));
-            quote!(server_runtime::validate::items(value.len(), #min, #max, #name, #errors);)
+            quote!(#rt::validate::items(value.len(), #min, #max, #name, #errors);)
         }
     };
     Some(check)
@@ -116,6 +118,7 @@ impl Validation {
 
     /// The `Validate` trait and its impls (nothing when no type needs validation).
     pub(super) fn items(&self, model: &Model, paths: &Paths) -> Vec<TokenStream> {
+        let rt = &paths.runtime;
         if self.needs.is_empty() {
             return Vec::new();
         }
@@ -124,11 +127,11 @@ impl Validation {
             /// name (`items[0].kind`; `""` is the body as a whole).
             pub(crate) trait Validate {
                 /// Records the problems of `self`, whose name is `name`.
-                fn validate(&self, name: &str, errors: &mut server_runtime::Errors);
+                fn validate(&self, name: &str, errors: &mut #rt::Errors);
             }
 
             impl<T: Validate> Validate for Option<T> {
-                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                fn validate(&self, name: &str, errors: &mut #rt::Errors) {
                     if let Some(value) = self {
                         value.validate(name, errors);
                     }
@@ -136,23 +139,23 @@ impl Validation {
             }
 
             impl<T: Validate> Validate for Vec<T> {
-                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                fn validate(&self, name: &str, errors: &mut #rt::Errors) {
                     for (i, value) in self.iter().enumerate() {
-                        value.validate(&server_runtime::validate::index(name, i), errors);
+                        value.validate(&#rt::validate::index(name, i), errors);
                     }
                 }
             }
 
             impl<T: Validate + ?Sized> Validate for Box<T> {
-                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                fn validate(&self, name: &str, errors: &mut #rt::Errors) {
                     (**self).validate(name, errors);
                 }
             }
 
             impl<T: Validate> Validate for std::collections::BTreeMap<String, T> {
-                fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+                fn validate(&self, name: &str, errors: &mut #rt::Errors) {
                     for (key, value) in self {
-                        value.validate(&server_runtime::validate::key(name, key), errors);
+                        value.validate(&#rt::validate::key(name, key), errors);
                     }
                 }
             }
@@ -167,19 +170,20 @@ impl Validation {
                     let values = variants.iter().map(|v| v.value.as_str());
                     quote! {
                         if let Self::Unknown(value) = self {
-                            server_runtime::validate::unknown_value(value, &[#(#values),*], name, errors);
+                            #rt::validate::unknown_value(value, &[#(#values),*], name, errors);
                         }
                     }
                 }
-                TypeKind::Union(u) => self.union_body(u),
-                TypeKind::Struct(s) => self.struct_body(s),
+                TypeKind::Union(u) => self.union_body(u, paths),
+                TypeKind::Struct(s) => self.struct_body(s, paths),
             };
             items.push(impl_for(def, paths, body));
         }
         items
     }
 
-    fn union_body(&self, u: &UnionDef) -> TokenStream {
+    fn union_body(&self, u: &UnionDef, paths: &Paths) -> TokenStream {
+        let rt = &paths.runtime;
         let mut arms: Vec<TokenStream> = u
             .variants
             .iter()
@@ -193,7 +197,7 @@ impl Validation {
         if let Some(d) = &u.discriminator {
             let property = d.property.as_str();
             arms.push(quote!(
-                Self::Unknown(_) => server_runtime::validate::unknown_alternative(#property, name, errors),
+                Self::Unknown(_) => #rt::validate::unknown_alternative(#property, name, errors),
             ));
         }
         if arms.len() == 1 && !covered {
@@ -212,7 +216,7 @@ impl Validation {
                     let property = d.property.as_str();
                     quote! {
                         if let Self::Unknown(_) = self {
-                            server_runtime::validate::unknown_alternative(#property, name, errors);
+                            #rt::validate::unknown_alternative(#property, name, errors);
                         }
                     }
                 }
@@ -228,19 +232,20 @@ impl Validation {
         }
     }
 
-    fn struct_body(&self, s: &StructDef) -> TokenStream {
+    fn struct_body(&self, s: &StructDef, paths: &Paths) -> TokenStream {
+        let rt = &paths.runtime;
         let mut statements = Vec::new();
         for f in &s.fields {
             let fname = ident(&f.name);
             let wire = f.json_name.as_str();
-            let sub = quote!(&server_runtime::validate::field(name, #wire));
+            let sub = quote!(&#rt::validate::field(name, #wire));
             if self.needs(&f.ty) {
                 statements.push(quote!(self.#fname.validate(#sub, errors);));
             }
             if f.boxed {
                 continue;
             }
-            if let Some(c) = constraint_checks(&f.constraints, &f.ty, sub, quote!(errors)) {
+            if let Some(c) = constraint_checks(&f.constraints, &f.ty, sub, quote!(errors), paths) {
                 statements.push(match f.repr {
                     FieldRepr::Plain | FieldRepr::Defaulted => {
                         quote! { { let value = &self.#fname; #c } }
@@ -257,7 +262,7 @@ impl Validation {
         if s.extra.as_ref().is_some_and(|t| self.needs(t)) {
             statements.push(quote! {
                 for (key, value) in &self.extra {
-                    value.validate(&server_runtime::validate::key(name, key), errors);
+                    value.validate(&#rt::validate::key(name, key), errors);
                 }
             });
         }
@@ -272,11 +277,12 @@ impl Validation {
 }
 
 fn impl_for(def: &TypeDef, paths: &Paths, body: TokenStream) -> TokenStream {
+    let rt = &paths.runtime;
     let types = &paths.types;
     let name = ident(&def.name);
     quote! {
         impl Validate for #types::#name {
-            fn validate(&self, name: &str, errors: &mut server_runtime::Errors) {
+            fn validate(&self, name: &str, errors: &mut #rt::Errors) {
                 #body
             }
         }

@@ -9,8 +9,8 @@ use super::{
     success_ty, ty, ty_doc, Input, Names, BODY_FIELD,
 };
 use crate::docs;
-use crate::emit::client::Paths;
 use crate::emit::rust::{doc_attrs, ident};
+use crate::emit::Paths;
 use crate::model::multipart::PartEncoding;
 use crate::model::pagination::ListOperation;
 use crate::model::{

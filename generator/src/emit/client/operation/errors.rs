@@ -6,8 +6,8 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::{first_line, names, status_text, success_ty, ty, Names};
-use crate::emit::client::Paths;
 use crate::emit::rust::{doc_attrs, ident};
+use crate::emit::Paths;
 use crate::model::{FieldRepr, Model, Operation, Prim, Response, Status, TypeKind, TypeRef};
 
 /// The error enum, its impls and the decoder.

@@ -6,8 +6,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{names, ty};
-use crate::emit::client::Paths;
 use crate::emit::rust::{doc_attrs, ident};
+use crate::emit::Paths;
 use crate::model::pagination::{ListOperation, Step};
 use crate::model::{Operation, Prim, TypeRef};
 

@@ -10,9 +10,9 @@ mod list;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::Paths;
 use crate::docs;
 use crate::emit::rust::{doc_attrs, ident, prim_tokens};
+use crate::emit::Paths;
 use crate::model::{Model, Operation, Param, Prim, SecuritySchemeKind, Status, TypeRef};
 
 /// The Rust type of a reference, named types in the types crate.
