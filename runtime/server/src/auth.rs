@@ -1,13 +1,16 @@
 //! Credentials: the security schemes of a spec, the [`Backend`] trait that verifies them, and
-//! the per-operation check that runs before an implementation is called.
+//! the per-operation check that reads them from an [`Incoming`] request and runs before an
+//! implementation is called.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 
-use http::HeaderMap;
+use http::{header, HeaderMap};
 
+use crate::context::{request_id, RequestContext};
 use crate::error::ErrorResponse;
+use crate::incoming::Incoming;
 
 /// What every generated service trait builds on: verifying the caller's credentials, the
 /// error type of the backend's methods, and the answer to operations it does not implement.
@@ -386,5 +389,163 @@ impl<P: Send + 'static> Authenticated<P> for Credentials<P> {
 impl<P: Send + 'static> Authenticated<P> for Option<Credentials<P>> {
     fn from_verified(verified: Vec<Verified<P>>) -> Option<Self> {
         Some(Credentials::from_verified(verified))
+    }
+}
+
+impl Incoming {
+    fn credential(&self, scheme: &Scheme) -> Option<String> {
+        match scheme {
+            Scheme::Bearer { .. } => self.authorization("bearer"),
+            Scheme::Basic { .. } => self.authorization("basic"),
+            Scheme::ApiKey { location, key, .. } => match location {
+                KeyLocation::Header => self
+                    .parts
+                    .headers
+                    .get(*key)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned),
+                KeyLocation::Query => self
+                    .query
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.clone())
+                    .filter(|v| !v.is_empty()),
+                KeyLocation::Cookie => self.cookie(key),
+            },
+        }
+    }
+
+    /// The credentials of `Authorization: <kind> <credentials>`.
+    fn authorization(&self, kind: &str) -> Option<String> {
+        let value = self
+            .parts
+            .headers
+            .get(header::AUTHORIZATION)?
+            .to_str()
+            .ok()?;
+        let (given, rest) = value.trim().split_once(' ')?;
+        let rest = rest.trim();
+        (given.eq_ignore_ascii_case(kind) && !rest.is_empty()).then(|| rest.to_owned())
+    }
+
+    /// Checks the operation's security requirements (alternatives, each a list of schemes that
+    /// must all be present; an empty list: none needed) and verifies the credentials of the
+    /// first alternative that the request meets through `backend`; the context holds them as
+    /// `A` (see [`Authenticated`]).
+    ///
+    /// Missing credentials answer 401 before anything else; refused ones answer what the
+    /// backend's [`crate::AuthError`] says.
+    pub async fn authenticate<B: Backend, A: Authenticated<B::Principal>>(
+        &self,
+        backend: &B,
+        operation: &'static str,
+        requirements: &[&[Scheme]],
+    ) -> Result<RequestContext<A>, ErrorResponse> {
+        let mut ctx = RequestContext::new(operation);
+        ctx.request_id = request_id(&self.parts.headers);
+        ctx.headers = self.parts.headers.clone();
+        ctx.server_variables = self.server_variables.clone();
+        // the first alternative whose credentials are all present; an empty one last
+        let met = requirements
+            .iter()
+            .filter(|alt| !alt.is_empty())
+            .find_map(|alt| {
+                alt.iter()
+                    .map(|s| self.credential(s).map(|c| (*s, c)))
+                    .collect::<Option<Vec<_>>>()
+            })
+            .or_else(|| {
+                (requirements.is_empty() || requirements.iter().any(|a| a.is_empty()))
+                    .then(Vec::new)
+            });
+        let Some(credentials) = met else {
+            let wanted: Vec<String> = requirements
+                .iter()
+                .map(|alt| {
+                    alt.iter()
+                        .map(Scheme::describe)
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect();
+            return Err(ErrorResponse::unauthorized(format!(
+                "missing credentials: send {}",
+                wanted.join(", or ")
+            )));
+        };
+        let mut verified = Vec::with_capacity(credentials.len());
+        for (scheme, credential) in credentials {
+            let request = AuthRequest {
+                operation,
+                scheme: scheme.name(),
+                server_variables: &self.server_variables,
+                headers: &self.parts.headers,
+            };
+            let (principal, credential) = match scheme {
+                Scheme::Bearer { .. } => {
+                    let principal = backend.verify_bearer(&credential, &request).await?;
+                    (principal, credential)
+                }
+                Scheme::Basic { .. } => {
+                    let decoded = decode_basic(&credential).ok_or_else(|| {
+                        ErrorResponse::unauthorized("malformed basic credentials")
+                    })?;
+                    let (user, password) = decoded.split_once(':').unwrap_or((&decoded, ""));
+                    let principal = backend.verify_basic(user, password, &request).await?;
+                    (principal, user.to_owned())
+                }
+                Scheme::ApiKey { .. } => {
+                    let principal = backend.verify_api_key(&credential, &request).await?;
+                    (principal, credential)
+                }
+            };
+            verified.push(Verified {
+                scheme: scheme.name(),
+                credential,
+                principal,
+            });
+        }
+        let auth = A::from_verified(verified)
+            .ok_or_else(|| ErrorResponse::unauthorized("missing credentials"))?;
+        Ok(ctx.with_auth(auth))
+    }
+}
+
+/// Base64 (standard alphabet, padding optional) -> text.
+fn decode_basic(encoded: &str) -> Option<String> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in encoded.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode_basic;
+
+    #[test]
+    fn base64() {
+        assert_eq!(decode_basic("dXNlcjpwYXNz").as_deref(), Some("user:pass"));
+        assert_eq!(decode_basic("YQ==").as_deref(), Some("a"));
+        assert_eq!(decode_basic("!!"), None);
     }
 }

@@ -19,6 +19,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod body;
 mod context;
 mod error;
 mod incoming;
