@@ -882,4 +882,38 @@ components:
             ]
         );
     }
+
+    #[test]
+    fn operations_and_parameters_get_rust_names_that_cannot_collide() {
+        let spec = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /items/{type}:
+    post:
+      operationId: create-item
+      parameters:
+        - {name: type, in: path, required: true, schema: {type: string}}
+        - {name: body, in: query, schema: {type: string}}
+        - {name: page-size, in: query, schema: {type: integer}}
+        - {name: pageSize, in: header, schema: {type: integer}}
+      requestBody: {content: {application/json: {schema: {type: object}}}}
+      responses: {"204": {description: ok}}
+  /things:
+    get: {responses: {"204": {description: ok}}}
+"#;
+        let loaded = crate::load::parse_str(spec, std::path::Path::new("t.yaml")).expect("spec");
+        let model = Model::build(&loaded, &Options::default()).expect("model");
+        let create = &model.operations[0];
+        assert_eq!(
+            (create.fn_name.as_str(), create.type_name.as_str()),
+            ("create_item", "CreateItem")
+        );
+        let names: Vec<&str> = create.params.iter().map(|p| p.rust_name.as_str()).collect();
+        // a keyword gets a `_`; `body` stays free for the body; two wire names that meet in
+        // snake case get distinct Rust names
+        assert_eq!(names, ["type_", "body_2", "page_size", "page_size_2"]);
+        // no operationId: named after the method and path
+        assert_eq!(model.operations[1].fn_name, "get_things");
+    }
 }
