@@ -124,14 +124,7 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             aliases => count(|k| matches!(k, TypeKind::Alias(_))),
         },
     };
-    let crate_doc = templates::render("types/lib.md", &template_ctx)?;
-    let doc_lines = crate_doc.trim_end().lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let doc_lines = templates::crate_doc_lines("types/lib.md", &template_ctx)?;
     let lib = quote! {
         #(#![doc = #doc_lines])*
         #![deny(clippy::large_stack_frames)]

@@ -62,3 +62,20 @@ pub fn render(name: &str, context: &minijinja::Value) -> Result<String> {
             message: format!("{e:#}"),
         })
 }
+
+/// A crate doc rendered from the template `name`, as the lines of `#![doc = ...]` attributes
+/// (each non-empty line with the leading space rustdoc's `//!` would give).
+pub fn crate_doc_lines(name: &str, context: &minijinja::Value) -> Result<Vec<String>> {
+    let doc = render(name, context)?;
+    Ok(doc
+        .trim_end()
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                String::new()
+            } else {
+                format!(" {l}")
+            }
+        })
+        .collect())
+}

@@ -234,14 +234,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         example => example(model, tags),
         server => first_server,
     };
-    let crate_doc = templates::render("client/lib.md", &template_ctx)?;
-    let doc_lines = crate_doc.trim_end().lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let doc_lines = templates::crate_doc_lines("client/lib.md", &template_ctx)?;
     let modules = tags.iter().map(|t| {
         let module = format_ident!("{}", t.module);
         let feature = &t.module;

@@ -590,14 +590,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             uuid => model.uses.uuid,
         },
     };
-    let crate_doc = templates::render("server/lib.md", &template_ctx)?;
-    let doc_lines = crate_doc.trim_end().lines().map(|l| {
-        if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        }
-    });
+    let doc_lines = templates::crate_doc_lines("server/lib.md", &template_ctx)?;
     let module_decls = pieces
         .modules
         .iter()

@@ -112,11 +112,13 @@ struct Input<'a> {
     param: Option<&'a Param>,
 }
 
-fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
+/// The required inputs (builder arguments) or the optional ones (setters): parameters in spec
+/// order, then the body.
+fn inputs(op: &Operation, required: bool) -> Vec<Input<'_>> {
     let mut out: Vec<Input> = op
         .params
         .iter()
-        .filter(|p| p.required)
+        .filter(|p| p.required == required)
         .map(|p| Input {
             name: p.rust_name.clone(),
             ty: p.ty.clone(),
@@ -124,7 +126,7 @@ fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
             param: Some(p),
         })
         .collect();
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+    if let Some(body) = op.body.as_ref().filter(|b| b.required == required) {
         out.push(Input {
             name: BODY_FIELD.to_owned(),
             ty: body.ty.clone(),
@@ -135,27 +137,12 @@ fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
     out
 }
 
+fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
+    inputs(op, true)
+}
+
 fn optional_inputs(op: &Operation) -> Vec<Input<'_>> {
-    let mut out: Vec<Input> = op
-        .params
-        .iter()
-        .filter(|p| !p.required)
-        .map(|p| Input {
-            name: p.rust_name.clone(),
-            ty: p.ty.clone(),
-            doc: p.doc.clone(),
-            param: Some(p),
-        })
-        .collect();
-    if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-        out.push(Input {
-            name: BODY_FIELD.to_owned(),
-            ty: body.ty.clone(),
-            doc: body.doc.clone(),
-            param: None,
-        });
-    }
-    out
+    inputs(op, false)
 }
 
 /// The builder field of the body. No parameter has this name: the model keeps it free

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::{type_doc, Names};
 use crate::emit::rust::{doc_attrs, ident, type_tokens};
 use crate::emit::Paths;
-use crate::model::{FieldRepr, Model, Operation, ResponseHeader, Status, TypeRef};
+use crate::model::{FieldRepr, Model, Operation, Response, ResponseHeader, Status, TypeRef};
 
 /// A variant of a reply enum.
 struct Variant<'a> {
@@ -91,7 +91,7 @@ pub(super) fn items(model: &Model, op: &Operation, names: &Names, paths: &Paths)
         })
         .collect();
     let arms = variants.iter().map(|v| reply_arm(v, paths));
-    let success = op.success().map(|r| {
+    let with_body = |r: &Response| {
         format!(
             "`{}` ({}){}",
             r.status.variant_name(),
@@ -101,7 +101,8 @@ pub(super) fn items(model: &Model, op: &Operation, names: &Names, paths: &Paths)
                 .map(|(_, t)| format!(" with {}", type_doc(t, paths)))
                 .unwrap_or_default()
         )
-    });
+    };
+    let success = op.success().map(with_body);
     let errors_doc: Vec<String> = op
         .errors()
         .map(|r| {
@@ -116,15 +117,7 @@ pub(super) fn items(model: &Model, op: &Operation, names: &Names, paths: &Paths)
                     _ => format!("{} (the error envelope)", r.status.key()),
                 };
             }
-            format!(
-                "`{}` ({}){}",
-                r.status.variant_name(),
-                r.status.key(),
-                r.body
-                    .as_ref()
-                    .map(|(_, t)| format!(" with {}", type_doc(t, paths)))
-                    .unwrap_or_default()
-            )
+            with_body(r)
         })
         .collect();
     let reply_doc = doc_attrs(&format!(
