@@ -55,6 +55,7 @@ impl Samples {
             TypeRef::Map(inner) if depth < 6 => json!({"key": self.value(inner, items, depth + 1)}),
             TypeRef::Map(_) => json!({}),
             TypeRef::Json | TypeRef::JsonObject => json!({"key": "value"}),
+            TypeRef::Nullable(inner) => self.value(inner, items, depth),
             TypeRef::Named(name) => {
                 let def = &self.model.types[name];
                 match &def.kind {

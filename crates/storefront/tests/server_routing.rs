@@ -45,6 +45,7 @@ fn sample(ty: &TypeRef, model: &Model, depth: usize) -> Value {
         },
         TypeRef::Vec(inner) if depth < 12 => json!([sample(inner, model, depth + 1)]),
         TypeRef::Vec(_) => json!([]),
+        TypeRef::Nullable(inner) => sample(inner, model, depth),
         TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => json!({}),
         TypeRef::Named(name) => {
             let def = &model.types[name];

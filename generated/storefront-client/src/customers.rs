@@ -514,7 +514,7 @@ impl Customers<'_> {
 ///
 /// `.send().await` (or `.await`) gives [`ListAddressesResponse`](super::types::ListAddressesResponse) (`200`), or an [`Error`](client_runtime::Error) whose documented errors are [`ListAddressesError`] (`400`, `401`, `404`).
 ///
-/// A list: [`into_stream`](ListAddresses::into_stream) gives its items ([`CustomerAddress`](super::types::CustomerAddress)) and [`into_pages`](ListAddresses::into_pages) its pages, page after page.
+/// A list: [`into_stream`](ListAddresses::into_stream) gives its items ([`CustomerAddress`](super::types::CustomerAddress) or null) and [`into_pages`](ListAddresses::into_pages) its pages, page after page.
 ///
 /// `GET /customers/{customer_id}/addresses` (`list-addresses`)
 #[derive(Debug, Clone)]
@@ -611,7 +611,7 @@ impl ListAddresses {
         self,
     ) -> client_runtime::Items<
         super::types::ListAddressesResponse,
-        super::types::CustomerAddress,
+        Option<super::types::CustomerAddress>,
         ListAddressesError,
     > {
         self.into_pages().items(list_addresses_items)
@@ -706,15 +706,19 @@ fn list_addresses_next_page(r: &super::types::ListAddressesResponse) -> Option<i
 
 fn list_addresses_items(
     r: super::types::ListAddressesResponse,
-) -> Vec<super::types::CustomerAddress> {
-    fn get(r: super::types::ListAddressesResponse) -> Option<Vec<super::types::CustomerAddress>> {
+) -> Vec<Option<super::types::CustomerAddress>> {
+    fn get(
+        r: super::types::ListAddressesResponse,
+    ) -> Option<Vec<Option<super::types::CustomerAddress>>> {
         r.content?.addresses
     }
     get(r).unwrap_or_default()
 }
 
 fn list_addresses_item_count(r: &super::types::ListAddressesResponse) -> usize {
-    fn get(r: &super::types::ListAddressesResponse) -> Option<&Vec<super::types::CustomerAddress>> {
+    fn get(
+        r: &super::types::ListAddressesResponse,
+    ) -> Option<&Vec<Option<super::types::CustomerAddress>>> {
         r.content.as_ref()?.addresses.as_ref()
     }
     get(r).map_or(0, Vec::len)

@@ -205,7 +205,7 @@ pub struct AdditionalProductDetails {
     /// `None` is sent as `null`.
     pub shipping: Option<ProductShipping>,
     /// IDs of higher-value products suggested as upgrades
-    pub upselling_product_ids: Vec<String>,
+    pub upselling_product_ids: Vec<Option<String>>,
     /// IDs of complementary products suggested alongside this one
     pub crossselling_product_ids: Vec<String>,
     /// SEO title, description and keywords for the product page
@@ -10405,7 +10405,7 @@ pub struct ListAddressesResponse {
 pub struct ListAddressesResponseContent {
     /// The customer's saved addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addresses: Option<Vec<CustomerAddress>>,
+    pub addresses: Option<Vec<Option<CustomerAddress>>>,
     /// Paging information for the address list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
@@ -12800,7 +12800,7 @@ pub struct MarketplaceProductDetail {
     /// `None` is sent as `null`.
     pub shipping: Option<ProductShipping>,
     /// IDs of higher-value products suggested as upgrades
-    pub upselling_product_ids: Vec<String>,
+    pub upselling_product_ids: Vec<Option<String>>,
     /// IDs of complementary products suggested alongside this one
     pub crossselling_product_ids: Vec<String>,
     /// SEO title, description and keywords for the product page
@@ -16287,7 +16287,7 @@ pub struct ProductDetail {
     /// `None` is sent as `null`.
     pub shipping: Option<ProductShipping>,
     /// IDs of higher-value products suggested as upgrades
-    pub upselling_product_ids: Vec<String>,
+    pub upselling_product_ids: Vec<Option<String>>,
     /// IDs of complementary products suggested alongside this one
     pub crossselling_product_ids: Vec<String>,
     /// SEO title, description and keywords for the product page

@@ -31,6 +31,10 @@ pub fn type_tokens(t: &TypeRef, path: &TokenStream) -> TokenStream {
             let inner = type_tokens(inner, path);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = type_tokens(inner, path);
+            quote!(Option<#inner>)
+        }
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
     }

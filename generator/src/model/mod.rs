@@ -356,6 +356,10 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
+    /// `Option<T>`: an array item or map value that may be `null` (`nullable: true` on the
+    /// items or `additionalProperties` schema). Fields and parameters say whether they may be
+    /// null through their `FieldRepr` instead.
+    Nullable(Box<TypeRef>),
     /// Any JSON value.
     Json,
     /// Any JSON object.
@@ -403,7 +407,7 @@ impl TypeRef {
     pub fn named(&self) -> Option<&str> {
         match self {
             TypeRef::Named(n) => Some(n),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) => inner.named(),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => inner.named(),
             _ => None,
         }
     }

@@ -550,9 +550,17 @@ fn param<'a>(
         }
     };
     let hint = format!("{op_type}{}", data.name.to_upper_camel_case());
-    let ty = types
+    let ty = match types
         .convert(schema, &hint, &pointer::join(at, "schema"))?
-        .ty;
+        .ty
+    {
+        // a parameter's text has no null: `nullable` items are read as plain items
+        TypeRef::Vec(inner) => match *inner {
+            TypeRef::Nullable(item) => TypeRef::Vec(item),
+            item => TypeRef::Vec(Box::new(item)),
+        },
+        ty => ty,
+    };
     match (&ty, location) {
         (TypeRef::Vec(inner), ParamLocation::Query | ParamLocation::Header)
             if !matches!(**inner, TypeRef::Prim(_) | TypeRef::Named(_)) =>

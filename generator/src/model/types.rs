@@ -41,6 +41,17 @@ pub struct Converted {
     pub nullable: bool,
 }
 
+impl Converted {
+    /// The type of an array item or map value: `Option<T>` when it may be null.
+    fn nullable_ty(self) -> TypeRef {
+        if self.nullable {
+            TypeRef::Nullable(Box::new(self.ty))
+        } else {
+            self.ty
+        }
+    }
+}
+
 /// Builds the named types of a spec.
 pub struct TypeBuilder<'a> {
     spec: &'a LoadedSpec,
@@ -212,7 +223,7 @@ impl<'a> TypeBuilder<'a> {
                         &format!("{hint}Value"),
                         &pointer::join(at, "additionalProperties"),
                     )?;
-                    TypeRef::Map(Box::new(inner.ty))
+                    TypeRef::Map(Box::new(inner.nullable_ty()))
                 }
                 _ => TypeRef::JsonObject,
             },
@@ -220,7 +231,7 @@ impl<'a> TypeBuilder<'a> {
                 Some(items) => {
                     let inner =
                         self.convert(items, &format!("{hint}Item"), &pointer::join(at, "items"))?;
-                    TypeRef::Vec(Box::new(inner.ty))
+                    TypeRef::Vec(Box::new(inner.nullable_ty()))
                 }
                 None => TypeRef::Vec(Box::new(TypeRef::Json)),
             },
@@ -629,6 +640,7 @@ fn variant_name_for(ty: &TypeRef, parent: &str) -> String {
         .to_owned(),
         TypeRef::Vec(inner) => format!("{}List", variant_name_for(inner, parent)),
         TypeRef::Map(inner) => format!("{}Map", variant_name_for(inner, parent)),
+        TypeRef::Nullable(inner) => format!("Optional{}", variant_name_for(inner, parent)),
         TypeRef::Json => "Value".to_owned(),
         TypeRef::JsonObject => "Object".to_owned(),
     }

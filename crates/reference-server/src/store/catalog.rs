@@ -1253,7 +1253,7 @@ impl Loaded {
             hsn_code: self.product.hsn_code.clone(),
             videos: Vec::new(),
             shipping: None,
-            upselling_product_ids: upsell,
+            upselling_product_ids: upsell.into_iter().map(Some).collect(),
             crossselling_product_ids: crosssell,
             seo: self.seo(),
             metadata: None,

@@ -157,7 +157,7 @@ fn param_uses(model: &Model) -> (bool, bool) {
     fn has(t: &TypeRef, p: &[Prim]) -> bool {
         match t {
             TypeRef::Prim(x) => p.contains(x),
-            TypeRef::Vec(i) | TypeRef::Map(i) => has(i, p),
+            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Nullable(i) => has(i, p),
             _ => false,
         }
     }

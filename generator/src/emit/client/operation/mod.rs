@@ -36,6 +36,10 @@ pub fn ty(t: &TypeRef, paths: &Paths) -> TokenStream {
             let inner = ty(inner, paths);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
+        TypeRef::Nullable(inner) => {
+            let inner = ty(inner, paths);
+            quote!(Option<#inner>)
+        }
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
     }
@@ -47,6 +51,7 @@ fn ty_doc(t: &TypeRef, paths: &Paths) -> String {
         TypeRef::Named(n) => format!("[`{n}`]({}::{n})", paths.types_doc),
         TypeRef::Vec(inner) => format!("list of {}", ty_doc(inner, paths)),
         TypeRef::Map(inner) => format!("map of {}", ty_doc(inner, paths)),
+        TypeRef::Nullable(inner) => format!("{} or null", ty_doc(inner, paths)),
         TypeRef::Prim(Prim::Binary) => format!("[`FilePart`]({}::FilePart)", paths.support_doc),
         other => format!("`{}`", ty(other, paths).to_string().replace(' ', "")),
     }

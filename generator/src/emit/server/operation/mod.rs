@@ -90,6 +90,7 @@ fn type_doc(ty: &TypeRef, paths: &Paths) -> String {
         TypeRef::Named(n) => format!("[`{n}`]({}::{n})", paths.types_doc),
         TypeRef::Vec(inner) => format!("an array of {}", type_doc(inner, paths)),
         TypeRef::Map(inner) => format!("a map of {}", type_doc(inner, paths)),
+        TypeRef::Nullable(inner) => format!("{} or null", type_doc(inner, paths)),
         TypeRef::Json => "any JSON value".to_owned(),
         TypeRef::JsonObject => "a JSON object".to_owned(),
         TypeRef::Prim(p) => format!("`{}`", crate::emit::rust::prim_tokens(*p)).replace(' ', ""),
