@@ -390,16 +390,19 @@ impl Client {
         };
         // `call` (and its borrow of `progress`) ends with this statement, however it ends
         let outcome = tokio::time::timeout(limit, call).await;
-        outcome.unwrap_or_else(|_elapsed| {
-            span.in_scope(|| {
-                tracing::debug!(?limit, attempts = progress.attempts, "operation timeout")
-            });
-            Err(Error::OperationTimeout {
-                timeout: limit,
-                attempts: progress.attempts,
-                last_status: progress.last_status,
-            })
-        })
+        match outcome {
+            Ok(result) => result,
+            Err(_elapsed) => {
+                span.in_scope(|| {
+                    tracing::debug!(?limit, attempts = progress.attempts, "operation timeout")
+                });
+                Err(Error::OperationTimeout {
+                    timeout: limit,
+                    attempts: progress.attempts,
+                    last_status: progress.last_status,
+                })
+            }
+        }
     }
 
     async fn execute_in(
