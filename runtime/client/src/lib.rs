@@ -15,7 +15,8 @@
 //! - [`Hook`]s that see each attempt before it is sent and after its response arrives;
 //! - errors ([`Error`]) that keep the status, the headers and the typed (or raw) body;
 //! - [`pagination`]: streams of pages and items that cannot loop;
-//! - [`session`]: token storage, refresh and anonymous sessions, as a hook.
+//! - [`session`]: token storage, refresh, anonymous sessions and the tokens that operations
+//!   such as a login return, as a hook.
 //!
 //! Nothing here knows about any particular API.
 #![warn(missing_docs)]
