@@ -17,9 +17,10 @@
 //!
 //! Concurrent requests refresh once: the others wait and use the new tokens. When there is no
 //! usable refresh token, renewing starts a new anonymous session from the current access token.
-//! Renewals and token updates run in a task of their own: a call that is cancelled meanwhile
-//! (its operation timeout ran out, its future was dropped) does not lose tokens the server has
-//! already issued (and, with rotating refresh tokens, already made the old ones useless).
+//! Renewals and token updates run in a task of their own (so a session needs a Tokio runtime,
+//! as reqwest does): a call that is cancelled meanwhile (its operation timeout ran out, its
+//! future was dropped) does not lose tokens the server has already issued (and, with rotating
+//! refresh tokens, already made the old ones useless).
 //!
 //! Every change of the tokens, whatever its cause ([`TokenChangeReason`]), is reported to the
 //! callback set with [`SessionBuilder::on_tokens_changed`] (to persist them, say).
@@ -371,9 +372,9 @@ impl SessionBuilder {
     }
 
     /// Calls `callback` after every change of the tokens, once the store has them (replacing
-    /// a callback set before). It runs on the task that changed them, while other changes
-    /// wait: keep it short (hand slow work, such as writing to a database, to a task of its
-    /// own), and do not block on this session from it.
+    /// a callback set before). It runs in the session's update task while other changes and
+    /// the calls waiting for them wait: keep it short (hand slow work, such as writing to a
+    /// database, to a task of its own), and do not block on this session from it.
     pub fn on_tokens_changed(
         mut self,
         callback: impl Fn(&TokenChange) + Send + Sync + 'static,
