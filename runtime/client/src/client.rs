@@ -48,6 +48,7 @@ struct Inner {
     basic: Option<HeaderValue>,
     default_headers: HeaderMap,
     timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
     retry: RetryPolicy,
     hooks: Vec<Arc<dyn Hook>>,
 }
@@ -68,6 +69,7 @@ impl std::fmt::Debug for Client {
             )
             .field("bearer", &self.inner.bearer.as_ref().map(|_| "<redacted>"))
             .field("timeout", &self.inner.timeout)
+            .field("operation_timeout", &self.inner.operation_timeout)
             .field("retry", &self.inner.retry)
             .field("hooks", &self.inner.hooks.len())
             .finish()
@@ -76,8 +78,8 @@ impl std::fmt::Debug for Client {
 
 /// Builds a [`Client`] (or, through `From<Client>`, a generated client `C`).
 ///
-/// Defaults: request timeout 30 s, connect timeout 10 s, [`RetryPolicy::default`], API key
-/// header `x-api-key`, `Accept: application/json`.
+/// Defaults: request timeout 30 s (per attempt), connect timeout 10 s, no operation timeout,
+/// [`RetryPolicy::default`], API key header `x-api-key`, `Accept: application/json`.
 pub struct ClientBuilder<C = Client> {
     base_url: Option<String>,
     api_key_place: Result<ApiKeyPlace, String>,
@@ -86,6 +88,7 @@ pub struct ClientBuilder<C = Client> {
     basic: Option<(String, Option<String>)>,
     connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
     user_agent: String,
     default_headers: Vec<(String, String)>,
     retry: RetryPolicy,
@@ -99,6 +102,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("timeout", &self.timeout)
+            .field("operation_timeout", &self.operation_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -120,6 +124,7 @@ impl<C: From<Client>> ClientBuilder<C> {
             basic: None,
             connect_timeout: Some(Duration::from_secs(10)),
             timeout: Some(Duration::from_secs(30)),
+            operation_timeout: None,
             user_agent: concat!("client-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
             default_headers: Vec::new(),
             retry: RetryPolicy::default(),
@@ -177,6 +182,14 @@ impl<C: From<Client>> ClientBuilder<C> {
     /// Timeout of each attempt, from sending to the end of the body (`None`: no timeout).
     pub fn timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
         self.timeout = timeout.into();
+        self
+    }
+
+    /// Timeout of a whole call: every attempt, the waits between retries (`Retry-After`
+    /// included) and hooks; when it runs out the call ends with [`Error::OperationTimeout`]
+    /// (`None`, the default: no limit but the attempts' timeouts and the retry policy).
+    pub fn operation_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.operation_timeout = timeout.into();
         self
     }
 
@@ -275,6 +288,7 @@ impl<C: From<Client>> ClientBuilder<C> {
                 basic,
                 default_headers,
                 timeout: self.timeout,
+                operation_timeout: self.operation_timeout,
                 retry: self.retry,
                 hooks: self.hooks,
             }),
@@ -306,6 +320,16 @@ impl Client {
     pub fn with_retry(&self, policy: RetryPolicy) -> Client {
         let mut inner = (*self.inner).clone();
         inner.retry = policy;
+        Client {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// A client that shares this one's connections and settings, with another operation
+    /// timeout (see [`ClientBuilder::operation_timeout`]).
+    pub fn with_operation_timeout(&self, timeout: impl Into<Option<Duration>>) -> Client {
+        let mut inner = (*self.inner).clone();
+        inner.operation_timeout = timeout.into();
         Client {
             inner: Arc::new(inner),
         }
@@ -343,7 +367,8 @@ impl Client {
         }
     }
 
-    /// Sends `request` (with retries and hooks) and returns the response, whatever its status.
+    /// Sends `request` (with retries and hooks) and returns the response, whatever its status;
+    /// within the operation timeout (the request's, else the client's) if there is one.
     pub async fn execute(&self, request: Request) -> Result<Response, Error<Infallible>> {
         let span = tracing::info_span!(
             "request",
@@ -352,15 +377,39 @@ impl Client {
             attempt = tracing::field::Empty,
             status = tracing::field::Empty,
         );
-        self.execute_in(request, span.clone())
-            .instrument(span)
-            .await
+        let limit = request
+            .options
+            .operation_timeout
+            .or(self.inner.operation_timeout);
+        let mut progress = Progress::default();
+        let call = self
+            .execute_in(request, span.clone(), &mut progress)
+            .instrument(span.clone());
+        let Some(limit) = limit else {
+            return call.await;
+        };
+        // `call` (and its borrow of `progress`) ends with this statement, however it ends
+        let outcome = tokio::time::timeout(limit, call).await;
+        match outcome {
+            Ok(result) => result,
+            Err(_elapsed) => {
+                span.in_scope(|| {
+                    tracing::debug!(?limit, attempts = progress.attempts, "operation timeout")
+                });
+                Err(Error::OperationTimeout {
+                    timeout: limit,
+                    attempts: progress.attempts,
+                    last_status: progress.last_status,
+                })
+            }
+        }
     }
 
     async fn execute_in(
         &self,
         mut request: Request,
         span: tracing::Span,
+        progress: &mut Progress,
     ) -> Result<Response, Error<Infallible>> {
         if let Some(message) = request.invalid.take() {
             return Err(Error::InvalidRequest(message));
@@ -375,6 +424,7 @@ impl Client {
         let mut hook_retried = false;
         loop {
             attempt += 1;
+            progress.attempts = attempt;
             span.record("attempt", attempt);
             let mut prepared = self.prepare(&request);
             prepared.hook_retried = hook_retried;
@@ -397,6 +447,7 @@ impl Client {
                 }
             };
             span.record("status", response.status.as_u16());
+            progress.last_status = Some(response.status);
             let mut again = false;
             for hook in &self.inner.hooks {
                 let wish = hook
@@ -501,6 +552,13 @@ impl Client {
             body,
         })
     }
+}
+
+/// How far a call got: what an [`Error::OperationTimeout`] reports.
+#[derive(Debug, Default)]
+struct Progress {
+    attempts: u32,
+    last_status: Option<http::StatusCode>,
 }
 
 fn transport_error(e: reqwest::Error) -> Error<Infallible> {

@@ -1,6 +1,7 @@
 //! The error of a call: a documented error response, another status, or no response at all.
 
 use std::fmt;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
@@ -40,6 +41,17 @@ pub enum Error<E> {
     },
     /// No response in time (the request timeout of the last attempt).
     Timeout(reqwest::Error),
+    /// The call did not end within its operation timeout, which bounds all of it: every
+    /// attempt, the waits between them, and hooks (a session's refresh, say).
+    OperationTimeout {
+        /// The operation timeout that ran out.
+        timeout: Duration,
+        /// How many attempts were started.
+        attempts: u32,
+        /// The status of the last response that came, if any (a `503` that was being retried,
+        /// say).
+        last_status: Option<StatusCode>,
+    },
     /// No response: the connection failed or broke.
     Transport(reqwest::Error),
     /// The request could not be built (a parameter, header or body could not be encoded).
@@ -75,9 +87,15 @@ impl<E> Error<E> {
         }
     }
 
-    /// Whether no response came in time.
+    /// Whether the call ran out of time: an attempt's timeout ([`Error::Timeout`]) or the
+    /// operation timeout ([`Error::OperationTimeout`]).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        matches!(self, Error::Timeout(_) | Error::OperationTimeout { .. })
+    }
+
+    /// Whether the operation timeout ran out ([`Error::OperationTimeout`]).
+    pub fn is_operation_timeout(&self) -> bool {
+        matches!(self, Error::OperationTimeout { .. })
     }
 
     /// Maps the documented error (e.g. to a common error type).
@@ -111,6 +129,15 @@ impl<E> Error<E> {
                 source,
             },
             Error::Timeout(e) => Error::Timeout(e),
+            Error::OperationTimeout {
+                timeout,
+                attempts,
+                last_status,
+            } => Error::OperationTimeout {
+                timeout,
+                attempts,
+                last_status,
+            },
             Error::Transport(e) => Error::Transport(e),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
             Error::Hook(e) => Error::Hook(e),
@@ -175,6 +202,21 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 )
             }
             Error::Timeout(_) => f.write_str("the request timed out"),
+            Error::OperationTimeout {
+                timeout,
+                attempts,
+                last_status,
+            } => {
+                let s = if *attempts == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "the call did not end within its operation timeout of {timeout:?} ({attempts} attempt{s}"
+                )?;
+                match last_status {
+                    Some(status) => write!(f, ", last response {})", ShowStatus(*status)),
+                    None => f.write_str(", no response)"),
+                }
+            }
             Error::Transport(e) => write!(f, "transport error: {e}"),
             Error::InvalidRequest(m) => write!(f, "invalid request: {m}"),
             Error::Hook(e) => write!(f, "hook failed: {e}"),
@@ -216,6 +258,31 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "unexpected response 502 Bad Gateway: <html>oops</html>"
+        );
+    }
+
+    #[test]
+    fn operation_timeouts_say_what_happened() {
+        let e: Error<String> = Error::OperationTimeout {
+            timeout: Duration::from_millis(1500),
+            attempts: 2,
+            last_status: Some(StatusCode::SERVICE_UNAVAILABLE),
+        };
+        assert!(e.is_timeout() && e.is_operation_timeout());
+        assert_eq!(e.status(), None);
+        assert_eq!(
+            e.to_string(),
+            "the call did not end within its operation timeout of 1.5s \
+             (2 attempts, last response 503 Service Unavailable)"
+        );
+        let e: Error<String> = Error::OperationTimeout {
+            timeout: Duration::from_secs(1),
+            attempts: 1,
+            last_status: None,
+        };
+        assert_eq!(
+            e.map_api(|s| s.len()).to_string(),
+            "the call did not end within its operation timeout of 1s (1 attempt, no response)"
         );
     }
 

@@ -8,12 +8,15 @@
 //!   and credentials (API key, bearer token), all set on a [`ClientBuilder`];
 //! - retries ([`RetryPolicy`]): exponential backoff with full jitter, capped, honouring
 //!   `Retry-After`; only where a retry is safe (see [`RetryPolicy`]);
-//! - per-request overrides ([`RequestOptions`]): timeout, headers, retry policy;
+//! - timeouts: of each attempt, and of the whole call ([`ClientBuilder::operation_timeout`],
+//!   [`Error::OperationTimeout`]), retries and the waits between them included;
+//! - per-request overrides ([`RequestOptions`]): timeouts, headers, retry policy;
 //! - a `tracing` span per request (`operation`, `method`, `attempt`, `status`);
 //! - [`Hook`]s that see each attempt before it is sent and after its response arrives;
 //! - errors ([`Error`]) that keep the status, the headers and the typed (or raw) body;
 //! - [`pagination`]: streams of pages and items that cannot loop;
-//! - [`session`]: token storage, refresh and anonymous sessions, as a hook.
+//! - [`session`]: token storage, refresh, anonymous sessions and the tokens that operations
+//!   such as a login return, as a hook.
 //!
 //! Nothing here knows about any particular API.
 #![warn(missing_docs)]

@@ -39,6 +39,9 @@ pub enum Body {
 pub struct RequestOptions {
     /// Timeout of each attempt, instead of the client's.
     pub timeout: Option<Duration>,
+    /// Timeout of the whole call (every attempt, the waits between them, and hooks), instead
+    /// of the client's; ends it with [`crate::Error::OperationTimeout`].
+    pub operation_timeout: Option<Duration>,
     /// Extra headers, replacing the client's and the operation's of the same name.
     pub headers: HeaderMap,
     /// Retry policy, instead of the client's.
@@ -49,6 +52,12 @@ impl RequestOptions {
     /// Sets the timeout of each attempt.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of the whole call, retries and the waits between them included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
         self
     }
 

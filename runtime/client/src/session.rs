@@ -10,14 +10,29 @@
 //!   set), read from its `exp` claim;
 //! - when a `401` comes back, refreshes the tokens and sends the request once more;
 //! - when there are no tokens and an operation needs a bearer token (it accepts no API key),
-//!   starts an anonymous session first ([`Refresher::anonymous`]), unless turned off.
+//!   starts an anonymous session first ([`Refresher::anonymous`]), unless turned off;
+//! - when a successful response of one of its [`TokenOperations`] arrives (a login, a logout
+//!   that hands back an anonymous session, a password change...), keeps the tokens it carries,
+//!   so that the next call is made as the user the server now sees.
 //!
 //! Concurrent requests refresh once: the others wait and use the new tokens. When there is no
 //! usable refresh token, renewing starts a new anonymous session from the current access token.
+//! Renewals and token updates run in a task of their own (so a session needs a Tokio runtime,
+//! as reqwest does): a call that is cancelled meanwhile (its operation timeout ran out, its
+//! future was dropped) does not lose tokens the server has already issued (and, with rotating
+//! refresh tokens, already made the old ones useless).
+//!
+//! Every change of the tokens, whatever its cause ([`TokenChangeReason`]), is reported to the
+//! callback set with [`SessionBuilder::on_tokens_changed`] (to persist them, say).
+//!
+//! One [`Session`] holds one user's tokens. A server that calls the API for many users (server
+//! rendering, a backend for a frontend) makes one session per user with [`Session::sibling`]
+//! and adds its hook to a client that shares the connection pool ([`crate::Client::with_hook`]).
 //!
 //! Claims are read from the access token without checking its signature (the server does):
 //! use them to show who is signed in, never to decide what someone may do.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -108,6 +123,93 @@ pub trait Refresher: Send + Sync + 'static {
         -> BoxFuture<'a, Result<Tokens, BoxError>>;
 }
 
+/// Why a session's tokens changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenChangeReason {
+    /// A new anonymous session was started ([`Refresher::anonymous`]).
+    Anonymous,
+    /// The tokens were refreshed ([`Refresher::refresh`]): before the access token expired, or
+    /// after the server rejected it.
+    Refreshed,
+    /// A successful response of this operation carried them (one of the session's
+    /// [`TokenOperations`]: a login, a logout...).
+    Operation(&'static str),
+    /// The caller set them ([`Session::set_tokens`]).
+    Set,
+    /// The caller forgot them ([`Session::clear`]).
+    Cleared,
+}
+
+/// A change of a session's tokens, as the callback of [`SessionBuilder::on_tokens_changed`]
+/// sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenChange {
+    /// The tokens the session holds now (`None`: none; the next call that needs a token starts
+    /// an anonymous session, unless that is turned off).
+    pub tokens: Option<Tokens>,
+    /// Why they changed.
+    pub reason: TokenChangeReason,
+}
+
+/// Reads the tokens in the body of a successful response: `Ok(Some(..))` replaces the
+/// session's tokens, `Ok(None)` forgets them (the next call that needs a token then starts an
+/// anonymous session).
+pub type TokenReader = fn(&[u8]) -> Result<Option<Tokens>, BoxError>;
+
+/// The operations whose successful responses carry tokens for the session (logins, a logout
+/// that returns a new anonymous session, a password change...), by operation id, each with
+/// the [`TokenReader`] of its body. The API's own crate knows which they are.
+///
+/// A body that cannot be read is logged and leaves the session as it was (the call's decoder
+/// then reports the body too).
+#[derive(Clone, Default)]
+pub struct TokenOperations {
+    readers: Vec<(&'static str, TokenReader)>,
+}
+
+impl TokenOperations {
+    /// No operations.
+    pub fn new() -> Self {
+        TokenOperations::default()
+    }
+
+    /// Adds `operation`, whose successful responses are read by `read` (replacing its reader
+    /// if it was there).
+    pub fn with(mut self, operation: &'static str, read: TokenReader) -> Self {
+        self.readers.retain(|(op, _)| *op != operation);
+        self.readers.push((operation, read));
+        self
+    }
+
+    /// The reader of `operation`'s responses, if they carry tokens.
+    pub fn reader(&self, operation: &str) -> Option<TokenReader> {
+        self.readers
+            .iter()
+            .find(|(op, _)| *op == operation)
+            .map(|(_, read)| *read)
+    }
+
+    /// Whether `operation`'s responses carry tokens.
+    pub fn contains(&self, operation: &str) -> bool {
+        self.reader(operation).is_some()
+    }
+
+    /// The operation ids, in the order they were added.
+    pub fn operations(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.readers.iter().map(|(op, _)| *op)
+    }
+}
+
+impl std::fmt::Debug for TokenOperations {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.operations()).finish()
+    }
+}
+
+/// The callback of [`SessionBuilder::on_tokens_changed`].
+type OnChange = Arc<dyn Fn(&TokenChange) + Send + Sync + 'static>;
+
 /// The claims of a JWT, read without checking its signature.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Claims(pub serde_json::Map<String, serde_json::Value>);
@@ -184,6 +286,9 @@ struct Inner {
     names: ClaimNames,
     margin: Duration,
     bootstrap: bool,
+    operations: TokenOperations,
+    on_change: Option<OnChange>,
+    /// Held while the tokens are renewed or replaced, so that one change follows the other.
     renewing: tokio::sync::Mutex<()>,
 }
 
@@ -199,6 +304,7 @@ impl std::fmt::Debug for Session {
             .field("names", &self.inner.names)
             .field("margin", &self.inner.margin)
             .field("bootstrap", &self.inner.bootstrap)
+            .field("operations", &self.inner.operations)
             .finish_non_exhaustive()
     }
 }
@@ -210,6 +316,8 @@ pub struct SessionBuilder {
     names: ClaimNames,
     margin: Duration,
     bootstrap: bool,
+    operations: TokenOperations,
+    on_change: Option<OnChange>,
 }
 
 impl std::fmt::Debug for SessionBuilder {
@@ -218,6 +326,8 @@ impl std::fmt::Debug for SessionBuilder {
             .field("names", &self.names)
             .field("margin", &self.margin)
             .field("bootstrap", &self.bootstrap)
+            .field("operations", &self.operations)
+            .field("on_tokens_changed", &self.on_change.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -254,6 +364,25 @@ impl SessionBuilder {
         self
     }
 
+    /// Keeps the tokens that successful responses of these operations carry (none unless
+    /// set).
+    pub fn token_operations(mut self, operations: TokenOperations) -> Self {
+        self.operations = operations;
+        self
+    }
+
+    /// Calls `callback` after every change of the tokens, once the store has them (replacing
+    /// a callback set before). It runs in the session's update task while other changes and
+    /// the calls waiting for them wait: keep it short (hand slow work, such as writing to a
+    /// database, to a task of its own), and do not block on this session from it.
+    pub fn on_tokens_changed(
+        mut self,
+        callback: impl Fn(&TokenChange) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_change = Some(Arc::new(callback));
+        self
+    }
+
     /// The session.
     pub fn build(self) -> Session {
         Session {
@@ -263,6 +392,8 @@ impl SessionBuilder {
                 names: self.names,
                 margin: self.margin,
                 bootstrap: self.bootstrap,
+                operations: self.operations,
+                on_change: self.on_change,
                 renewing: tokio::sync::Mutex::new(()),
             }),
         }
@@ -278,7 +409,30 @@ impl Session {
             names: ClaimNames::default(),
             margin: Duration::from_secs(30),
             bootstrap: true,
+            operations: TokenOperations::default(),
+            on_change: None,
         }
+    }
+
+    /// A builder of another session (another user's) with this one's settings: its refresher,
+    /// claim names, refresh margin, anonymous bootstrap and token operations; but an empty
+    /// memory store and no callback, which the builder sets.
+    pub fn sibling(&self) -> SessionBuilder {
+        let inner = &*self.inner;
+        SessionBuilder {
+            store: Arc::new(MemoryTokenStore::default()),
+            refresher: inner.refresher.clone(),
+            names: inner.names.clone(),
+            margin: inner.margin,
+            bootstrap: inner.bootstrap,
+            operations: inner.operations.clone(),
+            on_change: None,
+        }
+    }
+
+    /// The operations whose responses carry tokens for this session.
+    pub fn token_operations(&self) -> &TokenOperations {
+        &self.inner.operations
     }
 
     /// The hook to add to a client ([`crate::ClientBuilder::hook`] or
@@ -294,14 +448,18 @@ impl Session {
         self.inner.store.load().await
     }
 
-    /// Replaces the tokens (after a login, say).
+    /// Replaces the tokens (ones kept from a previous run, say; those of the session's
+    /// [`TokenOperations`] are kept without this).
     pub async fn set_tokens(&self, tokens: Tokens) -> Result<(), BoxError> {
-        self.inner.store.store(Some(tokens)).await
+        self.locked(|s| async move { s.replace(Some(tokens), TokenChangeReason::Set).await })
+            .await
     }
 
-    /// Forgets the tokens (after a logout).
+    /// Forgets the tokens: the next call that needs a token starts an anonymous session (the
+    /// server is not told; a logout through the API replaces them by itself).
     pub async fn clear(&self) -> Result<(), BoxError> {
-        self.inner.store.store(None).await
+        self.locked(|s| async move { s.replace(None, TokenChangeReason::Cleared).await })
+            .await
     }
 
     /// The claims of the access token held.
@@ -341,23 +499,62 @@ impl Session {
             .is_some_and(|c| c.expires_within(self.inner.margin, SystemTime::now()))
     }
 
+    /// Stores `tokens` and tells the callback: every change of the tokens goes through here,
+    /// with `renewing` held (see [`Session::locked`]).
+    async fn replace(
+        &self,
+        tokens: Option<Tokens>,
+        reason: TokenChangeReason,
+    ) -> Result<(), BoxError> {
+        self.inner.store.store(tokens.clone()).await?;
+        tracing::debug!(?reason, "the session's tokens changed");
+        if let Some(callback) = &self.inner.on_change {
+            callback(&TokenChange { tokens, reason });
+        }
+        Ok(())
+    }
+
+    /// Runs `update` with `renewing` held, in a task of its own: a caller that is cancelled
+    /// meanwhile does not cancel it, so tokens the server issued are kept.
+    async fn locked<T, F, Fut>(&self, update: F) -> Result<T, BoxError>
+    where
+        F: FnOnce(Session) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<T, BoxError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        let session = self.clone();
+        let task = tokio::spawn(async move {
+            let _guard = session.inner.renewing.lock().await;
+            update(session.clone()).await
+        });
+        match task.await {
+            Ok(result) => result,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => Err(Box::new(e)),
+        }
+    }
+
     /// New tokens for `current`: refreshed with a usable refresh token, else a new anonymous
-    /// session; stored.
+    /// session; stored. Called with `renewing` held.
     async fn renew(&self, current: &Tokens) -> Result<Tokens, BoxError> {
         let now = SystemTime::now();
         let refresh = current.refresh_token.as_deref().filter(|rt| {
             !Claims::decode(rt).is_some_and(|c| c.expires_within(Duration::ZERO, now))
         });
-        let tokens = match refresh {
-            Some(rt) => self.inner.refresher.refresh(rt).await?,
-            None => {
+        let (tokens, reason) = match refresh {
+            Some(rt) => (
+                self.inner.refresher.refresh(rt).await?,
+                TokenChangeReason::Refreshed,
+            ),
+            None => (
                 self.inner
                     .refresher
                     .anonymous(Some(&current.access_token))
-                    .await?
-            }
+                    .await?,
+                TokenChangeReason::Anonymous,
+            ),
         };
-        self.inner.store.store(Some(tokens.clone())).await?;
+        self.replace(Some(tokens.clone()), reason).await?;
         Ok(tokens)
     }
 
@@ -368,23 +565,27 @@ impl Session {
         match tokens {
             Some(t) if !self.expiring(&t) => Ok(Some(t.access_token)),
             Some(_) => {
-                let _guard = self.inner.renewing.lock().await;
-                // another request may have renewed them while this one waited
-                match self.inner.store.load().await? {
-                    Some(t) if !self.expiring(&t) => Ok(Some(t.access_token)),
-                    Some(t) => Ok(Some(self.renew(&t).await?.access_token)),
-                    None => Ok(None),
-                }
+                self.locked(|s| async move {
+                    // another request may have renewed them while this one waited
+                    match s.inner.store.load().await? {
+                        Some(t) if !s.expiring(&t) => Ok(Some(t.access_token)),
+                        Some(t) => Ok(Some(s.renew(&t).await?.access_token)),
+                        None => Ok(None),
+                    }
+                })
+                .await
             }
             None if bootstrap && self.inner.bootstrap => {
-                let _guard = self.inner.renewing.lock().await;
-                if let Some(t) = self.inner.store.load().await? {
-                    return Ok(Some(t.access_token));
-                }
-                let tokens = self.inner.refresher.anonymous(None).await?;
-                self.inner.store.store(Some(tokens.clone())).await?;
-                tracing::debug!("started an anonymous session");
-                Ok(Some(tokens.access_token))
+                self.locked(|s| async move {
+                    if let Some(t) = s.inner.store.load().await? {
+                        return Ok(Some(t.access_token));
+                    }
+                    let tokens = s.inner.refresher.anonymous(None).await?;
+                    s.replace(Some(tokens.clone()), TokenChangeReason::Anonymous)
+                        .await?;
+                    Ok(Some(tokens.access_token))
+                })
+                .await
             }
             None => Ok(None),
         }
@@ -392,12 +593,28 @@ impl Session {
 
     /// Renews the tokens after the server rejected `rejected` (unless they changed since).
     pub async fn renew_after_rejection(&self, rejected: &str) -> Result<Option<String>, BoxError> {
-        let _guard = self.inner.renewing.lock().await;
-        match self.inner.store.load().await? {
-            Some(t) if t.access_token != rejected => Ok(Some(t.access_token)),
-            Some(t) => Ok(Some(self.renew(&t).await?.access_token)),
-            None => Ok(None),
-        }
+        let rejected = rejected.to_owned();
+        self.locked(|s| async move {
+            match s.inner.store.load().await? {
+                Some(t) if t.access_token != rejected => Ok(Some(t.access_token)),
+                Some(t) => Ok(Some(s.renew(&t).await?.access_token)),
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// Keeps the tokens that a successful response of `operation` carried.
+    async fn keep_issued(
+        &self,
+        operation: &'static str,
+        tokens: Option<Tokens>,
+    ) -> Result<(), BoxError> {
+        self.locked(move |s| async move {
+            s.replace(tokens, TokenChangeReason::Operation(operation))
+                .await
+        })
+        .await
     }
 }
 
@@ -450,6 +667,20 @@ impl Hook for SessionHook {
         response: &'a Response,
     ) -> BoxFuture<'a, Result<AfterReceive, BoxError>> {
         Box::pin(async move {
+            if response.status.is_success() {
+                let operations = &self.session.inner.operations;
+                if let Some(read) = operations.reader(request.operation) {
+                    match read(&response.body) {
+                        Ok(tokens) => self.session.keep_issued(request.operation, tokens).await?,
+                        Err(e) => tracing::warn!(
+                            operation = request.operation,
+                            error = %e,
+                            "cannot read the tokens of the response: the session keeps its own"
+                        ),
+                    }
+                }
+                return Ok(AfterReceive::Continue);
+            }
             if response.status != StatusCode::UNAUTHORIZED || !request.hook_retry_available() {
                 return Ok(AfterReceive::Continue);
             }
@@ -557,6 +788,126 @@ mod tests {
         session.access_token(true).await.unwrap().unwrap();
         assert_eq!(counting.refreshes.load(Ordering::SeqCst), 1);
         assert!(session.is_logged_in().await);
+    }
+
+    #[tokio::test]
+    async fn every_change_is_reported_with_its_reason() {
+        let counting = Arc::new(Counting::default());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let session = Session::builder(counting.clone())
+            .on_tokens_changed(move |change| {
+                let access = change.tokens.as_ref().map(|t| t.access_token.clone());
+                log.lock().unwrap().push((change.reason, access));
+            })
+            .build();
+        let anonymous = session.access_token(true).await.unwrap().unwrap();
+        let soon = now_secs() + 5;
+        let expiring = unsigned_jwt(&json!({"exp": soon}));
+        session
+            .set_tokens(Tokens::new(expiring.clone(), "r"))
+            .await
+            .unwrap();
+        let refreshed = session.access_token(true).await.unwrap().unwrap();
+        session.clear().await.unwrap();
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [
+                (TokenChangeReason::Anonymous, Some(anonymous)),
+                (TokenChangeReason::Set, Some(expiring)),
+                (TokenChangeReason::Refreshed, Some(refreshed)),
+                (TokenChangeReason::Cleared, None),
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_sibling_has_the_settings_but_not_the_tokens() {
+        fn read(_: &[u8]) -> Result<Option<Tokens>, BoxError> {
+            Ok(None)
+        }
+        let counting = Arc::new(Counting::default());
+        let parent = Session::builder(counting.clone())
+            .token_operations(TokenOperations::new().with("login", read))
+            .refresh_margin(Duration::from_secs(7))
+            .on_tokens_changed(|_| panic!("the parent's callback is not the sibling's"))
+            .build();
+        let sibling = parent.sibling().build();
+        assert!(sibling.tokens().await.unwrap().is_none());
+        assert_eq!(sibling.inner.margin, Duration::from_secs(7));
+        assert!(sibling.token_operations().contains("login"));
+        assert!(!sibling.token_operations().contains("logout"));
+        // the same refresher starts its anonymous session; the parent keeps none
+        sibling.access_token(true).await.unwrap().unwrap();
+        assert_eq!(counting.anonymous.load(Ordering::SeqCst), 1);
+        assert!(parent.tokens().await.unwrap().is_none());
+    }
+
+    /// Refreshes slowly, as a server under load, and counts.
+    #[derive(Default)]
+    struct Slow {
+        refreshes: AtomicUsize,
+    }
+
+    impl Refresher for Arc<Slow> {
+        fn refresh<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Tokens, BoxError>> {
+            self.refreshes.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async {
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                Ok(Tokens::new("new", "r2"))
+            })
+        }
+
+        fn anonymous<'a>(&'a self, _: Option<&'a str>) -> BoxFuture<'a, Result<Tokens, BoxError>> {
+            Box::pin(async { Err("no anonymous sessions here".into()) })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_caller_does_not_lose_the_renewed_tokens() {
+        let slow = Arc::new(Slow::default());
+        let session = Session::builder(slow.clone()).build();
+        session.set_tokens(Tokens::new("old", "r1")).await.unwrap();
+        let cancelled = tokio::time::timeout(
+            Duration::from_millis(20),
+            session.renew_after_rejection("old"),
+        )
+        .await;
+        assert!(cancelled.is_err(), "the caller gave up first");
+        assert_eq!(session.tokens().await.unwrap().unwrap().access_token, "old");
+        // the renewal goes on without its caller, and its tokens are kept
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        let tokens = session.tokens().await.unwrap().unwrap();
+        assert_eq!(tokens.access_token, "new");
+        assert_eq!(tokens.refresh_token.as_deref(), Some("r2"));
+        assert_eq!(
+            session
+                .renew_after_rejection("old")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("new")
+        );
+        assert_eq!(slow.refreshes.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn token_operations_find_their_readers() {
+        fn some(_: &[u8]) -> Result<Option<Tokens>, BoxError> {
+            Ok(Some(Tokens::new("a", "r")))
+        }
+        fn none(_: &[u8]) -> Result<Option<Tokens>, BoxError> {
+            Ok(None)
+        }
+        let ops = TokenOperations::new()
+            .with("login", none)
+            .with("logout", none)
+            .with("login", some);
+        assert_eq!(ops.operations().collect::<Vec<_>>(), ["logout", "login"]);
+        let read = ops.reader("login").expect("login");
+        assert_eq!(read(b"").unwrap(), Some(Tokens::new("a", "r")));
+        assert!(ops.reader("get-cart").is_none());
+        assert_eq!(format!("{ops:?}"), r#"["logout", "login"]"#);
     }
 
     #[tokio::test]
