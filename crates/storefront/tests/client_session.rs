@@ -714,3 +714,33 @@ async fn the_operation_timeout_bounds_retries_and_waits() {
     // ten attempts a second apart would take nine seconds
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+#[tokio::test]
+async fn a_builder_sets_the_operation_timeout_of_one_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/ann"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "1"))
+        .mount(&server)
+        .await;
+    let storefront = Storefront::builder()
+        .base_url(server.uri())
+        .api_key("pk_test")
+        .tokens(Tokens::new(token("ann", false), "r"))
+        .client(|c| {
+            c.retry(
+                RetryPolicy::default()
+                    .max_attempts(10)
+                    .max_retry_after(Duration::from_secs(30)),
+            )
+        })
+        .build()
+        .expect("client");
+    let err = storefront
+        .wishlist()
+        .get_wishlist("ann")
+        .operation_timeout(Duration::from_millis(1500))
+        .await
+        .expect_err("never a 200");
+    assert!(err.is_operation_timeout(), "{err:?}");
+}

@@ -460,6 +460,13 @@ impl ListCategories {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -652,6 +659,13 @@ impl ListMarketplaceCategories {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -882,6 +896,13 @@ impl ListMarketplaceProducts {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -1144,6 +1165,13 @@ impl ListMarketplaceCrosssellProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -1378,6 +1406,13 @@ impl SearchMarketplaceProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -1567,6 +1602,13 @@ impl ListMarketplaceSimilarProducts {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -1833,6 +1875,13 @@ impl ListMarketplaceUpsellProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2073,6 +2122,13 @@ impl GetMarketplaceProductDetail {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2280,6 +2336,13 @@ impl ListMarketplaceProductReviews {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2450,6 +2513,13 @@ impl CreateMarketplaceProductReview {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -2647,6 +2717,13 @@ impl ListMarketplaceProductVariants {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2831,6 +2908,13 @@ impl GetMarketplaceVariantDetail {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -3062,6 +3146,13 @@ impl ListMarketplaceSkus {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -3339,6 +3430,13 @@ impl ListProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -3581,6 +3679,13 @@ impl ListCrosssellProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -3804,6 +3909,13 @@ impl SearchProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -3984,6 +4096,13 @@ impl ListSimilarProducts {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -4234,6 +4353,13 @@ impl ListUpsellProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -4458,6 +4584,13 @@ impl GetProductDetail {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -4656,6 +4789,13 @@ impl ListProductReviews {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -4817,6 +4957,13 @@ impl CreateProductReview {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -5005,6 +5152,13 @@ impl ListProductVariants {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -5180,6 +5334,13 @@ impl GetVariantDetail {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -5410,6 +5571,13 @@ impl ListSkus {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 

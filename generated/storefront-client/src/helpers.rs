@@ -76,6 +76,13 @@ impl ListCountries {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -253,6 +260,13 @@ impl ListCountryPincodes {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -410,6 +424,13 @@ impl ListCountryStates {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 

@@ -3,8 +3,8 @@
 //! An async client of the Commerce Engine Storefront API (API version 0.15.0), generated from `spec/storefront.yaml`.
 //!
 //! One method per operation, grouped by tag: `client.<tag>().<operation>(required inputs)` gives a
-//! builder; optional inputs are its methods, and so are per-request overrides (`timeout`, `header`,
-//! `retry`); `.send().await` (or just `.await`) sends it. Each operation's docs list its inputs,
+//! builder; optional inputs are its methods, and so are per-request overrides (`timeout` of each
+//! attempt, `operation_timeout` of the whole call, `header`, `retry`); `.send().await` (or just `.await`) sends it. Each operation's docs list its inputs,
 //! its result and its error type.
 //!
 //! - Results are the types of [`types`] (`storefront-types`): enums never fail on new values.

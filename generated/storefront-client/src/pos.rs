@@ -644,6 +644,13 @@ impl LoginPosDeviceWithEmail {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -802,6 +809,13 @@ impl LoginPosDeviceWithPhone {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -966,6 +980,13 @@ impl LoginPosDeviceWithWhatsapp {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -1115,6 +1136,13 @@ impl LogoutFromPosDevice {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -1244,6 +1272,13 @@ impl PairPosDevice {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -1386,6 +1421,13 @@ impl RefreshPosAccessToken {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -1538,6 +1580,13 @@ impl VerifyPosLoginOtp {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -1681,6 +1730,13 @@ impl PosCreateCart {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -1844,6 +1900,13 @@ impl PosListCoupons {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2003,6 +2066,13 @@ impl PosListPromotions {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2145,6 +2215,13 @@ impl PosGetUserCart {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -2301,6 +2378,13 @@ impl PosGetCart {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2447,6 +2531,13 @@ impl PosDeleteCart {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -2602,6 +2693,13 @@ impl PosCreateCartAddress {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -2766,6 +2864,13 @@ impl PosApplyCoupon {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -2921,6 +3026,13 @@ impl PosRemoveCoupon {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -3066,6 +3178,13 @@ impl PosRedeemCreditBalance {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -3216,6 +3335,13 @@ impl PosRemoveCreditBalance {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -3374,6 +3500,13 @@ impl PosEvaluateCoupons {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -3516,6 +3649,13 @@ impl PosEvaluatePromotions {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -3666,6 +3806,13 @@ impl PosUpdateFulfillmentPreference {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -3839,6 +3986,13 @@ impl PosUpdateCart {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -3996,6 +4150,13 @@ impl PosRedeemLoyaltyPoints {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -4143,6 +4304,13 @@ impl PosRemoveLoyaltyPoints {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -4300,6 +4468,13 @@ impl UpdatePosCartCustomer {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -4500,6 +4675,13 @@ impl PosListCategories {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -4717,6 +4899,13 @@ impl PosListProducts {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -4962,6 +5151,13 @@ impl PosListCrosssellProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -5189,6 +5385,13 @@ impl PosSearchProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -5373,6 +5576,13 @@ impl PosListSimilarProducts {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -5630,6 +5840,13 @@ impl PosListUpsellProducts {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -5861,6 +6078,13 @@ impl PosGetProductDetail {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -6061,6 +6285,13 @@ impl PosListProductReviews {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -6243,6 +6474,13 @@ impl PosListProductVariants {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -6421,6 +6659,13 @@ impl PosGetVariantDetail {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -6640,6 +6885,13 @@ impl PosListSkus {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -6835,6 +7087,13 @@ impl ListPosDevices {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -6960,6 +7219,13 @@ impl ClaimPosDevice {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -7116,6 +7382,13 @@ impl UnclaimPosDevice {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -7268,6 +7541,13 @@ impl GetPosFulfillmentOptions {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -7431,6 +7711,13 @@ impl ListPosLocations {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -7558,6 +7845,13 @@ impl CreatePosOrder {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -7700,6 +7994,13 @@ impl PosGetPaymentStatus {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -7857,6 +8158,13 @@ impl GetPosUser {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 

@@ -90,6 +90,13 @@ impl CheckStore {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -220,6 +227,13 @@ impl GetConfig {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -368,6 +382,13 @@ impl ListKycDocument {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -505,6 +526,13 @@ impl GetSellerDetail {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -658,6 +686,13 @@ impl ListSellerReviews {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 

@@ -94,6 +94,13 @@ impl GetWishlist {
         self
     }
 
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
+        self
+    }
+
     /// Adds a header to this request (it wins over the client's and the operation's).
     pub fn header(
         mut self,
@@ -246,6 +253,13 @@ impl AddToWishlist {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 
@@ -403,6 +417,13 @@ impl DeleteFromWishlist {
     /// Sets the timeout of each attempt of this request.
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
         self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the timeout of this whole call: every attempt, the waits between retries
+    /// and the hooks (the call fails with `Error::OperationTimeout` when it runs out).
+    pub fn operation_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.operation_timeout = Some(timeout);
         self
     }
 

@@ -192,7 +192,9 @@ pub fn children(kind: &TypeKind) -> Vec<&TypeRef> {
 fn contains_binary(t: &TypeRef) -> bool {
     match t {
         TypeRef::Prim(Prim::Binary) => true,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => contains_binary(inner),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            contains_binary(inner)
+        }
         _ => false,
     }
 }
@@ -378,7 +380,9 @@ pub fn uses(types: &BTreeMap<String, TypeDef>) -> Uses {
             TypeRef::Prim(p) => {
                 out.insert(*p);
             }
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => prims(inner, out),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                prims(inner, out)
+            }
             _ => {}
         }
     }

@@ -148,7 +148,9 @@ fn resolve<'a>(t: &'a TypeRef, types: &'a BTreeMap<String, TypeDef>) -> &'a Type
 fn contains_binary(t: &TypeRef, types: &BTreeMap<String, TypeDef>) -> bool {
     match resolve(t, types) {
         TypeRef::Prim(Prim::Binary) => true,
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => contains_binary(inner, types),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+            contains_binary(inner, types)
+        }
         _ => false,
     }
 }

@@ -111,7 +111,9 @@ impl Validation {
     pub(super) fn needs(&self, ty: &TypeRef) -> bool {
         match ty {
             TypeRef::Named(n) => self.needs.contains(n),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => self.needs(inner),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                self.needs(inner)
+            }
             _ => false,
         }
     }

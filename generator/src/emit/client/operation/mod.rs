@@ -158,6 +158,7 @@ const BODY_FIELD: &str = "body";
 const BUILDER_METHODS: &[&str] = &[
     "send",
     "timeout",
+    "operation_timeout",
     "header",
     "retry",
     "into_future",
