@@ -102,4 +102,6 @@ pub use storefront_client::runtime::session::{
     Tokens,
 };
 pub use storefront_client::runtime::{BoxError, BoxFuture};
-pub use storefront_client::{runtime, types, Client, Error, RequestOptions, RetryPolicy, Server};
+pub use storefront_client::{
+    runtime, types, ApiError, Client, Error, RequestOptions, ResponseValue, RetryPolicy, Server,
+};

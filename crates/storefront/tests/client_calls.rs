@@ -9,7 +9,7 @@ use storefront::client::wishlist::GetWishlistError;
 use storefront::types::{
     support::FilePart, AddProfileImageBody, OrderListStatus, RefreshTokenBody,
 };
-use storefront::{Client, Error, RetryPolicy};
+use storefront::{ApiError, Client, Error, RetryPolicy};
 use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -351,4 +351,134 @@ async fn list_pages_stop_on_a_repeated_page() {
         .collect()
         .await;
     assert_eq!(pages.len(), 1);
+}
+
+/// What code that handles the errors of every operation reads: status, code, message and
+/// request id, through the one `ApiError` trait.
+fn explain<E: ApiError>(err: &Error<E>) -> (u16, String, String, String) {
+    (
+        err.status().map_or(0, |s| s.as_u16()),
+        err.code().unwrap_or_default().to_owned(),
+        err.message().unwrap_or_default().to_owned(),
+        err.request_id().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_errors_of_every_operation_read_through_one_trait() {
+    let server = MockServer::start().await;
+    let with_id = |status: u16, body: serde_json::Value, id: &str| {
+        ResponseTemplate::new(status)
+            .set_body_json(body)
+            .insert_header("x-request-id", id)
+    };
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(with_id(404, error_body("NOT_FOUND", "no such user"), "r-1"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/carts/c1"))
+        .respond_with(with_id(
+            401,
+            error_body("UNAUTHORIZED", "token expired"),
+            "r-2",
+        ))
+        .mount(&server)
+        .await;
+    let mut invalid = error_body("VALIDATION_ERROR", "invalid request");
+    invalid["errors"] = json!({"product_id": ["is not an id"]});
+    Mock::given(method("GET"))
+        .and(path("/catalog/products/p1"))
+        .respond_with(with_id(400, invalid, "r-3"))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let wishlist = client.wishlist().get_wishlist("u1").await.expect_err("404");
+    let cart = client.carts().get_cart("c1").await.expect_err("401");
+    let product = client
+        .catalog()
+        .get_product_detail("p1")
+        .await
+        .expect_err("400");
+    assert_eq!(
+        [explain(&wishlist), explain(&cart), explain(&product)],
+        [
+            (404, "NOT_FOUND".into(), "no such user".into(), "r-1".into()),
+            (
+                401,
+                "UNAUTHORIZED".into(),
+                "token expired".into(),
+                "r-2".into()
+            ),
+            (
+                400,
+                "VALIDATION_ERROR".into(),
+                "invalid request".into(),
+                "r-3".into()
+            ),
+        ]
+    );
+    // the documented error itself implements the trait too
+    let error = product.api_error().expect("documented");
+    assert_eq!(ApiError::status(error), 400);
+    assert_eq!(error.code(), Some("VALIDATION_ERROR"));
+}
+
+#[tokio::test]
+async fn an_undocumented_status_with_the_envelope_is_read_as_one() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/wishlist/u1"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .set_body_json(error_body("MAINTENANCE", "back soon"))
+                .insert_header("x-request-id", "r-9"),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .wishlist()
+        .get_wishlist("u1")
+        .retry(RetryPolicy::none())
+        .await
+        .expect_err("a 503");
+    assert!(matches!(err, Error::Unexpected { .. }), "{err:?}");
+    assert_eq!(
+        explain(&err),
+        (503, "MAINTENANCE".into(), "back soon".into(), "r-9".into())
+    );
+}
+
+#[tokio::test]
+async fn a_success_comes_with_its_status_and_headers() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/refresh-token"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-request-id", "r-7")
+                .set_body_json(json!({
+                    "message": "ok",
+                    "success": true,
+                    "content": {"access_token": "a2", "refresh_token": "r2"}
+                })),
+        )
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .auth()
+        .refresh_token(RefreshTokenBody {
+            refresh_token: "r1".into(),
+        })
+        .send_with_metadata()
+        .await
+        .expect("a 200");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.request_id(), Some("r-7"));
+    // the value derefs through
+    assert!(response.success);
+    let (value, _, headers) = response.into_parts();
+    assert_eq!(value.message, "ok");
+    assert_eq!(headers["x-request-id"], "r-7");
 }

@@ -99,6 +99,20 @@ impl TrackAnalyticsEvent {
         let (client, request) = self.into_request();
         client.send(request, decode_track_analytics_event).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::Envelope>,
+        client_runtime::Error<TrackAnalyticsEventError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_track_analytics_event)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for TrackAnalyticsEvent {
@@ -111,8 +125,9 @@ impl std::future::IntoFuture for TrackAnalyticsEvent {
 
 /// The documented errors of [`TrackAnalyticsEvent`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum TrackAnalyticsEventError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -130,22 +145,30 @@ impl TrackAnalyticsEventError {
     }
 }
 
+impl client_runtime::ApiError for TrackAnalyticsEventError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            TrackAnalyticsEventError::BadRequest(body) => Some(body.code.as_str()),
+            TrackAnalyticsEventError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            TrackAnalyticsEventError::BadRequest(body) => Some(body.message.as_str()),
+            TrackAnalyticsEventError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for TrackAnalyticsEventError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TrackAnalyticsEventError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            TrackAnalyticsEventError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

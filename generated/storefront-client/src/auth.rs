@@ -462,6 +462,20 @@ impl GetAnonymousToken {
         let (client, request) = self.into_request();
         client.send(request, decode_get_anonymous_token).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetAnonymousTokenResponse>,
+        client_runtime::Error<GetAnonymousTokenError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_anonymous_token)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetAnonymousToken {
@@ -477,8 +491,9 @@ impl std::future::IntoFuture for GetAnonymousToken {
 
 /// The documented errors of [`GetAnonymousToken`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAnonymousTokenError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -496,22 +511,30 @@ impl GetAnonymousTokenError {
     }
 }
 
+impl client_runtime::ApiError for GetAnonymousTokenError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetAnonymousTokenError::BadRequest(body) => Some(body.code.as_str()),
+            GetAnonymousTokenError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetAnonymousTokenError::BadRequest(body) => Some(body.message.as_str()),
+            GetAnonymousTokenError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetAnonymousTokenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetAnonymousTokenError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetAnonymousTokenError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -613,6 +636,20 @@ impl ChangePassword {
         let (client, request) = self.into_request();
         client.send(request, decode_change_password).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ChangePasswordResponse>,
+        client_runtime::Error<ChangePasswordError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_change_password)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ChangePassword {
@@ -626,8 +663,9 @@ impl std::future::IntoFuture for ChangePassword {
 
 /// The documented errors of [`ChangePassword`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ChangePasswordError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -645,22 +683,30 @@ impl ChangePasswordError {
     }
 }
 
+impl client_runtime::ApiError for ChangePasswordError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ChangePasswordError::BadRequest(body) => Some(body.code.as_str()),
+            ChangePasswordError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ChangePasswordError::BadRequest(body) => Some(body.message.as_str()),
+            ChangePasswordError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ChangePasswordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ChangePasswordError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ChangePasswordError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -772,6 +818,20 @@ impl ForgotPassword {
         let (client, request) = self.into_request();
         client.send(request, decode_forgot_password).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ForgotPasswordResponse>,
+        client_runtime::Error<ForgotPasswordError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_forgot_password)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ForgotPassword {
@@ -785,8 +845,9 @@ impl std::future::IntoFuture for ForgotPassword {
 
 /// The documented errors of [`ForgotPassword`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ForgotPasswordError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -807,28 +868,32 @@ impl ForgotPasswordError {
     }
 }
 
+impl client_runtime::ApiError for ForgotPasswordError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ForgotPasswordError::BadRequest(body) => Some(body.code.as_str()),
+            ForgotPasswordError::Unauthorized(body) => Some(body.code.as_str()),
+            ForgotPasswordError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ForgotPasswordError::BadRequest(body) => Some(body.message.as_str()),
+            ForgotPasswordError::Unauthorized(body) => Some(body.message.as_str()),
+            ForgotPasswordError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ForgotPasswordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ForgotPasswordError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ForgotPasswordError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ForgotPasswordError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -942,6 +1007,20 @@ impl GenerateOtp {
         let (client, request) = self.into_request();
         client.send(request, decode_generate_otp).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GenerateOtpResponse>,
+        client_runtime::Error<GenerateOtpError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_generate_otp)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GenerateOtp {
@@ -955,8 +1034,9 @@ impl std::future::IntoFuture for GenerateOtp {
 
 /// The documented errors of [`GenerateOtp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GenerateOtpError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -974,22 +1054,30 @@ impl GenerateOtpError {
     }
 }
 
+impl client_runtime::ApiError for GenerateOtpError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GenerateOtpError::BadRequest(body) => Some(body.code.as_str()),
+            GenerateOtpError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GenerateOtpError::BadRequest(body) => Some(body.message.as_str()),
+            GenerateOtpError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GenerateOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GenerateOtpError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GenerateOtpError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1101,6 +1189,20 @@ impl LoginWithEmail {
         let (client, request) = self.into_request();
         client.send(request, decode_login_with_email).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LoginWithEmailResponse>,
+        client_runtime::Error<LoginWithEmailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_login_with_email)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LoginWithEmail {
@@ -1114,8 +1216,9 @@ impl std::future::IntoFuture for LoginWithEmail {
 
 /// The documented errors of [`LoginWithEmail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginWithEmailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1136,28 +1239,32 @@ impl LoginWithEmailError {
     }
 }
 
+impl client_runtime::ApiError for LoginWithEmailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LoginWithEmailError::BadRequest(body) => Some(body.code.as_str()),
+            LoginWithEmailError::Unauthorized(body) => Some(body.code.as_str()),
+            LoginWithEmailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LoginWithEmailError::BadRequest(body) => Some(body.message.as_str()),
+            LoginWithEmailError::Unauthorized(body) => Some(body.message.as_str()),
+            LoginWithEmailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LoginWithEmailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginWithEmailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginWithEmailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginWithEmailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1264,6 +1371,20 @@ impl LoginWithPassword {
         let (client, request) = self.into_request();
         client.send(request, decode_login_with_password).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LoginWithPasswordResponse>,
+        client_runtime::Error<LoginWithPasswordError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_login_with_password)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LoginWithPassword {
@@ -1279,8 +1400,9 @@ impl std::future::IntoFuture for LoginWithPassword {
 
 /// The documented errors of [`LoginWithPassword`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginWithPasswordError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1301,28 +1423,32 @@ impl LoginWithPasswordError {
     }
 }
 
+impl client_runtime::ApiError for LoginWithPasswordError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LoginWithPasswordError::BadRequest(body) => Some(body.code.as_str()),
+            LoginWithPasswordError::Unauthorized(body) => Some(body.code.as_str()),
+            LoginWithPasswordError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LoginWithPasswordError::BadRequest(body) => Some(body.message.as_str()),
+            LoginWithPasswordError::Unauthorized(body) => Some(body.message.as_str()),
+            LoginWithPasswordError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LoginWithPasswordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginWithPasswordError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginWithPasswordError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginWithPasswordError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1437,6 +1563,20 @@ impl LoginWithPhone {
         let (client, request) = self.into_request();
         client.send(request, decode_login_with_phone).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LoginWithPhoneResponse>,
+        client_runtime::Error<LoginWithPhoneError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_login_with_phone)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LoginWithPhone {
@@ -1450,8 +1590,9 @@ impl std::future::IntoFuture for LoginWithPhone {
 
 /// The documented errors of [`LoginWithPhone`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginWithPhoneError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1472,28 +1613,32 @@ impl LoginWithPhoneError {
     }
 }
 
+impl client_runtime::ApiError for LoginWithPhoneError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LoginWithPhoneError::BadRequest(body) => Some(body.code.as_str()),
+            LoginWithPhoneError::Unauthorized(body) => Some(body.code.as_str()),
+            LoginWithPhoneError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LoginWithPhoneError::BadRequest(body) => Some(body.message.as_str()),
+            LoginWithPhoneError::Unauthorized(body) => Some(body.message.as_str()),
+            LoginWithPhoneError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LoginWithPhoneError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginWithPhoneError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginWithPhoneError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginWithPhoneError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1610,6 +1755,20 @@ impl LoginWithWhatsapp {
         let (client, request) = self.into_request();
         client.send(request, decode_login_with_whatsapp).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LoginWithWhatsappResponse>,
+        client_runtime::Error<LoginWithWhatsappError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_login_with_whatsapp)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LoginWithWhatsapp {
@@ -1625,8 +1784,9 @@ impl std::future::IntoFuture for LoginWithWhatsapp {
 
 /// The documented errors of [`LoginWithWhatsapp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginWithWhatsappError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1644,22 +1804,30 @@ impl LoginWithWhatsappError {
     }
 }
 
+impl client_runtime::ApiError for LoginWithWhatsappError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LoginWithWhatsappError::BadRequest(body) => Some(body.code.as_str()),
+            LoginWithWhatsappError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LoginWithWhatsappError::BadRequest(body) => Some(body.message.as_str()),
+            LoginWithWhatsappError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LoginWithWhatsappError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginWithWhatsappError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginWithWhatsappError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1752,6 +1920,18 @@ impl Logout {
         let (client, request) = self.into_request();
         client.send(request, decode_logout).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LogoutResponse>,
+        client_runtime::Error<LogoutError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_logout).await
+    }
 }
 
 impl std::future::IntoFuture for Logout {
@@ -1764,8 +1944,9 @@ impl std::future::IntoFuture for Logout {
 
 /// The documented errors of [`Logout`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LogoutError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1786,28 +1967,32 @@ impl LogoutError {
     }
 }
 
+impl client_runtime::ApiError for LogoutError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LogoutError::BadRequest(body) => Some(body.code.as_str()),
+            LogoutError::Unauthorized(body) => Some(body.code.as_str()),
+            LogoutError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LogoutError::BadRequest(body) => Some(body.message.as_str()),
+            LogoutError::Unauthorized(body) => Some(body.message.as_str()),
+            LogoutError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LogoutError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LogoutError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LogoutError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LogoutError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1905,6 +2090,20 @@ impl RefreshToken {
         let (client, request) = self.into_request();
         client.send(request, decode_refresh_token).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RefreshTokenResponse>,
+        client_runtime::Error<RefreshTokenError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_refresh_token)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RefreshToken {
@@ -1918,8 +2117,9 @@ impl std::future::IntoFuture for RefreshToken {
 
 /// The documented errors of [`RefreshToken`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RefreshTokenError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1937,22 +2137,30 @@ impl RefreshTokenError {
     }
 }
 
+impl client_runtime::ApiError for RefreshTokenError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RefreshTokenError::BadRequest(body) => Some(body.code.as_str()),
+            RefreshTokenError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RefreshTokenError::BadRequest(body) => Some(body.message.as_str()),
+            RefreshTokenError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RefreshTokenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RefreshTokenError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RefreshTokenError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2066,6 +2274,20 @@ impl RegisterWithEmail {
         let (client, request) = self.into_request();
         client.send(request, decode_register_with_email).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RegisterWithEmailResponse>,
+        client_runtime::Error<RegisterWithEmailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_register_with_email)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RegisterWithEmail {
@@ -2081,8 +2303,9 @@ impl std::future::IntoFuture for RegisterWithEmail {
 
 /// The documented errors of [`RegisterWithEmail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RegisterWithEmailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2100,22 +2323,30 @@ impl RegisterWithEmailError {
     }
 }
 
+impl client_runtime::ApiError for RegisterWithEmailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RegisterWithEmailError::BadRequest(body) => Some(body.code.as_str()),
+            RegisterWithEmailError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RegisterWithEmailError::BadRequest(body) => Some(body.message.as_str()),
+            RegisterWithEmailError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RegisterWithEmailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RegisterWithEmailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RegisterWithEmailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2229,6 +2460,20 @@ impl RegisterWithPassword {
         let (client, request) = self.into_request();
         client.send(request, decode_register_with_password).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RegisterWithPasswordResponse>,
+        client_runtime::Error<RegisterWithPasswordError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_register_with_password)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RegisterWithPassword {
@@ -2244,8 +2489,9 @@ impl std::future::IntoFuture for RegisterWithPassword {
 
 /// The documented errors of [`RegisterWithPassword`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RegisterWithPasswordError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2263,22 +2509,30 @@ impl RegisterWithPasswordError {
     }
 }
 
+impl client_runtime::ApiError for RegisterWithPasswordError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RegisterWithPasswordError::BadRequest(body) => Some(body.code.as_str()),
+            RegisterWithPasswordError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RegisterWithPasswordError::BadRequest(body) => Some(body.message.as_str()),
+            RegisterWithPasswordError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RegisterWithPasswordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RegisterWithPasswordError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RegisterWithPasswordError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2392,6 +2646,20 @@ impl RegisterWithPhone {
         let (client, request) = self.into_request();
         client.send(request, decode_register_with_phone).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RegisterWithPhoneResponse>,
+        client_runtime::Error<RegisterWithPhoneError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_register_with_phone)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RegisterWithPhone {
@@ -2407,8 +2675,9 @@ impl std::future::IntoFuture for RegisterWithPhone {
 
 /// The documented errors of [`RegisterWithPhone`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RegisterWithPhoneError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2426,22 +2695,30 @@ impl RegisterWithPhoneError {
     }
 }
 
+impl client_runtime::ApiError for RegisterWithPhoneError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RegisterWithPhoneError::BadRequest(body) => Some(body.code.as_str()),
+            RegisterWithPhoneError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RegisterWithPhoneError::BadRequest(body) => Some(body.message.as_str()),
+            RegisterWithPhoneError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RegisterWithPhoneError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RegisterWithPhoneError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RegisterWithPhoneError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2555,6 +2832,20 @@ impl RegisterWithWhatsapp {
         let (client, request) = self.into_request();
         client.send(request, decode_register_with_whatsapp).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RegisterWithWhatsappResponse>,
+        client_runtime::Error<RegisterWithWhatsappError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_register_with_whatsapp)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RegisterWithWhatsapp {
@@ -2570,8 +2861,9 @@ impl std::future::IntoFuture for RegisterWithWhatsapp {
 
 /// The documented errors of [`RegisterWithWhatsapp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RegisterWithWhatsappError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2589,22 +2881,30 @@ impl RegisterWithWhatsappError {
     }
 }
 
+impl client_runtime::ApiError for RegisterWithWhatsappError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RegisterWithWhatsappError::BadRequest(body) => Some(body.code.as_str()),
+            RegisterWithWhatsappError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RegisterWithWhatsappError::BadRequest(body) => Some(body.message.as_str()),
+            RegisterWithWhatsappError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RegisterWithWhatsappError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RegisterWithWhatsappError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RegisterWithWhatsappError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2706,6 +3006,20 @@ impl ResetPassword {
         let (client, request) = self.into_request();
         client.send(request, decode_reset_password).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ResetPasswordResponse>,
+        client_runtime::Error<ResetPasswordError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_reset_password)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ResetPassword {
@@ -2719,8 +3033,9 @@ impl std::future::IntoFuture for ResetPassword {
 
 /// The documented errors of [`ResetPassword`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ResetPasswordError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2738,22 +3053,30 @@ impl ResetPasswordError {
     }
 }
 
+impl client_runtime::ApiError for ResetPasswordError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ResetPasswordError::BadRequest(body) => Some(body.code.as_str()),
+            ResetPasswordError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ResetPasswordError::BadRequest(body) => Some(body.message.as_str()),
+            ResetPasswordError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ResetPasswordError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ResetPasswordError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ResetPasswordError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2854,6 +3177,20 @@ impl GetUserDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_user_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetUserDetailResponse>,
+        client_runtime::Error<GetUserDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_user_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetUserDetail {
@@ -2867,8 +3204,9 @@ impl std::future::IntoFuture for GetUserDetail {
 
 /// The documented errors of [`GetUserDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUserDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2889,28 +3227,32 @@ impl GetUserDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetUserDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetUserDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetUserDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetUserDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetUserDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetUserDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetUserDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetUserDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetUserDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetUserDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetUserDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3017,6 +3359,18 @@ impl UpdateUser {
         let (client, request) = self.into_request();
         client.send(request, decode_update_user).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateUserResponse>,
+        client_runtime::Error<UpdateUserError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_update_user).await
+    }
 }
 
 impl std::future::IntoFuture for UpdateUser {
@@ -3029,8 +3383,9 @@ impl std::future::IntoFuture for UpdateUser {
 
 /// The documented errors of [`UpdateUser`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateUserError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3048,22 +3403,30 @@ impl UpdateUserError {
     }
 }
 
+impl client_runtime::ApiError for UpdateUserError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateUserError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateUserError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateUserError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateUserError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateUserError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateUserError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3163,6 +3526,18 @@ impl DeleteUser {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_user).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::DeleteUserResponse>,
+        client_runtime::Error<DeleteUserError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_delete_user).await
+    }
 }
 
 impl std::future::IntoFuture for DeleteUser {
@@ -3175,8 +3550,9 @@ impl std::future::IntoFuture for DeleteUser {
 
 /// The documented errors of [`DeleteUser`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteUserError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3197,28 +3573,32 @@ impl DeleteUserError {
     }
 }
 
+impl client_runtime::ApiError for DeleteUserError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeleteUserError::BadRequest(body) => Some(body.code.as_str()),
+            DeleteUserError::Unauthorized(body) => Some(body.code.as_str()),
+            DeleteUserError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeleteUserError::BadRequest(body) => Some(body.message.as_str()),
+            DeleteUserError::Unauthorized(body) => Some(body.message.as_str()),
+            DeleteUserError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeleteUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteUserError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteUserError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteUserError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3320,6 +3700,20 @@ impl DeactivateUser {
         let (client, request) = self.into_request();
         client.send(request, decode_deactivate_user).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::DeactivateUserResponse>,
+        client_runtime::Error<DeactivateUserError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_deactivate_user)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for DeactivateUser {
@@ -3333,8 +3727,9 @@ impl std::future::IntoFuture for DeactivateUser {
 
 /// The documented errors of [`DeactivateUser`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeactivateUserError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3355,28 +3750,32 @@ impl DeactivateUserError {
     }
 }
 
+impl client_runtime::ApiError for DeactivateUserError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeactivateUserError::BadRequest(body) => Some(body.code.as_str()),
+            DeactivateUserError::Unauthorized(body) => Some(body.code.as_str()),
+            DeactivateUserError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeactivateUserError::BadRequest(body) => Some(body.message.as_str()),
+            DeactivateUserError::Unauthorized(body) => Some(body.message.as_str()),
+            DeactivateUserError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeactivateUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeactivateUserError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeactivateUserError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeactivateUserError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3480,6 +3879,20 @@ impl GetProfileImage {
         let (client, request) = self.into_request();
         client.send(request, decode_get_profile_image).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetProfileImageResponse>,
+        client_runtime::Error<GetProfileImageError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_profile_image)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetProfileImage {
@@ -3493,8 +3906,9 @@ impl std::future::IntoFuture for GetProfileImage {
 
 /// The documented errors of [`GetProfileImage`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetProfileImageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3515,28 +3929,32 @@ impl GetProfileImageError {
     }
 }
 
+impl client_runtime::ApiError for GetProfileImageError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetProfileImageError::BadRequest(body) => Some(body.code.as_str()),
+            GetProfileImageError::Unauthorized(body) => Some(body.code.as_str()),
+            GetProfileImageError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetProfileImageError::BadRequest(body) => Some(body.message.as_str()),
+            GetProfileImageError::Unauthorized(body) => Some(body.message.as_str()),
+            GetProfileImageError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetProfileImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetProfileImageError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetProfileImageError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetProfileImageError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3652,6 +4070,20 @@ impl UpdateProfileImage {
         let (client, request) = self.into_request();
         client.send(request, decode_update_profile_image).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateProfileImageResponse>,
+        client_runtime::Error<UpdateProfileImageError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_profile_image)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateProfileImage {
@@ -3667,8 +4099,9 @@ impl std::future::IntoFuture for UpdateProfileImage {
 
 /// The documented errors of [`UpdateProfileImage`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateProfileImageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3689,28 +4122,32 @@ impl UpdateProfileImageError {
     }
 }
 
+impl client_runtime::ApiError for UpdateProfileImageError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateProfileImageError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateProfileImageError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateProfileImageError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateProfileImageError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateProfileImageError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateProfileImageError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateProfileImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateProfileImageError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateProfileImageError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateProfileImageError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3823,6 +4260,20 @@ impl AddProfileImage {
         let (client, request) = self.into_request();
         client.send(request, decode_add_profile_image).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::AddProfileImageResponse>,
+        client_runtime::Error<AddProfileImageError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_add_profile_image)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for AddProfileImage {
@@ -3836,8 +4287,9 @@ impl std::future::IntoFuture for AddProfileImage {
 
 /// The documented errors of [`AddProfileImage`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AddProfileImageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3855,22 +4307,30 @@ impl AddProfileImageError {
     }
 }
 
+impl client_runtime::ApiError for AddProfileImageError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            AddProfileImageError::BadRequest(body) => Some(body.code.as_str()),
+            AddProfileImageError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            AddProfileImageError::BadRequest(body) => Some(body.message.as_str()),
+            AddProfileImageError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for AddProfileImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AddProfileImageError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            AddProfileImageError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3973,6 +4433,20 @@ impl RemoveProfileImage {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_profile_image).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RemoveProfileImageResponse>,
+        client_runtime::Error<RemoveProfileImageError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_remove_profile_image)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RemoveProfileImage {
@@ -3988,8 +4462,9 @@ impl std::future::IntoFuture for RemoveProfileImage {
 
 /// The documented errors of [`RemoveProfileImage`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveProfileImageError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4010,28 +4485,32 @@ impl RemoveProfileImageError {
     }
 }
 
+impl client_runtime::ApiError for RemoveProfileImageError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RemoveProfileImageError::BadRequest(body) => Some(body.code.as_str()),
+            RemoveProfileImageError::Unauthorized(body) => Some(body.code.as_str()),
+            RemoveProfileImageError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RemoveProfileImageError::BadRequest(body) => Some(body.message.as_str()),
+            RemoveProfileImageError::Unauthorized(body) => Some(body.message.as_str()),
+            RemoveProfileImageError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RemoveProfileImageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RemoveProfileImageError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveProfileImageError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveProfileImageError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4138,6 +4617,20 @@ impl CheckVerificationStatus {
         let (client, request) = self.into_request();
         client.send(request, decode_check_verification_status).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CheckVerificationStatusResponse>,
+        client_runtime::Error<CheckVerificationStatusError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_check_verification_status)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CheckVerificationStatus {
@@ -4153,8 +4646,9 @@ impl std::future::IntoFuture for CheckVerificationStatus {
 
 /// The documented errors of [`CheckVerificationStatus`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckVerificationStatusError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4175,28 +4669,32 @@ impl CheckVerificationStatusError {
     }
 }
 
+impl client_runtime::ApiError for CheckVerificationStatusError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CheckVerificationStatusError::BadRequest(body) => Some(body.code.as_str()),
+            CheckVerificationStatusError::Unauthorized(body) => Some(body.code.as_str()),
+            CheckVerificationStatusError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CheckVerificationStatusError::BadRequest(body) => Some(body.message.as_str()),
+            CheckVerificationStatusError::Unauthorized(body) => Some(body.message.as_str()),
+            CheckVerificationStatusError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CheckVerificationStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CheckVerificationStatusError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CheckVerificationStatusError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CheckVerificationStatusError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4303,6 +4801,18 @@ impl VerifyOtp {
         let (client, request) = self.into_request();
         client.send(request, decode_verify_otp).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::VerifyOtpResponse>,
+        client_runtime::Error<VerifyOtpError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_verify_otp).await
+    }
 }
 
 impl std::future::IntoFuture for VerifyOtp {
@@ -4315,8 +4825,9 @@ impl std::future::IntoFuture for VerifyOtp {
 
 /// The documented errors of [`VerifyOtp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum VerifyOtpError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4337,28 +4848,32 @@ impl VerifyOtpError {
     }
 }
 
+impl client_runtime::ApiError for VerifyOtpError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            VerifyOtpError::BadRequest(body) => Some(body.code.as_str()),
+            VerifyOtpError::Unauthorized(body) => Some(body.code.as_str()),
+            VerifyOtpError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            VerifyOtpError::BadRequest(body) => Some(body.message.as_str()),
+            VerifyOtpError::Unauthorized(body) => Some(body.message.as_str()),
+            VerifyOtpError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for VerifyOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            VerifyOtpError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyOtpError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyOtpError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4464,6 +4979,20 @@ impl GetNotificationPreferences {
             .send(request, decode_get_notification_preferences)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetNotificationPreferencesResponse>,
+        client_runtime::Error<GetNotificationPreferencesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_notification_preferences)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetNotificationPreferences {
@@ -4479,8 +5008,9 @@ impl std::future::IntoFuture for GetNotificationPreferences {
 
 /// The documented errors of [`GetNotificationPreferences`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetNotificationPreferencesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4501,28 +5031,32 @@ impl GetNotificationPreferencesError {
     }
 }
 
+impl client_runtime::ApiError for GetNotificationPreferencesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetNotificationPreferencesError::BadRequest(body) => Some(body.code.as_str()),
+            GetNotificationPreferencesError::Unauthorized(body) => Some(body.code.as_str()),
+            GetNotificationPreferencesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetNotificationPreferencesError::BadRequest(body) => Some(body.message.as_str()),
+            GetNotificationPreferencesError::Unauthorized(body) => Some(body.message.as_str()),
+            GetNotificationPreferencesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetNotificationPreferencesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetNotificationPreferencesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetNotificationPreferencesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetNotificationPreferencesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4637,6 +5171,20 @@ impl UpdateNotificationPreferences {
             .send(request, decode_update_notification_preferences)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateNotificationPreferencesResponse>,
+        client_runtime::Error<UpdateNotificationPreferencesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_notification_preferences)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateNotificationPreferences {
@@ -4652,8 +5200,9 @@ impl std::future::IntoFuture for UpdateNotificationPreferences {
 
 /// The documented errors of [`UpdateNotificationPreferences`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateNotificationPreferencesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4674,32 +5223,32 @@ impl UpdateNotificationPreferencesError {
     }
 }
 
+impl client_runtime::ApiError for UpdateNotificationPreferencesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateNotificationPreferencesError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateNotificationPreferencesError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateNotificationPreferencesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateNotificationPreferencesError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateNotificationPreferencesError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateNotificationPreferencesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateNotificationPreferencesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateNotificationPreferencesError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            UpdateNotificationPreferencesError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            UpdateNotificationPreferencesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4814,6 +5363,20 @@ impl CreateNotificationPreferences {
             .send(request, decode_create_notification_preferences)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateNotificationPreferencesResponse>,
+        client_runtime::Error<CreateNotificationPreferencesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_notification_preferences)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateNotificationPreferences {
@@ -4829,8 +5392,9 @@ impl std::future::IntoFuture for CreateNotificationPreferences {
 
 /// The documented errors of [`CreateNotificationPreferences`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateNotificationPreferencesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4851,32 +5415,32 @@ impl CreateNotificationPreferencesError {
     }
 }
 
+impl client_runtime::ApiError for CreateNotificationPreferencesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateNotificationPreferencesError::BadRequest(body) => Some(body.code.as_str()),
+            CreateNotificationPreferencesError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateNotificationPreferencesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateNotificationPreferencesError::BadRequest(body) => Some(body.message.as_str()),
+            CreateNotificationPreferencesError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateNotificationPreferencesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateNotificationPreferencesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateNotificationPreferencesError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            CreateNotificationPreferencesError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            CreateNotificationPreferencesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

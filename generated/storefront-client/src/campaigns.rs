@@ -99,6 +99,20 @@ impl SubscribeNewsletter {
         let (client, request) = self.into_request();
         client.send(request, decode_subscribe_newsletter).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::Envelope>,
+        client_runtime::Error<SubscribeNewsletterError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_subscribe_newsletter)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for SubscribeNewsletter {
@@ -111,8 +125,9 @@ impl std::future::IntoFuture for SubscribeNewsletter {
 
 /// The documented errors of [`SubscribeNewsletter`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SubscribeNewsletterError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -130,22 +145,30 @@ impl SubscribeNewsletterError {
     }
 }
 
+impl client_runtime::ApiError for SubscribeNewsletterError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            SubscribeNewsletterError::BadRequest(body) => Some(body.code.as_str()),
+            SubscribeNewsletterError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            SubscribeNewsletterError::BadRequest(body) => Some(body.message.as_str()),
+            SubscribeNewsletterError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for SubscribeNewsletterError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SubscribeNewsletterError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            SubscribeNewsletterError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

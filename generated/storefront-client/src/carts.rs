@@ -351,6 +351,18 @@ impl CreateCart {
         let (client, request) = self.into_request();
         client.send(request, decode_create_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateCartResponse>,
+        client_runtime::Error<CreateCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_create_cart).await
+    }
 }
 
 impl std::future::IntoFuture for CreateCart {
@@ -363,8 +375,9 @@ impl std::future::IntoFuture for CreateCart {
 
 /// The documented errors of [`CreateCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -385,28 +398,32 @@ impl CreateCartError {
     }
 }
 
+impl client_runtime::ApiError for CreateCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateCartError::BadRequest(body) => Some(body.code.as_str()),
+            CreateCartError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateCartError::BadRequest(body) => Some(body.message.as_str()),
+            CreateCartError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -513,6 +530,20 @@ impl ListCoupons {
         let (client, request) = self.into_request();
         client.send(request, decode_list_coupons).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCouponsResponse>,
+        client_runtime::Error<ListCouponsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_coupons)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCoupons {
@@ -526,8 +557,9 @@ impl std::future::IntoFuture for ListCoupons {
 
 /// The documented errors of [`ListCoupons`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCouponsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -548,28 +580,32 @@ impl ListCouponsError {
     }
 }
 
+impl client_runtime::ApiError for ListCouponsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCouponsError::BadRequest(body) => Some(body.code.as_str()),
+            ListCouponsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCouponsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCouponsError::BadRequest(body) => Some(body.message.as_str()),
+            ListCouponsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCouponsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCouponsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCouponsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCouponsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCouponsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -679,6 +715,20 @@ impl ListPromotions {
         let (client, request) = self.into_request();
         client.send(request, decode_list_promotions).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListPromotionsResponse>,
+        client_runtime::Error<ListPromotionsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_promotions)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListPromotions {
@@ -692,8 +742,9 @@ impl std::future::IntoFuture for ListPromotions {
 
 /// The documented errors of [`ListPromotions`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPromotionsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -711,22 +762,30 @@ impl ListPromotionsError {
     }
 }
 
+impl client_runtime::ApiError for ListPromotionsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListPromotionsError::BadRequest(body) => Some(body.code.as_str()),
+            ListPromotionsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListPromotionsError::BadRequest(body) => Some(body.message.as_str()),
+            ListPromotionsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListPromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListPromotionsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListPromotionsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -830,6 +889,20 @@ impl GetFulfillmentOptions {
         let (client, request) = self.into_request();
         client.send(request, decode_get_fulfillment_options).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetFulfillmentOptionsResponse>,
+        client_runtime::Error<GetFulfillmentOptionsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_fulfillment_options)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetFulfillmentOptions {
@@ -845,8 +918,9 @@ impl std::future::IntoFuture for GetFulfillmentOptions {
 
 /// The documented errors of [`GetFulfillmentOptions`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetFulfillmentOptionsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -867,28 +941,32 @@ impl GetFulfillmentOptionsError {
     }
 }
 
+impl client_runtime::ApiError for GetFulfillmentOptionsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetFulfillmentOptionsError::BadRequest(body) => Some(body.code.as_str()),
+            GetFulfillmentOptionsError::Unauthorized(body) => Some(body.code.as_str()),
+            GetFulfillmentOptionsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetFulfillmentOptionsError::BadRequest(body) => Some(body.message.as_str()),
+            GetFulfillmentOptionsError::Unauthorized(body) => Some(body.message.as_str()),
+            GetFulfillmentOptionsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetFulfillmentOptionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetFulfillmentOptionsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetFulfillmentOptionsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetFulfillmentOptionsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -994,6 +1072,20 @@ impl GetUserCart {
         let (client, request) = self.into_request();
         client.send(request, decode_get_user_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetUserCartResponse>,
+        client_runtime::Error<GetUserCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_user_cart)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetUserCart {
@@ -1007,8 +1099,9 @@ impl std::future::IntoFuture for GetUserCart {
 
 /// The documented errors of [`GetUserCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetUserCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1029,28 +1122,32 @@ impl GetUserCartError {
     }
 }
 
+impl client_runtime::ApiError for GetUserCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetUserCartError::BadRequest(body) => Some(body.code.as_str()),
+            GetUserCartError::Unauthorized(body) => Some(body.code.as_str()),
+            GetUserCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetUserCartError::BadRequest(body) => Some(body.message.as_str()),
+            GetUserCartError::Unauthorized(body) => Some(body.message.as_str()),
+            GetUserCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetUserCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetUserCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetUserCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetUserCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1154,6 +1251,20 @@ impl DeleteUserCart {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_user_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::DeleteUserCartResponse>,
+        client_runtime::Error<DeleteUserCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_delete_user_cart)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for DeleteUserCart {
@@ -1167,8 +1278,9 @@ impl std::future::IntoFuture for DeleteUserCart {
 
 /// The documented errors of [`DeleteUserCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteUserCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1189,28 +1301,32 @@ impl DeleteUserCartError {
     }
 }
 
+impl client_runtime::ApiError for DeleteUserCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeleteUserCartError::BadRequest(body) => Some(body.code.as_str()),
+            DeleteUserCartError::Unauthorized(body) => Some(body.code.as_str()),
+            DeleteUserCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeleteUserCartError::BadRequest(body) => Some(body.message.as_str()),
+            DeleteUserCartError::Unauthorized(body) => Some(body.message.as_str()),
+            DeleteUserCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeleteUserCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteUserCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteUserCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteUserCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1310,6 +1426,18 @@ impl GetCart {
         let (client, request) = self.into_request();
         client.send(request, decode_get_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetCartResponse>,
+        client_runtime::Error<GetCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_get_cart).await
+    }
 }
 
 impl std::future::IntoFuture for GetCart {
@@ -1322,8 +1450,9 @@ impl std::future::IntoFuture for GetCart {
 
 /// The documented errors of [`GetCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1344,28 +1473,32 @@ impl GetCartError {
     }
 }
 
+impl client_runtime::ApiError for GetCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetCartError::BadRequest(body) => Some(body.code.as_str()),
+            GetCartError::Unauthorized(body) => Some(body.code.as_str()),
+            GetCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetCartError::BadRequest(body) => Some(body.message.as_str()),
+            GetCartError::Unauthorized(body) => Some(body.message.as_str()),
+            GetCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1464,6 +1597,18 @@ impl DeleteCart {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::DeleteCartResponse>,
+        client_runtime::Error<DeleteCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_delete_cart).await
+    }
 }
 
 impl std::future::IntoFuture for DeleteCart {
@@ -1476,8 +1621,9 @@ impl std::future::IntoFuture for DeleteCart {
 
 /// The documented errors of [`DeleteCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1498,28 +1644,32 @@ impl DeleteCartError {
     }
 }
 
+impl client_runtime::ApiError for DeleteCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeleteCartError::BadRequest(body) => Some(body.code.as_str()),
+            DeleteCartError::Unauthorized(body) => Some(body.code.as_str()),
+            DeleteCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeleteCartError::BadRequest(body) => Some(body.message.as_str()),
+            DeleteCartError::Unauthorized(body) => Some(body.message.as_str()),
+            DeleteCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeleteCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1627,6 +1777,20 @@ impl CreateCartAddress {
         let (client, request) = self.into_request();
         client.send(request, decode_create_cart_address).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateCartAddressResponse>,
+        client_runtime::Error<CreateCartAddressError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_cart_address)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateCartAddress {
@@ -1642,8 +1806,9 @@ impl std::future::IntoFuture for CreateCartAddress {
 
 /// The documented errors of [`CreateCartAddress`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCartAddressError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1664,28 +1829,32 @@ impl CreateCartAddressError {
     }
 }
 
+impl client_runtime::ApiError for CreateCartAddressError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateCartAddressError::BadRequest(body) => Some(body.code.as_str()),
+            CreateCartAddressError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateCartAddressError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateCartAddressError::BadRequest(body) => Some(body.message.as_str()),
+            CreateCartAddressError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateCartAddressError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateCartAddressError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateCartAddressError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateCartAddressError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateCartAddressError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1792,6 +1961,20 @@ impl ApplyCoupon {
         let (client, request) = self.into_request();
         client.send(request, decode_apply_coupon).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ApplyCouponResponse>,
+        client_runtime::Error<ApplyCouponError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_apply_coupon)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ApplyCoupon {
@@ -1805,8 +1988,9 @@ impl std::future::IntoFuture for ApplyCoupon {
 
 /// The documented errors of [`ApplyCoupon`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ApplyCouponError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1827,28 +2011,32 @@ impl ApplyCouponError {
     }
 }
 
+impl client_runtime::ApiError for ApplyCouponError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ApplyCouponError::BadRequest(body) => Some(body.code.as_str()),
+            ApplyCouponError::Unauthorized(body) => Some(body.code.as_str()),
+            ApplyCouponError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ApplyCouponError::BadRequest(body) => Some(body.message.as_str()),
+            ApplyCouponError::Unauthorized(body) => Some(body.message.as_str()),
+            ApplyCouponError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ApplyCouponError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ApplyCouponError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ApplyCouponError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ApplyCouponError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1951,6 +2139,20 @@ impl RemoveCoupon {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_coupon).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RemoveCouponResponse>,
+        client_runtime::Error<RemoveCouponError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_remove_coupon)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RemoveCoupon {
@@ -1964,8 +2166,9 @@ impl std::future::IntoFuture for RemoveCoupon {
 
 /// The documented errors of [`RemoveCoupon`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveCouponError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1986,23 +2189,32 @@ impl RemoveCouponError {
     }
 }
 
+impl client_runtime::ApiError for RemoveCouponError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RemoveCouponError::BadRequest(body) => Some(body.code.as_str()),
+            RemoveCouponError::Unauthorized(body) => Some(body.code.as_str()),
+            RemoveCouponError::NotFound => None,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RemoveCouponError::BadRequest(body) => Some(body.message.as_str()),
+            RemoveCouponError::Unauthorized(body) => Some(body.message.as_str()),
+            RemoveCouponError::NotFound => None,
+        }
+    }
+}
+
 impl std::fmt::Display for RemoveCouponError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RemoveCouponError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveCouponError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveCouponError::NotFound => client_runtime::write_api_error(f, 404, None, None),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2110,6 +2322,20 @@ impl RedeemCreditBalance {
         let (client, request) = self.into_request();
         client.send(request, decode_redeem_credit_balance).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RedeemCreditBalanceResponse>,
+        client_runtime::Error<RedeemCreditBalanceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_redeem_credit_balance)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RedeemCreditBalance {
@@ -2125,8 +2351,9 @@ impl std::future::IntoFuture for RedeemCreditBalance {
 
 /// The documented errors of [`RedeemCreditBalance`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RedeemCreditBalanceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2144,22 +2371,30 @@ impl RedeemCreditBalanceError {
     }
 }
 
+impl client_runtime::ApiError for RedeemCreditBalanceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RedeemCreditBalanceError::BadRequest(body) => Some(body.code.as_str()),
+            RedeemCreditBalanceError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RedeemCreditBalanceError::BadRequest(body) => Some(body.message.as_str()),
+            RedeemCreditBalanceError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RedeemCreditBalanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RedeemCreditBalanceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RedeemCreditBalanceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2262,6 +2497,20 @@ impl RemoveCreditBalance {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_credit_balance).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RemoveCreditBalanceResponse>,
+        client_runtime::Error<RemoveCreditBalanceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_remove_credit_balance)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RemoveCreditBalance {
@@ -2277,8 +2526,9 @@ impl std::future::IntoFuture for RemoveCreditBalance {
 
 /// The documented errors of [`RemoveCreditBalance`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveCreditBalanceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2299,25 +2549,32 @@ impl RemoveCreditBalanceError {
     }
 }
 
+impl client_runtime::ApiError for RemoveCreditBalanceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RemoveCreditBalanceError::BadRequest(body) => Some(body.code.as_str()),
+            RemoveCreditBalanceError::Unauthorized(body) => Some(body.code.as_str()),
+            RemoveCreditBalanceError::NotFound => None,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RemoveCreditBalanceError::BadRequest(body) => Some(body.message.as_str()),
+            RemoveCreditBalanceError::Unauthorized(body) => Some(body.message.as_str()),
+            RemoveCreditBalanceError::NotFound => None,
+        }
+    }
+}
+
 impl std::fmt::Display for RemoveCreditBalanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RemoveCreditBalanceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveCreditBalanceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveCreditBalanceError::NotFound => {
-                client_runtime::write_api_error(f, 404, None, None)
-            }
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2419,6 +2676,20 @@ impl EvaluateCoupons {
         let (client, request) = self.into_request();
         client.send(request, decode_evaluate_coupons).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::EvaluateCouponsResponse>,
+        client_runtime::Error<EvaluateCouponsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_evaluate_coupons)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for EvaluateCoupons {
@@ -2432,8 +2703,9 @@ impl std::future::IntoFuture for EvaluateCoupons {
 
 /// The documented errors of [`EvaluateCoupons`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EvaluateCouponsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2451,22 +2723,30 @@ impl EvaluateCouponsError {
     }
 }
 
+impl client_runtime::ApiError for EvaluateCouponsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            EvaluateCouponsError::BadRequest(body) => Some(body.code.as_str()),
+            EvaluateCouponsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            EvaluateCouponsError::BadRequest(body) => Some(body.message.as_str()),
+            EvaluateCouponsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for EvaluateCouponsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EvaluateCouponsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            EvaluateCouponsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2569,6 +2849,20 @@ impl EvaluatePromotions {
         let (client, request) = self.into_request();
         client.send(request, decode_evaluate_promotions).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::EvaluatePromotionsResponse>,
+        client_runtime::Error<EvaluatePromotionsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_evaluate_promotions)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for EvaluatePromotions {
@@ -2584,8 +2878,9 @@ impl std::future::IntoFuture for EvaluatePromotions {
 
 /// The documented errors of [`EvaluatePromotions`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum EvaluatePromotionsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2603,22 +2898,30 @@ impl EvaluatePromotionsError {
     }
 }
 
+impl client_runtime::ApiError for EvaluatePromotionsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            EvaluatePromotionsError::BadRequest(body) => Some(body.code.as_str()),
+            EvaluatePromotionsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            EvaluatePromotionsError::BadRequest(body) => Some(body.message.as_str()),
+            EvaluatePromotionsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for EvaluatePromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EvaluatePromotionsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            EvaluatePromotionsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2727,6 +3030,20 @@ impl UpdateFulfillmentPreference {
             .send(request, decode_update_fulfillment_preference)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateFulfillmentPreferenceResponse>,
+        client_runtime::Error<UpdateFulfillmentPreferenceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_fulfillment_preference)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateFulfillmentPreference {
@@ -2742,8 +3059,9 @@ impl std::future::IntoFuture for UpdateFulfillmentPreference {
 
 /// The documented errors of [`UpdateFulfillmentPreference`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateFulfillmentPreferenceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2764,30 +3082,32 @@ impl UpdateFulfillmentPreferenceError {
     }
 }
 
+impl client_runtime::ApiError for UpdateFulfillmentPreferenceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateFulfillmentPreferenceError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateFulfillmentPreferenceError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateFulfillmentPreferenceError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateFulfillmentPreferenceError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateFulfillmentPreferenceError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateFulfillmentPreferenceError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateFulfillmentPreferenceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateFulfillmentPreferenceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateFulfillmentPreferenceError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            UpdateFulfillmentPreferenceError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2897,6 +3217,18 @@ impl UpdateCart {
         let (client, request) = self.into_request();
         client.send(request, decode_update_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateCartResponse>,
+        client_runtime::Error<UpdateCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_update_cart).await
+    }
 }
 
 impl std::future::IntoFuture for UpdateCart {
@@ -2909,8 +3241,9 @@ impl std::future::IntoFuture for UpdateCart {
 
 /// The documented errors of [`UpdateCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2931,28 +3264,32 @@ impl UpdateCartError {
     }
 }
 
+impl client_runtime::ApiError for UpdateCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateCartError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateCartError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateCartError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateCartError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3060,6 +3397,20 @@ impl RedeemLoyaltyPoints {
         let (client, request) = self.into_request();
         client.send(request, decode_redeem_loyalty_points).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RedeemLoyaltyPointsResponse>,
+        client_runtime::Error<RedeemLoyaltyPointsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_redeem_loyalty_points)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RedeemLoyaltyPoints {
@@ -3075,8 +3426,9 @@ impl std::future::IntoFuture for RedeemLoyaltyPoints {
 
 /// The documented errors of [`RedeemLoyaltyPoints`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RedeemLoyaltyPointsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3094,22 +3446,30 @@ impl RedeemLoyaltyPointsError {
     }
 }
 
+impl client_runtime::ApiError for RedeemLoyaltyPointsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RedeemLoyaltyPointsError::BadRequest(body) => Some(body.code.as_str()),
+            RedeemLoyaltyPointsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RedeemLoyaltyPointsError::BadRequest(body) => Some(body.message.as_str()),
+            RedeemLoyaltyPointsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RedeemLoyaltyPointsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RedeemLoyaltyPointsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RedeemLoyaltyPointsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3212,6 +3572,20 @@ impl RemoveLoyaltyPoints {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_loyalty_points).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RemoveLoyaltyPointsResponse>,
+        client_runtime::Error<RemoveLoyaltyPointsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_remove_loyalty_points)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RemoveLoyaltyPoints {
@@ -3227,8 +3601,9 @@ impl std::future::IntoFuture for RemoveLoyaltyPoints {
 
 /// The documented errors of [`RemoveLoyaltyPoints`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveLoyaltyPointsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3249,25 +3624,32 @@ impl RemoveLoyaltyPointsError {
     }
 }
 
+impl client_runtime::ApiError for RemoveLoyaltyPointsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RemoveLoyaltyPointsError::BadRequest(body) => Some(body.code.as_str()),
+            RemoveLoyaltyPointsError::Unauthorized(body) => Some(body.code.as_str()),
+            RemoveLoyaltyPointsError::NotFound => None,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RemoveLoyaltyPointsError::BadRequest(body) => Some(body.message.as_str()),
+            RemoveLoyaltyPointsError::Unauthorized(body) => Some(body.message.as_str()),
+            RemoveLoyaltyPointsError::NotFound => None,
+        }
+    }
+}
+
 impl std::fmt::Display for RemoveLoyaltyPointsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RemoveLoyaltyPointsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveLoyaltyPointsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveLoyaltyPointsError::NotFound => {
-                client_runtime::write_api_error(f, 404, None, None)
-            }
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3373,6 +3755,20 @@ impl RedeemGiftCard {
         let (client, request) = self.into_request();
         client.send(request, decode_redeem_gift_card).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RedeemGiftCardResponse>,
+        client_runtime::Error<RedeemGiftCardError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_redeem_gift_card)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RedeemGiftCard {
@@ -3386,8 +3782,9 @@ impl std::future::IntoFuture for RedeemGiftCard {
 
 /// The documented errors of [`RedeemGiftCard`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RedeemGiftCardError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3408,28 +3805,32 @@ impl RedeemGiftCardError {
     }
 }
 
+impl client_runtime::ApiError for RedeemGiftCardError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RedeemGiftCardError::BadRequest(body) => Some(body.code.as_str()),
+            RedeemGiftCardError::Unauthorized(body) => Some(body.code.as_str()),
+            RedeemGiftCardError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RedeemGiftCardError::BadRequest(body) => Some(body.message.as_str()),
+            RedeemGiftCardError::Unauthorized(body) => Some(body.message.as_str()),
+            RedeemGiftCardError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RedeemGiftCardError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RedeemGiftCardError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RedeemGiftCardError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RedeemGiftCardError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3533,6 +3934,20 @@ impl RemoveGiftCard {
         let (client, request) = self.into_request();
         client.send(request, decode_remove_gift_card).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RemoveGiftCardResponse>,
+        client_runtime::Error<RemoveGiftCardError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_remove_gift_card)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RemoveGiftCard {
@@ -3546,8 +3961,9 @@ impl std::future::IntoFuture for RemoveGiftCard {
 
 /// The documented errors of [`RemoveGiftCard`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RemoveGiftCardError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3568,23 +3984,32 @@ impl RemoveGiftCardError {
     }
 }
 
+impl client_runtime::ApiError for RemoveGiftCardError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RemoveGiftCardError::BadRequest(body) => Some(body.code.as_str()),
+            RemoveGiftCardError::Unauthorized(body) => Some(body.code.as_str()),
+            RemoveGiftCardError::NotFound => None,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RemoveGiftCardError::BadRequest(body) => Some(body.message.as_str()),
+            RemoveGiftCardError::Unauthorized(body) => Some(body.message.as_str()),
+            RemoveGiftCardError::NotFound => None,
+        }
+    }
+}
+
 impl std::fmt::Display for RemoveGiftCardError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RemoveGiftCardError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveGiftCardError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RemoveGiftCardError::NotFound => client_runtime::write_api_error(f, 404, None, None),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

@@ -508,6 +508,20 @@ impl ListCategories {
         let (client, request) = self.into_request();
         client.send(request, decode_list_categories).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCategoriesResponse>,
+        client_runtime::Error<ListCategoriesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_categories)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCategories {
@@ -521,8 +535,9 @@ impl std::future::IntoFuture for ListCategories {
 
 /// The documented errors of [`ListCategories`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCategoriesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -543,28 +558,32 @@ impl ListCategoriesError {
     }
 }
 
+impl client_runtime::ApiError for ListCategoriesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCategoriesError::BadRequest(body) => Some(body.code.as_str()),
+            ListCategoriesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCategoriesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCategoriesError::BadRequest(body) => Some(body.message.as_str()),
+            ListCategoriesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCategoriesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCategoriesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCategoriesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCategoriesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCategoriesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -714,6 +733,20 @@ impl ListMarketplaceCategories {
             .send(request, decode_list_marketplace_categories)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceCategoriesResponse>,
+        client_runtime::Error<ListMarketplaceCategoriesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_categories)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListMarketplaceCategories {
@@ -729,8 +762,9 @@ impl std::future::IntoFuture for ListMarketplaceCategories {
 
 /// The documented errors of [`ListMarketplaceCategories`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceCategoriesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -751,28 +785,32 @@ impl ListMarketplaceCategoriesError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceCategoriesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceCategoriesError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceCategoriesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceCategoriesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceCategoriesError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceCategoriesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListMarketplaceCategoriesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceCategoriesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceCategoriesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListMarketplaceCategoriesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListMarketplaceCategoriesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -953,6 +991,20 @@ impl ListMarketplaceProducts {
         client.send(request, decode_list_marketplace_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceProductsResponse>,
+        client_runtime::Error<ListMarketplaceProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -1001,8 +1053,9 @@ impl std::future::IntoFuture for ListMarketplaceProducts {
 
 /// The documented errors of [`ListMarketplaceProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1023,28 +1076,32 @@ impl ListMarketplaceProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListMarketplaceProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListMarketplaceProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListMarketplaceProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1218,6 +1275,20 @@ impl ListMarketplaceCrosssellProducts {
             .await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceCrosssellProductsResponse>,
+        client_runtime::Error<ListMarketplaceCrosssellProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_crosssell_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -1267,8 +1338,9 @@ impl std::future::IntoFuture for ListMarketplaceCrosssellProducts {
 
 /// The documented errors of [`ListMarketplaceCrosssellProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceCrosssellProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1289,34 +1361,34 @@ impl ListMarketplaceCrosssellProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceCrosssellProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceCrosssellProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceCrosssellProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceCrosssellProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceCrosssellProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceCrosssellProductsError::Unauthorized(body) => {
+                Some(body.message.as_str())
+            }
+            ListMarketplaceCrosssellProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceCrosssellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceCrosssellProductsError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceCrosssellProductsError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceCrosssellProductsError::NotFound(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    404,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1456,6 +1528,20 @@ impl SearchMarketplaceProducts {
             .send(request, decode_search_marketplace_products)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::SearchMarketplaceProductsResponse>,
+        client_runtime::Error<SearchMarketplaceProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_search_marketplace_products)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for SearchMarketplaceProducts {
@@ -1471,8 +1557,9 @@ impl std::future::IntoFuture for SearchMarketplaceProducts {
 
 /// The documented errors of [`SearchMarketplaceProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchMarketplaceProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1490,22 +1577,30 @@ impl SearchMarketplaceProductsError {
     }
 }
 
+impl client_runtime::ApiError for SearchMarketplaceProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            SearchMarketplaceProductsError::BadRequest(body) => Some(body.code.as_str()),
+            SearchMarketplaceProductsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            SearchMarketplaceProductsError::BadRequest(body) => Some(body.message.as_str()),
+            SearchMarketplaceProductsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for SearchMarketplaceProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SearchMarketplaceProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            SearchMarketplaceProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1658,6 +1753,20 @@ impl ListMarketplaceSimilarProducts {
             .await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceSimilarProductsResponse>,
+        client_runtime::Error<ListMarketplaceSimilarProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_similar_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -1707,8 +1816,9 @@ impl std::future::IntoFuture for ListMarketplaceSimilarProducts {
 
 /// The documented errors of [`ListMarketplaceSimilarProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceSimilarProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1729,32 +1839,32 @@ impl ListMarketplaceSimilarProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceSimilarProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceSimilarProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceSimilarProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceSimilarProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceSimilarProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceSimilarProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListMarketplaceSimilarProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceSimilarProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceSimilarProductsError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceSimilarProductsError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceSimilarProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1928,6 +2038,20 @@ impl ListMarketplaceUpsellProducts {
             .await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceUpsellProductsResponse>,
+        client_runtime::Error<ListMarketplaceUpsellProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_upsell_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -1977,8 +2101,9 @@ impl std::future::IntoFuture for ListMarketplaceUpsellProducts {
 
 /// The documented errors of [`ListMarketplaceUpsellProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceUpsellProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1999,32 +2124,32 @@ impl ListMarketplaceUpsellProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceUpsellProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceUpsellProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceUpsellProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceUpsellProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceUpsellProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceUpsellProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListMarketplaceUpsellProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceUpsellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceUpsellProductsError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceUpsellProductsError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceUpsellProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2172,6 +2297,20 @@ impl GetMarketplaceProductDetail {
             .send(request, decode_get_marketplace_product_detail)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetMarketplaceProductDetailResponse>,
+        client_runtime::Error<GetMarketplaceProductDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_marketplace_product_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetMarketplaceProductDetail {
@@ -2187,8 +2326,9 @@ impl std::future::IntoFuture for GetMarketplaceProductDetail {
 
 /// The documented errors of [`GetMarketplaceProductDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMarketplaceProductDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2209,30 +2349,32 @@ impl GetMarketplaceProductDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetMarketplaceProductDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetMarketplaceProductDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetMarketplaceProductDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetMarketplaceProductDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetMarketplaceProductDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetMarketplaceProductDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetMarketplaceProductDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetMarketplaceProductDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetMarketplaceProductDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetMarketplaceProductDetailError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            GetMarketplaceProductDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2389,6 +2531,20 @@ impl ListMarketplaceProductReviews {
             .send(request, decode_list_marketplace_product_reviews)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceProductReviewsResponse>,
+        client_runtime::Error<ListMarketplaceProductReviewsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_product_reviews)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListMarketplaceProductReviews {
@@ -2404,8 +2560,9 @@ impl std::future::IntoFuture for ListMarketplaceProductReviews {
 
 /// The documented errors of [`ListMarketplaceProductReviews`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceProductReviewsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2426,32 +2583,32 @@ impl ListMarketplaceProductReviewsError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceProductReviewsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceProductReviewsError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceProductReviewsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceProductReviewsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceProductReviewsError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceProductReviewsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListMarketplaceProductReviewsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceProductReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceProductReviewsError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceProductReviewsError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceProductReviewsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2575,6 +2732,20 @@ impl CreateMarketplaceProductReview {
             .send(request, decode_create_marketplace_product_review)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateMarketplaceProductReviewResponse>,
+        client_runtime::Error<CreateMarketplaceProductReviewError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_marketplace_product_review)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateMarketplaceProductReview {
@@ -2590,8 +2761,9 @@ impl std::future::IntoFuture for CreateMarketplaceProductReview {
 
 /// The documented errors of [`CreateMarketplaceProductReview`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateMarketplaceProductReviewError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2612,32 +2784,32 @@ impl CreateMarketplaceProductReviewError {
     }
 }
 
+impl client_runtime::ApiError for CreateMarketplaceProductReviewError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateMarketplaceProductReviewError::BadRequest(body) => Some(body.code.as_str()),
+            CreateMarketplaceProductReviewError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateMarketplaceProductReviewError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateMarketplaceProductReviewError::BadRequest(body) => Some(body.message.as_str()),
+            CreateMarketplaceProductReviewError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateMarketplaceProductReviewError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateMarketplaceProductReviewError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateMarketplaceProductReviewError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            CreateMarketplaceProductReviewError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            CreateMarketplaceProductReviewError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2767,6 +2939,20 @@ impl ListMarketplaceProductVariants {
             .send(request, decode_list_marketplace_product_variants)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceProductVariantsResponse>,
+        client_runtime::Error<ListMarketplaceProductVariantsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_product_variants)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListMarketplaceProductVariants {
@@ -2782,8 +2968,9 @@ impl std::future::IntoFuture for ListMarketplaceProductVariants {
 
 /// The documented errors of [`ListMarketplaceProductVariants`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceProductVariantsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2804,32 +2991,32 @@ impl ListMarketplaceProductVariantsError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceProductVariantsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceProductVariantsError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceProductVariantsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceProductVariantsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceProductVariantsError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceProductVariantsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListMarketplaceProductVariantsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceProductVariantsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceProductVariantsError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceProductVariantsError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListMarketplaceProductVariantsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2962,6 +3149,20 @@ impl GetMarketplaceVariantDetail {
             .send(request, decode_get_marketplace_variant_detail)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetMarketplaceVariantDetailResponse>,
+        client_runtime::Error<GetMarketplaceVariantDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_marketplace_variant_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetMarketplaceVariantDetail {
@@ -2977,8 +3178,9 @@ impl std::future::IntoFuture for GetMarketplaceVariantDetail {
 
 /// The documented errors of [`GetMarketplaceVariantDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetMarketplaceVariantDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2999,30 +3201,32 @@ impl GetMarketplaceVariantDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetMarketplaceVariantDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetMarketplaceVariantDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetMarketplaceVariantDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetMarketplaceVariantDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetMarketplaceVariantDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetMarketplaceVariantDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetMarketplaceVariantDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetMarketplaceVariantDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetMarketplaceVariantDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetMarketplaceVariantDetailError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            GetMarketplaceVariantDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3203,6 +3407,20 @@ impl ListMarketplaceSkus {
         client.send(request, decode_list_marketplace_skus).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListMarketplaceSkusResponse>,
+        client_runtime::Error<ListMarketplaceSkusError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_marketplace_skus)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -3249,8 +3467,9 @@ impl std::future::IntoFuture for ListMarketplaceSkus {
 
 /// The documented errors of [`ListMarketplaceSkus`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListMarketplaceSkusError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3271,28 +3490,32 @@ impl ListMarketplaceSkusError {
     }
 }
 
+impl client_runtime::ApiError for ListMarketplaceSkusError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceSkusError::BadRequest(body) => Some(body.code.as_str()),
+            ListMarketplaceSkusError::Unauthorized(body) => Some(body.code.as_str()),
+            ListMarketplaceSkusError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListMarketplaceSkusError::BadRequest(body) => Some(body.message.as_str()),
+            ListMarketplaceSkusError::Unauthorized(body) => Some(body.message.as_str()),
+            ListMarketplaceSkusError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListMarketplaceSkusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMarketplaceSkusError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListMarketplaceSkusError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListMarketplaceSkusError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3481,6 +3704,20 @@ impl ListProducts {
         client.send(request, decode_list_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListProductsResponse>,
+        client_runtime::Error<ListProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -3524,8 +3761,9 @@ impl std::future::IntoFuture for ListProducts {
 
 /// The documented errors of [`ListProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3546,28 +3784,32 @@ impl ListProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3730,6 +3972,20 @@ impl ListCrosssellProducts {
         client.send(request, decode_list_crosssell_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCrosssellProductsResponse>,
+        client_runtime::Error<ListCrosssellProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_crosssell_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -3778,8 +4034,9 @@ impl std::future::IntoFuture for ListCrosssellProducts {
 
 /// The documented errors of [`ListCrosssellProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCrosssellProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3800,28 +4057,32 @@ impl ListCrosssellProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListCrosssellProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCrosssellProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListCrosssellProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCrosssellProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCrosssellProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListCrosssellProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCrosssellProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCrosssellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCrosssellProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCrosssellProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCrosssellProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3955,6 +4216,20 @@ impl SearchProducts {
         let (client, request) = self.into_request();
         client.send(request, decode_search_products).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::SearchProductsResponse>,
+        client_runtime::Error<SearchProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_search_products)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for SearchProducts {
@@ -3968,8 +4243,9 @@ impl std::future::IntoFuture for SearchProducts {
 
 /// The documented errors of [`SearchProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum SearchProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3987,22 +4263,30 @@ impl SearchProductsError {
     }
 }
 
+impl client_runtime::ApiError for SearchProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            SearchProductsError::BadRequest(body) => Some(body.code.as_str()),
+            SearchProductsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            SearchProductsError::BadRequest(body) => Some(body.message.as_str()),
+            SearchProductsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for SearchProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SearchProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            SearchProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4150,6 +4434,20 @@ impl ListSimilarProducts {
         client.send(request, decode_list_similar_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListSimilarProductsResponse>,
+        client_runtime::Error<ListSimilarProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_similar_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -4196,8 +4494,9 @@ impl std::future::IntoFuture for ListSimilarProducts {
 
 /// The documented errors of [`ListSimilarProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSimilarProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4218,28 +4517,32 @@ impl ListSimilarProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListSimilarProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListSimilarProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListSimilarProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListSimilarProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListSimilarProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListSimilarProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListSimilarProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListSimilarProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListSimilarProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSimilarProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSimilarProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4404,6 +4707,20 @@ impl ListUpsellProducts {
         client.send(request, decode_list_upsell_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListUpsellProductsResponse>,
+        client_runtime::Error<ListUpsellProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_upsell_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -4450,8 +4767,9 @@ impl std::future::IntoFuture for ListUpsellProducts {
 
 /// The documented errors of [`ListUpsellProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListUpsellProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4472,28 +4790,32 @@ impl ListUpsellProductsError {
     }
 }
 
+impl client_runtime::ApiError for ListUpsellProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListUpsellProductsError::BadRequest(body) => Some(body.code.as_str()),
+            ListUpsellProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListUpsellProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListUpsellProductsError::BadRequest(body) => Some(body.message.as_str()),
+            ListUpsellProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListUpsellProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListUpsellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListUpsellProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListUpsellProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListUpsellProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4630,6 +4952,20 @@ impl GetProductDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_product_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetProductDetailResponse>,
+        client_runtime::Error<GetProductDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_product_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetProductDetail {
@@ -4645,8 +4981,9 @@ impl std::future::IntoFuture for GetProductDetail {
 
 /// The documented errors of [`GetProductDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetProductDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4667,28 +5004,32 @@ impl GetProductDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetProductDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetProductDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetProductDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetProductDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetProductDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetProductDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetProductDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetProductDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetProductDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetProductDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetProductDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4840,6 +5181,20 @@ impl ListProductReviews {
         let (client, request) = self.into_request();
         client.send(request, decode_list_product_reviews).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListProductReviewsResponse>,
+        client_runtime::Error<ListProductReviewsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_product_reviews)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListProductReviews {
@@ -4855,8 +5210,9 @@ impl std::future::IntoFuture for ListProductReviews {
 
 /// The documented errors of [`ListProductReviews`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListProductReviewsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4877,28 +5233,32 @@ impl ListProductReviewsError {
     }
 }
 
+impl client_runtime::ApiError for ListProductReviewsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListProductReviewsError::BadRequest(body) => Some(body.code.as_str()),
+            ListProductReviewsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListProductReviewsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListProductReviewsError::BadRequest(body) => Some(body.message.as_str()),
+            ListProductReviewsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListProductReviewsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListProductReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListProductReviewsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListProductReviewsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListProductReviewsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5017,6 +5377,20 @@ impl CreateProductReview {
         let (client, request) = self.into_request();
         client.send(request, decode_create_product_review).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateProductReviewResponse>,
+        client_runtime::Error<CreateProductReviewError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_product_review)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateProductReview {
@@ -5032,8 +5406,9 @@ impl std::future::IntoFuture for CreateProductReview {
 
 /// The documented errors of [`CreateProductReview`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateProductReviewError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5054,28 +5429,32 @@ impl CreateProductReviewError {
     }
 }
 
+impl client_runtime::ApiError for CreateProductReviewError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateProductReviewError::BadRequest(body) => Some(body.code.as_str()),
+            CreateProductReviewError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateProductReviewError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateProductReviewError::BadRequest(body) => Some(body.message.as_str()),
+            CreateProductReviewError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateProductReviewError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateProductReviewError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateProductReviewError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateProductReviewError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateProductReviewError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5200,6 +5579,20 @@ impl ListProductVariants {
         let (client, request) = self.into_request();
         client.send(request, decode_list_product_variants).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListProductVariantsResponse>,
+        client_runtime::Error<ListProductVariantsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_product_variants)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListProductVariants {
@@ -5215,8 +5608,9 @@ impl std::future::IntoFuture for ListProductVariants {
 
 /// The documented errors of [`ListProductVariants`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListProductVariantsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5237,28 +5631,32 @@ impl ListProductVariantsError {
     }
 }
 
+impl client_runtime::ApiError for ListProductVariantsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListProductVariantsError::BadRequest(body) => Some(body.code.as_str()),
+            ListProductVariantsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListProductVariantsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListProductVariantsError::BadRequest(body) => Some(body.message.as_str()),
+            ListProductVariantsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListProductVariantsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListProductVariantsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListProductVariantsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListProductVariantsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListProductVariantsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5384,6 +5782,20 @@ impl GetVariantDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_variant_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetVariantDetailResponse>,
+        client_runtime::Error<GetVariantDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_variant_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetVariantDetail {
@@ -5399,8 +5811,9 @@ impl std::future::IntoFuture for GetVariantDetail {
 
 /// The documented errors of [`GetVariantDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetVariantDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5421,28 +5834,32 @@ impl GetVariantDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetVariantDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetVariantDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetVariantDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetVariantDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetVariantDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetVariantDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetVariantDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetVariantDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetVariantDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetVariantDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetVariantDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5623,6 +6040,18 @@ impl ListSkus {
         client.send(request, decode_list_skus).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListSkusResponse>,
+        client_runtime::Error<ListSkusError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_list_skus).await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -5662,8 +6091,9 @@ impl std::future::IntoFuture for ListSkus {
 
 /// The documented errors of [`ListSkus`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSkusError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5684,28 +6114,32 @@ impl ListSkusError {
     }
 }
 
+impl client_runtime::ApiError for ListSkusError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListSkusError::BadRequest(body) => Some(body.code.as_str()),
+            ListSkusError::Unauthorized(body) => Some(body.code.as_str()),
+            ListSkusError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListSkusError::BadRequest(body) => Some(body.message.as_str()),
+            ListSkusError::Unauthorized(body) => Some(body.message.as_str()),
+            ListSkusError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListSkusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListSkusError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSkusError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSkusError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

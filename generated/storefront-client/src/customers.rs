@@ -593,6 +593,20 @@ impl ListAddresses {
         client.send(request, decode_list_addresses).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListAddressesResponse>,
+        client_runtime::Error<ListAddressesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_addresses)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -636,8 +650,9 @@ impl std::future::IntoFuture for ListAddresses {
 
 /// The documented errors of [`ListAddresses`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListAddressesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -658,28 +673,32 @@ impl ListAddressesError {
     }
 }
 
+impl client_runtime::ApiError for ListAddressesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListAddressesError::BadRequest(body) => Some(body.code.as_str()),
+            ListAddressesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListAddressesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListAddressesError::BadRequest(body) => Some(body.message.as_str()),
+            ListAddressesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListAddressesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListAddressesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListAddressesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListAddressesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListAddressesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -811,6 +830,20 @@ impl CreateAddress {
         let (client, request) = self.into_request();
         client.send(request, decode_create_address).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateAddressResponse>,
+        client_runtime::Error<CreateAddressError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_address)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateAddress {
@@ -824,8 +857,9 @@ impl std::future::IntoFuture for CreateAddress {
 
 /// The documented errors of [`CreateAddress`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateAddressError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -843,22 +877,30 @@ impl CreateAddressError {
     }
 }
 
+impl client_runtime::ApiError for CreateAddressError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateAddressError::BadRequest(body) => Some(body.code.as_str()),
+            CreateAddressError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateAddressError::BadRequest(body) => Some(body.message.as_str()),
+            CreateAddressError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateAddressError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateAddressError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateAddressError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -962,6 +1004,20 @@ impl GetAddressDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_address_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetAddressDetailResponse>,
+        client_runtime::Error<GetAddressDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_address_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetAddressDetail {
@@ -977,8 +1033,9 @@ impl std::future::IntoFuture for GetAddressDetail {
 
 /// The documented errors of [`GetAddressDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetAddressDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -999,28 +1056,32 @@ impl GetAddressDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetAddressDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetAddressDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetAddressDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetAddressDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetAddressDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetAddressDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetAddressDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetAddressDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetAddressDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetAddressDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetAddressDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1133,6 +1194,20 @@ impl UpdateAddressDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_update_address_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateAddressDetailResponse>,
+        client_runtime::Error<UpdateAddressDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_address_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateAddressDetail {
@@ -1148,8 +1223,9 @@ impl std::future::IntoFuture for UpdateAddressDetail {
 
 /// The documented errors of [`UpdateAddressDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateAddressDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1170,28 +1246,32 @@ impl UpdateAddressDetailError {
     }
 }
 
+impl client_runtime::ApiError for UpdateAddressDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateAddressDetailError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateAddressDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateAddressDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateAddressDetailError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateAddressDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateAddressDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateAddressDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateAddressDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateAddressDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateAddressDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1297,6 +1377,20 @@ impl DeleteAddress {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_address).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::Envelope>,
+        client_runtime::Error<DeleteAddressError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_delete_address)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for DeleteAddress {
@@ -1309,8 +1403,9 @@ impl std::future::IntoFuture for DeleteAddress {
 
 /// The documented errors of [`DeleteAddress`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteAddressError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1331,28 +1426,32 @@ impl DeleteAddressError {
     }
 }
 
+impl client_runtime::ApiError for DeleteAddressError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeleteAddressError::BadRequest(body) => Some(body.code.as_str()),
+            DeleteAddressError::Unauthorized(body) => Some(body.code.as_str()),
+            DeleteAddressError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeleteAddressError::BadRequest(body) => Some(body.message.as_str()),
+            DeleteAddressError::Unauthorized(body) => Some(body.message.as_str()),
+            DeleteAddressError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeleteAddressError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteAddressError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteAddressError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteAddressError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1469,6 +1568,20 @@ impl ListBankAccounts {
         let (client, request) = self.into_request();
         client.send(request, decode_list_bank_accounts).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListBankAccountsResponse>,
+        client_runtime::Error<ListBankAccountsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_bank_accounts)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListBankAccounts {
@@ -1484,8 +1597,9 @@ impl std::future::IntoFuture for ListBankAccounts {
 
 /// The documented errors of [`ListBankAccounts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListBankAccountsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1506,28 +1620,32 @@ impl ListBankAccountsError {
     }
 }
 
+impl client_runtime::ApiError for ListBankAccountsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListBankAccountsError::BadRequest(body) => Some(body.code.as_str()),
+            ListBankAccountsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListBankAccountsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListBankAccountsError::BadRequest(body) => Some(body.message.as_str()),
+            ListBankAccountsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListBankAccountsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListBankAccountsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListBankAccountsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListBankAccountsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListBankAccountsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1637,6 +1755,20 @@ impl CreateBankAccount {
         let (client, request) = self.into_request();
         client.send(request, decode_create_bank_account).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateBankAccountResponse>,
+        client_runtime::Error<CreateBankAccountError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_bank_account)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateBankAccount {
@@ -1652,8 +1784,9 @@ impl std::future::IntoFuture for CreateBankAccount {
 
 /// The documented errors of [`CreateBankAccount`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateBankAccountError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1671,22 +1804,30 @@ impl CreateBankAccountError {
     }
 }
 
+impl client_runtime::ApiError for CreateBankAccountError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateBankAccountError::BadRequest(body) => Some(body.code.as_str()),
+            CreateBankAccountError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateBankAccountError::BadRequest(body) => Some(body.message.as_str()),
+            CreateBankAccountError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateBankAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateBankAccountError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateBankAccountError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1792,6 +1933,20 @@ impl GetBankAccountDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_bank_account_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetBankAccountDetailResponse>,
+        client_runtime::Error<GetBankAccountDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_bank_account_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetBankAccountDetail {
@@ -1807,8 +1962,9 @@ impl std::future::IntoFuture for GetBankAccountDetail {
 
 /// The documented errors of [`GetBankAccountDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetBankAccountDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1829,28 +1985,32 @@ impl GetBankAccountDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetBankAccountDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetBankAccountDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetBankAccountDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetBankAccountDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetBankAccountDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetBankAccountDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetBankAccountDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetBankAccountDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetBankAccountDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetBankAccountDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetBankAccountDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1963,6 +2123,20 @@ impl UpdateBankAccount {
         let (client, request) = self.into_request();
         client.send(request, decode_update_bank_account).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateBankAccountResponse>,
+        client_runtime::Error<UpdateBankAccountError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_bank_account)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateBankAccount {
@@ -1978,8 +2152,9 @@ impl std::future::IntoFuture for UpdateBankAccount {
 
 /// The documented errors of [`UpdateBankAccount`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateBankAccountError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2000,28 +2175,32 @@ impl UpdateBankAccountError {
     }
 }
 
+impl client_runtime::ApiError for UpdateBankAccountError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateBankAccountError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateBankAccountError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateBankAccountError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateBankAccountError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateBankAccountError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateBankAccountError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateBankAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateBankAccountError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateBankAccountError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateBankAccountError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2127,6 +2306,20 @@ impl DeleteBankAccount {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_bank_account).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::Envelope>,
+        client_runtime::Error<DeleteBankAccountError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_delete_bank_account)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for DeleteBankAccount {
@@ -2139,8 +2332,9 @@ impl std::future::IntoFuture for DeleteBankAccount {
 
 /// The documented errors of [`DeleteBankAccount`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteBankAccountError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2161,28 +2355,32 @@ impl DeleteBankAccountError {
     }
 }
 
+impl client_runtime::ApiError for DeleteBankAccountError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeleteBankAccountError::BadRequest(body) => Some(body.code.as_str()),
+            DeleteBankAccountError::Unauthorized(body) => Some(body.code.as_str()),
+            DeleteBankAccountError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeleteBankAccountError::BadRequest(body) => Some(body.message.as_str()),
+            DeleteBankAccountError::Unauthorized(body) => Some(body.message.as_str()),
+            DeleteBankAccountError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeleteBankAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteBankAccountError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteBankAccountError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteBankAccountError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2295,6 +2493,20 @@ impl VerifyBankAccount {
         let (client, request) = self.into_request();
         client.send(request, decode_verify_bank_account).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::VerifyBankAccountResponse>,
+        client_runtime::Error<VerifyBankAccountError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_verify_bank_account)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for VerifyBankAccount {
@@ -2310,8 +2522,9 @@ impl std::future::IntoFuture for VerifyBankAccount {
 
 /// The documented errors of [`VerifyBankAccount`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum VerifyBankAccountError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2332,28 +2545,32 @@ impl VerifyBankAccountError {
     }
 }
 
+impl client_runtime::ApiError for VerifyBankAccountError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            VerifyBankAccountError::BadRequest(body) => Some(body.code.as_str()),
+            VerifyBankAccountError::Unauthorized(body) => Some(body.code.as_str()),
+            VerifyBankAccountError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            VerifyBankAccountError::BadRequest(body) => Some(body.message.as_str()),
+            VerifyBankAccountError::Unauthorized(body) => Some(body.message.as_str()),
+            VerifyBankAccountError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for VerifyBankAccountError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            VerifyBankAccountError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyBankAccountError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyBankAccountError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2459,6 +2676,20 @@ impl ListCustomerCards {
         let (client, request) = self.into_request();
         client.send(request, decode_list_customer_cards).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCustomerCardsResponse>,
+        client_runtime::Error<ListCustomerCardsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_customer_cards)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCustomerCards {
@@ -2474,8 +2705,9 @@ impl std::future::IntoFuture for ListCustomerCards {
 
 /// The documented errors of [`ListCustomerCards`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomerCardsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2496,28 +2728,32 @@ impl ListCustomerCardsError {
     }
 }
 
+impl client_runtime::ApiError for ListCustomerCardsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCustomerCardsError::BadRequest(body) => Some(body.code.as_str()),
+            ListCustomerCardsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCustomerCardsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCustomerCardsError::BadRequest(body) => Some(body.message.as_str()),
+            ListCustomerCardsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCustomerCardsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCustomerCardsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCustomerCardsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCustomerCardsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCustomerCardsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2625,6 +2861,20 @@ impl GetCustomerCreditLineBalance {
             .send(request, decode_get_customer_credit_line_balance)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetCustomerCreditLineBalanceResponse>,
+        client_runtime::Error<GetCustomerCreditLineBalanceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_customer_credit_line_balance)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetCustomerCreditLineBalance {
@@ -2640,8 +2890,9 @@ impl std::future::IntoFuture for GetCustomerCreditLineBalance {
 
 /// The documented errors of [`GetCustomerCreditLineBalance`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCustomerCreditLineBalanceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2662,30 +2913,32 @@ impl GetCustomerCreditLineBalanceError {
     }
 }
 
+impl client_runtime::ApiError for GetCustomerCreditLineBalanceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetCustomerCreditLineBalanceError::BadRequest(body) => Some(body.code.as_str()),
+            GetCustomerCreditLineBalanceError::Unauthorized(body) => Some(body.code.as_str()),
+            GetCustomerCreditLineBalanceError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetCustomerCreditLineBalanceError::BadRequest(body) => Some(body.message.as_str()),
+            GetCustomerCreditLineBalanceError::Unauthorized(body) => Some(body.message.as_str()),
+            GetCustomerCreditLineBalanceError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetCustomerCreditLineBalanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetCustomerCreditLineBalanceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCustomerCreditLineBalanceError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            GetCustomerCreditLineBalanceError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2792,6 +3045,20 @@ impl ListDocuments {
         let (client, request) = self.into_request();
         client.send(request, decode_list_documents).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListDocumentsResponse>,
+        client_runtime::Error<ListDocumentsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_documents)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListDocuments {
@@ -2805,8 +3072,9 @@ impl std::future::IntoFuture for ListDocuments {
 
 /// The documented errors of [`ListDocuments`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListDocumentsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2827,28 +3095,32 @@ impl ListDocumentsError {
     }
 }
 
+impl client_runtime::ApiError for ListDocumentsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListDocumentsError::BadRequest(body) => Some(body.code.as_str()),
+            ListDocumentsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListDocumentsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListDocumentsError::BadRequest(body) => Some(body.message.as_str()),
+            ListDocumentsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListDocumentsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListDocumentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListDocumentsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListDocumentsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListDocumentsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2965,6 +3237,20 @@ impl CreateDocument {
         let (client, request) = self.into_request();
         client.send(request, decode_create_document).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateDocumentResponse>,
+        client_runtime::Error<CreateDocumentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_document)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateDocument {
@@ -2978,8 +3264,9 @@ impl std::future::IntoFuture for CreateDocument {
 
 /// The documented errors of [`CreateDocument`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateDocumentError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3000,28 +3287,32 @@ impl CreateDocumentError {
     }
 }
 
+impl client_runtime::ApiError for CreateDocumentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateDocumentError::BadRequest(body) => Some(body.code.as_str()),
+            CreateDocumentError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateDocumentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateDocumentError::BadRequest(body) => Some(body.message.as_str()),
+            CreateDocumentError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateDocumentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateDocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateDocumentError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateDocumentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateDocumentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3129,6 +3420,20 @@ impl VerifyDocument {
         let (client, request) = self.into_request();
         client.send(request, decode_verify_document).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::VerifyDocumentResponse>,
+        client_runtime::Error<VerifyDocumentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_verify_document)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for VerifyDocument {
@@ -3142,8 +3447,9 @@ impl std::future::IntoFuture for VerifyDocument {
 
 /// The documented errors of [`VerifyDocument`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum VerifyDocumentError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3164,28 +3470,32 @@ impl VerifyDocumentError {
     }
 }
 
+impl client_runtime::ApiError for VerifyDocumentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            VerifyDocumentError::BadRequest(body) => Some(body.code.as_str()),
+            VerifyDocumentError::Unauthorized(body) => Some(body.code.as_str()),
+            VerifyDocumentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            VerifyDocumentError::BadRequest(body) => Some(body.message.as_str()),
+            VerifyDocumentError::Unauthorized(body) => Some(body.message.as_str()),
+            VerifyDocumentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for VerifyDocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            VerifyDocumentError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyDocumentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyDocumentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3291,6 +3601,20 @@ impl GetDocument {
         let (client, request) = self.into_request();
         client.send(request, decode_get_document).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetDocumentResponse>,
+        client_runtime::Error<GetDocumentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_document)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetDocument {
@@ -3304,8 +3628,9 @@ impl std::future::IntoFuture for GetDocument {
 
 /// The documented errors of [`GetDocument`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetDocumentError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3326,28 +3651,32 @@ impl GetDocumentError {
     }
 }
 
+impl client_runtime::ApiError for GetDocumentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetDocumentError::BadRequest(body) => Some(body.code.as_str()),
+            GetDocumentError::Unauthorized(body) => Some(body.code.as_str()),
+            GetDocumentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetDocumentError::BadRequest(body) => Some(body.message.as_str()),
+            GetDocumentError::Unauthorized(body) => Some(body.message.as_str()),
+            GetDocumentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetDocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetDocumentError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetDocumentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetDocumentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3468,6 +3797,20 @@ impl UpdateDocument {
         let (client, request) = self.into_request();
         client.send(request, decode_update_document).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateDocumentResponse>,
+        client_runtime::Error<UpdateDocumentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_document)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateDocument {
@@ -3481,8 +3824,9 @@ impl std::future::IntoFuture for UpdateDocument {
 
 /// The documented errors of [`UpdateDocument`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateDocumentError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3503,28 +3847,32 @@ impl UpdateDocumentError {
     }
 }
 
+impl client_runtime::ApiError for UpdateDocumentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateDocumentError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateDocumentError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateDocumentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateDocumentError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateDocumentError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateDocumentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateDocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateDocumentError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateDocumentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateDocumentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3630,6 +3978,20 @@ impl DeleteDocument {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_document).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::Envelope>,
+        client_runtime::Error<DeleteDocumentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_delete_document)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for DeleteDocument {
@@ -3642,8 +4004,9 @@ impl std::future::IntoFuture for DeleteDocument {
 
 /// The documented errors of [`DeleteDocument`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteDocumentError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3664,28 +4027,32 @@ impl DeleteDocumentError {
     }
 }
 
+impl client_runtime::ApiError for DeleteDocumentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeleteDocumentError::BadRequest(body) => Some(body.code.as_str()),
+            DeleteDocumentError::Unauthorized(body) => Some(body.code.as_str()),
+            DeleteDocumentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeleteDocumentError::BadRequest(body) => Some(body.message.as_str()),
+            DeleteDocumentError::Unauthorized(body) => Some(body.message.as_str()),
+            DeleteDocumentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeleteDocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteDocumentError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteDocumentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteDocumentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3791,6 +4158,20 @@ impl GetLoyaltyDetails {
         let (client, request) = self.into_request();
         client.send(request, decode_get_loyalty_details).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetLoyaltyDetailsResponse>,
+        client_runtime::Error<GetLoyaltyDetailsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_loyalty_details)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetLoyaltyDetails {
@@ -3806,8 +4187,9 @@ impl std::future::IntoFuture for GetLoyaltyDetails {
 
 /// The documented errors of [`GetLoyaltyDetails`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetLoyaltyDetailsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3828,28 +4210,32 @@ impl GetLoyaltyDetailsError {
     }
 }
 
+impl client_runtime::ApiError for GetLoyaltyDetailsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetLoyaltyDetailsError::BadRequest(body) => Some(body.code.as_str()),
+            GetLoyaltyDetailsError::Unauthorized(body) => Some(body.code.as_str()),
+            GetLoyaltyDetailsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetLoyaltyDetailsError::BadRequest(body) => Some(body.message.as_str()),
+            GetLoyaltyDetailsError::Unauthorized(body) => Some(body.message.as_str()),
+            GetLoyaltyDetailsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetLoyaltyDetailsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetLoyaltyDetailsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetLoyaltyDetailsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetLoyaltyDetailsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3983,6 +4369,20 @@ impl ListLoyaltyActivities {
         let (client, request) = self.into_request();
         client.send(request, decode_list_loyalty_activities).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListLoyaltyActivitiesResponse>,
+        client_runtime::Error<ListLoyaltyActivitiesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_loyalty_activities)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListLoyaltyActivities {
@@ -3998,8 +4398,9 @@ impl std::future::IntoFuture for ListLoyaltyActivities {
 
 /// The documented errors of [`ListLoyaltyActivities`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListLoyaltyActivitiesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4020,28 +4421,32 @@ impl ListLoyaltyActivitiesError {
     }
 }
 
+impl client_runtime::ApiError for ListLoyaltyActivitiesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListLoyaltyActivitiesError::BadRequest(body) => Some(body.code.as_str()),
+            ListLoyaltyActivitiesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListLoyaltyActivitiesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListLoyaltyActivitiesError::BadRequest(body) => Some(body.message.as_str()),
+            ListLoyaltyActivitiesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListLoyaltyActivitiesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListLoyaltyActivitiesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListLoyaltyActivitiesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListLoyaltyActivitiesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListLoyaltyActivitiesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4174,6 +4579,20 @@ impl ListCustomerMandateDebitSchedules {
             .await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCustomerMandateDebitSchedulesResponse>,
+        client_runtime::Error<ListCustomerMandateDebitSchedulesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_customer_mandate_debit_schedules)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -4223,8 +4642,9 @@ impl std::future::IntoFuture for ListCustomerMandateDebitSchedules {
 
 /// The documented errors of [`ListCustomerMandateDebitSchedules`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomerMandateDebitSchedulesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4245,34 +4665,34 @@ impl ListCustomerMandateDebitSchedulesError {
     }
 }
 
+impl client_runtime::ApiError for ListCustomerMandateDebitSchedulesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCustomerMandateDebitSchedulesError::BadRequest(body) => Some(body.code.as_str()),
+            ListCustomerMandateDebitSchedulesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCustomerMandateDebitSchedulesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCustomerMandateDebitSchedulesError::BadRequest(body) => Some(body.message.as_str()),
+            ListCustomerMandateDebitSchedulesError::Unauthorized(body) => {
+                Some(body.message.as_str())
+            }
+            ListCustomerMandateDebitSchedulesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCustomerMandateDebitSchedulesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCustomerMandateDebitSchedulesError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListCustomerMandateDebitSchedulesError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            ListCustomerMandateDebitSchedulesError::NotFound(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    404,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4399,6 +4819,20 @@ impl ListCustomerMandates {
         let (client, request) = self.into_request();
         client.send(request, decode_list_customer_mandates).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCustomerMandatesResponse>,
+        client_runtime::Error<ListCustomerMandatesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_customer_mandates)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCustomerMandates {
@@ -4414,8 +4848,9 @@ impl std::future::IntoFuture for ListCustomerMandates {
 
 /// The documented errors of [`ListCustomerMandates`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomerMandatesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4436,28 +4871,32 @@ impl ListCustomerMandatesError {
     }
 }
 
+impl client_runtime::ApiError for ListCustomerMandatesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCustomerMandatesError::BadRequest(body) => Some(body.code.as_str()),
+            ListCustomerMandatesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCustomerMandatesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCustomerMandatesError::BadRequest(body) => Some(body.message.as_str()),
+            ListCustomerMandatesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCustomerMandatesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCustomerMandatesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCustomerMandatesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCustomerMandatesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCustomerMandatesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4567,6 +5006,20 @@ impl CreateCustomerMandate {
         let (client, request) = self.into_request();
         client.send(request, decode_create_customer_mandate).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateCustomerMandateResponse>,
+        client_runtime::Error<CreateCustomerMandateError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_customer_mandate)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateCustomerMandate {
@@ -4582,8 +5035,9 @@ impl std::future::IntoFuture for CreateCustomerMandate {
 
 /// The documented errors of [`CreateCustomerMandate`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateCustomerMandateError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4604,28 +5058,32 @@ impl CreateCustomerMandateError {
     }
 }
 
+impl client_runtime::ApiError for CreateCustomerMandateError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateCustomerMandateError::BadRequest(body) => Some(body.code.as_str()),
+            CreateCustomerMandateError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateCustomerMandateError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateCustomerMandateError::BadRequest(body) => Some(body.message.as_str()),
+            CreateCustomerMandateError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateCustomerMandateError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateCustomerMandateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateCustomerMandateError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateCustomerMandateError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateCustomerMandateError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4747,6 +5205,20 @@ impl GetCustomerMandate {
         let (client, request) = self.into_request();
         client.send(request, decode_get_customer_mandate).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetCustomerMandateResponse>,
+        client_runtime::Error<GetCustomerMandateError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_customer_mandate)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetCustomerMandate {
@@ -4762,8 +5234,9 @@ impl std::future::IntoFuture for GetCustomerMandate {
 
 /// The documented errors of [`GetCustomerMandate`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCustomerMandateError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4784,28 +5257,32 @@ impl GetCustomerMandateError {
     }
 }
 
+impl client_runtime::ApiError for GetCustomerMandateError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetCustomerMandateError::BadRequest(body) => Some(body.code.as_str()),
+            GetCustomerMandateError::Unauthorized(body) => Some(body.code.as_str()),
+            GetCustomerMandateError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetCustomerMandateError::BadRequest(body) => Some(body.message.as_str()),
+            GetCustomerMandateError::Unauthorized(body) => Some(body.message.as_str()),
+            GetCustomerMandateError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetCustomerMandateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetCustomerMandateError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCustomerMandateError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCustomerMandateError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4918,6 +5395,20 @@ impl UpdateCustomerMandate {
         let (client, request) = self.into_request();
         client.send(request, decode_update_customer_mandate).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateCustomerMandateResponse>,
+        client_runtime::Error<UpdateCustomerMandateError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_customer_mandate)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateCustomerMandate {
@@ -4933,8 +5424,9 @@ impl std::future::IntoFuture for UpdateCustomerMandate {
 
 /// The documented errors of [`UpdateCustomerMandate`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateCustomerMandateError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4955,28 +5447,32 @@ impl UpdateCustomerMandateError {
     }
 }
 
+impl client_runtime::ApiError for UpdateCustomerMandateError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateCustomerMandateError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateCustomerMandateError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateCustomerMandateError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateCustomerMandateError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateCustomerMandateError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateCustomerMandateError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateCustomerMandateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateCustomerMandateError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateCustomerMandateError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateCustomerMandateError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5088,6 +5584,20 @@ impl PauseCustomerMandate {
         let (client, request) = self.into_request();
         client.send(request, decode_pause_customer_mandate).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PauseCustomerMandateResponse>,
+        client_runtime::Error<PauseCustomerMandateError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pause_customer_mandate)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PauseCustomerMandate {
@@ -5103,8 +5613,9 @@ impl std::future::IntoFuture for PauseCustomerMandate {
 
 /// The documented errors of [`PauseCustomerMandate`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PauseCustomerMandateError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5125,28 +5636,32 @@ impl PauseCustomerMandateError {
     }
 }
 
+impl client_runtime::ApiError for PauseCustomerMandateError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PauseCustomerMandateError::BadRequest(body) => Some(body.code.as_str()),
+            PauseCustomerMandateError::Unauthorized(body) => Some(body.code.as_str()),
+            PauseCustomerMandateError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PauseCustomerMandateError::BadRequest(body) => Some(body.message.as_str()),
+            PauseCustomerMandateError::Unauthorized(body) => Some(body.message.as_str()),
+            PauseCustomerMandateError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PauseCustomerMandateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PauseCustomerMandateError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PauseCustomerMandateError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PauseCustomerMandateError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5255,6 +5770,20 @@ impl ResumeCustomerMandate {
         let (client, request) = self.into_request();
         client.send(request, decode_resume_customer_mandate).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ResumeCustomerMandateResponse>,
+        client_runtime::Error<ResumeCustomerMandateError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_resume_customer_mandate)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ResumeCustomerMandate {
@@ -5270,8 +5799,9 @@ impl std::future::IntoFuture for ResumeCustomerMandate {
 
 /// The documented errors of [`ResumeCustomerMandate`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ResumeCustomerMandateError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5292,28 +5822,32 @@ impl ResumeCustomerMandateError {
     }
 }
 
+impl client_runtime::ApiError for ResumeCustomerMandateError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ResumeCustomerMandateError::BadRequest(body) => Some(body.code.as_str()),
+            ResumeCustomerMandateError::Unauthorized(body) => Some(body.code.as_str()),
+            ResumeCustomerMandateError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ResumeCustomerMandateError::BadRequest(body) => Some(body.message.as_str()),
+            ResumeCustomerMandateError::Unauthorized(body) => Some(body.message.as_str()),
+            ResumeCustomerMandateError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ResumeCustomerMandateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ResumeCustomerMandateError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ResumeCustomerMandateError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ResumeCustomerMandateError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5425,6 +5959,20 @@ impl RevokeCustomerMandate {
         let (client, request) = self.into_request();
         client.send(request, decode_revoke_customer_mandate).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RevokeCustomerMandateResponse>,
+        client_runtime::Error<RevokeCustomerMandateError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_revoke_customer_mandate)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RevokeCustomerMandate {
@@ -5440,8 +5988,9 @@ impl std::future::IntoFuture for RevokeCustomerMandate {
 
 /// The documented errors of [`RevokeCustomerMandate`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RevokeCustomerMandateError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5462,28 +6011,32 @@ impl RevokeCustomerMandateError {
     }
 }
 
+impl client_runtime::ApiError for RevokeCustomerMandateError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RevokeCustomerMandateError::BadRequest(body) => Some(body.code.as_str()),
+            RevokeCustomerMandateError::Unauthorized(body) => Some(body.code.as_str()),
+            RevokeCustomerMandateError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RevokeCustomerMandateError::BadRequest(body) => Some(body.message.as_str()),
+            RevokeCustomerMandateError::Unauthorized(body) => Some(body.message.as_str()),
+            RevokeCustomerMandateError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RevokeCustomerMandateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RevokeCustomerMandateError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RevokeCustomerMandateError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RevokeCustomerMandateError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5604,6 +6157,20 @@ impl ListSavedPaymentMethods {
             .send(request, decode_list_saved_payment_methods)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListSavedPaymentMethodsResponse>,
+        client_runtime::Error<ListSavedPaymentMethodsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_saved_payment_methods)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListSavedPaymentMethods {
@@ -5619,8 +6186,9 @@ impl std::future::IntoFuture for ListSavedPaymentMethods {
 
 /// The documented errors of [`ListSavedPaymentMethods`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSavedPaymentMethodsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5641,28 +6209,32 @@ impl ListSavedPaymentMethodsError {
     }
 }
 
+impl client_runtime::ApiError for ListSavedPaymentMethodsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListSavedPaymentMethodsError::BadRequest(body) => Some(body.code.as_str()),
+            ListSavedPaymentMethodsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListSavedPaymentMethodsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListSavedPaymentMethodsError::BadRequest(body) => Some(body.message.as_str()),
+            ListSavedPaymentMethodsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListSavedPaymentMethodsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListSavedPaymentMethodsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListSavedPaymentMethodsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSavedPaymentMethodsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSavedPaymentMethodsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5771,6 +6343,20 @@ impl ListCustomerReviews {
         let (client, request) = self.into_request();
         client.send(request, decode_list_customer_reviews).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCustomerReviewsResponse>,
+        client_runtime::Error<ListCustomerReviewsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_customer_reviews)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCustomerReviews {
@@ -5786,8 +6372,9 @@ impl std::future::IntoFuture for ListCustomerReviews {
 
 /// The documented errors of [`ListCustomerReviews`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCustomerReviewsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5808,28 +6395,32 @@ impl ListCustomerReviewsError {
     }
 }
 
+impl client_runtime::ApiError for ListCustomerReviewsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCustomerReviewsError::BadRequest(body) => Some(body.code.as_str()),
+            ListCustomerReviewsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCustomerReviewsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCustomerReviewsError::BadRequest(body) => Some(body.message.as_str()),
+            ListCustomerReviewsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCustomerReviewsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCustomerReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCustomerReviewsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCustomerReviewsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCustomerReviewsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5959,6 +6550,20 @@ impl GetCustomerAuthorizedSellers {
             .await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetCustomerAuthorizedSellersResponse>,
+        client_runtime::Error<GetCustomerAuthorizedSellersError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_customer_authorized_sellers)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -6008,8 +6613,9 @@ impl std::future::IntoFuture for GetCustomerAuthorizedSellers {
 
 /// The documented errors of [`GetCustomerAuthorizedSellers`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCustomerAuthorizedSellersError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -6027,24 +6633,30 @@ impl GetCustomerAuthorizedSellersError {
     }
 }
 
+impl client_runtime::ApiError for GetCustomerAuthorizedSellersError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetCustomerAuthorizedSellersError::BadRequest(body) => Some(body.code.as_str()),
+            GetCustomerAuthorizedSellersError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetCustomerAuthorizedSellersError::BadRequest(body) => Some(body.message.as_str()),
+            GetCustomerAuthorizedSellersError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetCustomerAuthorizedSellersError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetCustomerAuthorizedSellersError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCustomerAuthorizedSellersError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

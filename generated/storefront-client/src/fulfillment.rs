@@ -100,6 +100,20 @@ impl CheckFulfillment {
         let (client, request) = self.into_request();
         client.send(request, decode_check_fulfillment).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CheckFulfillmentResponse>,
+        client_runtime::Error<CheckFulfillmentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_check_fulfillment)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CheckFulfillment {
@@ -115,8 +129,9 @@ impl std::future::IntoFuture for CheckFulfillment {
 
 /// The documented errors of [`CheckFulfillment`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckFulfillmentError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -137,28 +152,32 @@ impl CheckFulfillmentError {
     }
 }
 
+impl client_runtime::ApiError for CheckFulfillmentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CheckFulfillmentError::BadRequest(body) => Some(body.code.as_str()),
+            CheckFulfillmentError::Unauthorized(body) => Some(body.code.as_str()),
+            CheckFulfillmentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CheckFulfillmentError::BadRequest(body) => Some(body.message.as_str()),
+            CheckFulfillmentError::Unauthorized(body) => Some(body.message.as_str()),
+            CheckFulfillmentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CheckFulfillmentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CheckFulfillmentError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CheckFulfillmentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CheckFulfillmentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

@@ -119,6 +119,20 @@ impl ListCountries {
         let (client, request) = self.into_request();
         client.send(request, decode_list_countries).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCountriesResponse>,
+        client_runtime::Error<ListCountriesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_countries)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCountries {
@@ -132,8 +146,9 @@ impl std::future::IntoFuture for ListCountries {
 
 /// The documented errors of [`ListCountries`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCountriesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -154,28 +169,32 @@ impl ListCountriesError {
     }
 }
 
+impl client_runtime::ApiError for ListCountriesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCountriesError::BadRequest(body) => Some(body.code.as_str()),
+            ListCountriesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCountriesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCountriesError::BadRequest(body) => Some(body.message.as_str()),
+            ListCountriesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCountriesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCountriesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCountriesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCountriesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCountriesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -309,6 +328,20 @@ impl ListCountryPincodes {
         let (client, request) = self.into_request();
         client.send(request, decode_list_country_pincodes).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCountryPincodesResponse>,
+        client_runtime::Error<ListCountryPincodesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_country_pincodes)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCountryPincodes {
@@ -324,8 +357,9 @@ impl std::future::IntoFuture for ListCountryPincodes {
 
 /// The documented errors of [`ListCountryPincodes`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCountryPincodesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -346,28 +380,32 @@ impl ListCountryPincodesError {
     }
 }
 
+impl client_runtime::ApiError for ListCountryPincodesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCountryPincodesError::BadRequest(body) => Some(body.code.as_str()),
+            ListCountryPincodesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCountryPincodesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCountryPincodesError::BadRequest(body) => Some(body.message.as_str()),
+            ListCountryPincodesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCountryPincodesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCountryPincodesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCountryPincodesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCountryPincodesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCountryPincodesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -473,6 +511,20 @@ impl ListCountryStates {
         let (client, request) = self.into_request();
         client.send(request, decode_list_country_states).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListCountryStatesResponse>,
+        client_runtime::Error<ListCountryStatesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_country_states)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListCountryStates {
@@ -488,8 +540,9 @@ impl std::future::IntoFuture for ListCountryStates {
 
 /// The documented errors of [`ListCountryStates`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListCountryStatesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -510,28 +563,32 @@ impl ListCountryStatesError {
     }
 }
 
+impl client_runtime::ApiError for ListCountryStatesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListCountryStatesError::BadRequest(body) => Some(body.code.as_str()),
+            ListCountryStatesError::Unauthorized(body) => Some(body.code.as_str()),
+            ListCountryStatesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListCountryStatesError::BadRequest(body) => Some(body.message.as_str()),
+            ListCountryStatesError::Unauthorized(body) => Some(body.message.as_str()),
+            ListCountryStatesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListCountryStatesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListCountryStatesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCountryStatesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListCountryStatesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

@@ -69,7 +69,7 @@
 
 pub use client_runtime as runtime;
 
-pub use client_runtime::{Error, RequestOptions, RetryPolicy};
+pub use client_runtime::{ApiError, Error, RequestOptions, ResponseValue, RetryPolicy};
 
 pub use storefront_types as types;
 

@@ -337,6 +337,18 @@ impl ListOrders {
         client.send(request, decode_list_orders).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListOrdersResponse>,
+        client_runtime::Error<ListOrdersError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_list_orders).await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -379,8 +391,9 @@ impl std::future::IntoFuture for ListOrders {
 
 /// The documented errors of [`ListOrders`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListOrdersError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -398,22 +411,30 @@ impl ListOrdersError {
     }
 }
 
+impl client_runtime::ApiError for ListOrdersError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListOrdersError::BadRequest(body) => Some(body.code.as_str()),
+            ListOrdersError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListOrdersError::BadRequest(body) => Some(body.message.as_str()),
+            ListOrdersError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListOrdersError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListOrdersError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrdersError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -529,6 +550,20 @@ impl CreateOrder {
         let (client, request) = self.into_request();
         client.send(request, decode_create_order).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateOrderResponse>,
+        client_runtime::Error<CreateOrderError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_order)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateOrder {
@@ -542,8 +577,9 @@ impl std::future::IntoFuture for CreateOrder {
 
 /// The documented errors of [`CreateOrder`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateOrderError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -561,22 +597,30 @@ impl CreateOrderError {
     }
 }
 
+impl client_runtime::ApiError for CreateOrderError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateOrderError::BadRequest(body) => Some(body.code.as_str()),
+            CreateOrderError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateOrderError::BadRequest(body) => Some(body.message.as_str()),
+            CreateOrderError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateOrderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateOrderError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateOrderError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -706,6 +750,20 @@ impl ListBuyItAgainItems {
         client.send(request, decode_list_buy_it_again_items).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListBuyItAgainItemsResponse>,
+        client_runtime::Error<ListBuyItAgainItemsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_buy_it_again_items)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -752,8 +810,9 @@ impl std::future::IntoFuture for ListBuyItAgainItems {
 
 /// The documented errors of [`ListBuyItAgainItems`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListBuyItAgainItemsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -771,22 +830,30 @@ impl ListBuyItAgainItemsError {
     }
 }
 
+impl client_runtime::ApiError for ListBuyItAgainItemsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListBuyItAgainItemsError::BadRequest(body) => Some(body.code.as_str()),
+            ListBuyItAgainItemsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListBuyItAgainItemsError::BadRequest(body) => Some(body.message.as_str()),
+            ListBuyItAgainItemsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListBuyItAgainItemsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListBuyItAgainItemsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListBuyItAgainItemsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -901,6 +968,20 @@ impl GetOrderDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_order_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetOrderDetailResponse>,
+        client_runtime::Error<GetOrderDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_order_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetOrderDetail {
@@ -914,8 +995,9 @@ impl std::future::IntoFuture for GetOrderDetail {
 
 /// The documented errors of [`GetOrderDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetOrderDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -936,28 +1018,32 @@ impl GetOrderDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetOrderDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetOrderDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetOrderDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetOrderDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetOrderDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetOrderDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetOrderDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetOrderDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetOrderDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetOrderDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetOrderDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1064,6 +1150,20 @@ impl CancelOrder {
         let (client, request) = self.into_request();
         client.send(request, decode_cancel_order).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CancelOrderResponse>,
+        client_runtime::Error<CancelOrderError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_cancel_order)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CancelOrder {
@@ -1077,8 +1177,9 @@ impl std::future::IntoFuture for CancelOrder {
 
 /// The documented errors of [`CancelOrder`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CancelOrderError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1099,28 +1200,32 @@ impl CancelOrderError {
     }
 }
 
+impl client_runtime::ApiError for CancelOrderError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CancelOrderError::BadRequest(body) => Some(body.code.as_str()),
+            CancelOrderError::Unauthorized(body) => Some(body.code.as_str()),
+            CancelOrderError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CancelOrderError::BadRequest(body) => Some(body.message.as_str()),
+            CancelOrderError::Unauthorized(body) => Some(body.message.as_str()),
+            CancelOrderError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CancelOrderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CancelOrderError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CancelOrderError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CancelOrderError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1226,6 +1331,20 @@ impl CancelPaymentRequest {
         let (client, request) = self.into_request();
         client.send(request, decode_cancel_payment_request).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CancelPaymentRequestResponse>,
+        client_runtime::Error<CancelPaymentRequestError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_cancel_payment_request)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CancelPaymentRequest {
@@ -1241,8 +1360,9 @@ impl std::future::IntoFuture for CancelPaymentRequest {
 
 /// The documented errors of [`CancelPaymentRequest`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CancelPaymentRequestError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1263,28 +1383,32 @@ impl CancelPaymentRequestError {
     }
 }
 
+impl client_runtime::ApiError for CancelPaymentRequestError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CancelPaymentRequestError::BadRequest(body) => Some(body.code.as_str()),
+            CancelPaymentRequestError::Unauthorized(body) => Some(body.code.as_str()),
+            CancelPaymentRequestError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CancelPaymentRequestError::BadRequest(body) => Some(body.message.as_str()),
+            CancelPaymentRequestError::Unauthorized(body) => Some(body.message.as_str()),
+            CancelPaymentRequestError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CancelPaymentRequestError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CancelPaymentRequestError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CancelPaymentRequestError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CancelPaymentRequestError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1388,6 +1512,20 @@ impl GetPaymentStatus {
         let (client, request) = self.into_request();
         client.send(request, decode_get_payment_status).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetPaymentStatusResponse>,
+        client_runtime::Error<GetPaymentStatusError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_payment_status)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetPaymentStatus {
@@ -1403,8 +1541,9 @@ impl std::future::IntoFuture for GetPaymentStatus {
 
 /// The documented errors of [`GetPaymentStatus`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPaymentStatusError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1425,28 +1564,32 @@ impl GetPaymentStatusError {
     }
 }
 
+impl client_runtime::ApiError for GetPaymentStatusError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetPaymentStatusError::BadRequest(body) => Some(body.code.as_str()),
+            GetPaymentStatusError::Unauthorized(body) => Some(body.code.as_str()),
+            GetPaymentStatusError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetPaymentStatusError::BadRequest(body) => Some(body.message.as_str()),
+            GetPaymentStatusError::Unauthorized(body) => Some(body.message.as_str()),
+            GetPaymentStatusError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetPaymentStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetPaymentStatusError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetPaymentStatusError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetPaymentStatusError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1552,6 +1695,20 @@ impl ListOrderPayments {
         let (client, request) = self.into_request();
         client.send(request, decode_list_order_payments).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListOrderPaymentsResponse>,
+        client_runtime::Error<ListOrderPaymentsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_order_payments)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListOrderPayments {
@@ -1567,8 +1724,9 @@ impl std::future::IntoFuture for ListOrderPayments {
 
 /// The documented errors of [`ListOrderPayments`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListOrderPaymentsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1589,28 +1747,32 @@ impl ListOrderPaymentsError {
     }
 }
 
+impl client_runtime::ApiError for ListOrderPaymentsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListOrderPaymentsError::BadRequest(body) => Some(body.code.as_str()),
+            ListOrderPaymentsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListOrderPaymentsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListOrderPaymentsError::BadRequest(body) => Some(body.message.as_str()),
+            ListOrderPaymentsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListOrderPaymentsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListOrderPaymentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListOrderPaymentsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderPaymentsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderPaymentsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1714,6 +1876,20 @@ impl ListOrderRefunds {
         let (client, request) = self.into_request();
         client.send(request, decode_list_order_refunds).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListOrderRefundsResponse>,
+        client_runtime::Error<ListOrderRefundsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_order_refunds)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListOrderRefunds {
@@ -1729,8 +1905,9 @@ impl std::future::IntoFuture for ListOrderRefunds {
 
 /// The documented errors of [`ListOrderRefunds`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListOrderRefundsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1751,28 +1928,32 @@ impl ListOrderRefundsError {
     }
 }
 
+impl client_runtime::ApiError for ListOrderRefundsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListOrderRefundsError::BadRequest(body) => Some(body.code.as_str()),
+            ListOrderRefundsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListOrderRefundsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListOrderRefundsError::BadRequest(body) => Some(body.message.as_str()),
+            ListOrderRefundsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListOrderRefundsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListOrderRefundsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListOrderRefundsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderRefundsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderRefundsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1882,6 +2063,20 @@ impl RetryOrderPayment {
         let (client, request) = self.into_request();
         client.send(request, decode_retry_order_payment).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RetryOrderPaymentResponse>,
+        client_runtime::Error<RetryOrderPaymentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_retry_order_payment)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RetryOrderPayment {
@@ -1897,8 +2092,9 @@ impl std::future::IntoFuture for RetryOrderPayment {
 
 /// The documented errors of [`RetryOrderPayment`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RetryOrderPaymentError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1919,28 +2115,32 @@ impl RetryOrderPaymentError {
     }
 }
 
+impl client_runtime::ApiError for RetryOrderPaymentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RetryOrderPaymentError::BadRequest(body) => Some(body.code.as_str()),
+            RetryOrderPaymentError::Unauthorized(body) => Some(body.code.as_str()),
+            RetryOrderPaymentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RetryOrderPaymentError::BadRequest(body) => Some(body.message.as_str()),
+            RetryOrderPaymentError::Unauthorized(body) => Some(body.message.as_str()),
+            RetryOrderPaymentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RetryOrderPaymentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RetryOrderPaymentError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RetryOrderPaymentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RetryOrderPaymentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2044,6 +2244,20 @@ impl ListOrderReturns {
         let (client, request) = self.into_request();
         client.send(request, decode_list_order_returns).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListOrderReturnsResponse>,
+        client_runtime::Error<ListOrderReturnsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_order_returns)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListOrderReturns {
@@ -2059,8 +2273,9 @@ impl std::future::IntoFuture for ListOrderReturns {
 
 /// The documented errors of [`ListOrderReturns`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListOrderReturnsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2081,28 +2296,32 @@ impl ListOrderReturnsError {
     }
 }
 
+impl client_runtime::ApiError for ListOrderReturnsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListOrderReturnsError::BadRequest(body) => Some(body.code.as_str()),
+            ListOrderReturnsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListOrderReturnsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListOrderReturnsError::BadRequest(body) => Some(body.message.as_str()),
+            ListOrderReturnsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListOrderReturnsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListOrderReturnsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListOrderReturnsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderReturnsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderReturnsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2212,6 +2431,20 @@ impl CreateOrderReturn {
         let (client, request) = self.into_request();
         client.send(request, decode_create_order_return).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateOrderReturnResponse>,
+        client_runtime::Error<CreateOrderReturnError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_order_return)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateOrderReturn {
@@ -2227,8 +2460,9 @@ impl std::future::IntoFuture for CreateOrderReturn {
 
 /// The documented errors of [`CreateOrderReturn`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateOrderReturnError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2249,28 +2483,32 @@ impl CreateOrderReturnError {
     }
 }
 
+impl client_runtime::ApiError for CreateOrderReturnError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateOrderReturnError::BadRequest(body) => Some(body.code.as_str()),
+            CreateOrderReturnError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateOrderReturnError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateOrderReturnError::BadRequest(body) => Some(body.message.as_str()),
+            CreateOrderReturnError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateOrderReturnError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateOrderReturnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateOrderReturnError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateOrderReturnError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateOrderReturnError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2379,6 +2617,20 @@ impl GetOrderReturnDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_order_return_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetOrderReturnDetailResponse>,
+        client_runtime::Error<GetOrderReturnDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_order_return_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetOrderReturnDetail {
@@ -2394,8 +2646,9 @@ impl std::future::IntoFuture for GetOrderReturnDetail {
 
 /// The documented errors of [`GetOrderReturnDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetOrderReturnDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2416,28 +2669,32 @@ impl GetOrderReturnDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetOrderReturnDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetOrderReturnDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetOrderReturnDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetOrderReturnDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetOrderReturnDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetOrderReturnDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetOrderReturnDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetOrderReturnDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetOrderReturnDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetOrderReturnDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetOrderReturnDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2557,6 +2814,20 @@ impl UploadOrderReturnAttachments {
             .send(request, decode_upload_order_return_attachments)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UploadOrderReturnAttachmentsResponse>,
+        client_runtime::Error<UploadOrderReturnAttachmentsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_upload_order_return_attachments)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UploadOrderReturnAttachments {
@@ -2572,8 +2843,9 @@ impl std::future::IntoFuture for UploadOrderReturnAttachments {
 
 /// The documented errors of [`UploadOrderReturnAttachments`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UploadOrderReturnAttachmentsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2594,30 +2866,32 @@ impl UploadOrderReturnAttachmentsError {
     }
 }
 
+impl client_runtime::ApiError for UploadOrderReturnAttachmentsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UploadOrderReturnAttachmentsError::BadRequest(body) => Some(body.code.as_str()),
+            UploadOrderReturnAttachmentsError::Unauthorized(body) => Some(body.code.as_str()),
+            UploadOrderReturnAttachmentsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UploadOrderReturnAttachmentsError::BadRequest(body) => Some(body.message.as_str()),
+            UploadOrderReturnAttachmentsError::Unauthorized(body) => Some(body.message.as_str()),
+            UploadOrderReturnAttachmentsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UploadOrderReturnAttachmentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UploadOrderReturnAttachmentsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UploadOrderReturnAttachmentsError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            UploadOrderReturnAttachmentsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2733,6 +3007,20 @@ impl CancelOrderReturn {
         let (client, request) = self.into_request();
         client.send(request, decode_cancel_order_return).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CancelOrderReturnResponse>,
+        client_runtime::Error<CancelOrderReturnError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_cancel_order_return)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CancelOrderReturn {
@@ -2748,8 +3036,9 @@ impl std::future::IntoFuture for CancelOrderReturn {
 
 /// The documented errors of [`CancelOrderReturn`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CancelOrderReturnError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2770,28 +3059,32 @@ impl CancelOrderReturnError {
     }
 }
 
+impl client_runtime::ApiError for CancelOrderReturnError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CancelOrderReturnError::BadRequest(body) => Some(body.code.as_str()),
+            CancelOrderReturnError::Unauthorized(body) => Some(body.code.as_str()),
+            CancelOrderReturnError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CancelOrderReturnError::BadRequest(body) => Some(body.message.as_str()),
+            CancelOrderReturnError::Unauthorized(body) => Some(body.message.as_str()),
+            CancelOrderReturnError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CancelOrderReturnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CancelOrderReturnError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CancelOrderReturnError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CancelOrderReturnError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2897,6 +3190,20 @@ impl ListOrderShipments {
         let (client, request) = self.into_request();
         client.send(request, decode_list_order_shipments).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListOrderShipmentsResponse>,
+        client_runtime::Error<ListOrderShipmentsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_order_shipments)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListOrderShipments {
@@ -2912,8 +3219,9 @@ impl std::future::IntoFuture for ListOrderShipments {
 
 /// The documented errors of [`ListOrderShipments`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListOrderShipmentsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2934,28 +3242,32 @@ impl ListOrderShipmentsError {
     }
 }
 
+impl client_runtime::ApiError for ListOrderShipmentsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListOrderShipmentsError::BadRequest(body) => Some(body.code.as_str()),
+            ListOrderShipmentsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListOrderShipmentsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListOrderShipmentsError::BadRequest(body) => Some(body.message.as_str()),
+            ListOrderShipmentsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListOrderShipmentsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListOrderShipmentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListOrderShipmentsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderShipmentsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListOrderShipmentsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

@@ -209,6 +209,20 @@ impl AuthenticateDirectOtp {
         let (client, request) = self.into_request();
         client.send(request, decode_authenticate_direct_otp).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::Envelope>,
+        client_runtime::Error<AuthenticateDirectOtpError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_authenticate_direct_otp)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for AuthenticateDirectOtp {
@@ -221,8 +235,9 @@ impl std::future::IntoFuture for AuthenticateDirectOtp {
 
 /// The documented errors of [`AuthenticateDirectOtp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AuthenticateDirectOtpError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -240,22 +255,30 @@ impl AuthenticateDirectOtpError {
     }
 }
 
+impl client_runtime::ApiError for AuthenticateDirectOtpError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            AuthenticateDirectOtpError::BadRequest(body) => Some(body.code.as_str()),
+            AuthenticateDirectOtpError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            AuthenticateDirectOtpError::BadRequest(body) => Some(body.message.as_str()),
+            AuthenticateDirectOtpError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for AuthenticateDirectOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AuthenticateDirectOtpError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            AuthenticateDirectOtpError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -355,6 +378,20 @@ impl GetCardInfo {
         let (client, request) = self.into_request();
         client.send(request, decode_get_card_info).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetCardInfoResponse>,
+        client_runtime::Error<GetCardInfoError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_card_info)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetCardInfo {
@@ -368,8 +405,9 @@ impl std::future::IntoFuture for GetCardInfo {
 
 /// The documented errors of [`GetCardInfo`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetCardInfoError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -390,28 +428,32 @@ impl GetCardInfoError {
     }
 }
 
+impl client_runtime::ApiError for GetCardInfoError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetCardInfoError::BadRequest(body) => Some(body.code.as_str()),
+            GetCardInfoError::Unauthorized(body) => Some(body.code.as_str()),
+            GetCardInfoError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetCardInfoError::BadRequest(body) => Some(body.message.as_str()),
+            GetCardInfoError::Unauthorized(body) => Some(body.message.as_str()),
+            GetCardInfoError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetCardInfoError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetCardInfoError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCardInfoError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetCardInfoError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -515,6 +557,20 @@ impl GenerateHash {
         let (client, request) = self.into_request();
         client.send(request, decode_generate_hash).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GenerateHashResponse>,
+        client_runtime::Error<GenerateHashError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_generate_hash)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GenerateHash {
@@ -528,8 +584,9 @@ impl std::future::IntoFuture for GenerateHash {
 
 /// The documented errors of [`GenerateHash`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GenerateHashError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -550,28 +607,32 @@ impl GenerateHashError {
     }
 }
 
+impl client_runtime::ApiError for GenerateHashError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GenerateHashError::BadRequest(body) => Some(body.code.as_str()),
+            GenerateHashError::Unauthorized(body) => Some(body.code.as_str()),
+            GenerateHashError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GenerateHashError::BadRequest(body) => Some(body.message.as_str()),
+            GenerateHashError::Unauthorized(body) => Some(body.message.as_str()),
+            GenerateHashError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GenerateHashError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GenerateHashError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GenerateHashError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GenerateHashError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -675,6 +736,20 @@ impl GetIfscLookup {
         let (client, request) = self.into_request();
         client.send(request, decode_get_ifsc_lookup).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetIfscLookupResponse>,
+        client_runtime::Error<GetIfscLookupError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_ifsc_lookup)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetIfscLookup {
@@ -688,8 +763,9 @@ impl std::future::IntoFuture for GetIfscLookup {
 
 /// The documented errors of [`GetIfscLookup`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetIfscLookupError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -710,28 +786,32 @@ impl GetIfscLookupError {
     }
 }
 
+impl client_runtime::ApiError for GetIfscLookupError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetIfscLookupError::BadRequest(body) => Some(body.code.as_str()),
+            GetIfscLookupError::Unauthorized(body) => Some(body.code.as_str()),
+            GetIfscLookupError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetIfscLookupError::BadRequest(body) => Some(body.message.as_str()),
+            GetIfscLookupError::Unauthorized(body) => Some(body.message.as_str()),
+            GetIfscLookupError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetIfscLookupError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetIfscLookupError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetIfscLookupError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetIfscLookupError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -838,6 +918,20 @@ impl CreateJuspayOrder {
         let (client, request) = self.into_request();
         client.send(request, decode_create_juspay_order).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateJuspayOrderResponse>,
+        client_runtime::Error<CreateJuspayOrderError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_juspay_order)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateJuspayOrder {
@@ -853,8 +947,9 @@ impl std::future::IntoFuture for CreateJuspayOrder {
 
 /// The documented errors of [`CreateJuspayOrder`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateJuspayOrderError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -875,28 +970,32 @@ impl CreateJuspayOrderError {
     }
 }
 
+impl client_runtime::ApiError for CreateJuspayOrderError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateJuspayOrderError::BadRequest(body) => Some(body.code.as_str()),
+            CreateJuspayOrderError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateJuspayOrderError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateJuspayOrderError::BadRequest(body) => Some(body.message.as_str()),
+            CreateJuspayOrderError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateJuspayOrderError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateJuspayOrderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateJuspayOrderError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateJuspayOrderError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateJuspayOrderError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1003,6 +1102,20 @@ impl CreateJuspayCustomer {
         let (client, request) = self.into_request();
         client.send(request, decode_create_juspay_customer).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateJuspayCustomerResponse>,
+        client_runtime::Error<CreateJuspayCustomerError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_juspay_customer)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateJuspayCustomer {
@@ -1018,8 +1131,9 @@ impl std::future::IntoFuture for CreateJuspayCustomer {
 
 /// The documented errors of [`CreateJuspayCustomer`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateJuspayCustomerError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1040,28 +1154,32 @@ impl CreateJuspayCustomerError {
     }
 }
 
+impl client_runtime::ApiError for CreateJuspayCustomerError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateJuspayCustomerError::BadRequest(body) => Some(body.code.as_str()),
+            CreateJuspayCustomerError::Unauthorized(body) => Some(body.code.as_str()),
+            CreateJuspayCustomerError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateJuspayCustomerError::BadRequest(body) => Some(body.message.as_str()),
+            CreateJuspayCustomerError::Unauthorized(body) => Some(body.message.as_str()),
+            CreateJuspayCustomerError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateJuspayCustomerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateJuspayCustomerError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateJuspayCustomerError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateJuspayCustomerError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1167,6 +1285,20 @@ impl GetJuspayCustomer {
         let (client, request) = self.into_request();
         client.send(request, decode_get_juspay_customer).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetJuspayCustomerResponse>,
+        client_runtime::Error<GetJuspayCustomerError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_juspay_customer)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetJuspayCustomer {
@@ -1182,8 +1314,9 @@ impl std::future::IntoFuture for GetJuspayCustomer {
 
 /// The documented errors of [`GetJuspayCustomer`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetJuspayCustomerError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1204,28 +1337,32 @@ impl GetJuspayCustomerError {
     }
 }
 
+impl client_runtime::ApiError for GetJuspayCustomerError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetJuspayCustomerError::BadRequest(body) => Some(body.code.as_str()),
+            GetJuspayCustomerError::Unauthorized(body) => Some(body.code.as_str()),
+            GetJuspayCustomerError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetJuspayCustomerError::BadRequest(body) => Some(body.message.as_str()),
+            GetJuspayCustomerError::Unauthorized(body) => Some(body.message.as_str()),
+            GetJuspayCustomerError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetJuspayCustomerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetJuspayCustomerError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetJuspayCustomerError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetJuspayCustomerError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1362,6 +1499,20 @@ impl ListPaymentMethods {
         let (client, request) = self.into_request();
         client.send(request, decode_list_payment_methods).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListPaymentMethodsResponse>,
+        client_runtime::Error<ListPaymentMethodsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_payment_methods)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListPaymentMethods {
@@ -1377,8 +1528,9 @@ impl std::future::IntoFuture for ListPaymentMethods {
 
 /// The documented errors of [`ListPaymentMethods`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPaymentMethodsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1399,28 +1551,32 @@ impl ListPaymentMethodsError {
     }
 }
 
+impl client_runtime::ApiError for ListPaymentMethodsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListPaymentMethodsError::BadRequest(body) => Some(body.code.as_str()),
+            ListPaymentMethodsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListPaymentMethodsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListPaymentMethodsError::BadRequest(body) => Some(body.message.as_str()),
+            ListPaymentMethodsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListPaymentMethodsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListPaymentMethodsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListPaymentMethodsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListPaymentMethodsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListPaymentMethodsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1525,6 +1681,20 @@ impl ResendDirectOtp {
         let (client, request) = self.into_request();
         client.send(request, decode_resend_direct_otp).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ResendDirectOtpResponse>,
+        client_runtime::Error<ResendDirectOtpError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_resend_direct_otp)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ResendDirectOtp {
@@ -1538,8 +1708,9 @@ impl std::future::IntoFuture for ResendDirectOtp {
 
 /// The documented errors of [`ResendDirectOtp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ResendDirectOtpError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1557,22 +1728,30 @@ impl ResendDirectOtpError {
     }
 }
 
+impl client_runtime::ApiError for ResendDirectOtpError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ResendDirectOtpError::BadRequest(body) => Some(body.code.as_str()),
+            ResendDirectOtpError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ResendDirectOtpError::BadRequest(body) => Some(body.message.as_str()),
+            ResendDirectOtpError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ResendDirectOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ResendDirectOtpError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ResendDirectOtpError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1678,6 +1857,18 @@ impl VerifyVpa {
         let (client, request) = self.into_request();
         client.send(request, decode_verify_vpa).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::VerifyVpaResponse>,
+        client_runtime::Error<VerifyVpaError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_verify_vpa).await
+    }
 }
 
 impl std::future::IntoFuture for VerifyVpa {
@@ -1690,8 +1881,9 @@ impl std::future::IntoFuture for VerifyVpa {
 
 /// The documented errors of [`VerifyVpa`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum VerifyVpaError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1712,28 +1904,32 @@ impl VerifyVpaError {
     }
 }
 
+impl client_runtime::ApiError for VerifyVpaError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            VerifyVpaError::BadRequest(body) => Some(body.code.as_str()),
+            VerifyVpaError::Unauthorized(body) => Some(body.code.as_str()),
+            VerifyVpaError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            VerifyVpaError::BadRequest(body) => Some(body.message.as_str()),
+            VerifyVpaError::Unauthorized(body) => Some(body.message.as_str()),
+            VerifyVpaError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for VerifyVpaError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            VerifyVpaError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyVpaError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyVpaError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

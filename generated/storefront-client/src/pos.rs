@@ -694,6 +694,20 @@ impl LoginPosDeviceWithEmail {
             .send(request, decode_login_pos_device_with_email)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LoginPosDeviceWithEmailResponse>,
+        client_runtime::Error<LoginPosDeviceWithEmailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_login_pos_device_with_email)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LoginPosDeviceWithEmail {
@@ -709,8 +723,9 @@ impl std::future::IntoFuture for LoginPosDeviceWithEmail {
 
 /// The documented errors of [`LoginPosDeviceWithEmail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginPosDeviceWithEmailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -728,22 +743,30 @@ impl LoginPosDeviceWithEmailError {
     }
 }
 
+impl client_runtime::ApiError for LoginPosDeviceWithEmailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LoginPosDeviceWithEmailError::BadRequest(body) => Some(body.code.as_str()),
+            LoginPosDeviceWithEmailError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LoginPosDeviceWithEmailError::BadRequest(body) => Some(body.message.as_str()),
+            LoginPosDeviceWithEmailError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LoginPosDeviceWithEmailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginPosDeviceWithEmailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginPosDeviceWithEmailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -862,6 +885,20 @@ impl LoginPosDeviceWithPhone {
             .send(request, decode_login_pos_device_with_phone)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LoginPosDeviceWithPhoneResponse>,
+        client_runtime::Error<LoginPosDeviceWithPhoneError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_login_pos_device_with_phone)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LoginPosDeviceWithPhone {
@@ -877,8 +914,9 @@ impl std::future::IntoFuture for LoginPosDeviceWithPhone {
 
 /// The documented errors of [`LoginPosDeviceWithPhone`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginPosDeviceWithPhoneError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -896,22 +934,30 @@ impl LoginPosDeviceWithPhoneError {
     }
 }
 
+impl client_runtime::ApiError for LoginPosDeviceWithPhoneError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LoginPosDeviceWithPhoneError::BadRequest(body) => Some(body.code.as_str()),
+            LoginPosDeviceWithPhoneError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LoginPosDeviceWithPhoneError::BadRequest(body) => Some(body.message.as_str()),
+            LoginPosDeviceWithPhoneError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LoginPosDeviceWithPhoneError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginPosDeviceWithPhoneError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginPosDeviceWithPhoneError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1030,6 +1076,20 @@ impl LoginPosDeviceWithWhatsapp {
             .send(request, decode_login_pos_device_with_whatsapp)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LoginPosDeviceWithWhatsappResponse>,
+        client_runtime::Error<LoginPosDeviceWithWhatsappError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_login_pos_device_with_whatsapp)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LoginPosDeviceWithWhatsapp {
@@ -1045,8 +1105,9 @@ impl std::future::IntoFuture for LoginPosDeviceWithWhatsapp {
 
 /// The documented errors of [`LoginPosDeviceWithWhatsapp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LoginPosDeviceWithWhatsappError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1064,22 +1125,30 @@ impl LoginPosDeviceWithWhatsappError {
     }
 }
 
+impl client_runtime::ApiError for LoginPosDeviceWithWhatsappError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LoginPosDeviceWithWhatsappError::BadRequest(body) => Some(body.code.as_str()),
+            LoginPosDeviceWithWhatsappError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LoginPosDeviceWithWhatsappError::BadRequest(body) => Some(body.message.as_str()),
+            LoginPosDeviceWithWhatsappError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LoginPosDeviceWithWhatsappError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LoginPosDeviceWithWhatsappError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            LoginPosDeviceWithWhatsappError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1181,6 +1250,20 @@ impl LogoutFromPosDevice {
         let (client, request) = self.into_request();
         client.send(request, decode_logout_from_pos_device).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::LogoutFromPosDeviceResponse>,
+        client_runtime::Error<LogoutFromPosDeviceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_logout_from_pos_device)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for LogoutFromPosDevice {
@@ -1196,8 +1279,9 @@ impl std::future::IntoFuture for LogoutFromPosDevice {
 
 /// The documented errors of [`LogoutFromPosDevice`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum LogoutFromPosDeviceError {
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
@@ -1212,16 +1296,28 @@ impl LogoutFromPosDeviceError {
     }
 }
 
+impl client_runtime::ApiError for LogoutFromPosDeviceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            LogoutFromPosDeviceError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            LogoutFromPosDeviceError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for LogoutFromPosDeviceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            LogoutFromPosDeviceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1320,6 +1416,20 @@ impl PairPosDevice {
         let (client, request) = self.into_request();
         client.send(request, decode_pair_pos_device).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PairPosDeviceResponse>,
+        client_runtime::Error<PairPosDeviceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pair_pos_device)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PairPosDevice {
@@ -1333,8 +1443,9 @@ impl std::future::IntoFuture for PairPosDevice {
 
 /// The documented errors of [`PairPosDevice`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PairPosDeviceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1352,22 +1463,30 @@ impl PairPosDeviceError {
     }
 }
 
+impl client_runtime::ApiError for PairPosDeviceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PairPosDeviceError::BadRequest(body) => Some(body.code.as_str()),
+            PairPosDeviceError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PairPosDeviceError::BadRequest(body) => Some(body.message.as_str()),
+            PairPosDeviceError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PairPosDeviceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PairPosDeviceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PairPosDeviceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1471,6 +1590,20 @@ impl RefreshPosAccessToken {
         let (client, request) = self.into_request();
         client.send(request, decode_refresh_pos_access_token).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::RefreshPosAccessTokenResponse>,
+        client_runtime::Error<RefreshPosAccessTokenError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_refresh_pos_access_token)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for RefreshPosAccessToken {
@@ -1486,8 +1619,9 @@ impl std::future::IntoFuture for RefreshPosAccessToken {
 
 /// The documented errors of [`RefreshPosAccessToken`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum RefreshPosAccessTokenError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1505,22 +1639,30 @@ impl RefreshPosAccessTokenError {
     }
 }
 
+impl client_runtime::ApiError for RefreshPosAccessTokenError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            RefreshPosAccessTokenError::BadRequest(body) => Some(body.code.as_str()),
+            RefreshPosAccessTokenError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            RefreshPosAccessTokenError::BadRequest(body) => Some(body.message.as_str()),
+            RefreshPosAccessTokenError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for RefreshPosAccessTokenError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RefreshPosAccessTokenError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            RefreshPosAccessTokenError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1627,6 +1769,20 @@ impl VerifyPosLoginOtp {
         let (client, request) = self.into_request();
         client.send(request, decode_verify_pos_login_otp).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::VerifyPosLoginOtpResponse>,
+        client_runtime::Error<VerifyPosLoginOtpError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_verify_pos_login_otp)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for VerifyPosLoginOtp {
@@ -1642,8 +1798,9 @@ impl std::future::IntoFuture for VerifyPosLoginOtp {
 
 /// The documented errors of [`VerifyPosLoginOtp`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum VerifyPosLoginOtpError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1661,22 +1818,30 @@ impl VerifyPosLoginOtpError {
     }
 }
 
+impl client_runtime::ApiError for VerifyPosLoginOtpError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            VerifyPosLoginOtpError::BadRequest(body) => Some(body.code.as_str()),
+            VerifyPosLoginOtpError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            VerifyPosLoginOtpError::BadRequest(body) => Some(body.message.as_str()),
+            VerifyPosLoginOtpError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for VerifyPosLoginOtpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            VerifyPosLoginOtpError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            VerifyPosLoginOtpError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1778,6 +1943,20 @@ impl PosCreateCart {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_create_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosCreateCartResponse>,
+        client_runtime::Error<PosCreateCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_create_cart)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosCreateCart {
@@ -1791,8 +1970,9 @@ impl std::future::IntoFuture for PosCreateCart {
 
 /// The documented errors of [`PosCreateCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosCreateCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1813,28 +1993,32 @@ impl PosCreateCartError {
     }
 }
 
+impl client_runtime::ApiError for PosCreateCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosCreateCartError::BadRequest(body) => Some(body.code.as_str()),
+            PosCreateCartError::Unauthorized(body) => Some(body.code.as_str()),
+            PosCreateCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosCreateCartError::BadRequest(body) => Some(body.message.as_str()),
+            PosCreateCartError::Unauthorized(body) => Some(body.message.as_str()),
+            PosCreateCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosCreateCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosCreateCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosCreateCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosCreateCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -1944,6 +2128,20 @@ impl PosListCoupons {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_coupons).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListCouponsResponse>,
+        client_runtime::Error<PosListCouponsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_coupons)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosListCoupons {
@@ -1957,8 +2155,9 @@ impl std::future::IntoFuture for PosListCoupons {
 
 /// The documented errors of [`PosListCoupons`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListCouponsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -1979,28 +2178,32 @@ impl PosListCouponsError {
     }
 }
 
+impl client_runtime::ApiError for PosListCouponsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListCouponsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListCouponsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListCouponsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListCouponsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListCouponsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListCouponsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListCouponsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListCouponsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListCouponsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListCouponsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2112,6 +2315,20 @@ impl PosListPromotions {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_promotions).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListPromotionsResponse>,
+        client_runtime::Error<PosListPromotionsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_promotions)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosListPromotions {
@@ -2127,8 +2344,9 @@ impl std::future::IntoFuture for PosListPromotions {
 
 /// The documented errors of [`PosListPromotions`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListPromotionsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2146,22 +2364,30 @@ impl PosListPromotionsError {
     }
 }
 
+impl client_runtime::ApiError for PosListPromotionsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListPromotionsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListPromotionsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListPromotionsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListPromotionsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListPromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListPromotionsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListPromotionsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2262,6 +2488,20 @@ impl PosGetUserCart {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_get_user_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosGetUserCartResponse>,
+        client_runtime::Error<PosGetUserCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_get_user_cart)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosGetUserCart {
@@ -2275,8 +2515,9 @@ impl std::future::IntoFuture for PosGetUserCart {
 
 /// The documented errors of [`PosGetUserCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosGetUserCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2297,28 +2538,32 @@ impl PosGetUserCartError {
     }
 }
 
+impl client_runtime::ApiError for PosGetUserCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosGetUserCartError::BadRequest(body) => Some(body.code.as_str()),
+            PosGetUserCartError::Unauthorized(body) => Some(body.code.as_str()),
+            PosGetUserCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosGetUserCartError::BadRequest(body) => Some(body.message.as_str()),
+            PosGetUserCartError::Unauthorized(body) => Some(body.message.as_str()),
+            PosGetUserCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosGetUserCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosGetUserCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetUserCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetUserCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2421,6 +2666,20 @@ impl PosGetCart {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_get_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosGetCartResponse>,
+        client_runtime::Error<PosGetCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_get_cart)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosGetCart {
@@ -2433,8 +2692,9 @@ impl std::future::IntoFuture for PosGetCart {
 
 /// The documented errors of [`PosGetCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosGetCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2455,28 +2715,32 @@ impl PosGetCartError {
     }
 }
 
+impl client_runtime::ApiError for PosGetCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosGetCartError::BadRequest(body) => Some(body.code.as_str()),
+            PosGetCartError::Unauthorized(body) => Some(body.code.as_str()),
+            PosGetCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosGetCartError::BadRequest(body) => Some(body.message.as_str()),
+            PosGetCartError::Unauthorized(body) => Some(body.message.as_str()),
+            PosGetCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosGetCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosGetCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2578,6 +2842,20 @@ impl PosDeleteCart {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_delete_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosDeleteCartResponse>,
+        client_runtime::Error<PosDeleteCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_delete_cart)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosDeleteCart {
@@ -2591,8 +2869,9 @@ impl std::future::IntoFuture for PosDeleteCart {
 
 /// The documented errors of [`PosDeleteCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosDeleteCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2613,28 +2892,32 @@ impl PosDeleteCartError {
     }
 }
 
+impl client_runtime::ApiError for PosDeleteCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosDeleteCartError::BadRequest(body) => Some(body.code.as_str()),
+            PosDeleteCartError::Unauthorized(body) => Some(body.code.as_str()),
+            PosDeleteCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosDeleteCartError::BadRequest(body) => Some(body.message.as_str()),
+            PosDeleteCartError::Unauthorized(body) => Some(body.message.as_str()),
+            PosDeleteCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosDeleteCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosDeleteCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosDeleteCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosDeleteCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2744,6 +3027,20 @@ impl PosCreateCartAddress {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_create_cart_address).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosCreateCartAddressResponse>,
+        client_runtime::Error<PosCreateCartAddressError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_create_cart_address)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosCreateCartAddress {
@@ -2759,8 +3056,9 @@ impl std::future::IntoFuture for PosCreateCartAddress {
 
 /// The documented errors of [`PosCreateCartAddress`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosCreateCartAddressError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2781,28 +3079,32 @@ impl PosCreateCartAddressError {
     }
 }
 
+impl client_runtime::ApiError for PosCreateCartAddressError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosCreateCartAddressError::BadRequest(body) => Some(body.code.as_str()),
+            PosCreateCartAddressError::Unauthorized(body) => Some(body.code.as_str()),
+            PosCreateCartAddressError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosCreateCartAddressError::BadRequest(body) => Some(body.message.as_str()),
+            PosCreateCartAddressError::Unauthorized(body) => Some(body.message.as_str()),
+            PosCreateCartAddressError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosCreateCartAddressError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosCreateCartAddressError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosCreateCartAddressError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosCreateCartAddressError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -2910,6 +3212,20 @@ impl PosApplyCoupon {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_apply_coupon).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosApplyCouponResponse>,
+        client_runtime::Error<PosApplyCouponError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_apply_coupon)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosApplyCoupon {
@@ -2923,8 +3239,9 @@ impl std::future::IntoFuture for PosApplyCoupon {
 
 /// The documented errors of [`PosApplyCoupon`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosApplyCouponError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -2945,28 +3262,32 @@ impl PosApplyCouponError {
     }
 }
 
+impl client_runtime::ApiError for PosApplyCouponError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosApplyCouponError::BadRequest(body) => Some(body.code.as_str()),
+            PosApplyCouponError::Unauthorized(body) => Some(body.code.as_str()),
+            PosApplyCouponError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosApplyCouponError::BadRequest(body) => Some(body.message.as_str()),
+            PosApplyCouponError::Unauthorized(body) => Some(body.message.as_str()),
+            PosApplyCouponError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosApplyCouponError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosApplyCouponError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosApplyCouponError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosApplyCouponError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3070,6 +3391,20 @@ impl PosRemoveCoupon {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_remove_coupon).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosRemoveCouponResponse>,
+        client_runtime::Error<PosRemoveCouponError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_remove_coupon)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosRemoveCoupon {
@@ -3083,8 +3418,9 @@ impl std::future::IntoFuture for PosRemoveCoupon {
 
 /// The documented errors of [`PosRemoveCoupon`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosRemoveCouponError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3105,23 +3441,32 @@ impl PosRemoveCouponError {
     }
 }
 
+impl client_runtime::ApiError for PosRemoveCouponError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosRemoveCouponError::BadRequest(body) => Some(body.code.as_str()),
+            PosRemoveCouponError::Unauthorized(body) => Some(body.code.as_str()),
+            PosRemoveCouponError::NotFound => None,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosRemoveCouponError::BadRequest(body) => Some(body.message.as_str()),
+            PosRemoveCouponError::Unauthorized(body) => Some(body.message.as_str()),
+            PosRemoveCouponError::NotFound => None,
+        }
+    }
+}
+
 impl std::fmt::Display for PosRemoveCouponError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosRemoveCouponError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRemoveCouponError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRemoveCouponError::NotFound => client_runtime::write_api_error(f, 404, None, None),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3229,6 +3574,20 @@ impl PosRedeemCreditBalance {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_redeem_credit_balance).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosRedeemCreditBalanceResponse>,
+        client_runtime::Error<PosRedeemCreditBalanceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_redeem_credit_balance)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosRedeemCreditBalance {
@@ -3244,8 +3603,9 @@ impl std::future::IntoFuture for PosRedeemCreditBalance {
 
 /// The documented errors of [`PosRedeemCreditBalance`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosRedeemCreditBalanceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3263,22 +3623,30 @@ impl PosRedeemCreditBalanceError {
     }
 }
 
+impl client_runtime::ApiError for PosRedeemCreditBalanceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosRedeemCreditBalanceError::BadRequest(body) => Some(body.code.as_str()),
+            PosRedeemCreditBalanceError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosRedeemCreditBalanceError::BadRequest(body) => Some(body.message.as_str()),
+            PosRedeemCreditBalanceError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosRedeemCreditBalanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosRedeemCreditBalanceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRedeemCreditBalanceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3384,6 +3752,20 @@ impl PosRemoveCreditBalance {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_remove_credit_balance).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosRemoveCreditBalanceResponse>,
+        client_runtime::Error<PosRemoveCreditBalanceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_remove_credit_balance)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosRemoveCreditBalance {
@@ -3399,8 +3781,9 @@ impl std::future::IntoFuture for PosRemoveCreditBalance {
 
 /// The documented errors of [`PosRemoveCreditBalance`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosRemoveCreditBalanceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3421,25 +3804,32 @@ impl PosRemoveCreditBalanceError {
     }
 }
 
+impl client_runtime::ApiError for PosRemoveCreditBalanceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosRemoveCreditBalanceError::BadRequest(body) => Some(body.code.as_str()),
+            PosRemoveCreditBalanceError::Unauthorized(body) => Some(body.code.as_str()),
+            PosRemoveCreditBalanceError::NotFound => None,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosRemoveCreditBalanceError::BadRequest(body) => Some(body.message.as_str()),
+            PosRemoveCreditBalanceError::Unauthorized(body) => Some(body.message.as_str()),
+            PosRemoveCreditBalanceError::NotFound => None,
+        }
+    }
+}
+
 impl std::fmt::Display for PosRemoveCreditBalanceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosRemoveCreditBalanceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRemoveCreditBalanceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRemoveCreditBalanceError::NotFound => {
-                client_runtime::write_api_error(f, 404, None, None)
-            }
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3546,6 +3936,20 @@ impl PosEvaluateCoupons {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_evaluate_coupons).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosEvaluateCouponsResponse>,
+        client_runtime::Error<PosEvaluateCouponsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_evaluate_coupons)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosEvaluateCoupons {
@@ -3561,8 +3965,9 @@ impl std::future::IntoFuture for PosEvaluateCoupons {
 
 /// The documented errors of [`PosEvaluateCoupons`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosEvaluateCouponsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3580,22 +3985,30 @@ impl PosEvaluateCouponsError {
     }
 }
 
+impl client_runtime::ApiError for PosEvaluateCouponsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosEvaluateCouponsError::BadRequest(body) => Some(body.code.as_str()),
+            PosEvaluateCouponsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosEvaluateCouponsError::BadRequest(body) => Some(body.message.as_str()),
+            PosEvaluateCouponsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosEvaluateCouponsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosEvaluateCouponsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosEvaluateCouponsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3698,6 +4111,20 @@ impl PosEvaluatePromotions {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_evaluate_promotions).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosEvaluatePromotionsResponse>,
+        client_runtime::Error<PosEvaluatePromotionsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_evaluate_promotions)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosEvaluatePromotions {
@@ -3713,8 +4140,9 @@ impl std::future::IntoFuture for PosEvaluatePromotions {
 
 /// The documented errors of [`PosEvaluatePromotions`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosEvaluatePromotionsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3732,22 +4160,30 @@ impl PosEvaluatePromotionsError {
     }
 }
 
+impl client_runtime::ApiError for PosEvaluatePromotionsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosEvaluatePromotionsError::BadRequest(body) => Some(body.code.as_str()),
+            PosEvaluatePromotionsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosEvaluatePromotionsError::BadRequest(body) => Some(body.message.as_str()),
+            PosEvaluatePromotionsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosEvaluatePromotionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosEvaluatePromotionsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosEvaluatePromotionsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -3859,6 +4295,20 @@ impl PosUpdateFulfillmentPreference {
             .send(request, decode_pos_update_fulfillment_preference)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosUpdateFulfillmentPreferenceResponse>,
+        client_runtime::Error<PosUpdateFulfillmentPreferenceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_update_fulfillment_preference)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosUpdateFulfillmentPreference {
@@ -3874,8 +4324,9 @@ impl std::future::IntoFuture for PosUpdateFulfillmentPreference {
 
 /// The documented errors of [`PosUpdateFulfillmentPreference`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosUpdateFulfillmentPreferenceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -3896,32 +4347,32 @@ impl PosUpdateFulfillmentPreferenceError {
     }
 }
 
+impl client_runtime::ApiError for PosUpdateFulfillmentPreferenceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosUpdateFulfillmentPreferenceError::BadRequest(body) => Some(body.code.as_str()),
+            PosUpdateFulfillmentPreferenceError::Unauthorized(body) => Some(body.code.as_str()),
+            PosUpdateFulfillmentPreferenceError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosUpdateFulfillmentPreferenceError::BadRequest(body) => Some(body.message.as_str()),
+            PosUpdateFulfillmentPreferenceError::Unauthorized(body) => Some(body.message.as_str()),
+            PosUpdateFulfillmentPreferenceError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosUpdateFulfillmentPreferenceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosUpdateFulfillmentPreferenceError::BadRequest(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    400,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            PosUpdateFulfillmentPreferenceError::Unauthorized(body) => {
-                client_runtime::write_api_error(
-                    f,
-                    401,
-                    Some(body.code.as_str()),
-                    Some(body.message.as_str()),
-                )
-            }
-            PosUpdateFulfillmentPreferenceError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4032,6 +4483,20 @@ impl PosUpdateCart {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_update_cart).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosUpdateCartResponse>,
+        client_runtime::Error<PosUpdateCartError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_update_cart)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosUpdateCart {
@@ -4045,8 +4510,9 @@ impl std::future::IntoFuture for PosUpdateCart {
 
 /// The documented errors of [`PosUpdateCart`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosUpdateCartError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4067,28 +4533,32 @@ impl PosUpdateCartError {
     }
 }
 
+impl client_runtime::ApiError for PosUpdateCartError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosUpdateCartError::BadRequest(body) => Some(body.code.as_str()),
+            PosUpdateCartError::Unauthorized(body) => Some(body.code.as_str()),
+            PosUpdateCartError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosUpdateCartError::BadRequest(body) => Some(body.message.as_str()),
+            PosUpdateCartError::Unauthorized(body) => Some(body.message.as_str()),
+            PosUpdateCartError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosUpdateCartError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosUpdateCartError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosUpdateCartError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosUpdateCartError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4198,6 +4668,20 @@ impl PosRedeemLoyaltyPoints {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_redeem_loyalty_points).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosRedeemLoyaltyPointsResponse>,
+        client_runtime::Error<PosRedeemLoyaltyPointsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_redeem_loyalty_points)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosRedeemLoyaltyPoints {
@@ -4213,8 +4697,9 @@ impl std::future::IntoFuture for PosRedeemLoyaltyPoints {
 
 /// The documented errors of [`PosRedeemLoyaltyPoints`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosRedeemLoyaltyPointsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4232,22 +4717,30 @@ impl PosRedeemLoyaltyPointsError {
     }
 }
 
+impl client_runtime::ApiError for PosRedeemLoyaltyPointsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosRedeemLoyaltyPointsError::BadRequest(body) => Some(body.code.as_str()),
+            PosRedeemLoyaltyPointsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosRedeemLoyaltyPointsError::BadRequest(body) => Some(body.message.as_str()),
+            PosRedeemLoyaltyPointsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosRedeemLoyaltyPointsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosRedeemLoyaltyPointsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRedeemLoyaltyPointsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4353,6 +4846,20 @@ impl PosRemoveLoyaltyPoints {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_remove_loyalty_points).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosRemoveLoyaltyPointsResponse>,
+        client_runtime::Error<PosRemoveLoyaltyPointsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_remove_loyalty_points)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosRemoveLoyaltyPoints {
@@ -4368,8 +4875,9 @@ impl std::future::IntoFuture for PosRemoveLoyaltyPoints {
 
 /// The documented errors of [`PosRemoveLoyaltyPoints`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosRemoveLoyaltyPointsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4390,25 +4898,32 @@ impl PosRemoveLoyaltyPointsError {
     }
 }
 
+impl client_runtime::ApiError for PosRemoveLoyaltyPointsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosRemoveLoyaltyPointsError::BadRequest(body) => Some(body.code.as_str()),
+            PosRemoveLoyaltyPointsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosRemoveLoyaltyPointsError::NotFound => None,
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosRemoveLoyaltyPointsError::BadRequest(body) => Some(body.message.as_str()),
+            PosRemoveLoyaltyPointsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosRemoveLoyaltyPointsError::NotFound => None,
+        }
+    }
+}
+
 impl std::fmt::Display for PosRemoveLoyaltyPointsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosRemoveLoyaltyPointsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRemoveLoyaltyPointsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosRemoveLoyaltyPointsError::NotFound => {
-                client_runtime::write_api_error(f, 404, None, None)
-            }
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4519,6 +5034,20 @@ impl UpdatePosCartCustomer {
         let (client, request) = self.into_request();
         client.send(request, decode_update_pos_cart_customer).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdatePosCartCustomerResponse>,
+        client_runtime::Error<UpdatePosCartCustomerError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_pos_cart_customer)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdatePosCartCustomer {
@@ -4534,8 +5063,9 @@ impl std::future::IntoFuture for UpdatePosCartCustomer {
 
 /// The documented errors of [`UpdatePosCartCustomer`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdatePosCartCustomerError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4556,28 +5086,32 @@ impl UpdatePosCartCustomerError {
     }
 }
 
+impl client_runtime::ApiError for UpdatePosCartCustomerError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdatePosCartCustomerError::BadRequest(body) => Some(body.code.as_str()),
+            UpdatePosCartCustomerError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdatePosCartCustomerError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdatePosCartCustomerError::BadRequest(body) => Some(body.message.as_str()),
+            UpdatePosCartCustomerError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdatePosCartCustomerError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdatePosCartCustomerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdatePosCartCustomerError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdatePosCartCustomerError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdatePosCartCustomerError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4728,6 +5262,20 @@ impl PosListCategories {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_categories).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListCategoriesResponse>,
+        client_runtime::Error<PosListCategoriesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_categories)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosListCategories {
@@ -4743,8 +5291,9 @@ impl std::future::IntoFuture for PosListCategories {
 
 /// The documented errors of [`PosListCategories`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListCategoriesError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -4765,28 +5314,32 @@ impl PosListCategoriesError {
     }
 }
 
+impl client_runtime::ApiError for PosListCategoriesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListCategoriesError::BadRequest(body) => Some(body.code.as_str()),
+            PosListCategoriesError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListCategoriesError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListCategoriesError::BadRequest(body) => Some(body.message.as_str()),
+            PosListCategoriesError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListCategoriesError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListCategoriesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListCategoriesError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListCategoriesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListCategoriesError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -4953,6 +5506,20 @@ impl PosListProducts {
         client.send(request, decode_pos_list_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListProductsResponse>,
+        client_runtime::Error<PosListProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -4996,8 +5563,9 @@ impl std::future::IntoFuture for PosListProducts {
 
 /// The documented errors of [`PosListProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5018,28 +5586,32 @@ impl PosListProductsError {
     }
 }
 
+impl client_runtime::ApiError for PosListProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListProductsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListProductsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5204,6 +5776,20 @@ impl PosListCrosssellProducts {
             .await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListCrosssellProductsResponse>,
+        client_runtime::Error<PosListCrosssellProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_crosssell_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -5252,8 +5838,9 @@ impl std::future::IntoFuture for PosListCrosssellProducts {
 
 /// The documented errors of [`PosListCrosssellProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListCrosssellProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5274,28 +5861,32 @@ impl PosListCrosssellProductsError {
     }
 }
 
+impl client_runtime::ApiError for PosListCrosssellProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListCrosssellProductsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListCrosssellProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListCrosssellProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListCrosssellProductsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListCrosssellProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListCrosssellProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListCrosssellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListCrosssellProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListCrosssellProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListCrosssellProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5433,6 +6024,20 @@ impl PosSearchProducts {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_search_products).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosSearchProductsResponse>,
+        client_runtime::Error<PosSearchProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_search_products)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosSearchProducts {
@@ -5448,8 +6053,9 @@ impl std::future::IntoFuture for PosSearchProducts {
 
 /// The documented errors of [`PosSearchProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosSearchProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5467,22 +6073,30 @@ impl PosSearchProductsError {
     }
 }
 
+impl client_runtime::ApiError for PosSearchProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosSearchProductsError::BadRequest(body) => Some(body.code.as_str()),
+            PosSearchProductsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosSearchProductsError::BadRequest(body) => Some(body.message.as_str()),
+            PosSearchProductsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosSearchProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosSearchProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosSearchProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5630,6 +6244,20 @@ impl PosListSimilarProducts {
         client.send(request, decode_pos_list_similar_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListSimilarProductsResponse>,
+        client_runtime::Error<PosListSimilarProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_similar_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -5678,8 +6306,9 @@ impl std::future::IntoFuture for PosListSimilarProducts {
 
 /// The documented errors of [`PosListSimilarProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListSimilarProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5700,28 +6329,32 @@ impl PosListSimilarProductsError {
     }
 }
 
+impl client_runtime::ApiError for PosListSimilarProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListSimilarProductsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListSimilarProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListSimilarProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListSimilarProductsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListSimilarProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListSimilarProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListSimilarProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListSimilarProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListSimilarProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListSimilarProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -5891,6 +6524,20 @@ impl PosListUpsellProducts {
         client.send(request, decode_pos_list_upsell_products).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListUpsellProductsResponse>,
+        client_runtime::Error<PosListUpsellProductsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_upsell_products)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -5939,8 +6586,9 @@ impl std::future::IntoFuture for PosListUpsellProducts {
 
 /// The documented errors of [`PosListUpsellProducts`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListUpsellProductsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -5961,28 +6609,32 @@ impl PosListUpsellProductsError {
     }
 }
 
+impl client_runtime::ApiError for PosListUpsellProductsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListUpsellProductsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListUpsellProductsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListUpsellProductsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListUpsellProductsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListUpsellProductsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListUpsellProductsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListUpsellProductsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListUpsellProductsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListUpsellProductsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListUpsellProductsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -6126,6 +6778,20 @@ impl PosGetProductDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_get_product_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosGetProductDetailResponse>,
+        client_runtime::Error<PosGetProductDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_get_product_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosGetProductDetail {
@@ -6141,8 +6807,9 @@ impl std::future::IntoFuture for PosGetProductDetail {
 
 /// The documented errors of [`PosGetProductDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosGetProductDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -6163,28 +6830,32 @@ impl PosGetProductDetailError {
     }
 }
 
+impl client_runtime::ApiError for PosGetProductDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosGetProductDetailError::BadRequest(body) => Some(body.code.as_str()),
+            PosGetProductDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            PosGetProductDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosGetProductDetailError::BadRequest(body) => Some(body.message.as_str()),
+            PosGetProductDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            PosGetProductDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosGetProductDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosGetProductDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetProductDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetProductDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -6336,6 +7007,20 @@ impl PosListProductReviews {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_product_reviews).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListProductReviewsResponse>,
+        client_runtime::Error<PosListProductReviewsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_product_reviews)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosListProductReviews {
@@ -6351,8 +7036,9 @@ impl std::future::IntoFuture for PosListProductReviews {
 
 /// The documented errors of [`PosListProductReviews`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListProductReviewsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -6373,28 +7059,32 @@ impl PosListProductReviewsError {
     }
 }
 
+impl client_runtime::ApiError for PosListProductReviewsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListProductReviewsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListProductReviewsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListProductReviewsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListProductReviewsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListProductReviewsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListProductReviewsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListProductReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListProductReviewsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListProductReviewsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListProductReviewsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -6522,6 +7212,20 @@ impl PosListProductVariants {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_list_product_variants).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListProductVariantsResponse>,
+        client_runtime::Error<PosListProductVariantsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_product_variants)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosListProductVariants {
@@ -6537,8 +7241,9 @@ impl std::future::IntoFuture for PosListProductVariants {
 
 /// The documented errors of [`PosListProductVariants`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListProductVariantsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -6559,28 +7264,32 @@ impl PosListProductVariantsError {
     }
 }
 
+impl client_runtime::ApiError for PosListProductVariantsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListProductVariantsError::BadRequest(body) => Some(body.code.as_str()),
+            PosListProductVariantsError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListProductVariantsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListProductVariantsError::BadRequest(body) => Some(body.message.as_str()),
+            PosListProductVariantsError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListProductVariantsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListProductVariantsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListProductVariantsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListProductVariantsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListProductVariantsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -6711,6 +7420,20 @@ impl PosGetVariantDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_get_variant_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosGetVariantDetailResponse>,
+        client_runtime::Error<PosGetVariantDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_get_variant_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosGetVariantDetail {
@@ -6726,8 +7449,9 @@ impl std::future::IntoFuture for PosGetVariantDetail {
 
 /// The documented errors of [`PosGetVariantDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosGetVariantDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -6748,28 +7472,32 @@ impl PosGetVariantDetailError {
     }
 }
 
+impl client_runtime::ApiError for PosGetVariantDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosGetVariantDetailError::BadRequest(body) => Some(body.code.as_str()),
+            PosGetVariantDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            PosGetVariantDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosGetVariantDetailError::BadRequest(body) => Some(body.message.as_str()),
+            PosGetVariantDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            PosGetVariantDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosGetVariantDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosGetVariantDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetVariantDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetVariantDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -6935,6 +7663,20 @@ impl PosListSkus {
         client.send(request, decode_pos_list_skus).await
     }
 
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosListSkusResponse>,
+        client_runtime::Error<PosListSkusError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_list_skus)
+            .await
+    }
+
     /// The pages of the list, from this request's page (the first unless set) on,
     /// following each page's next page number. Stops after the last page, a page
     /// number that does not increase, an empty page, an error, or
@@ -6975,8 +7717,9 @@ impl std::future::IntoFuture for PosListSkus {
 
 /// The documented errors of [`PosListSkus`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosListSkusError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -6997,28 +7740,32 @@ impl PosListSkusError {
     }
 }
 
+impl client_runtime::ApiError for PosListSkusError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosListSkusError::BadRequest(body) => Some(body.code.as_str()),
+            PosListSkusError::Unauthorized(body) => Some(body.code.as_str()),
+            PosListSkusError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosListSkusError::BadRequest(body) => Some(body.message.as_str()),
+            PosListSkusError::Unauthorized(body) => Some(body.message.as_str()),
+            PosListSkusError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosListSkusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosListSkusError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListSkusError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosListSkusError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -7130,6 +7877,20 @@ impl ListPosDevices {
         let (client, request) = self.into_request();
         client.send(request, decode_list_pos_devices).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListPosDevicesResponse>,
+        client_runtime::Error<ListPosDevicesError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_pos_devices)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListPosDevices {
@@ -7143,8 +7904,9 @@ impl std::future::IntoFuture for ListPosDevices {
 
 /// The documented errors of [`ListPosDevices`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPosDevicesError {
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
@@ -7159,16 +7921,28 @@ impl ListPosDevicesError {
     }
 }
 
+impl client_runtime::ApiError for ListPosDevicesError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListPosDevicesError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListPosDevicesError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListPosDevicesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListPosDevicesError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -7266,6 +8040,20 @@ impl ClaimPosDevice {
         let (client, request) = self.into_request();
         client.send(request, decode_claim_pos_device).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ClaimPosDeviceResponse>,
+        client_runtime::Error<ClaimPosDeviceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_claim_pos_device)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ClaimPosDevice {
@@ -7279,8 +8067,9 @@ impl std::future::IntoFuture for ClaimPosDevice {
 
 /// The documented errors of [`ClaimPosDevice`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ClaimPosDeviceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -7301,28 +8090,32 @@ impl ClaimPosDeviceError {
     }
 }
 
+impl client_runtime::ApiError for ClaimPosDeviceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ClaimPosDeviceError::BadRequest(body) => Some(body.code.as_str()),
+            ClaimPosDeviceError::Unauthorized(body) => Some(body.code.as_str()),
+            ClaimPosDeviceError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ClaimPosDeviceError::BadRequest(body) => Some(body.message.as_str()),
+            ClaimPosDeviceError::Unauthorized(body) => Some(body.message.as_str()),
+            ClaimPosDeviceError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ClaimPosDeviceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ClaimPosDeviceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ClaimPosDeviceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ClaimPosDeviceError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -7426,6 +8219,20 @@ impl UnclaimPosDevice {
         let (client, request) = self.into_request();
         client.send(request, decode_unclaim_pos_device).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UnclaimPosDeviceResponse>,
+        client_runtime::Error<UnclaimPosDeviceError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_unclaim_pos_device)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UnclaimPosDevice {
@@ -7441,8 +8248,9 @@ impl std::future::IntoFuture for UnclaimPosDevice {
 
 /// The documented errors of [`UnclaimPosDevice`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UnclaimPosDeviceError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -7463,28 +8271,32 @@ impl UnclaimPosDeviceError {
     }
 }
 
+impl client_runtime::ApiError for UnclaimPosDeviceError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UnclaimPosDeviceError::BadRequest(body) => Some(body.code.as_str()),
+            UnclaimPosDeviceError::Unauthorized(body) => Some(body.code.as_str()),
+            UnclaimPosDeviceError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UnclaimPosDeviceError::BadRequest(body) => Some(body.message.as_str()),
+            UnclaimPosDeviceError::Unauthorized(body) => Some(body.message.as_str()),
+            UnclaimPosDeviceError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UnclaimPosDeviceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UnclaimPosDeviceError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UnclaimPosDeviceError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UnclaimPosDeviceError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -7593,6 +8405,20 @@ impl GetPosFulfillmentOptions {
             .send(request, decode_get_pos_fulfillment_options)
             .await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetPosFulfillmentOptionsResponse>,
+        client_runtime::Error<GetPosFulfillmentOptionsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_pos_fulfillment_options)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetPosFulfillmentOptions {
@@ -7608,8 +8434,9 @@ impl std::future::IntoFuture for GetPosFulfillmentOptions {
 
 /// The documented errors of [`GetPosFulfillmentOptions`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPosFulfillmentOptionsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -7630,28 +8457,32 @@ impl GetPosFulfillmentOptionsError {
     }
 }
 
+impl client_runtime::ApiError for GetPosFulfillmentOptionsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetPosFulfillmentOptionsError::BadRequest(body) => Some(body.code.as_str()),
+            GetPosFulfillmentOptionsError::Unauthorized(body) => Some(body.code.as_str()),
+            GetPosFulfillmentOptionsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetPosFulfillmentOptionsError::BadRequest(body) => Some(body.message.as_str()),
+            GetPosFulfillmentOptionsError::Unauthorized(body) => Some(body.message.as_str()),
+            GetPosFulfillmentOptionsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetPosFulfillmentOptionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetPosFulfillmentOptionsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetPosFulfillmentOptionsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetPosFulfillmentOptionsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -7754,6 +8585,20 @@ impl ListPosLocations {
         let (client, request) = self.into_request();
         client.send(request, decode_list_pos_locations).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListPosLocationsResponse>,
+        client_runtime::Error<ListPosLocationsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_pos_locations)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListPosLocations {
@@ -7769,8 +8614,9 @@ impl std::future::IntoFuture for ListPosLocations {
 
 /// The documented errors of [`ListPosLocations`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListPosLocationsError {
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
@@ -7785,16 +8631,28 @@ impl ListPosLocationsError {
     }
 }
 
+impl client_runtime::ApiError for ListPosLocationsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListPosLocationsError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListPosLocationsError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListPosLocationsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListPosLocationsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -7893,6 +8751,20 @@ impl CreatePosOrder {
         let (client, request) = self.into_request();
         client.send(request, decode_create_pos_order).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreatePosOrderResponse>,
+        client_runtime::Error<CreatePosOrderError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_pos_order)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreatePosOrder {
@@ -7906,8 +8778,9 @@ impl std::future::IntoFuture for CreatePosOrder {
 
 /// The documented errors of [`CreatePosOrder`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreatePosOrderError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -7925,22 +8798,30 @@ impl CreatePosOrderError {
     }
 }
 
+impl client_runtime::ApiError for CreatePosOrderError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreatePosOrderError::BadRequest(body) => Some(body.code.as_str()),
+            CreatePosOrderError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreatePosOrderError::BadRequest(body) => Some(body.message.as_str()),
+            CreatePosOrderError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreatePosOrderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreatePosOrderError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreatePosOrderError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -8043,6 +8924,20 @@ impl PosGetPaymentStatus {
         let (client, request) = self.into_request();
         client.send(request, decode_pos_get_payment_status).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::PosGetPaymentStatusResponse>,
+        client_runtime::Error<PosGetPaymentStatusError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_pos_get_payment_status)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for PosGetPaymentStatus {
@@ -8058,8 +8953,9 @@ impl std::future::IntoFuture for PosGetPaymentStatus {
 
 /// The documented errors of [`PosGetPaymentStatus`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum PosGetPaymentStatusError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -8080,28 +8976,32 @@ impl PosGetPaymentStatusError {
     }
 }
 
+impl client_runtime::ApiError for PosGetPaymentStatusError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            PosGetPaymentStatusError::BadRequest(body) => Some(body.code.as_str()),
+            PosGetPaymentStatusError::Unauthorized(body) => Some(body.code.as_str()),
+            PosGetPaymentStatusError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            PosGetPaymentStatusError::BadRequest(body) => Some(body.message.as_str()),
+            PosGetPaymentStatusError::Unauthorized(body) => Some(body.message.as_str()),
+            PosGetPaymentStatusError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for PosGetPaymentStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PosGetPaymentStatusError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetPaymentStatusError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            PosGetPaymentStatusError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -8204,6 +9104,20 @@ impl GetPosUser {
         let (client, request) = self.into_request();
         client.send(request, decode_get_pos_user).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetPosUserResponse>,
+        client_runtime::Error<GetPosUserError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_pos_user)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetPosUser {
@@ -8216,8 +9130,9 @@ impl std::future::IntoFuture for GetPosUser {
 
 /// The documented errors of [`GetPosUser`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetPosUserError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -8235,22 +9150,30 @@ impl GetPosUserError {
     }
 }
 
+impl client_runtime::ApiError for GetPosUserError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetPosUserError::BadRequest(body) => Some(body.code.as_str()),
+            GetPosUserError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetPosUserError::BadRequest(body) => Some(body.message.as_str()),
+            GetPosUserError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetPosUserError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetPosUserError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetPosUserError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

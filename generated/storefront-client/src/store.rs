@@ -132,6 +132,18 @@ impl CheckStore {
         let (client, request) = self.into_request();
         client.send(request, decode_check_store).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::Envelope>,
+        client_runtime::Error<CheckStoreError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_check_store).await
+    }
 }
 
 impl std::future::IntoFuture for CheckStore {
@@ -144,8 +156,9 @@ impl std::future::IntoFuture for CheckStore {
 
 /// The documented errors of [`CheckStore`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CheckStoreError {
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
@@ -163,22 +176,30 @@ impl CheckStoreError {
     }
 }
 
+impl client_runtime::ApiError for CheckStoreError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CheckStoreError::Unauthorized(body) => Some(body.code.as_str()),
+            CheckStoreError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CheckStoreError::Unauthorized(body) => Some(body.message.as_str()),
+            CheckStoreError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CheckStoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CheckStoreError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CheckStoreError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -272,6 +293,18 @@ impl GetConfig {
         let (client, request) = self.into_request();
         client.send(request, decode_get_config).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetConfigResponse>,
+        client_runtime::Error<GetConfigError>,
+    > {
+        let (client, request) = self.into_request();
+        client.send_with_metadata(request, decode_get_config).await
+    }
 }
 
 impl std::future::IntoFuture for GetConfig {
@@ -284,8 +317,9 @@ impl std::future::IntoFuture for GetConfig {
 
 /// The documented errors of [`GetConfig`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetConfigError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -306,28 +340,32 @@ impl GetConfigError {
     }
 }
 
+impl client_runtime::ApiError for GetConfigError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetConfigError::BadRequest(body) => Some(body.code.as_str()),
+            GetConfigError::Unauthorized(body) => Some(body.code.as_str()),
+            GetConfigError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetConfigError::BadRequest(body) => Some(body.message.as_str()),
+            GetConfigError::Unauthorized(body) => Some(body.message.as_str()),
+            GetConfigError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetConfigError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetConfigError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetConfigError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -425,6 +463,20 @@ impl ListKycDocument {
         let (client, request) = self.into_request();
         client.send(request, decode_list_kyc_document).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListKycDocumentResponse>,
+        client_runtime::Error<ListKycDocumentError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_kyc_document)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListKycDocument {
@@ -438,8 +490,9 @@ impl std::future::IntoFuture for ListKycDocument {
 
 /// The documented errors of [`ListKycDocument`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListKycDocumentError {
     /// `401`: The credentials are missing, invalid or expired.
     Unauthorized(super::types::ErrorEnvelope),
@@ -457,22 +510,30 @@ impl ListKycDocumentError {
     }
 }
 
+impl client_runtime::ApiError for ListKycDocumentError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListKycDocumentError::Unauthorized(body) => Some(body.code.as_str()),
+            ListKycDocumentError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListKycDocumentError::Unauthorized(body) => Some(body.message.as_str()),
+            ListKycDocumentError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListKycDocumentError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListKycDocumentError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListKycDocumentError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -573,6 +634,20 @@ impl GetSellerDetail {
         let (client, request) = self.into_request();
         client.send(request, decode_get_seller_detail).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetSellerDetailResponse>,
+        client_runtime::Error<GetSellerDetailError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_seller_detail)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetSellerDetail {
@@ -586,8 +661,9 @@ impl std::future::IntoFuture for GetSellerDetail {
 
 /// The documented errors of [`GetSellerDetail`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSellerDetailError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -608,28 +684,32 @@ impl GetSellerDetailError {
     }
 }
 
+impl client_runtime::ApiError for GetSellerDetailError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetSellerDetailError::BadRequest(body) => Some(body.code.as_str()),
+            GetSellerDetailError::Unauthorized(body) => Some(body.code.as_str()),
+            GetSellerDetailError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetSellerDetailError::BadRequest(body) => Some(body.message.as_str()),
+            GetSellerDetailError::Unauthorized(body) => Some(body.message.as_str()),
+            GetSellerDetailError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetSellerDetailError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetSellerDetailError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetSellerDetailError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetSellerDetailError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -735,6 +815,20 @@ impl ListSellerReviews {
         let (client, request) = self.into_request();
         client.send(request, decode_list_seller_reviews).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListSellerReviewsResponse>,
+        client_runtime::Error<ListSellerReviewsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_seller_reviews)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListSellerReviews {
@@ -750,8 +844,9 @@ impl std::future::IntoFuture for ListSellerReviews {
 
 /// The documented errors of [`ListSellerReviews`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSellerReviewsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -772,28 +867,32 @@ impl ListSellerReviewsError {
     }
 }
 
+impl client_runtime::ApiError for ListSellerReviewsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListSellerReviewsError::BadRequest(body) => Some(body.code.as_str()),
+            ListSellerReviewsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListSellerReviewsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListSellerReviewsError::BadRequest(body) => Some(body.message.as_str()),
+            ListSellerReviewsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListSellerReviewsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListSellerReviewsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListSellerReviewsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSellerReviewsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSellerReviewsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

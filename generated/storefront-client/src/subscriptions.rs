@@ -134,6 +134,20 @@ impl ListSubscriptions {
         let (client, request) = self.into_request();
         client.send(request, decode_list_subscriptions).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::ListSubscriptionsResponse>,
+        client_runtime::Error<ListSubscriptionsError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_list_subscriptions)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for ListSubscriptions {
@@ -149,8 +163,9 @@ impl std::future::IntoFuture for ListSubscriptions {
 
 /// The documented errors of [`ListSubscriptions`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum ListSubscriptionsError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -171,28 +186,32 @@ impl ListSubscriptionsError {
     }
 }
 
+impl client_runtime::ApiError for ListSubscriptionsError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            ListSubscriptionsError::BadRequest(body) => Some(body.code.as_str()),
+            ListSubscriptionsError::Unauthorized(body) => Some(body.code.as_str()),
+            ListSubscriptionsError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            ListSubscriptionsError::BadRequest(body) => Some(body.message.as_str()),
+            ListSubscriptionsError::Unauthorized(body) => Some(body.message.as_str()),
+            ListSubscriptionsError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListSubscriptionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListSubscriptionsError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSubscriptionsError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            ListSubscriptionsError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -299,6 +318,20 @@ impl CreateSubscription {
         let (client, request) = self.into_request();
         client.send(request, decode_create_subscription).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::CreateSubscriptionResponse>,
+        client_runtime::Error<CreateSubscriptionError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_create_subscription)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for CreateSubscription {
@@ -314,8 +347,9 @@ impl std::future::IntoFuture for CreateSubscription {
 
 /// The documented errors of [`CreateSubscription`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum CreateSubscriptionError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -333,22 +367,30 @@ impl CreateSubscriptionError {
     }
 }
 
+impl client_runtime::ApiError for CreateSubscriptionError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            CreateSubscriptionError::BadRequest(body) => Some(body.code.as_str()),
+            CreateSubscriptionError::Unauthorized(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            CreateSubscriptionError::BadRequest(body) => Some(body.message.as_str()),
+            CreateSubscriptionError::Unauthorized(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateSubscriptionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateSubscriptionError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            CreateSubscriptionError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -449,6 +491,20 @@ impl GetSubscription {
         let (client, request) = self.into_request();
         client.send(request, decode_get_subscription).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetSubscriptionResponse>,
+        client_runtime::Error<GetSubscriptionError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_subscription)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetSubscription {
@@ -462,8 +518,9 @@ impl std::future::IntoFuture for GetSubscription {
 
 /// The documented errors of [`GetSubscription`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetSubscriptionError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -484,28 +541,32 @@ impl GetSubscriptionError {
     }
 }
 
+impl client_runtime::ApiError for GetSubscriptionError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetSubscriptionError::BadRequest(body) => Some(body.code.as_str()),
+            GetSubscriptionError::Unauthorized(body) => Some(body.code.as_str()),
+            GetSubscriptionError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetSubscriptionError::BadRequest(body) => Some(body.message.as_str()),
+            GetSubscriptionError::Unauthorized(body) => Some(body.message.as_str()),
+            GetSubscriptionError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetSubscriptionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetSubscriptionError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetSubscriptionError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetSubscriptionError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -615,6 +676,20 @@ impl UpdateSubscription {
         let (client, request) = self.into_request();
         client.send(request, decode_update_subscription).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::UpdateSubscriptionResponse>,
+        client_runtime::Error<UpdateSubscriptionError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_update_subscription)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for UpdateSubscription {
@@ -630,8 +705,9 @@ impl std::future::IntoFuture for UpdateSubscription {
 
 /// The documented errors of [`UpdateSubscription`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateSubscriptionError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -652,28 +728,32 @@ impl UpdateSubscriptionError {
     }
 }
 
+impl client_runtime::ApiError for UpdateSubscriptionError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            UpdateSubscriptionError::BadRequest(body) => Some(body.code.as_str()),
+            UpdateSubscriptionError::Unauthorized(body) => Some(body.code.as_str()),
+            UpdateSubscriptionError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            UpdateSubscriptionError::BadRequest(body) => Some(body.message.as_str()),
+            UpdateSubscriptionError::Unauthorized(body) => Some(body.message.as_str()),
+            UpdateSubscriptionError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for UpdateSubscriptionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateSubscriptionError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateSubscriptionError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            UpdateSubscriptionError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

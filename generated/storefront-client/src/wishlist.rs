@@ -138,6 +138,20 @@ impl GetWishlist {
         let (client, request) = self.into_request();
         client.send(request, decode_get_wishlist).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::GetWishlistResponse>,
+        client_runtime::Error<GetWishlistError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_get_wishlist)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for GetWishlist {
@@ -151,8 +165,9 @@ impl std::future::IntoFuture for GetWishlist {
 
 /// The documented errors of [`GetWishlist`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum GetWishlistError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -173,28 +188,32 @@ impl GetWishlistError {
     }
 }
 
+impl client_runtime::ApiError for GetWishlistError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            GetWishlistError::BadRequest(body) => Some(body.code.as_str()),
+            GetWishlistError::Unauthorized(body) => Some(body.code.as_str()),
+            GetWishlistError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            GetWishlistError::BadRequest(body) => Some(body.message.as_str()),
+            GetWishlistError::Unauthorized(body) => Some(body.message.as_str()),
+            GetWishlistError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for GetWishlistError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetWishlistError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetWishlistError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            GetWishlistError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -302,6 +321,20 @@ impl AddToWishlist {
         let (client, request) = self.into_request();
         client.send(request, decode_add_to_wishlist).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::AddToWishlistResponse>,
+        client_runtime::Error<AddToWishlistError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_add_to_wishlist)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for AddToWishlist {
@@ -315,8 +348,9 @@ impl std::future::IntoFuture for AddToWishlist {
 
 /// The documented errors of [`AddToWishlist`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum AddToWishlistError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -337,28 +371,32 @@ impl AddToWishlistError {
     }
 }
 
+impl client_runtime::ApiError for AddToWishlistError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            AddToWishlistError::BadRequest(body) => Some(body.code.as_str()),
+            AddToWishlistError::Unauthorized(body) => Some(body.code.as_str()),
+            AddToWishlistError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            AddToWishlistError::BadRequest(body) => Some(body.message.as_str()),
+            AddToWishlistError::Unauthorized(body) => Some(body.message.as_str()),
+            AddToWishlistError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for AddToWishlistError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            AddToWishlistError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            AddToWishlistError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            AddToWishlistError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 
@@ -468,6 +506,20 @@ impl DeleteFromWishlist {
         let (client, request) = self.into_request();
         client.send(request, decode_delete_from_wishlist).await
     }
+
+    /// Sends the request; the value comes with its response's status and headers
+    /// (and so its request id).
+    pub async fn send_with_metadata(
+        self,
+    ) -> Result<
+        client_runtime::ResponseValue<super::types::DeleteFromWishlistResponse>,
+        client_runtime::Error<DeleteFromWishlistError>,
+    > {
+        let (client, request) = self.into_request();
+        client
+            .send_with_metadata(request, decode_delete_from_wishlist)
+            .await
+    }
 }
 
 impl std::future::IntoFuture for DeleteFromWishlist {
@@ -483,8 +535,9 @@ impl std::future::IntoFuture for DeleteFromWishlist {
 
 /// The documented errors of [`DeleteFromWishlist`]: one variant per documented error status, with its body.
 ///
-/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected).
+/// Other statuses are [`Error::Unexpected`](client_runtime::Error::Unexpected). Code that handles the errors of every operation reads them through [`ApiError`](client_runtime::ApiError).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum DeleteFromWishlistError {
     /// `400`: The request was malformed or failed validation.
     BadRequest(super::types::ValidationErrorEnvelope),
@@ -505,28 +558,32 @@ impl DeleteFromWishlistError {
     }
 }
 
+impl client_runtime::ApiError for DeleteFromWishlistError {
+    fn status(&self) -> u16 {
+        self.status()
+    }
+
+    fn code(&self) -> Option<&str> {
+        match self {
+            DeleteFromWishlistError::BadRequest(body) => Some(body.code.as_str()),
+            DeleteFromWishlistError::Unauthorized(body) => Some(body.code.as_str()),
+            DeleteFromWishlistError::NotFound(body) => Some(body.code.as_str()),
+        }
+    }
+
+    fn message(&self) -> Option<&str> {
+        match self {
+            DeleteFromWishlistError::BadRequest(body) => Some(body.message.as_str()),
+            DeleteFromWishlistError::Unauthorized(body) => Some(body.message.as_str()),
+            DeleteFromWishlistError::NotFound(body) => Some(body.message.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for DeleteFromWishlistError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteFromWishlistError::BadRequest(body) => client_runtime::write_api_error(
-                f,
-                400,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteFromWishlistError::Unauthorized(body) => client_runtime::write_api_error(
-                f,
-                401,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-            DeleteFromWishlistError::NotFound(body) => client_runtime::write_api_error(
-                f,
-                404,
-                Some(body.code.as_str()),
-                Some(body.message.as_str()),
-            ),
-        }
+        use client_runtime::ApiError as _;
+        client_runtime::write_api_error(f, self.status(), self.code(), self.message())
     }
 }
 

@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 use http::{header, HeaderMap, HeaderName, HeaderValue};
 use tracing::Instrument;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorBody};
 use crate::hooks::{AfterReceive, Hook};
 use crate::request::{Auth, Body, Request};
-use crate::response::Response;
+use crate::response::{Response, ResponseValue};
 use crate::retry::{retry_after, RetryPolicy};
 use crate::{Decoder, Outcome};
 
@@ -338,6 +338,18 @@ impl Client {
     /// Sends `request` and decodes the response with `decode`: the success body, a documented
     /// error ([`Error::Api`]), another status ([`Error::Unexpected`]), or no response.
     pub async fn send<T, E>(&self, request: Request, decode: Decoder<T, E>) -> Result<T, Error<E>> {
+        self.send_with_metadata(request, decode)
+            .await
+            .map(ResponseValue::into_inner)
+    }
+
+    /// Like [`send`](Self::send), with the success response's status and headers (and so its
+    /// request id) beside the value.
+    pub async fn send_with_metadata<T, E>(
+        &self,
+        request: Request,
+        decode: Decoder<T, E>,
+    ) -> Result<ResponseValue<T>, Error<E>> {
         let response = self
             .execute(request)
             .await
@@ -348,7 +360,7 @@ impl Client {
             body,
         } = response;
         match decode(status, &body) {
-            Ok(Outcome::Ok(value)) => Ok(value),
+            Ok(Outcome::Ok(value)) => Ok(ResponseValue::new(value, status, headers)),
             Ok(Outcome::Err(error)) => Err(Error::Api {
                 status,
                 headers,
@@ -357,10 +369,12 @@ impl Client {
             Ok(Outcome::Unexpected) => Err(Error::Unexpected {
                 status,
                 headers,
+                error: ErrorBody::parse(&body),
                 body,
             }),
             Err(source) => Err(Error::Decode {
                 status,
+                headers,
                 body,
                 source,
             }),

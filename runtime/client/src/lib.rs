@@ -35,12 +35,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 pub use client::{BuildError, Client, ClientBuilder};
-pub use error::{BoxError, Error};
+pub use error::{ApiError, BoxError, Error, ErrorBody, REQUEST_ID_HEADER};
 pub use hooks::{AfterReceive, Hook};
 pub use multipart::{Multipart, Part};
 pub use pagination::{Items, Pages};
 pub use request::{Auth, Body, Request, RequestOptions};
-pub use response::Response;
+pub use response::{Response, ResponseValue};
 pub use retry::RetryPolicy;
 
 /// Re-exported for generated code and hooks.
@@ -86,11 +86,5 @@ pub fn write_api_error(
         Ok(s) => write!(f, "{}", error::ShowStatus(s))?,
         Err(_) => write!(f, "{status}")?,
     }
-    if let Some(code) = code {
-        write!(f, ": {code}")?;
-    }
-    if let Some(message) = message {
-        write!(f, ": {message}")?;
-    }
-    Ok(())
+    error::write_code_and_message(f, code, message)
 }

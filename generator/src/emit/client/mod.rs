@@ -249,7 +249,7 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         #![warn(missing_docs)]
 
         pub use client_runtime as runtime;
-        pub use client_runtime::{Error, RequestOptions, RetryPolicy};
+        pub use client_runtime::{ApiError, Error, RequestOptions, ResponseValue, RetryPolicy};
         pub use #types_ident as types;
 
         #(#modules)*

@@ -117,6 +117,15 @@ pub(super) fn items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream
                 client.send(request, #decode).await
             }
 
+            /// Sends the request; the value comes with its response's status and headers
+            /// (and so its request id).
+            pub async fn send_with_metadata(
+                self,
+            ) -> Result<#runtime::ResponseValue<#success>, #runtime::Error<#error>> {
+                let (client, request) = self.into_request();
+                client.send_with_metadata(request, #decode).await
+            }
+
             #pages
         }
 

@@ -1,6 +1,7 @@
 //! The documented errors of an operation: its error enum (a variant per documented error
-//! status, with its body), `status()`, `Display`, and the decoder that turns a status and body
-//! into the success value, a documented error or "unexpected".
+//! status, with its body), `status()`, the runtime's `ApiError` (status, the body's `code` and
+//! `message`), `Display`, and the decoder that turns a status and body into the success value,
+//! a documented error or "unexpected".
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
@@ -28,13 +29,15 @@ pub(super) fn items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream
     });
     let mut variants = Vec::new();
     let mut status_arms = Vec::new();
-    let mut display_arms = Vec::new();
+    let mut code_arms = Vec::new();
+    let mut message_arms = Vec::new();
     let mut default_arm = None;
     for r in op.errors() {
         let v = variant(r, error, model, paths);
         variants.push(v.decl);
         status_arms.push(v.status);
-        display_arms.push(v.display);
+        code_arms.push(v.code);
+        message_arms.push(v.message);
         if matches!(r.status, Status::Default) {
             default_arm = Some(v.decode);
         } else {
@@ -51,45 +54,68 @@ pub(super) fn items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream
     };
     let error_doc = doc_attrs(&format!(
         "The documented errors of [`{}`]: one variant per documented error status, with its body.\n\n\
-         Other statuses are [`Error::Unexpected`]({}::Error::Unexpected).",
-        builder, paths.runtime_doc
+         Other statuses are [`Error::Unexpected`]({rt}::Error::Unexpected). Code that handles the \
+         errors of every operation reads them through [`ApiError`]({rt}::ApiError).",
+        builder,
+        rt = paths.runtime_doc
     ));
-    let status_fn = if variants.is_empty() {
+    let arms_of = |arms: &[TokenStream]| {
+        if arms.is_empty() {
+            quote!(match *self {})
+        } else {
+            quote!(match self { #(#arms,)* })
+        }
+    };
+    let status_match = arms_of(&status_arms);
+    let code_match = arms_of(&code_arms);
+    let message_match = arms_of(&message_arms);
+    let display = if variants.is_empty() {
         quote! {
-            /// The status of the response.
-            pub fn status(&self) -> u16 {
+            fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 match *self {}
             }
         }
     } else {
         quote! {
-            /// The status of the response.
-            pub fn status(&self) -> u16 {
-                match self { #(#status_arms,)* }
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                use #runtime::ApiError as _;
+                #runtime::write_api_error(f, self.status(), self.code(), self.message())
             }
         }
-    };
-    let (display_f, display_body) = if variants.is_empty() {
-        (quote!(_), quote!(match *self {}))
-    } else {
-        (quote!(f), quote!(match self { #(#display_arms,)* }))
     };
 
     quote! {
         #error_doc
         #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
         pub enum #error {
             #(#variants,)*
         }
 
         impl #error {
-            #status_fn
+            /// The status of the response.
+            pub fn status(&self) -> u16 {
+                #status_match
+            }
+        }
+
+        impl #runtime::ApiError for #error {
+            fn status(&self) -> u16 {
+                // the inherent method (it is found before this one)
+                self.status()
+            }
+
+            fn code(&self) -> Option<&str> {
+                #code_match
+            }
+
+            fn message(&self) -> Option<&str> {
+                #message_match
+            }
         }
 
         impl std::fmt::Display for #error {
-            fn fmt(&self, #display_f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                #display_body
-            }
+            #display
         }
 
         impl std::error::Error for #error {}
@@ -111,8 +137,10 @@ struct ErrorVariant {
     decl: TokenStream,
     /// Its arm of `status()`.
     status: TokenStream,
-    /// Its arm of `Display::fmt`.
-    display: TokenStream,
+    /// Its arm of `ApiError::code`.
+    code: TokenStream,
+    /// Its arm of `ApiError::message`.
+    message: TokenStream,
     /// Its arm of the decoder.
     decode: TokenStream,
 }
@@ -136,40 +164,53 @@ fn variant(r: &Response, error: &Ident, model: &Model, paths: &Paths) -> ErrorVa
     } else {
         quote!()
     };
+    // an arm of `code()`/`message()`: the body's string property, when it has one
+    let text_arm = |name: &str, tuple: bool| {
+        let get = body_ty.and_then(|t| string_field(t, name, model));
+        match (get, tuple) {
+            (Some(get), true) => quote!(#error::#v(body) => #get),
+            (Some(get), false) => quote!(#error::#v { body, .. } => #get),
+            (None, true) if body_ty.is_some() => quote!(#error::#v(_) => None),
+            (None, true) => quote!(#error::#v => None),
+            (None, false) => quote!(#error::#v { .. } => None),
+        }
+    };
     if let Status::Code(c) = r.status {
         let c = proc_macro2::Literal::u16_unsuffixed(c);
-        let show = error_display(body_ty, quote!(#c), quote!(body), model, runtime);
-        return match body_ty {
+        let (decl, status, decode) = match body_ty {
             Some(t) => {
                 let t = ty(t, paths);
-                ErrorVariant {
-                    decl: quote!(#doc #v(#t)),
-                    status: quote!(#error::#v(_) => #c),
-                    display: quote!(#error::#v(body) => #show),
-                    decode: quote!(#c => #runtime::Outcome::Err(#error::#v(#parse)),),
-                }
+                (
+                    quote!(#doc #v(#t)),
+                    quote!(#error::#v(_) => #c),
+                    quote!(#c => #runtime::Outcome::Err(#error::#v(#parse)),),
+                )
             }
-            None => ErrorVariant {
-                decl: quote!(#doc #v),
-                status: quote!(#error::#v => #c),
-                display: quote!(#error::#v => #show),
-                decode: quote!(#c => #runtime::Outcome::Err(#error::#v),),
-            },
+            None => (
+                quote!(#doc #v),
+                quote!(#error::#v => #c),
+                quote!(#c => #runtime::Outcome::Err(#error::#v),),
+            ),
+        };
+        return ErrorVariant {
+            decl,
+            status,
+            code: text_arm("code", true),
+            message: text_arm("message", true),
+            decode,
         };
     }
-    let (field, value, bind) = match body_ty {
+    let (field, value) = match body_ty {
         Some(t) => {
             let t = ty(t, paths);
             (
                 quote!(, /// The body.
                 body: #t),
                 quote!(, body: #parse),
-                quote!({ status, body }),
             )
         }
-        None => (quote!(), quote!(), quote!({ status })),
+        None => (quote!(), quote!()),
     };
-    let show = error_display(body_ty, quote!(*status), quote!(body), model, runtime);
     let binding = match r.status {
         Status::Range(x) => {
             let lo = proc_macro2::Literal::u16_unsuffixed(x * 100);
@@ -182,46 +223,29 @@ fn variant(r: &Response, error: &Ident, model: &Model, paths: &Paths) -> ErrorVa
         decl: quote!(#doc #v { /// The status.
             status: u16 #field }),
         status: quote!(#error::#v { status, .. } => *status),
-        display: quote!(#error::#v #bind => #show),
+        code: text_arm("code", false),
+        message: text_arm("message", false),
         decode: quote!(#binding => #runtime::Outcome::Err(#error::#v { status #value }),),
     }
 }
 
-/// The `Display` of one error variant: `status: code: message` from the body when it has them.
-fn error_display(
-    body: Option<&TypeRef>,
-    status: TokenStream,
-    bind: TokenStream,
-    model: &Model,
-    runtime: &TokenStream,
-) -> TokenStream {
-    let fields = body.and_then(|t| match t {
-        TypeRef::Named(n) => match model.types.get(n).map(|d| &d.kind) {
-            Some(TypeKind::Struct(s)) => Some(&s.fields),
-            _ => None,
-        },
-        _ => None,
-    });
-    let get = |name: &str| -> TokenStream {
-        let field = fields.and_then(|fs| {
-            fs.iter()
-                .find(|f| f.json_name == name && f.ty == TypeRef::Prim(Prim::String))
-        });
-        match field {
-            None => quote!(None),
-            Some(f) => {
-                let id = ident(&f.name);
-                match f.repr {
-                    FieldRepr::Plain | FieldRepr::Defaulted => quote!(Some(#bind.#id.as_str())),
-                    FieldRepr::Nullable | FieldRepr::Optional => quote!(#bind.#id.as_deref()),
-                    FieldRepr::OptionalNullable => {
-                        quote!(#bind.#id.as_ref().and_then(|v| v.as_deref()))
-                    }
-                }
-            }
-        }
+/// An `Option<&str>` expression reading the string property `name` of `body` (a `&T` of
+/// `ty`), when `ty` is a struct with such a property.
+fn string_field(ty: &TypeRef, name: &str, model: &Model) -> Option<TokenStream> {
+    let TypeRef::Named(n) = ty else {
+        return None;
     };
-    let code = get("code");
-    let message = get("message");
-    quote!(#runtime::write_api_error(f, #status, #code, #message))
+    let Some(TypeKind::Struct(s)) = model.types.get(n).map(|d| &d.kind) else {
+        return None;
+    };
+    let f = s
+        .fields
+        .iter()
+        .find(|f| f.json_name == name && f.ty == TypeRef::Prim(Prim::String))?;
+    let id = ident(&f.name);
+    Some(match f.repr {
+        FieldRepr::Plain | FieldRepr::Defaulted => quote!(Some(body.#id.as_str())),
+        FieldRepr::Nullable | FieldRepr::Optional => quote!(body.#id.as_deref()),
+        FieldRepr::OptionalNullable => quote!(body.#id.as_ref().and_then(|v| v.as_deref())),
+    })
 }

@@ -157,6 +157,7 @@ const BODY_FIELD: &str = "body";
 /// Names a builder's own methods take; optional inputs with these names get a `set_` prefix.
 const BUILDER_METHODS: &[&str] = &[
     "send",
+    "send_with_metadata",
     "timeout",
     "operation_timeout",
     "header",
