@@ -144,7 +144,7 @@ const EXPECTED: &[(&str, Impact, Impact, Bump)] = &[
     ("union-variant-removed", Breaking, Breaking, Major),
     ("type-kind-changed", Breaking, Breaking, Major),
     // responses
-    ("response-status-added", Info, NonBreaking, Major),
+    ("response-status-added", Info, NonBreaking, Minor),
     ("response-status-removed", Info, Breaking, Major),
     ("response-body-type-changed", Breaking, Breaking, Major),
     ("response-content-type-changed", Breaking, Breaking, Major),

@@ -66,6 +66,7 @@ pub struct TrackAnalyticsEventRequest {
 /// The reply of [`Analytics::track_analytics_event`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `track_analytics_event` must be returned"]
+#[non_exhaustive]
 pub enum TrackAnalyticsEventReply {
     /// `200`: The event was accepted; the envelope carries only a message and the success flag.
     Ok(storefront_types::Envelope),

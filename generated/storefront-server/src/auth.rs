@@ -801,6 +801,7 @@ pub struct GetAnonymousTokenRequest {}
 /// The reply of [`Auth::get_anonymous_token`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_anonymous_token` must be returned"]
+#[non_exhaustive]
 pub enum GetAnonymousTokenReply {
     /// `200`: The anonymous user together with the new access and refresh tokens.
     Ok(storefront_types::GetAnonymousTokenResponse),
@@ -908,6 +909,7 @@ pub struct ChangePasswordRequest {
 /// The reply of [`Auth::change_password`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `change_password` must be returned"]
+#[non_exhaustive]
 pub enum ChangePasswordReply {
     /// `200`: A new access token and refresh token.
     Ok(storefront_types::ChangePasswordResponse),
@@ -1033,6 +1035,7 @@ pub struct ForgotPasswordRequest {
 /// The reply of [`Auth::forgot_password`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `forgot_password` must be returned"]
+#[non_exhaustive]
 pub enum ForgotPasswordReply {
     /// `200`: An OTP token and the OTP action to use with Reset password.
     Ok(storefront_types::ForgotPasswordResponse),
@@ -1172,6 +1175,7 @@ pub struct GenerateOtpRequest {
 /// The reply of [`Auth::generate_otp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `generate_otp` must be returned"]
+#[non_exhaustive]
 pub enum GenerateOtpReply {
     /// `200`: The OTP token and action to pass to Verify OTP.
     Ok(storefront_types::GenerateOtpResponse),
@@ -1303,6 +1307,7 @@ pub struct LoginWithEmailRequest {
 /// The reply of [`Auth::login_with_email`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `login_with_email` must be returned"]
+#[non_exhaustive]
 pub enum LoginWithEmailReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
     Ok(storefront_types::LoginWithEmailResponse),
@@ -1439,6 +1444,7 @@ pub struct LoginWithPasswordRequest {
 /// The reply of [`Auth::login_with_password`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `login_with_password` must be returned"]
+#[non_exhaustive]
 pub enum LoginWithPasswordReply {
     /// `200`: The signed-in user with a new access and refresh token.
     Ok(storefront_types::LoginWithPasswordResponse),
@@ -1573,6 +1579,7 @@ pub struct LoginWithPhoneRequest {
 /// The reply of [`Auth::login_with_phone`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `login_with_phone` must be returned"]
+#[non_exhaustive]
 pub enum LoginWithPhoneReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
     Ok(storefront_types::LoginWithPhoneResponse),
@@ -1713,6 +1720,7 @@ pub struct LoginWithWhatsappRequest {
 /// The reply of [`Auth::login_with_whatsapp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `login_with_whatsapp` must be returned"]
+#[non_exhaustive]
 pub enum LoginWithWhatsappReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
     Ok(storefront_types::LoginWithWhatsappResponse),
@@ -1835,6 +1843,7 @@ pub struct LogoutRequest {}
 /// The reply of [`Auth::logout`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `logout` must be returned"]
+#[non_exhaustive]
 pub enum LogoutReply {
     /// `200`: Replacement tokens and the user record for the session after logout.
     Ok(storefront_types::LogoutResponse),
@@ -1951,6 +1960,7 @@ pub struct RefreshTokenRequest {
 /// The reply of [`Auth::refresh_token`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `refresh_token` must be returned"]
+#[non_exhaustive]
 pub enum RefreshTokenReply {
     /// `200`: A new access token and refresh token.
     Ok(storefront_types::RefreshTokenResponse),
@@ -2076,6 +2086,7 @@ pub struct RegisterWithEmailRequest {
 /// The reply of [`Auth::register_with_email`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `register_with_email` must be returned"]
+#[non_exhaustive]
 pub enum RegisterWithEmailReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
     Ok(storefront_types::RegisterWithEmailResponse),
@@ -2207,6 +2218,7 @@ pub struct RegisterWithPasswordRequest {
 /// The reply of [`Auth::register_with_password`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `register_with_password` must be returned"]
+#[non_exhaustive]
 pub enum RegisterWithPasswordReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
     Ok(storefront_types::RegisterWithPasswordResponse),
@@ -2338,6 +2350,7 @@ pub struct RegisterWithPhoneRequest {
 /// The reply of [`Auth::register_with_phone`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `register_with_phone` must be returned"]
+#[non_exhaustive]
 pub enum RegisterWithPhoneReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
     Ok(storefront_types::RegisterWithPhoneResponse),
@@ -2469,6 +2482,7 @@ pub struct RegisterWithWhatsappRequest {
 /// The reply of [`Auth::register_with_whatsapp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `register_with_whatsapp` must be returned"]
+#[non_exhaustive]
 pub enum RegisterWithWhatsappReply {
     /// `200`: An OTP token and the OTP action to pass to Verify OTP.
     Ok(storefront_types::RegisterWithWhatsappResponse),
@@ -2596,6 +2610,7 @@ pub struct ResetPasswordRequest {
 /// The reply of [`Auth::reset_password`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `reset_password` must be returned"]
+#[non_exhaustive]
 pub enum ResetPasswordReply {
     /// `200`: The user together with a new access and refresh token.
     Ok(storefront_types::ResetPasswordResponse),
@@ -2717,6 +2732,7 @@ pub struct GetUserDetailRequest {
 /// The reply of [`Auth::get_user_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_user_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetUserDetailReply {
     /// `200`: The requested user.
     Ok(storefront_types::GetUserDetailResponse),
@@ -2845,6 +2861,7 @@ pub struct UpdateUserRequest {
 /// The reply of [`Auth::update_user`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_user` must be returned"]
+#[non_exhaustive]
 pub enum UpdateUserReply {
     /// `200`: The user after the update.
     Ok(storefront_types::UpdateUserResponse),
@@ -2971,6 +2988,7 @@ pub struct DeleteUserRequest {
 /// The reply of [`Auth::delete_user`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `delete_user` must be returned"]
+#[non_exhaustive]
 pub enum DeleteUserReply {
     /// `200`: The user was deleted; only a message and the success flag are returned.
     Ok(storefront_types::DeleteUserResponse),
@@ -3091,6 +3109,7 @@ pub struct DeactivateUserRequest {
 /// The reply of [`Auth::deactivate_user`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `deactivate_user` must be returned"]
+#[non_exhaustive]
 pub enum DeactivateUserReply {
     /// `200`: The account was deactivated; only a message and the success flag are returned.
     Ok(storefront_types::DeactivateUserResponse),
@@ -3211,6 +3230,7 @@ pub struct GetProfileImageRequest {
 /// The reply of [`Auth::get_profile_image`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_profile_image` must be returned"]
+#[non_exhaustive]
 pub enum GetProfileImageReply {
     /// `200`: The profile image URL.
     Ok(storefront_types::GetProfileImageResponse),
@@ -3339,6 +3359,7 @@ pub struct UpdateProfileImageRequest {
 /// The reply of [`Auth::update_profile_image`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_profile_image` must be returned"]
+#[non_exhaustive]
 pub enum UpdateProfileImageReply {
     /// `200`: The URL of the new profile image.
     Ok(storefront_types::UpdateProfileImageResponse),
@@ -3481,6 +3502,7 @@ pub struct AddProfileImageRequest {
 /// The reply of [`Auth::add_profile_image`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `add_profile_image` must be returned"]
+#[non_exhaustive]
 pub enum AddProfileImageReply {
     /// `200`: The URL of the stored profile image.
     Ok(storefront_types::AddProfileImageResponse),
@@ -3610,6 +3632,7 @@ pub struct RemoveProfileImageRequest {
 /// The reply of [`Auth::remove_profile_image`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `remove_profile_image` must be returned"]
+#[non_exhaustive]
 pub enum RemoveProfileImageReply {
     /// `200`: The image was removed; only a message and the success flag are returned.
     Ok(storefront_types::RemoveProfileImageResponse),
@@ -3730,6 +3753,7 @@ pub struct CheckVerificationStatusRequest {
 /// The reply of [`Auth::check_verification_status`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `check_verification_status` must be returned"]
+#[non_exhaustive]
 pub enum CheckVerificationStatusReply {
     /// `200`: The subsets of the submitted phone numbers and emails that are verified.
     Ok(storefront_types::CheckVerificationStatusResponse),
@@ -3860,6 +3884,7 @@ pub struct VerifyOtpRequest {
 /// The reply of [`Auth::verify_otp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `verify_otp` must be returned"]
+#[non_exhaustive]
 pub enum VerifyOtpReply {
     /// `200`: The verified user together with a new access and refresh token.
     Ok(storefront_types::VerifyOtpResponse),
@@ -3991,6 +4016,7 @@ pub struct GetNotificationPreferencesRequest {
 /// The reply of [`Auth::get_notification_preferences`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_notification_preferences` must be returned"]
+#[non_exhaustive]
 pub enum GetNotificationPreferencesReply {
     /// `200`: The user's notification preferences.
     Ok(storefront_types::GetNotificationPreferencesResponse),
@@ -4122,6 +4148,7 @@ pub struct UpdateNotificationPreferencesRequest {
 /// The reply of [`Auth::update_notification_preferences`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_notification_preferences` must be returned"]
+#[non_exhaustive]
 pub enum UpdateNotificationPreferencesReply {
     /// `200`: The notification preferences as stored after the update.
     Ok(storefront_types::UpdateNotificationPreferencesResponse),
@@ -4267,6 +4294,7 @@ pub struct CreateNotificationPreferencesRequest {
 /// The reply of [`Auth::create_notification_preferences`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_notification_preferences` must be returned"]
+#[non_exhaustive]
 pub enum CreateNotificationPreferencesReply {
     /// `200`: The notification preferences that were created.
     Ok(storefront_types::CreateNotificationPreferencesResponse),

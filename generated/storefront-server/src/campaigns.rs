@@ -66,6 +66,7 @@ pub struct SubscribeNewsletterRequest {
 /// The reply of [`Campaigns::subscribe_newsletter`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `subscribe_newsletter` must be returned"]
+#[non_exhaustive]
 pub enum SubscribeNewsletterReply {
     /// `200`: The address was subscribed; only a message and the success flag are returned.
     Ok(storefront_types::Envelope),

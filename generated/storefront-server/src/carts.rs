@@ -606,6 +606,7 @@ pub struct CreateCartRequest {
 /// The reply of [`Carts::create_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_cart` must be returned"]
+#[non_exhaustive]
 pub enum CreateCartReply {
     /// `200`: The newly created cart.
     Ok(storefront_types::CreateCartResponse),
@@ -736,6 +737,7 @@ pub struct ListCouponsRequest {
 /// The reply of [`Carts::list_coupons`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_coupons` must be returned"]
+#[non_exhaustive]
 pub enum ListCouponsReply {
     /// `200`: The coupons available to the shopper.
     Ok(storefront_types::ListCouponsResponse),
@@ -863,6 +865,7 @@ pub struct ListPromotionsRequest {
 /// The reply of [`Carts::list_promotions`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_promotions` must be returned"]
+#[non_exhaustive]
 pub enum ListPromotionsReply {
     /// `200`: The promotions currently running.
     Ok(storefront_types::ListPromotionsResponse),
@@ -981,6 +984,7 @@ pub struct GetFulfillmentOptionsRequest {
 /// The reply of [`Carts::get_fulfillment_options`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_fulfillment_options` must be returned"]
+#[non_exhaustive]
 pub enum GetFulfillmentOptionsReply {
     /// `200`: Collection and delivery options for the cart with a recommendation.
     Ok(storefront_types::GetFulfillmentOptionsResponse),
@@ -1112,6 +1116,7 @@ pub struct GetUserCartRequest {
 /// The reply of [`Carts::get_user_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_user_cart` must be returned"]
+#[non_exhaustive]
 pub enum GetUserCartReply {
     /// `200`: The user's active cart.
     Ok(storefront_types::GetUserCartResponse),
@@ -1238,6 +1243,7 @@ pub struct DeleteUserCartRequest {
 /// The reply of [`Carts::delete_user_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `delete_user_cart` must be returned"]
+#[non_exhaustive]
 pub enum DeleteUserCartReply {
     /// `200`: Confirmation that the cart was deleted.
     Ok(storefront_types::DeleteUserCartResponse),
@@ -1360,6 +1366,7 @@ pub struct GetCartRequest {
 /// The reply of [`Carts::get_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_cart` must be returned"]
+#[non_exhaustive]
 pub enum GetCartReply {
     /// `200`: The requested cart.
     Ok(storefront_types::GetCartResponse),
@@ -1484,6 +1491,7 @@ pub struct DeleteCartRequest {
 /// The reply of [`Carts::delete_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `delete_cart` must be returned"]
+#[non_exhaustive]
 pub enum DeleteCartReply {
     /// `200`: Confirmation that the cart was deleted.
     Ok(storefront_types::DeleteCartResponse),
@@ -1608,6 +1616,7 @@ pub struct CreateCartAddressRequest {
 /// The reply of [`Carts::create_cart_address`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_cart_address` must be returned"]
+#[non_exhaustive]
 pub enum CreateCartAddressReply {
     /// `200`: The cart with the addresses set and totals updated.
     Ok(storefront_types::CreateCartAddressResponse),
@@ -1747,6 +1756,7 @@ pub struct ApplyCouponRequest {
 /// The reply of [`Carts::apply_coupon`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `apply_coupon` must be returned"]
+#[non_exhaustive]
 pub enum ApplyCouponReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::ApplyCouponResponse),
@@ -1881,6 +1891,7 @@ pub struct RemoveCouponRequest {
 /// The reply of [`Carts::remove_coupon`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `remove_coupon` must be returned"]
+#[non_exhaustive]
 pub enum RemoveCouponReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveCouponResponse),
@@ -2009,6 +2020,7 @@ pub struct RedeemCreditBalanceRequest {
 /// The reply of [`Carts::redeem_credit_balance`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `redeem_credit_balance` must be returned"]
+#[non_exhaustive]
 pub enum RedeemCreditBalanceReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RedeemCreditBalanceResponse),
@@ -2134,6 +2146,7 @@ pub struct RemoveCreditBalanceRequest {
 /// The reply of [`Carts::remove_credit_balance`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `remove_credit_balance` must be returned"]
+#[non_exhaustive]
 pub enum RemoveCreditBalanceReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveCreditBalanceResponse),
@@ -2258,6 +2271,7 @@ pub struct EvaluateCouponsRequest {
 /// The reply of [`Carts::evaluate_coupons`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `evaluate_coupons` must be returned"]
+#[non_exhaustive]
 pub enum EvaluateCouponsReply {
     /// `200`: Applicable and inapplicable coupons for the cart.
     Ok(storefront_types::EvaluateCouponsResponse),
@@ -2373,6 +2387,7 @@ pub struct EvaluatePromotionsRequest {
 /// The reply of [`Carts::evaluate_promotions`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `evaluate_promotions` must be returned"]
+#[non_exhaustive]
 pub enum EvaluatePromotionsReply {
     /// `200`: Applicable and inapplicable promotions for the cart.
     Ok(storefront_types::EvaluatePromotionsResponse),
@@ -2492,6 +2507,7 @@ pub struct UpdateFulfillmentPreferenceRequest {
 /// The reply of [`Carts::update_fulfillment_preference`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_fulfillment_preference` must be returned"]
+#[non_exhaustive]
 pub enum UpdateFulfillmentPreferenceReply {
     /// `200`: The cart with the new fulfillment preference applied.
     Ok(storefront_types::UpdateFulfillmentPreferenceResponse),
@@ -2634,6 +2650,7 @@ pub struct UpdateCartRequest {
 /// The reply of [`Carts::update_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_cart` must be returned"]
+#[non_exhaustive]
 pub enum UpdateCartReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::UpdateCartResponse),
@@ -2772,6 +2789,7 @@ pub struct RedeemLoyaltyPointsRequest {
 /// The reply of [`Carts::redeem_loyalty_points`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `redeem_loyalty_points` must be returned"]
+#[non_exhaustive]
 pub enum RedeemLoyaltyPointsReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RedeemLoyaltyPointsResponse),
@@ -2897,6 +2915,7 @@ pub struct RemoveLoyaltyPointsRequest {
 /// The reply of [`Carts::remove_loyalty_points`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `remove_loyalty_points` must be returned"]
+#[non_exhaustive]
 pub enum RemoveLoyaltyPointsReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveLoyaltyPointsResponse),
@@ -3025,6 +3044,7 @@ pub struct RedeemGiftCardRequest {
 /// The reply of [`Carts::redeem_gift_card`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `redeem_gift_card` must be returned"]
+#[non_exhaustive]
 pub enum RedeemGiftCardReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RedeemGiftCardResponse),
@@ -3159,6 +3179,7 @@ pub struct RemoveGiftCardRequest {
 /// The reply of [`Carts::remove_gift_card`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `remove_gift_card` must be returned"]
+#[non_exhaustive]
 pub enum RemoveGiftCardReply {
     /// `200`: The cart after the change, with its totals recalculated.
     Ok(storefront_types::RemoveGiftCardResponse),

@@ -731,6 +731,7 @@ pub struct ListCategoriesRequest {
 /// The reply of [`Catalog::list_categories`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_categories` must be returned"]
+#[non_exhaustive]
 pub enum ListCategoriesReply {
     /// `200`: A page of categories with pagination details.
     Ok(storefront_types::ListCategoriesResponse),
@@ -896,6 +897,7 @@ pub struct ListMarketplaceCategoriesRequest {
 /// The reply of [`Catalog::list_marketplace_categories`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_categories` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceCategoriesReply {
     /// `200`: A page of categories with pagination details.
     Ok(storefront_types::ListMarketplaceCategoriesResponse),
@@ -1076,6 +1078,7 @@ pub struct ListMarketplaceProductsRequest {
 /// The reply of [`Catalog::list_marketplace_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_products` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceProductsReply {
     /// `200`: A page of marketplace products with pagination details.
     Ok(storefront_types::ListMarketplaceProductsResponse),
@@ -1254,6 +1257,7 @@ pub struct ListMarketplaceCrosssellProductsRequest {
 /// The reply of [`Catalog::list_marketplace_crosssell_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_crosssell_products` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceCrosssellProductsReply {
     /// `200`: A page of cross-sell products with pagination details.
     Ok(storefront_types::ListMarketplaceCrosssellProductsResponse),
@@ -1409,6 +1413,7 @@ pub struct SearchMarketplaceProductsRequest {
 /// The reply of [`Catalog::search_marketplace_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `search_marketplace_products` must be returned"]
+#[non_exhaustive]
 pub enum SearchMarketplaceProductsReply {
     /// `200`: Matching SKUs with facet data and pagination details.
     Ok(storefront_types::SearchMarketplaceProductsResponse),
@@ -1556,6 +1561,7 @@ pub struct ListMarketplaceSimilarProductsRequest {
 /// The reply of [`Catalog::list_marketplace_similar_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_similar_products` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceSimilarProductsReply {
     /// `200`: A page of similar products with pagination details.
     Ok(storefront_types::ListMarketplaceSimilarProductsResponse),
@@ -1723,6 +1729,7 @@ pub struct ListMarketplaceUpsellProductsRequest {
 /// The reply of [`Catalog::list_marketplace_upsell_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_upsell_products` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceUpsellProductsReply {
     /// `200`: A page of up-sell products with pagination details.
     Ok(storefront_types::ListMarketplaceUpsellProductsResponse),
@@ -1882,6 +1889,7 @@ pub struct GetMarketplaceProductDetailRequest {
 /// The reply of [`Catalog::get_marketplace_product_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_marketplace_product_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetMarketplaceProductDetailReply {
     /// `200`: The product's details.
     Ok(storefront_types::GetMarketplaceProductDetailResponse),
@@ -2038,6 +2046,7 @@ pub struct ListMarketplaceProductReviewsRequest {
 /// The reply of [`Catalog::list_marketplace_product_reviews`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_product_reviews` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceProductReviewsReply {
     /// `200`: A page of reviews with the available review tags.
     Ok(storefront_types::ListMarketplaceProductReviewsResponse),
@@ -2196,6 +2205,7 @@ pub struct CreateMarketplaceProductReviewRequest {
 /// The reply of [`Catalog::create_marketplace_product_review`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_marketplace_product_review` must be returned"]
+#[non_exhaustive]
 pub enum CreateMarketplaceProductReviewReply {
     /// `200`: Confirmation that the review was received.
     Ok(storefront_types::CreateMarketplaceProductReviewResponse),
@@ -2339,6 +2349,7 @@ pub struct ListMarketplaceProductVariantsRequest {
 /// The reply of [`Catalog::list_marketplace_product_variants`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_product_variants` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceProductVariantsReply {
     /// `200`: The product's variants.
     Ok(storefront_types::ListMarketplaceProductVariantsResponse),
@@ -2487,6 +2498,7 @@ pub struct GetMarketplaceVariantDetailRequest {
 /// The reply of [`Catalog::get_marketplace_variant_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_marketplace_variant_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetMarketplaceVariantDetailReply {
     /// `200`: The variant's details.
     Ok(storefront_types::GetMarketplaceVariantDetailResponse),
@@ -2662,6 +2674,7 @@ pub struct ListMarketplaceSkusRequest {
 /// The reply of [`Catalog::list_marketplace_skus`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_marketplace_skus` must be returned"]
+#[non_exhaustive]
 pub enum ListMarketplaceSkusReply {
     /// `200`: A page of marketplace SKUs with pagination details.
     Ok(storefront_types::ListMarketplaceSkusResponse),
@@ -2851,6 +2864,7 @@ pub struct ListProductsRequest {
 /// The reply of [`Catalog::list_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_products` must be returned"]
+#[non_exhaustive]
 pub enum ListProductsReply {
     /// `200`: A page of products with pagination details.
     Ok(storefront_types::ListProductsResponse),
@@ -3029,6 +3043,7 @@ pub struct ListCrosssellProductsRequest {
 /// The reply of [`Catalog::list_crosssell_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_crosssell_products` must be returned"]
+#[non_exhaustive]
 pub enum ListCrosssellProductsReply {
     /// `200`: A page of cross-sell products with pagination details.
     Ok(storefront_types::ListCrosssellProductsResponse),
@@ -3181,6 +3196,7 @@ pub struct SearchProductsRequest {
 /// The reply of [`Catalog::search_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `search_products` must be returned"]
+#[non_exhaustive]
 pub enum SearchProductsReply {
     /// `200`: Matching SKUs with facet data and pagination details.
     Ok(storefront_types::SearchProductsResponse),
@@ -3325,6 +3341,7 @@ pub struct ListSimilarProductsRequest {
 /// The reply of [`Catalog::list_similar_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_similar_products` must be returned"]
+#[non_exhaustive]
 pub enum ListSimilarProductsReply {
     /// `200`: A page of similar products with pagination details.
     Ok(storefront_types::ListSimilarProductsResponse),
@@ -3489,6 +3506,7 @@ pub struct ListUpsellProductsRequest {
 /// The reply of [`Catalog::list_upsell_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_upsell_products` must be returned"]
+#[non_exhaustive]
 pub enum ListUpsellProductsReply {
     /// `200`: A page of up-sell products with pagination details.
     Ok(storefront_types::ListUpsellProductsResponse),
@@ -3645,6 +3663,7 @@ pub struct GetProductDetailRequest {
 /// The reply of [`Catalog::get_product_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_product_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetProductDetailReply {
     /// `200`: The product's details.
     Ok(storefront_types::GetProductDetailResponse),
@@ -3798,6 +3817,7 @@ pub struct ListProductReviewsRequest {
 /// The reply of [`Catalog::list_product_reviews`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_product_reviews` must be returned"]
+#[non_exhaustive]
 pub enum ListProductReviewsReply {
     /// `200`: A page of reviews with the available review tags.
     Ok(storefront_types::ListProductReviewsResponse),
@@ -3953,6 +3973,7 @@ pub struct CreateProductReviewRequest {
 /// The reply of [`Catalog::create_product_review`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_product_review` must be returned"]
+#[non_exhaustive]
 pub enum CreateProductReviewReply {
     /// `200`: Confirmation that the review was received.
     Ok(storefront_types::CreateProductReviewResponse),
@@ -4093,6 +4114,7 @@ pub struct ListProductVariantsRequest {
 /// The reply of [`Catalog::list_product_variants`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_product_variants` must be returned"]
+#[non_exhaustive]
 pub enum ListProductVariantsReply {
     /// `200`: The product's variants.
     Ok(storefront_types::ListProductVariantsResponse),
@@ -4238,6 +4260,7 @@ pub struct GetVariantDetailRequest {
 /// The reply of [`Catalog::get_variant_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_variant_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetVariantDetailReply {
     /// `200`: The variant's details.
     Ok(storefront_types::GetVariantDetailResponse),
@@ -4414,6 +4437,7 @@ pub struct ListSkusRequest {
 /// The reply of [`Catalog::list_skus`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_skus` must be returned"]
+#[non_exhaustive]
 pub enum ListSkusReply {
     /// `200`: A page of SKUs with pagination details.
     Ok(storefront_types::ListSkusResponse),

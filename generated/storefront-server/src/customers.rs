@@ -920,6 +920,7 @@ pub struct ListAddressesRequest {
 /// The reply of [`Customers::list_addresses`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_addresses` must be returned"]
+#[non_exhaustive]
 pub enum ListAddressesReply {
     /// `200`: The customer's addresses and pagination details.
     Ok(storefront_types::ListAddressesResponse),
@@ -1056,6 +1057,7 @@ pub struct CreateAddressRequest {
 /// The reply of [`Customers::create_address`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_address` must be returned"]
+#[non_exhaustive]
 pub enum CreateAddressReply {
     /// `200`: The newly saved address.
     Ok(storefront_types::CreateAddressResponse),
@@ -1187,6 +1189,7 @@ pub struct GetAddressDetailRequest {
 /// The reply of [`Customers::get_address_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_address_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetAddressDetailReply {
     /// `200`: The requested address.
     Ok(storefront_types::GetAddressDetailResponse),
@@ -1324,6 +1327,7 @@ pub struct UpdateAddressDetailRequest {
 /// The reply of [`Customers::update_address_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_address_detail` must be returned"]
+#[non_exhaustive]
 pub enum UpdateAddressDetailReply {
     /// `200`: The address after the update.
     Ok(storefront_types::UpdateAddressDetailResponse),
@@ -1467,6 +1471,7 @@ pub struct DeleteAddressRequest {
 /// The reply of [`Customers::delete_address`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `delete_address` must be returned"]
+#[non_exhaustive]
 pub enum DeleteAddressReply {
     /// `200`: The address was removed; only a message and the success flag are returned.
     Ok(storefront_types::Envelope),
@@ -1596,6 +1601,7 @@ pub struct ListBankAccountsRequest {
 /// The reply of [`Customers::list_bank_accounts`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_bank_accounts` must be returned"]
+#[non_exhaustive]
 pub enum ListBankAccountsReply {
     /// `200`: The customer's bank accounts.
     Ok(storefront_types::ListBankAccountsResponse),
@@ -1735,6 +1741,7 @@ pub struct CreateBankAccountRequest {
 /// The reply of [`Customers::create_bank_account`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_bank_account` must be returned"]
+#[non_exhaustive]
 pub enum CreateBankAccountReply {
     /// `200`: The bank account that was added.
     Ok(storefront_types::CreateBankAccountResponse),
@@ -1866,6 +1873,7 @@ pub struct GetBankAccountDetailRequest {
 /// The reply of [`Customers::get_bank_account_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_bank_account_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetBankAccountDetailReply {
     /// `200`: The requested bank account.
     Ok(storefront_types::GetBankAccountDetailResponse),
@@ -2003,6 +2011,7 @@ pub struct UpdateBankAccountRequest {
 /// The reply of [`Customers::update_bank_account`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_bank_account` must be returned"]
+#[non_exhaustive]
 pub enum UpdateBankAccountReply {
     /// `200`: The bank account after the update.
     Ok(storefront_types::UpdateBankAccountResponse),
@@ -2146,6 +2155,7 @@ pub struct DeleteBankAccountRequest {
 /// The reply of [`Customers::delete_bank_account`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `delete_bank_account` must be returned"]
+#[non_exhaustive]
 pub enum DeleteBankAccountReply {
     /// `200`: The account was removed; only a message and the success flag are returned.
     Ok(storefront_types::Envelope),
@@ -2279,6 +2289,7 @@ pub struct VerifyBankAccountRequest {
 /// The reply of [`Customers::verify_bank_account`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `verify_bank_account` must be returned"]
+#[non_exhaustive]
 pub enum VerifyBankAccountReply {
     /// `200`: The bank account with its verification state.
     Ok(storefront_types::VerifyBankAccountResponse),
@@ -2417,6 +2428,7 @@ pub struct ListCustomerCardsRequest {
 /// The reply of [`Customers::list_customer_cards`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_customer_cards` must be returned"]
+#[non_exhaustive]
 pub enum ListCustomerCardsReply {
     /// `200`: The customer's saved cards.
     Ok(storefront_types::ListCustomerCardsResponse),
@@ -2543,6 +2555,7 @@ pub struct GetCustomerCreditLineBalanceRequest {
 /// The reply of [`Customers::get_customer_credit_line_balance`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_customer_credit_line_balance` must be returned"]
+#[non_exhaustive]
 pub enum GetCustomerCreditLineBalanceReply {
     /// `200`: Eligibility, the credit line balance (null when there is none) and the active mandates.
     Ok(storefront_types::GetCustomerCreditLineBalanceResponse),
@@ -2672,6 +2685,7 @@ pub struct ListDocumentsRequest {
 /// The reply of [`Customers::list_documents`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_documents` must be returned"]
+#[non_exhaustive]
 pub enum ListDocumentsReply {
     /// `200`: The customer's documents.
     Ok(storefront_types::ListDocumentsResponse),
@@ -2802,6 +2816,7 @@ pub struct CreateDocumentRequest {
 /// The reply of [`Customers::create_document`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_document` must be returned"]
+#[non_exhaustive]
 pub enum CreateDocumentReply {
     /// `200`: The document that was submitted.
     Ok(storefront_types::CreateDocumentResponse),
@@ -2944,6 +2959,7 @@ pub struct VerifyDocumentRequest {
 /// The reply of [`Customers::verify_document`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `verify_document` must be returned"]
+#[non_exhaustive]
 pub enum VerifyDocumentReply {
     /// `200`: The GSTIN or PAN details returned for the number.
     Ok(storefront_types::VerifyDocumentResponse),
@@ -3083,6 +3099,7 @@ pub struct GetDocumentRequest {
 /// The reply of [`Customers::get_document`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_document` must be returned"]
+#[non_exhaustive]
 pub enum GetDocumentReply {
     /// `200`: The requested document.
     Ok(storefront_types::GetDocumentResponse),
@@ -3220,6 +3237,7 @@ pub struct UpdateDocumentRequest {
 /// The reply of [`Customers::update_document`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_document` must be returned"]
+#[non_exhaustive]
 pub enum UpdateDocumentReply {
     /// `200`: The document after the update.
     Ok(storefront_types::UpdateDocumentResponse),
@@ -3366,6 +3384,7 @@ pub struct DeleteDocumentRequest {
 /// The reply of [`Customers::delete_document`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `delete_document` must be returned"]
+#[non_exhaustive]
 pub enum DeleteDocumentReply {
     /// `200`: The document was removed; only a message and the success flag are returned.
     Ok(storefront_types::Envelope),
@@ -3491,6 +3510,7 @@ pub struct GetLoyaltyDetailsRequest {
 /// The reply of [`Customers::get_loyalty_details`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_loyalty_details` must be returned"]
+#[non_exhaustive]
 pub enum GetLoyaltyDetailsReply {
     /// `200`: The customer's loyalty summary.
     Ok(storefront_types::GetLoyaltyDetailsResponse),
@@ -3629,6 +3649,7 @@ pub struct ListLoyaltyActivitiesRequest {
 /// The reply of [`Customers::list_loyalty_activities`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_loyalty_activities` must be returned"]
+#[non_exhaustive]
 pub enum ListLoyaltyActivitiesReply {
     /// `200`: The loyalty point activity entries.
     Ok(storefront_types::ListLoyaltyActivitiesResponse),
@@ -3771,6 +3792,7 @@ pub struct ListCustomerMandateDebitSchedulesRequest {
 /// The reply of [`Customers::list_customer_mandate_debit_schedules`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_customer_mandate_debit_schedules` must be returned"]
+#[non_exhaustive]
 pub enum ListCustomerMandateDebitSchedulesReply {
     /// `200`: The debit schedules and pagination details.
     Ok(storefront_types::ListCustomerMandateDebitSchedulesResponse),
@@ -3908,6 +3930,7 @@ pub struct ListCustomerMandatesRequest {
 /// The reply of [`Customers::list_customer_mandates`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_customer_mandates` must be returned"]
+#[non_exhaustive]
 pub enum ListCustomerMandatesReply {
     /// `200`: The customer's mandates.
     Ok(storefront_types::ListCustomerMandatesResponse),
@@ -4038,6 +4061,7 @@ pub struct CreateCustomerMandateRequest {
 /// The reply of [`Customers::create_customer_mandate`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_customer_mandate` must be returned"]
+#[non_exhaustive]
 pub enum CreateCustomerMandateReply {
     /// `200`: The mandate that was created.
     Ok(storefront_types::CreateCustomerMandateResponse),
@@ -4181,6 +4205,7 @@ pub struct GetCustomerMandateRequest {
 /// The reply of [`Customers::get_customer_mandate`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_customer_mandate` must be returned"]
+#[non_exhaustive]
 pub enum GetCustomerMandateReply {
     /// `200`: The requested mandate.
     Ok(storefront_types::GetCustomerMandateResponse),
@@ -4321,6 +4346,7 @@ pub struct UpdateCustomerMandateRequest {
 /// The reply of [`Customers::update_customer_mandate`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_customer_mandate` must be returned"]
+#[non_exhaustive]
 pub enum UpdateCustomerMandateReply {
     /// `200`: The mandate after the update.
     Ok(storefront_types::UpdateCustomerMandateResponse),
@@ -4463,6 +4489,7 @@ pub struct PauseCustomerMandateRequest {
 /// The reply of [`Customers::pause_customer_mandate`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pause_customer_mandate` must be returned"]
+#[non_exhaustive]
 pub enum PauseCustomerMandateReply {
     /// `200`: The mandate with its new status.
     Ok(storefront_types::PauseCustomerMandateResponse),
@@ -4596,6 +4623,7 @@ pub struct ResumeCustomerMandateRequest {
 /// The reply of [`Customers::resume_customer_mandate`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `resume_customer_mandate` must be returned"]
+#[non_exhaustive]
 pub enum ResumeCustomerMandateReply {
     /// `200`: The mandate with its new status.
     Ok(storefront_types::ResumeCustomerMandateResponse),
@@ -4729,6 +4757,7 @@ pub struct RevokeCustomerMandateRequest {
 /// The reply of [`Customers::revoke_customer_mandate`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `revoke_customer_mandate` must be returned"]
+#[non_exhaustive]
 pub enum RevokeCustomerMandateReply {
     /// `200`: The mandate with its new status.
     Ok(storefront_types::RevokeCustomerMandateResponse),
@@ -4862,6 +4891,7 @@ pub struct ListSavedPaymentMethodsRequest {
 /// The reply of [`Customers::list_saved_payment_methods`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_saved_payment_methods` must be returned"]
+#[non_exhaustive]
 pub enum ListSavedPaymentMethodsReply {
     /// `200`: The customer's saved payment methods grouped by type.
     Ok(storefront_types::ListSavedPaymentMethodsResponse),
@@ -4995,6 +5025,7 @@ pub struct ListCustomerReviewsRequest {
 /// The reply of [`Customers::list_customer_reviews`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_customer_reviews` must be returned"]
+#[non_exhaustive]
 pub enum ListCustomerReviewsReply {
     /// `200`: The customer's reviews and the products ready to be reviewed.
     Ok(storefront_types::ListCustomerReviewsResponse),
@@ -5129,6 +5160,7 @@ pub struct GetCustomerAuthorizedSellersRequest {
 /// The reply of [`Customers::get_customer_authorized_sellers`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_customer_authorized_sellers` must be returned"]
+#[non_exhaustive]
 pub enum GetCustomerAuthorizedSellersReply {
     /// `200`: The authorised sellers and pagination details.
     Ok(storefront_types::GetCustomerAuthorizedSellersResponse),

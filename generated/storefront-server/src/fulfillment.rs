@@ -65,6 +65,7 @@ pub struct CheckFulfillmentRequest {
 /// The reply of [`Fulfillment::check_fulfillment`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `check_fulfillment` must be returned"]
+#[non_exhaustive]
 pub enum CheckFulfillmentReply {
     /// `200`: Whether the request is serviceable and which items are not.
     Ok(storefront_types::CheckFulfillmentResponse),

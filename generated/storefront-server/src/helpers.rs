@@ -117,6 +117,7 @@ pub struct ListCountriesRequest {}
 /// The reply of [`Helpers::list_countries`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_countries` must be returned"]
+#[non_exhaustive]
 pub enum ListCountriesReply {
     /// `200`: The list of countries.
     Ok(storefront_types::ListCountriesResponse),
@@ -245,6 +246,7 @@ pub struct ListCountryPincodesRequest {
 /// The reply of [`Helpers::list_country_pincodes`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_country_pincodes` must be returned"]
+#[non_exhaustive]
 pub enum ListCountryPincodesReply {
     /// `200`: Matching pincodes with their city and state.
     Ok(storefront_types::ListCountryPincodesResponse),
@@ -382,6 +384,7 @@ pub struct ListCountryStatesRequest {
 /// The reply of [`Helpers::list_country_states`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_country_states` must be returned"]
+#[non_exhaustive]
 pub enum ListCountryStatesReply {
     /// `200`: The states of the requested country.
     Ok(storefront_types::ListCountryStatesResponse),

@@ -498,6 +498,7 @@ pub struct ListOrdersRequest {
 /// The reply of [`Orders::list_orders`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_orders` must be returned"]
+#[non_exhaustive]
 pub enum ListOrdersReply {
     /// `200`: A page of order summaries with pagination details.
     Ok(storefront_types::ListOrdersResponse),
@@ -636,6 +637,7 @@ pub struct CreateOrderRequest {
 /// The reply of [`Orders::create_order`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_order` must be returned"]
+#[non_exhaustive]
 pub enum CreateOrderReply {
     /// `200`: The created order and, if payment is needed, the gateway details to complete it.
     Ok(storefront_types::CreateOrderResponse),
@@ -766,6 +768,7 @@ pub struct ListBuyItAgainItemsRequest {
 /// The reply of [`Orders::list_buy_it_again_items`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_buy_it_again_items` must be returned"]
+#[non_exhaustive]
 pub enum ListBuyItAgainItemsReply {
     /// `200`: A page of previously ordered items with pagination details.
     Ok(storefront_types::ListBuyItAgainItemsResponse),
@@ -889,6 +892,7 @@ pub struct GetOrderDetailRequest {
 /// The reply of [`Orders::get_order_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_order_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetOrderDetailReply {
     /// `200`: The order's details.
     Ok(storefront_types::GetOrderDetailResponse),
@@ -1019,6 +1023,7 @@ pub struct CancelOrderRequest {
 /// The reply of [`Orders::cancel_order`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `cancel_order` must be returned"]
+#[non_exhaustive]
 pub enum CancelOrderReply {
     /// `200`: The order after cancellation.
     Ok(storefront_types::CancelOrderResponse),
@@ -1155,6 +1160,7 @@ pub struct CancelPaymentRequestRequest {
 /// The reply of [`Orders::cancel_payment_request`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `cancel_payment_request` must be returned"]
+#[non_exhaustive]
 pub enum CancelPaymentRequestReply {
     /// `200`: Confirmation that the payment request was cancelled.
     Ok(storefront_types::CancelPaymentRequestResponse),
@@ -1277,6 +1283,7 @@ pub struct GetPaymentStatusRequest {
 /// The reply of [`Orders::get_payment_status`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_payment_status` must be returned"]
+#[non_exhaustive]
 pub enum GetPaymentStatusReply {
     /// `200`: The order's payment status and amounts.
     Ok(storefront_types::GetPaymentStatusResponse),
@@ -1403,6 +1410,7 @@ pub struct ListOrderPaymentsRequest {
 /// The reply of [`Orders::list_order_payments`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_order_payments` must be returned"]
+#[non_exhaustive]
 pub enum ListOrderPaymentsReply {
     /// `200`: The order's payments.
     Ok(storefront_types::ListOrderPaymentsResponse),
@@ -1529,6 +1537,7 @@ pub struct ListOrderRefundsRequest {
 /// The reply of [`Orders::list_order_refunds`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_order_refunds` must be returned"]
+#[non_exhaustive]
 pub enum ListOrderRefundsReply {
     /// `200`: The order's refunds.
     Ok(storefront_types::ListOrderRefundsResponse),
@@ -1659,6 +1668,7 @@ pub struct RetryOrderPaymentRequest {
 /// The reply of [`Orders::retry_order_payment`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `retry_order_payment` must be returned"]
+#[non_exhaustive]
 pub enum RetryOrderPaymentReply {
     /// `200`: Gateway details for the new payment attempt.
     Ok(storefront_types::RetryOrderPaymentResponse),
@@ -1795,6 +1805,7 @@ pub struct ListOrderReturnsRequest {
 /// The reply of [`Orders::list_order_returns`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_order_returns` must be returned"]
+#[non_exhaustive]
 pub enum ListOrderReturnsReply {
     /// `200`: The order's return requests.
     Ok(storefront_types::ListOrderReturnsResponse),
@@ -1925,6 +1936,7 @@ pub struct CreateOrderReturnRequest {
 /// The reply of [`Orders::create_order_return`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_order_return` must be returned"]
+#[non_exhaustive]
 pub enum CreateOrderReturnReply {
     /// `200`: The created return request.
     Ok(storefront_types::CreateOrderReturnResponse),
@@ -2065,6 +2077,7 @@ pub struct GetOrderReturnDetailRequest {
 /// The reply of [`Orders::get_order_return_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_order_return_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetOrderReturnDetailReply {
     /// `200`: The return request's details.
     Ok(storefront_types::GetOrderReturnDetailResponse),
@@ -2203,6 +2216,7 @@ pub struct UploadOrderReturnAttachmentsRequest {
 /// The reply of [`Orders::upload_order_return_attachments`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `upload_order_return_attachments` must be returned"]
+#[non_exhaustive]
 pub enum UploadOrderReturnAttachmentsReply {
     /// `200`: Confirmation that the files were attached.
     Ok(storefront_types::UploadOrderReturnAttachmentsResponse),
@@ -2352,6 +2366,7 @@ pub struct CancelOrderReturnRequest {
 /// The reply of [`Orders::cancel_order_return`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `cancel_order_return` must be returned"]
+#[non_exhaustive]
 pub enum CancelOrderReturnReply {
     /// `200`: The return request after cancellation.
     Ok(storefront_types::CancelOrderReturnResponse),
@@ -2490,6 +2505,7 @@ pub struct ListOrderShipmentsRequest {
 /// The reply of [`Orders::list_order_shipments`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_order_shipments` must be returned"]
+#[non_exhaustive]
 pub enum ListOrderShipmentsReply {
     /// `200`: The order's shipments.
     Ok(storefront_types::ListOrderShipmentsResponse),

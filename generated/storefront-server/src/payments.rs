@@ -320,6 +320,7 @@ pub struct AuthenticateDirectOtpRequest {
 /// The reply of [`Payments::authenticate_direct_otp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `authenticate_direct_otp` must be returned"]
+#[non_exhaustive]
 pub enum AuthenticateDirectOtpReply {
     /// `200`: Confirmation that the OTP was accepted.
     Ok(storefront_types::Envelope),
@@ -437,6 +438,7 @@ pub struct GetCardInfoRequest {
 /// The reply of [`Payments::get_card_info`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_card_info` must be returned"]
+#[non_exhaustive]
 pub enum GetCardInfoReply {
     /// `200`: Information about the card.
     Ok(storefront_types::GetCardInfoResponse),
@@ -563,6 +565,7 @@ pub struct GenerateHashRequest {
 /// The reply of [`Payments::generate_hash`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `generate_hash` must be returned"]
+#[non_exhaustive]
 pub enum GenerateHashReply {
     /// `200`: The computed hash.
     Ok(storefront_types::GenerateHashResponse),
@@ -694,6 +697,7 @@ pub struct GetIfscLookupRequest {
 /// The reply of [`Payments::get_ifsc_lookup`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_ifsc_lookup` must be returned"]
+#[non_exhaustive]
 pub enum GetIfscLookupReply {
     /// `200`: Details of the bank branch.
     Ok(storefront_types::GetIfscLookupResponse),
@@ -820,6 +824,7 @@ pub struct CreateJuspayOrderRequest {
 /// The reply of [`Payments::create_juspay_order`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_juspay_order` must be returned"]
+#[non_exhaustive]
 pub enum CreateJuspayOrderReply {
     /// `200`: The order as created in Juspay.
     Ok(storefront_types::CreateJuspayOrderResponse),
@@ -950,6 +955,7 @@ pub struct CreateJuspayCustomerRequest {
 /// The reply of [`Payments::create_juspay_customer`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_juspay_customer` must be returned"]
+#[non_exhaustive]
 pub enum CreateJuspayCustomerReply {
     /// `200`: The customer as created in Juspay.
     Ok(storefront_types::CreateJuspayCustomerResponse),
@@ -1080,6 +1086,7 @@ pub struct GetJuspayCustomerRequest {
 /// The reply of [`Payments::get_juspay_customer`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_juspay_customer` must be returned"]
+#[non_exhaustive]
 pub enum GetJuspayCustomerReply {
     /// `200`: The customer as stored in Juspay.
     Ok(storefront_types::GetJuspayCustomerResponse),
@@ -1214,6 +1221,7 @@ pub struct ListPaymentMethodsRequest {
 /// The reply of [`Payments::list_payment_methods`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_payment_methods` must be returned"]
+#[non_exhaustive]
 pub enum ListPaymentMethodsReply {
     /// `200`: The available payment methods.
     Ok(storefront_types::ListPaymentMethodsResponse),
@@ -1364,6 +1372,7 @@ pub struct ResendDirectOtpRequest {
 /// The reply of [`Payments::resend_direct_otp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `resend_direct_otp` must be returned"]
+#[non_exhaustive]
 pub enum ResendDirectOtpReply {
     /// `200`: Updated payment details for the transaction.
     Ok(storefront_types::ResendDirectOtpResponse),
@@ -1485,6 +1494,7 @@ pub struct VerifyVpaRequest {
 /// The reply of [`Payments::verify_vpa`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `verify_vpa` must be returned"]
+#[non_exhaustive]
 pub enum VerifyVpaReply {
     /// `200`: The verification result for the VPA.
     Ok(storefront_types::VerifyVpaResponse),

@@ -1282,6 +1282,7 @@ pub struct LoginPosDeviceWithEmailRequest {
 /// The reply of [`Pos::login_pos_device_with_email`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `login_pos_device_with_email` must be returned"]
+#[non_exhaustive]
 pub enum LoginPosDeviceWithEmailReply {
     /// `200`: An OTP token and the OTP action ('login') to use when verifying the code.
     Ok(storefront_types::LoginPosDeviceWithEmailResponse),
@@ -1415,6 +1416,7 @@ pub struct LoginPosDeviceWithPhoneRequest {
 /// The reply of [`Pos::login_pos_device_with_phone`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `login_pos_device_with_phone` must be returned"]
+#[non_exhaustive]
 pub enum LoginPosDeviceWithPhoneReply {
     /// `200`: An OTP token and the OTP action ('login') to use when verifying the code.
     Ok(storefront_types::LoginPosDeviceWithPhoneResponse),
@@ -1548,6 +1550,7 @@ pub struct LoginPosDeviceWithWhatsappRequest {
 /// The reply of [`Pos::login_pos_device_with_whatsapp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `login_pos_device_with_whatsapp` must be returned"]
+#[non_exhaustive]
 pub enum LoginPosDeviceWithWhatsappReply {
     /// `200`: An OTP token and the OTP action ('login') to use when verifying the code.
     Ok(storefront_types::LoginPosDeviceWithWhatsappResponse),
@@ -1672,6 +1675,7 @@ pub struct LogoutFromPosDeviceRequest {}
 /// The reply of [`Pos::logout_from_pos_device`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `logout_from_pos_device` must be returned"]
+#[non_exhaustive]
 pub enum LogoutFromPosDeviceReply {
     /// `200`: Confirmation that the POS session has been closed.
     Ok(storefront_types::LogoutFromPosDeviceResponse),
@@ -1766,6 +1770,7 @@ pub struct PairPosDeviceRequest {
 /// The reply of [`Pos::pair_pos_device`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pair_pos_device` must be returned"]
+#[non_exhaustive]
 pub enum PairPosDeviceReply {
     /// `200`: The device record that was paired.
     Ok(storefront_types::PairPosDeviceResponse),
@@ -1887,6 +1892,7 @@ pub struct RefreshPosAccessTokenRequest {
 /// The reply of [`Pos::refresh_pos_access_token`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `refresh_pos_access_token` must be returned"]
+#[non_exhaustive]
 pub enum RefreshPosAccessTokenReply {
     /// `200`: A fresh access token and refresh token pair for the POS session.
     Ok(storefront_types::RefreshPosAccessTokenResponse),
@@ -2008,6 +2014,7 @@ pub struct VerifyPosLoginOtpRequest {
 /// The reply of [`Pos::verify_pos_login_otp`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `verify_pos_login_otp` must be returned"]
+#[non_exhaustive]
 pub enum VerifyPosLoginOtpReply {
     /// `200`: The signed-in POS user together with a new access token and refresh token.
     Ok(storefront_types::VerifyPosLoginOtpResponse),
@@ -2130,6 +2137,7 @@ pub struct PosCreateCartRequest {
 /// The reply of [`Pos::pos_create_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_create_cart` must be returned"]
+#[non_exhaustive]
 pub enum PosCreateCartReply {
     /// `200`: The newly created cart with its items and computed totals.
     Ok(storefront_types::PosCreateCartResponse),
@@ -2260,6 +2268,7 @@ pub struct PosListCouponsRequest {
 /// The reply of [`Pos::pos_list_coupons`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_coupons` must be returned"]
+#[non_exhaustive]
 pub enum PosListCouponsReply {
     /// `200`: The list of coupons that are currently available.
     Ok(storefront_types::PosListCouponsResponse),
@@ -2387,6 +2396,7 @@ pub struct PosListPromotionsRequest {
 /// The reply of [`Pos::pos_list_promotions`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_promotions` must be returned"]
+#[non_exhaustive]
 pub enum PosListPromotionsReply {
     /// `200`: The list of active promotions.
     Ok(storefront_types::PosListPromotionsResponse),
@@ -2505,6 +2515,7 @@ pub struct PosGetUserCartRequest {
 /// The reply of [`Pos::pos_get_user_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_get_user_cart` must be returned"]
+#[non_exhaustive]
 pub enum PosGetUserCartReply {
     /// `200`: The user's active cart.
     Ok(storefront_types::PosGetUserCartResponse),
@@ -2631,6 +2642,7 @@ pub struct PosGetCartRequest {
 /// The reply of [`Pos::pos_get_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_get_cart` must be returned"]
+#[non_exhaustive]
 pub enum PosGetCartReply {
     /// `200`: The requested cart.
     Ok(storefront_types::PosGetCartResponse),
@@ -2755,6 +2767,7 @@ pub struct PosDeleteCartRequest {
 /// The reply of [`Pos::pos_delete_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_delete_cart` must be returned"]
+#[non_exhaustive]
 pub enum PosDeleteCartReply {
     /// `200`: Confirmation that the cart was deleted.
     Ok(storefront_types::PosDeleteCartResponse),
@@ -2879,6 +2892,7 @@ pub struct PosCreateCartAddressRequest {
 /// The reply of [`Pos::pos_create_cart_address`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_create_cart_address` must be returned"]
+#[non_exhaustive]
 pub enum PosCreateCartAddressReply {
     /// `200`: The cart with the new billing and shipping addresses applied.
     Ok(storefront_types::PosCreateCartAddressResponse),
@@ -3018,6 +3032,7 @@ pub struct PosApplyCouponRequest {
 /// The reply of [`Pos::pos_apply_coupon`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_apply_coupon` must be returned"]
+#[non_exhaustive]
 pub enum PosApplyCouponReply {
     /// `200`: The cart with the coupon discount reflected in its totals.
     Ok(storefront_types::PosApplyCouponResponse),
@@ -3152,6 +3167,7 @@ pub struct PosRemoveCouponRequest {
 /// The reply of [`Pos::pos_remove_coupon`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_remove_coupon` must be returned"]
+#[non_exhaustive]
 pub enum PosRemoveCouponReply {
     /// `200`: The cart with the coupon removed.
     Ok(storefront_types::PosRemoveCouponResponse),
@@ -3280,6 +3296,7 @@ pub struct PosRedeemCreditBalanceRequest {
 /// The reply of [`Pos::pos_redeem_credit_balance`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_redeem_credit_balance` must be returned"]
+#[non_exhaustive]
 pub enum PosRedeemCreditBalanceReply {
     /// `200`: The cart with the credit balance deducted from the amount payable.
     Ok(storefront_types::PosRedeemCreditBalanceResponse),
@@ -3405,6 +3422,7 @@ pub struct PosRemoveCreditBalanceRequest {
 /// The reply of [`Pos::pos_remove_credit_balance`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_remove_credit_balance` must be returned"]
+#[non_exhaustive]
 pub enum PosRemoveCreditBalanceReply {
     /// `200`: The cart with the credit balance removed.
     Ok(storefront_types::PosRemoveCreditBalanceResponse),
@@ -3529,6 +3547,7 @@ pub struct PosEvaluateCouponsRequest {
 /// The reply of [`Pos::pos_evaluate_coupons`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_evaluate_coupons` must be returned"]
+#[non_exhaustive]
 pub enum PosEvaluateCouponsReply {
     /// `200`: Lists of applicable and inapplicable coupons for the cart.
     Ok(storefront_types::PosEvaluateCouponsResponse),
@@ -3644,6 +3663,7 @@ pub struct PosEvaluatePromotionsRequest {
 /// The reply of [`Pos::pos_evaluate_promotions`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_evaluate_promotions` must be returned"]
+#[non_exhaustive]
 pub enum PosEvaluatePromotionsReply {
     /// `200`: Lists of applicable and inapplicable promotions for the cart.
     Ok(storefront_types::PosEvaluatePromotionsResponse),
@@ -3763,6 +3783,7 @@ pub struct PosUpdateFulfillmentPreferenceRequest {
 /// The reply of [`Pos::pos_update_fulfillment_preference`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_update_fulfillment_preference` must be returned"]
+#[non_exhaustive]
 pub enum PosUpdateFulfillmentPreferenceReply {
     /// `200`: The cart with the fulfillment preference stored.
     Ok(storefront_types::PosUpdateFulfillmentPreferenceResponse),
@@ -3905,6 +3926,7 @@ pub struct PosUpdateCartRequest {
 /// The reply of [`Pos::pos_update_cart`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_update_cart` must be returned"]
+#[non_exhaustive]
 pub enum PosUpdateCartReply {
     /// `200`: The cart with the item change applied.
     Ok(storefront_types::PosUpdateCartResponse),
@@ -4043,6 +4065,7 @@ pub struct PosRedeemLoyaltyPointsRequest {
 /// The reply of [`Pos::pos_redeem_loyalty_points`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_redeem_loyalty_points` must be returned"]
+#[non_exhaustive]
 pub enum PosRedeemLoyaltyPointsReply {
     /// `200`: The cart with the loyalty discount applied.
     Ok(storefront_types::PosRedeemLoyaltyPointsResponse),
@@ -4168,6 +4191,7 @@ pub struct PosRemoveLoyaltyPointsRequest {
 /// The reply of [`Pos::pos_remove_loyalty_points`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_remove_loyalty_points` must be returned"]
+#[non_exhaustive]
 pub enum PosRemoveLoyaltyPointsReply {
     /// `200`: The cart without the loyalty point discount.
     Ok(storefront_types::PosRemoveLoyaltyPointsResponse),
@@ -4296,6 +4320,7 @@ pub struct UpdatePosCartCustomerRequest {
 /// The reply of [`Pos::update_pos_cart_customer`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_pos_cart_customer` must be returned"]
+#[non_exhaustive]
 pub enum UpdatePosCartCustomerReply {
     /// `200`: The cart now linked to the customer.
     Ok(storefront_types::UpdatePosCartCustomerResponse),
@@ -4447,6 +4472,7 @@ pub struct PosListCategoriesRequest {
 /// The reply of [`Pos::pos_list_categories`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_categories` must be returned"]
+#[non_exhaustive]
 pub enum PosListCategoriesReply {
     /// `200`: A page of categories with pagination details.
     Ok(storefront_types::PosListCategoriesResponse),
@@ -4620,6 +4646,7 @@ pub struct PosListProductsRequest {
 /// The reply of [`Pos::pos_list_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_products` must be returned"]
+#[non_exhaustive]
 pub enum PosListProductsReply {
     /// `200`: A page of products with pagination details.
     Ok(storefront_types::PosListProductsResponse),
@@ -4794,6 +4821,7 @@ pub struct PosListCrosssellProductsRequest {
 /// The reply of [`Pos::pos_list_crosssell_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_crosssell_products` must be returned"]
+#[non_exhaustive]
 pub enum PosListCrosssellProductsReply {
     /// `200`: A page of cross-sell items with pagination details.
     Ok(storefront_types::PosListCrosssellProductsResponse),
@@ -4949,6 +4977,7 @@ pub struct PosSearchProductsRequest {
 /// The reply of [`Pos::pos_search_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_search_products` must be returned"]
+#[non_exhaustive]
 pub enum PosSearchProductsReply {
     /// `200`: Matching SKUs with facet distribution, facet statistics and pagination.
     Ok(storefront_types::PosSearchProductsResponse),
@@ -5093,6 +5122,7 @@ pub struct PosListSimilarProductsRequest {
 /// The reply of [`Pos::pos_list_similar_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_similar_products` must be returned"]
+#[non_exhaustive]
 pub enum PosListSimilarProductsReply {
     /// `200`: A page of similar items with pagination details.
     Ok(storefront_types::PosListSimilarProductsResponse),
@@ -5257,6 +5287,7 @@ pub struct PosListUpsellProductsRequest {
 /// The reply of [`Pos::pos_list_upsell_products`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_upsell_products` must be returned"]
+#[non_exhaustive]
 pub enum PosListUpsellProductsReply {
     /// `200`: A page of up-sell items with pagination details.
     Ok(storefront_types::PosListUpsellProductsResponse),
@@ -5413,6 +5444,7 @@ pub struct PosGetProductDetailRequest {
 /// The reply of [`Pos::pos_get_product_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_get_product_detail` must be returned"]
+#[non_exhaustive]
 pub enum PosGetProductDetailReply {
     /// `200`: The product's details.
     Ok(storefront_types::PosGetProductDetailResponse),
@@ -5566,6 +5598,7 @@ pub struct PosListProductReviewsRequest {
 /// The reply of [`Pos::pos_list_product_reviews`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_product_reviews` must be returned"]
+#[non_exhaustive]
 pub enum PosListProductReviewsReply {
     /// `200`: A page of reviews, the tags used across them and pagination details.
     Ok(storefront_types::PosListProductReviewsResponse),
@@ -5725,6 +5758,7 @@ pub struct PosListProductVariantsRequest {
 /// The reply of [`Pos::pos_list_product_variants`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_product_variants` must be returned"]
+#[non_exhaustive]
 pub enum PosListProductVariantsReply {
     /// `200`: The product's variants.
     Ok(storefront_types::PosListProductVariantsResponse),
@@ -5870,6 +5904,7 @@ pub struct PosGetVariantDetailRequest {
 /// The reply of [`Pos::pos_get_variant_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_get_variant_detail` must be returned"]
+#[non_exhaustive]
 pub enum PosGetVariantDetailReply {
     /// `200`: The variant's details.
     Ok(storefront_types::PosGetVariantDetailResponse),
@@ -6038,6 +6073,7 @@ pub struct PosListSkusRequest {
 /// The reply of [`Pos::pos_list_skus`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_list_skus` must be returned"]
+#[non_exhaustive]
 pub enum PosListSkusReply {
     /// `200`: A page of SKUs with pagination details.
     Ok(storefront_types::PosListSkusResponse),
@@ -6190,6 +6226,7 @@ pub struct ListPosDevicesRequest {}
 /// The reply of [`Pos::list_pos_devices`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_pos_devices` must be returned"]
+#[non_exhaustive]
 pub enum ListPosDevicesReply {
     /// `200`: The POS devices and their current status.
     Ok(storefront_types::ListPosDevicesResponse),
@@ -6288,6 +6325,7 @@ pub struct ClaimPosDeviceRequest {
 /// The reply of [`Pos::claim_pos_device`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `claim_pos_device` must be returned"]
+#[non_exhaustive]
 pub enum ClaimPosDeviceReply {
     /// `200`: The staff user, now showing the claimed device.
     Ok(storefront_types::ClaimPosDeviceResponse),
@@ -6412,6 +6450,7 @@ pub struct UnclaimPosDeviceRequest {
 /// The reply of [`Pos::unclaim_pos_device`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `unclaim_pos_device` must be returned"]
+#[non_exhaustive]
 pub enum UnclaimPosDeviceReply {
     /// `200`: The staff user after the device has been released.
     Ok(storefront_types::UnclaimPosDeviceResponse),
@@ -6536,6 +6575,7 @@ pub struct GetPosFulfillmentOptionsRequest {
 /// The reply of [`Pos::get_pos_fulfillment_options`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_pos_fulfillment_options` must be returned"]
+#[non_exhaustive]
 pub enum GetPosFulfillmentOptionsReply {
     /// `200`: A fulfillment summary plus the available collection points and delivery options.
     Ok(storefront_types::GetPosFulfillmentOptionsResponse),
@@ -6665,6 +6705,7 @@ pub struct ListPosLocationsRequest {}
 /// The reply of [`Pos::list_pos_locations`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_pos_locations` must be returned"]
+#[non_exhaustive]
 pub enum ListPosLocationsReply {
     /// `200`: The list of locations.
     Ok(storefront_types::ListPosLocationsResponse),
@@ -6763,6 +6804,7 @@ pub struct CreatePosOrderRequest {
 /// The reply of [`Pos::create_pos_order`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_pos_order` must be returned"]
+#[non_exhaustive]
 pub enum CreatePosOrderReply {
     /// `200`: The created order and a flag indicating whether payment is still required.
     Ok(storefront_types::CreatePosOrderResponse),
@@ -6885,6 +6927,7 @@ pub struct PosGetPaymentStatusRequest {
 /// The reply of [`Pos::pos_get_payment_status`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `pos_get_payment_status` must be returned"]
+#[non_exhaustive]
 pub enum PosGetPaymentStatusReply {
     /// `200`: The payment status with paid and unpaid amounts and retry availability.
     Ok(storefront_types::PosGetPaymentStatusResponse),
@@ -7011,6 +7054,7 @@ pub struct GetPosUserRequest {
 /// The reply of [`Pos::get_pos_user`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_pos_user` must be returned"]
+#[non_exhaustive]
 pub enum GetPosUserReply {
     /// `200`: The POS user's profile.
     Ok(storefront_types::GetPosUserResponse),

@@ -172,6 +172,7 @@ pub struct CheckStoreRequest {}
 /// The reply of [`Store::check_store`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `check_store` must be returned"]
+#[non_exhaustive]
 pub enum CheckStoreReply {
     /// `200`: The store exists; only a message and the success flag are returned.
     Ok(storefront_types::Envelope),
@@ -270,6 +271,7 @@ pub struct GetConfigRequest {}
 /// The reply of [`Store::get_config`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_config` must be returned"]
+#[non_exhaustive]
 pub enum GetConfigReply {
     /// `200`: The store's configuration.
     Ok(storefront_types::GetConfigResponse),
@@ -381,6 +383,7 @@ pub struct ListKycDocumentRequest {}
 /// The reply of [`Store::list_kyc_document`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_kyc_document` must be returned"]
+#[non_exhaustive]
 pub enum ListKycDocumentReply {
     /// `200`: The configured KYC document types and the store's KYC switch.
     Ok(storefront_types::ListKycDocumentResponse),
@@ -488,6 +491,7 @@ pub struct GetSellerDetailRequest {
 /// The reply of [`Store::get_seller_detail`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_seller_detail` must be returned"]
+#[non_exhaustive]
 pub enum GetSellerDetailReply {
     /// `200`: The seller's details and review statistics.
     Ok(storefront_types::GetSellerDetailResponse),
@@ -612,6 +616,7 @@ pub struct ListSellerReviewsRequest {
 /// The reply of [`Store::list_seller_reviews`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_seller_reviews` must be returned"]
+#[non_exhaustive]
 pub enum ListSellerReviewsReply {
     /// `200`: The seller's reviews, review statistics and pagination.
     Ok(storefront_types::ListSellerReviewsResponse),

@@ -138,6 +138,7 @@ pub struct ListSubscriptionsRequest {}
 /// The reply of [`Subscriptions::list_subscriptions`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `list_subscriptions` must be returned"]
+#[non_exhaustive]
 pub enum ListSubscriptionsReply {
     /// `200`: A page of subscriptions with pagination details.
     Ok(storefront_types::ListSubscriptionsResponse),
@@ -254,6 +255,7 @@ pub struct CreateSubscriptionRequest {
 /// The reply of [`Subscriptions::create_subscription`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `create_subscription` must be returned"]
+#[non_exhaustive]
 pub enum CreateSubscriptionReply {
     /// `200`: The created subscription.
     Ok(storefront_types::CreateSubscriptionResponse),
@@ -376,6 +378,7 @@ pub struct GetSubscriptionRequest {
 /// The reply of [`Subscriptions::get_subscription`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_subscription` must be returned"]
+#[non_exhaustive]
 pub enum GetSubscriptionReply {
     /// `200`: The subscription's details.
     Ok(storefront_types::GetSubscriptionResponse),
@@ -504,6 +507,7 @@ pub struct UpdateSubscriptionRequest {
 /// The reply of [`Subscriptions::update_subscription`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `update_subscription` must be returned"]
+#[non_exhaustive]
 pub enum UpdateSubscriptionReply {
     /// `200`: The subscription after the change.
     Ok(storefront_types::UpdateSubscriptionResponse),

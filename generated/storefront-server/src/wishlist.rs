@@ -120,6 +120,7 @@ pub struct GetWishlistRequest {
 /// The reply of [`Wishlist::get_wishlist`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `get_wishlist` must be returned"]
+#[non_exhaustive]
 pub enum GetWishlistReply {
     /// `200`: The products in the wishlist.
     Ok(storefront_types::GetWishlistResponse),
@@ -252,6 +253,7 @@ pub struct AddToWishlistRequest {
 /// The reply of [`Wishlist::add_to_wishlist`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `add_to_wishlist` must be returned"]
+#[non_exhaustive]
 pub enum AddToWishlistReply {
     /// `200`: The wishlist after the product was added.
     Ok(storefront_types::AddToWishlistResponse),
@@ -390,6 +392,7 @@ pub struct DeleteFromWishlistRequest {
 /// The reply of [`Wishlist::delete_from_wishlist`]: one variant per documented status, each with its typed body, and `Error` for any other error (with the error envelope), which also answers the documented errors in the error envelope (see the constructors).
 #[derive(Clone, Debug, PartialEq)]
 #[must_use = "the reply of `delete_from_wishlist` must be returned"]
+#[non_exhaustive]
 pub enum DeleteFromWishlistReply {
     /// `200`: The wishlist after the product was removed.
     Ok(storefront_types::DeleteFromWishlistResponse),

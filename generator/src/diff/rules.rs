@@ -124,7 +124,7 @@ rules! {
     UnionVariantRemoved "union-variant-removed" => Breaking, Breaking, Major, "An alternative of a oneOf/anyOf is gone.";
     TypeKindChanged "type-kind-changed" => Breaking, Breaking, Major, "A schema changed kind (object, enum, union, alias).";
     // responses
-    ResponseStatusAdded "response-status-added" => Info, NonBreaking, Major, "A newly documented status: a new error variant in the client, a new reply variant in the server.";
+    ResponseStatusAdded "response-status-added" => Info, NonBreaking, Minor, "A newly documented status: a new variant of the client's error enum and of the server's reply enum, both `#[non_exhaustive]`.";
     ResponseStatusRemoved "response-status-removed" => Info, Breaking, Major, "A status is no longer documented: variants are gone.";
     ResponseBodyTypeChanged "response-body-type-changed" => Breaking, Breaking, Major, "A response has another schema.";
     ResponseContentTypeChanged "response-content-type-changed" => Breaking, Breaking, Major, "A response is encoded differently or has no body.";

@@ -143,6 +143,7 @@ pub(super) fn items(model: &Model, op: &Operation, names: &Names, paths: &Paths)
         #reply_doc
         #[derive(Clone, Debug, PartialEq)]
         #[must_use = #must_use]
+        #[non_exhaustive]
         pub enum #reply_name {
             #(#variant_decls)*
             #error_doc
