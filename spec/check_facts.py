@@ -50,6 +50,39 @@ def resolve_local(ref):
     return node
 
 
+def member_properties(s):
+    """The properties of a schema and its `allOf` members, with what they require."""
+    while "$ref" in s:
+        s = resolve_local(s["$ref"])
+    props, required = dict(s.get("properties", {})), set(s.get("required", []))
+    for m in s.get("allOf", []):
+        p, r = member_properties(m)
+        props.update(p)
+        required |= r
+    return props, required
+
+
+def discriminator_follows(s):
+    """Whether the `discriminator` of a oneOf states only what the facts already say: every
+    member requires the property, as a one-value enum, and the mapping maps each value to its
+    member (so it adds no wire fact; spec/README.md)."""
+    d, members = s["discriminator"], s.get("oneOf", [])
+    mapping = d.get("mapping", {})
+    if len(mapping) != len(members):
+        return False
+    for m in members:
+        props, required = member_properties(m)
+        prop = props.get(d["propertyName"], {})
+        while "$ref" in prop:
+            prop = resolve_local(prop["$ref"])
+        values = prop.get("enum", [])
+        if d["propertyName"] not in required or len(values) != 1:
+            return False
+        if mapping.get(values[0]) != m.get("$ref"):
+            return False
+    return True
+
+
 def norm_spec(s):
     """A spec schema in the facts' form."""
     if isinstance(s, list):
@@ -85,6 +118,8 @@ def norm_spec(s):
             out[k] = norm_spec(v)
         elif k in ("allOf", "oneOf", "anyOf"):
             out[k] = [norm_spec(x) for x in v]
+        elif k == "discriminator" and discriminator_follows(s):
+            continue
         else:
             out[k] = v
     return out

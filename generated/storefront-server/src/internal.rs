@@ -449,6 +449,9 @@ impl Validate for storefront_types::CreateBankAccount {
         match self {
             Self::CreateOutboundBankAccount(value) => value.validate(name, errors),
             Self::CreateInboundBankAccount(value) => value.validate(name, errors),
+            Self::Unknown(_) => {
+                server_runtime::validate::unknown_alternative("account_type", name, errors)
+            }
         }
     }
 }
@@ -582,6 +585,9 @@ impl Validate for storefront_types::CreatePosOrderBodyOneOf {
             Self::PayWithCash(value) => value.validate(name, errors),
             Self::PayWithUpi(value) => value.validate(name, errors),
             Self::PayWithCard(value) => value.validate(name, errors),
+            Self::Unknown(_) => {
+                server_runtime::validate::unknown_alternative("payment_mode", name, errors)
+            }
         }
     }
 }
@@ -618,6 +624,9 @@ impl Validate for storefront_types::CreateSubscriptionOneOf {
         match self {
             Self::CreateStandardSubscription(value) => value.validate(name, errors),
             Self::CreateCustomSubscription(value) => value.validate(name, errors),
+            Self::Unknown(_) => {
+                server_runtime::validate::unknown_alternative("plan_type", name, errors)
+            }
         }
     }
 }
@@ -710,6 +719,9 @@ impl Validate for storefront_types::FulfillmentPreference {
             Self::CollectInStoreFulfillment(value) => value.validate(name, errors),
             Self::DeliveryFulfillment(value) => value.validate(name, errors),
             Self::PartialCollectAndDelivery(value) => value.validate(name, errors),
+            Self::Unknown(_) => {
+                server_runtime::validate::unknown_alternative("fulfillment_type", name, errors)
+            }
         }
     }
 }
@@ -1299,6 +1311,9 @@ impl Validate for storefront_types::UpdateBankAccount {
         match self {
             Self::UpdateOutboundBankAccount(value) => value.validate(name, errors),
             Self::UpdateInboundBankAccount(value) => value.validate(name, errors),
+            Self::Unknown(_) => {
+                server_runtime::validate::unknown_alternative("account_type", name, errors)
+            }
         }
     }
 }

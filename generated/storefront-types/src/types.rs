@@ -730,28 +730,48 @@ pub type AssociatedOption = std::collections::BTreeMap<String, AssociatedOptionV
 ///
 /// Schema: `#/components/schemas/AssociatedOption/additionalProperties`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum AssociatedOptionValue {
     /// A [`ColorOption`].
     ColorOption(Box<ColorOption>),
     /// A [`SingleSelectOption`].
     SingleSelectOption(Box<SingleSelectOption>),
+    /// A value whose `type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for AssociatedOptionValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ColorOption(v) => v.serialize(serializer),
+            Self::SingleSelectOption(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for AssociatedOptionValue {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "AssociatedOptionValue",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::ColorOption),
-                |v| serde::Deserialize::deserialize(v).map(Self::SingleSelectOption),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for AssociatedOptionValue",
+            ));
+        }
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("color") => serde_json::from_value(value)
+                .map(Self::ColorOption)
+                .map_err(serde::de::Error::custom),
+            Some("single-select") => serde_json::from_value(value)
+                .map(Self::SingleSelectOption)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -1448,28 +1468,48 @@ impl<'de> serde::Deserialize<'de> for BuyXGetYCouponPromotionAppliesToProduct {
 ///
 /// Schema: `#/components/schemas/BuyXGetYRule`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `spending_criteria_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum BuyXGetYRule {
     /// A [`BuyXGetYRuleBasedOnQuantity`].
     BasedOnQuantity(Box<BuyXGetYRuleBasedOnQuantity>),
     /// A [`BuyXGetYRuleBasedOnAmount`].
     BasedOnAmount(Box<BuyXGetYRuleBasedOnAmount>),
+    /// A value whose `spending_criteria_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for BuyXGetYRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BasedOnQuantity(v) => v.serialize(serializer),
+            Self::BasedOnAmount(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for BuyXGetYRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "BuyXGetYRule",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::BasedOnQuantity),
-                |v| serde::Deserialize::deserialize(v).map(Self::BasedOnAmount),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for BuyXGetYRule",
+            ));
+        }
+        let tag = value
+            .get("spending_criteria_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("minimum-quantity") => serde_json::from_value(value)
+                .map(Self::BasedOnQuantity)
+                .map_err(serde::de::Error::custom),
+            Some("minimum-purchase-amount") => serde_json::from_value(value)
+                .map(Self::BasedOnAmount)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -3322,28 +3362,48 @@ pub struct CreateAddressResponseContent {
 ///
 /// Schema: `#/components/schemas/CreateBankAccount`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `account_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreateBankAccount {
     /// A [`CreateOutboundBankAccount`].
     CreateOutboundBankAccount(Box<CreateOutboundBankAccount>),
     /// A [`CreateInboundBankAccount`].
     CreateInboundBankAccount(Box<CreateInboundBankAccount>),
+    /// A value whose `account_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for CreateBankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CreateOutboundBankAccount(v) => v.serialize(serializer),
+            Self::CreateInboundBankAccount(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateBankAccount {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "CreateBankAccount",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::CreateOutboundBankAccount),
-                |v| serde::Deserialize::deserialize(v).map(Self::CreateInboundBankAccount),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for CreateBankAccount",
+            ));
+        }
+        let tag = value
+            .get("account_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("outbound") => serde_json::from_value(value)
+                .map(Self::CreateOutboundBankAccount)
+                .map_err(serde::de::Error::custom),
+            Some("inbound") => serde_json::from_value(value)
+                .map(Self::CreateInboundBankAccount)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -4108,9 +4168,8 @@ pub struct CreatePosOrderBody {
 ///
 /// Schema: `#/paths/~1pos~1orders/post/requestBody/content/application~1json/schema/allOf/1`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `payment_mode` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreatePosOrderBodyOneOf {
     /// A [`PayWithCash`].
     PayWithCash(Box<PayWithCash>),
@@ -4118,21 +4177,45 @@ pub enum CreatePosOrderBodyOneOf {
     PayWithUpi(Box<PayWithUpi>),
     /// A [`PayWithCard`].
     PayWithCard(Box<PayWithCard>),
+    /// A value whose `payment_mode` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for CreatePosOrderBodyOneOf {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PayWithCash(v) => v.serialize(serializer),
+            Self::PayWithUpi(v) => v.serialize(serializer),
+            Self::PayWithCard(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for CreatePosOrderBodyOneOf {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "CreatePosOrderBodyOneOf",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::PayWithCash),
-                |v| serde::Deserialize::deserialize(v).map(Self::PayWithUpi),
-                |v| serde::Deserialize::deserialize(v).map(Self::PayWithCard),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for CreatePosOrderBodyOneOf",
+            ));
+        }
+        let tag = value
+            .get("payment_mode")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("CASH") => serde_json::from_value(value)
+                .map(Self::PayWithCash)
+                .map_err(serde::de::Error::custom),
+            Some("UPI") => serde_json::from_value(value)
+                .map(Self::PayWithUpi)
+                .map_err(serde::de::Error::custom),
+            Some("CARD") => serde_json::from_value(value)
+                .map(Self::PayWithCard)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -4310,28 +4393,48 @@ pub struct CreateSubscription {
 ///
 /// Schema: `#/components/schemas/CreateSubscription/allOf/0`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `plan_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum CreateSubscriptionOneOf {
     /// A [`CreateStandardSubscription`].
     CreateStandardSubscription(Box<CreateStandardSubscription>),
     /// A [`CreateCustomSubscription`].
     CreateCustomSubscription(Box<CreateCustomSubscription>),
+    /// A value whose `plan_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for CreateSubscriptionOneOf {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CreateStandardSubscription(v) => v.serialize(serializer),
+            Self::CreateCustomSubscription(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for CreateSubscriptionOneOf {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "CreateSubscriptionOneOf",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::CreateStandardSubscription),
-                |v| serde::Deserialize::deserialize(v).map(Self::CreateCustomSubscription),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for CreateSubscriptionOneOf",
+            ));
+        }
+        let tag = value
+            .get("plan_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("standard") => serde_json::from_value(value)
+                .map(Self::CreateStandardSubscription)
+                .map_err(serde::de::Error::custom),
+            Some("custom") => serde_json::from_value(value)
+                .map(Self::CreateCustomSubscription)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -5727,28 +5830,48 @@ impl<'de> serde::Deserialize<'de> for DiscountCouponPromotionAppliesToProduct {
 ///
 /// Schema: `#/components/schemas/DiscountRule`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `discount_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum DiscountRule {
     /// A [`PercentageDiscountRule`].
     PercentageDiscountRule(Box<PercentageDiscountRule>),
     /// A [`FixedAmountDiscountRule`].
     FixedAmountDiscountRule(Box<FixedAmountDiscountRule>),
+    /// A value whose `discount_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for DiscountRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::PercentageDiscountRule(v) => v.serialize(serializer),
+            Self::FixedAmountDiscountRule(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for DiscountRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "DiscountRule",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::PercentageDiscountRule),
-                |v| serde::Deserialize::deserialize(v).map(Self::FixedAmountDiscountRule),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for DiscountRule",
+            ));
+        }
+        let tag = value
+            .get("discount_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("percentage") => serde_json::from_value(value)
+                .map(Self::PercentageDiscountRule)
+                .map_err(serde::de::Error::custom),
+            Some("fixed-amount") => serde_json::from_value(value)
+                .map(Self::FixedAmountDiscountRule)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -6310,28 +6433,48 @@ impl<'de> serde::Deserialize<'de> for FixedPricePromotionPromotionType {
 ///
 /// Schema: `#/components/schemas/FixedPriceRule`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `spending_criteria_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum FixedPriceRule {
     /// A [`FixedPriceRuleBasedQuantity`].
     BasedQuantity(Box<FixedPriceRuleBasedQuantity>),
     /// A [`FixedPriceRuleBasedAmount`].
     BasedAmount(Box<FixedPriceRuleBasedAmount>),
+    /// A value whose `spending_criteria_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for FixedPriceRule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::BasedQuantity(v) => v.serialize(serializer),
+            Self::BasedAmount(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for FixedPriceRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "FixedPriceRule",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::BasedQuantity),
-                |v| serde::Deserialize::deserialize(v).map(Self::BasedAmount),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for FixedPriceRule",
+            ));
+        }
+        let tag = value
+            .get("spending_criteria_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("minimum-quantity") => serde_json::from_value(value)
+                .map(Self::BasedQuantity)
+                .map_err(serde::de::Error::custom),
+            Some("minimum-purchase-amount") => serde_json::from_value(value)
+                .map(Self::BasedAmount)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -6631,9 +6774,8 @@ pub struct FulfillmentItem {
 ///
 /// Schema: `#/components/schemas/FulfillmentPreference`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `fulfillment_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum FulfillmentPreference {
     /// A [`CollectInStoreFulfillment`].
     CollectInStoreFulfillment(Box<CollectInStoreFulfillment>),
@@ -6641,21 +6783,45 @@ pub enum FulfillmentPreference {
     DeliveryFulfillment(Box<DeliveryFulfillment>),
     /// A [`PartialCollectAndDelivery`].
     PartialCollectAndDelivery(Box<PartialCollectAndDelivery>),
+    /// A value whose `fulfillment_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for FulfillmentPreference {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::CollectInStoreFulfillment(v) => v.serialize(serializer),
+            Self::DeliveryFulfillment(v) => v.serialize(serializer),
+            Self::PartialCollectAndDelivery(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for FulfillmentPreference {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "FulfillmentPreference",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::CollectInStoreFulfillment),
-                |v| serde::Deserialize::deserialize(v).map(Self::DeliveryFulfillment),
-                |v| serde::Deserialize::deserialize(v).map(Self::PartialCollectAndDelivery),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for FulfillmentPreference",
+            ));
+        }
+        let tag = value
+            .get("fulfillment_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("collect-in-store") => serde_json::from_value(value)
+                .map(Self::CollectInStoreFulfillment)
+                .map_err(serde::de::Error::custom),
+            Some("delivery") => serde_json::from_value(value)
+                .map(Self::DeliveryFulfillment)
+                .map_err(serde::de::Error::custom),
+            Some("partial-collect-and-delivery") => serde_json::from_value(value)
+                .map(Self::PartialCollectAndDelivery)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -9816,9 +9982,8 @@ pub struct JuspayPaymentMethod {
 ///
 /// Schema: `#/components/schemas/JuspayPaymentMethodDetail`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `payment_method_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum JuspayPaymentMethodDetail {
     /// A [`JuspayUpiPaymentMethod`].
     JuspayUpiPaymentMethod(Box<JuspayUpiPaymentMethod>),
@@ -9828,22 +9993,49 @@ pub enum JuspayPaymentMethodDetail {
     JuspayNetbankingPaymentMethod(Box<JuspayNetbankingPaymentMethod>),
     /// A [`JuspayWalletPaymentMethod`].
     JuspayWalletPaymentMethod(Box<JuspayWalletPaymentMethod>),
+    /// A value whose `payment_method_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for JuspayPaymentMethodDetail {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::JuspayUpiPaymentMethod(v) => v.serialize(serializer),
+            Self::JuspayCardPaymentMethod(v) => v.serialize(serializer),
+            Self::JuspayNetbankingPaymentMethod(v) => v.serialize(serializer),
+            Self::JuspayWalletPaymentMethod(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for JuspayPaymentMethodDetail {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "JuspayPaymentMethodDetail",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiPaymentMethod),
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayCardPaymentMethod),
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayNetbankingPaymentMethod),
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayWalletPaymentMethod),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for JuspayPaymentMethodDetail",
+            ));
+        }
+        let tag = value
+            .get("payment_method_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("UPI") => serde_json::from_value(value)
+                .map(Self::JuspayUpiPaymentMethod)
+                .map_err(serde::de::Error::custom),
+            Some("CARD") => serde_json::from_value(value)
+                .map(Self::JuspayCardPaymentMethod)
+                .map_err(serde::de::Error::custom),
+            Some("NB") => serde_json::from_value(value)
+                .map(Self::JuspayNetbankingPaymentMethod)
+                .map_err(serde::de::Error::custom),
+            Some("WALLET") => serde_json::from_value(value)
+                .map(Self::JuspayWalletPaymentMethod)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -16024,9 +16216,8 @@ pub struct Product {
 ///
 /// Schema: `#/components/schemas/ProductAttribute`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum ProductAttribute {
     /// A [`ColorAttribute`].
     ColorAttribute(Box<ColorAttribute>),
@@ -16042,25 +16233,61 @@ pub enum ProductAttribute {
     NumberAttribute(Box<NumberAttribute>),
     /// A [`BooleanAttribute`].
     BooleanAttribute(Box<BooleanAttribute>),
+    /// A value whose `type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for ProductAttribute {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::ColorAttribute(v) => v.serialize(serializer),
+            Self::SingleSelectAttribute(v) => v.serialize(serializer),
+            Self::MultiSelectAttribute(v) => v.serialize(serializer),
+            Self::TextAttribute(v) => v.serialize(serializer),
+            Self::DateAttribute(v) => v.serialize(serializer),
+            Self::NumberAttribute(v) => v.serialize(serializer),
+            Self::BooleanAttribute(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for ProductAttribute {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "ProductAttribute",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::ColorAttribute),
-                |v| serde::Deserialize::deserialize(v).map(Self::SingleSelectAttribute),
-                |v| serde::Deserialize::deserialize(v).map(Self::MultiSelectAttribute),
-                |v| serde::Deserialize::deserialize(v).map(Self::TextAttribute),
-                |v| serde::Deserialize::deserialize(v).map(Self::DateAttribute),
-                |v| serde::Deserialize::deserialize(v).map(Self::NumberAttribute),
-                |v| serde::Deserialize::deserialize(v).map(Self::BooleanAttribute),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for ProductAttribute",
+            ));
+        }
+        let tag = value
+            .get("type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("color") => serde_json::from_value(value)
+                .map(Self::ColorAttribute)
+                .map_err(serde::de::Error::custom),
+            Some("single-select") => serde_json::from_value(value)
+                .map(Self::SingleSelectAttribute)
+                .map_err(serde::de::Error::custom),
+            Some("multi-select") => serde_json::from_value(value)
+                .map(Self::MultiSelectAttribute)
+                .map_err(serde::de::Error::custom),
+            Some("text") => serde_json::from_value(value)
+                .map(Self::TextAttribute)
+                .map_err(serde::de::Error::custom),
+            Some("date") => serde_json::from_value(value)
+                .map(Self::DateAttribute)
+                .map_err(serde::de::Error::custom),
+            Some("number") => serde_json::from_value(value)
+                .map(Self::NumberAttribute)
+                .map_err(serde::de::Error::custom),
+            Some("boolean") => serde_json::from_value(value)
+                .map(Self::BooleanAttribute)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -16375,9 +16602,8 @@ pub struct ProductPromotion {
 ///
 /// Schema: `#/components/schemas/ProductPromotion/properties/details`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `promotion_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum ProductPromotionDetails {
     /// A [`DiscountBasedPromotion`].
     DiscountBasedPromotion(Box<DiscountBasedPromotion>),
@@ -16387,22 +16613,49 @@ pub enum ProductPromotionDetails {
     VolumeBasedPromotion(Box<VolumeBasedPromotion>),
     /// A [`FreeGoodsPromotion`].
     FreeGoodsPromotion(Box<FreeGoodsPromotion>),
+    /// A value whose `promotion_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for ProductPromotionDetails {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::DiscountBasedPromotion(v) => v.serialize(serializer),
+            Self::FixedPricePromotion(v) => v.serialize(serializer),
+            Self::VolumeBasedPromotion(v) => v.serialize(serializer),
+            Self::FreeGoodsPromotion(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for ProductPromotionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "ProductPromotionDetails",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::DiscountBasedPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::FixedPricePromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodsPromotion),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for ProductPromotionDetails",
+            ));
+        }
+        let tag = value
+            .get("promotion_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("discount") => serde_json::from_value(value)
+                .map(Self::DiscountBasedPromotion)
+                .map_err(serde::de::Error::custom),
+            Some("fixed-price") => serde_json::from_value(value)
+                .map(Self::FixedPricePromotion)
+                .map_err(serde::de::Error::custom),
+            Some("volume-based") => serde_json::from_value(value)
+                .map(Self::VolumeBasedPromotion)
+                .map_err(serde::de::Error::custom),
+            Some("free-goods") => serde_json::from_value(value)
+                .map(Self::FreeGoodsPromotion)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
@@ -18774,28 +19027,48 @@ pub type UpdateAddressDetailResponseContent = CreateAddressResponseContent;
 ///
 /// Schema: `#/components/schemas/UpdateBankAccount`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// The `account_type` property says which alternative a value is.
+#[derive(Clone, Debug, PartialEq)]
 pub enum UpdateBankAccount {
     /// A [`UpdateOutboundBankAccount`].
     UpdateOutboundBankAccount(Box<UpdateOutboundBankAccount>),
     /// A [`UpdateInboundBankAccount`].
     UpdateInboundBankAccount(Box<UpdateInboundBankAccount>),
+    /// A value whose `account_type` is none of the known ones.
+    Unknown(serde_json::Value),
+}
+
+impl serde::Serialize for UpdateBankAccount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::UpdateOutboundBankAccount(v) => v.serialize(serializer),
+            Self::UpdateInboundBankAccount(v) => v.serialize(serializer),
+            Self::Unknown(v) => v.serialize(serializer),
+        }
+    }
 }
 
 impl<'de> serde::Deserialize<'de> for UpdateBankAccount {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
-            "UpdateBankAccount",
-            &[
-                |v| serde::Deserialize::deserialize(v).map(Self::UpdateOutboundBankAccount),
-                |v| serde::Deserialize::deserialize(v).map(Self::UpdateInboundBankAccount),
-            ],
-        )
-        .map_err(serde::de::Error::custom)
+        if !value.is_object() {
+            return Err(serde::de::Error::custom(
+                "expected an object for UpdateBankAccount",
+            ));
+        }
+        let tag = value
+            .get("account_type")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("outbound") => serde_json::from_value(value)
+                .map(Self::UpdateOutboundBankAccount)
+                .map_err(serde::de::Error::custom),
+            Some("inbound") => serde_json::from_value(value)
+                .map(Self::UpdateInboundBankAccount)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(Self::Unknown(value)),
+        }
     }
 }
 
