@@ -482,3 +482,34 @@ async fn a_success_comes_with_its_status_and_headers() {
     assert_eq!(value.message, "ok");
     assert_eq!(headers["x-request-id"], "r-7");
 }
+
+#[tokio::test]
+async fn a_union_shape_the_client_does_not_know_is_kept_as_unknown() {
+    use storefront::types::ListPaymentMethodsResponseContentPaymentMethodsItem as Method;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/payments/payment-methods"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "message": "ok",
+            "success": true,
+            // a payment method of a shape newer than this crate, beside a known one
+            "content": {"payment_methods": ["cash-on-delivery", {
+                "id": "m1", "name": "Bank transfer", "type": "manual",
+                "payment_provider_slug": "manual", "details": []
+            }]}
+        })))
+        .mount(&server)
+        .await;
+    let response = client(&server)
+        .payments()
+        .list_payment_methods()
+        .await
+        .expect("one new shape does not fail the response");
+    let methods = response.content.and_then(|c| c.payment_methods).unwrap();
+    assert_eq!(methods[0], Method::Unknown(json!("cash-on-delivery")));
+    assert!(
+        !matches!(methods[1], Method::Unknown(_)),
+        "{:?}",
+        methods[1]
+    );
+}

@@ -116,6 +116,25 @@ pub fn best_alternative<T: serde::Serialize>(
         .ok_or_else(|| format!("no alternative of {type_name}"))
 }
 
+/// [`best_alternative`], or `unknown(value)` (with a warning) when the value is none
+/// of the alternatives: a union the API sends keeps a shape it does not know.
+pub fn best_alternative_or<T: serde::Serialize>(
+    value: serde_json::Value,
+    type_name: &str,
+    alternatives: &[Parser<T>],
+    unknown: fn(serde_json::Value) -> T,
+) -> T {
+    match best_alternative(&value, type_name, alternatives) {
+        Ok(parsed) => parsed,
+        Err(problem) => {
+            tracing::warn!(
+                r#type = type_name, % problem, "a value of no known alternative"
+            );
+            unknown(value)
+        }
+    }
+}
+
 /// How many properties of `value` (at every depth) `written` still has.
 fn kept(value: &serde_json::Value, written: &serde_json::Value) -> usize {
     use serde_json::Value;

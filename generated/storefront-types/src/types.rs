@@ -3157,7 +3157,7 @@ impl<'de> serde::Deserialize<'de> for CouponApplicationRulesApplicationPriority 
 ///
 /// Schema: `#/components/schemas/Coupon/allOf/0`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CouponOneOf {
@@ -3175,13 +3175,15 @@ pub enum CouponOneOf {
     FreeShipingCouponPromotion(Box<FreeShipingCouponPromotion>),
     /// A [`AcceleratedRewardCouponPromotion`].
     AcceleratedRewardCouponPromotion(Box<AcceleratedRewardCouponPromotion>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for CouponOneOf {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "CouponOneOf",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
@@ -3192,8 +3194,8 @@ impl<'de> serde::Deserialize<'de> for CouponOneOf {
                 |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
                 |v| serde::Deserialize::deserialize(v).map(Self::AcceleratedRewardCouponPromotion),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -3946,7 +3948,7 @@ pub struct CreateOrderResponseContent {
 ///
 /// Schema: `#/paths/~1orders/post/responses/200/content/application~1json/schema/allOf/1/properties/content/properties/payment_info`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum CreateOrderResponseContentPaymentInfo {
@@ -3956,21 +3958,23 @@ pub enum CreateOrderResponseContentPaymentInfo {
     JusPayExpressCheckoutResponse(Box<JusPayExpressCheckoutResponse>),
     /// A [`PayuPaymentInfo`].
     PayuPaymentInfo(Box<PayuPaymentInfo>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for CreateOrderResponseContentPaymentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "CreateOrderResponseContentPaymentInfo",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::JusPayHyperCheckoutResponse),
                 |v| serde::Deserialize::deserialize(v).map(Self::JusPayExpressCheckoutResponse),
                 |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentInfo),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -5432,7 +5436,7 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
 ///
 /// Schema: `#/components/schemas/DeliveryOption/properties/shipments/items/properties/shipping_methods/items/properties/courier_companies/items/properties/id`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItemId {
@@ -5440,6 +5444,8 @@ pub enum DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItemId {
     String(String),
     /// The `Integer` alternative.
     Integer(i64),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de>
@@ -5447,15 +5453,15 @@ impl<'de> serde::Deserialize<'de>
 {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItemId",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::String),
                 |v| serde::Deserialize::deserialize(v).map(Self::Integer),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -6705,7 +6711,7 @@ impl<'de> serde::Deserialize<'de> for FreeGoodsPromotionPromotionType {
 ///
 /// Schema: `#/components/schemas/FreeGoodsRule`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum FreeGoodsRule {
@@ -6717,13 +6723,15 @@ pub enum FreeGoodsRule {
     CustomSlabsBasedOnQuantity(Box<CustomSlabsBasedOnQuantity>),
     /// A [`CustomSlabsBasedOnAmount`].
     CustomSlabsBasedOnAmount(Box<CustomSlabsBasedOnAmount>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for FreeGoodsRule {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "FreeGoodsRule",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::AutoScaleBasedOnQuantity),
@@ -6731,8 +6739,8 @@ impl<'de> serde::Deserialize<'de> for FreeGoodsRule {
                 |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnQuantity),
                 |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnAmount),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -11442,7 +11450,7 @@ pub struct ListPaymentMethodsResponseContent {
 ///
 /// Schema: `#/paths/~1payments~1payment-methods/get/responses/200/content/application~1json/schema/allOf/1/properties/content/properties/payment_methods/items`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum ListPaymentMethodsResponseContentPaymentMethodsItem {
@@ -11452,21 +11460,23 @@ pub enum ListPaymentMethodsResponseContentPaymentMethodsItem {
     JuspayPaymentMethod(Box<JuspayPaymentMethod>),
     /// A [`ManualPaymentMethod`].
     ManualPaymentMethod(Box<ManualPaymentMethod>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for ListPaymentMethodsResponseContentPaymentMethodsItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "ListPaymentMethodsResponseContentPaymentMethodsItem",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentMethod),
                 |v| serde::Deserialize::deserialize(v).map(Self::JuspayPaymentMethod),
                 |v| serde::Deserialize::deserialize(v).map(Self::ManualPaymentMethod),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -13882,7 +13892,7 @@ impl<'de> serde::Deserialize<'de> for OrderListStatus {
 ///
 /// Schema: `#/components/schemas/OrderPayment`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum OrderPayment {
@@ -13898,13 +13908,15 @@ pub enum OrderPayment {
     BankTransfer(Box<BankTransfer>),
     /// A [`NachPayment`].
     NachPayment(Box<NachPayment>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for OrderPayment {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "OrderPayment",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::CardPayment),
@@ -13914,8 +13926,8 @@ impl<'de> serde::Deserialize<'de> for OrderPayment {
                 |v| serde::Deserialize::deserialize(v).map(Self::BankTransfer),
                 |v| serde::Deserialize::deserialize(v).map(Self::NachPayment),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -16991,7 +17003,7 @@ pub struct Promotion {
 ///
 /// Schema: `#/components/schemas/Promotion/allOf/0`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum PromotionOneOf {
@@ -17005,13 +17017,15 @@ pub enum PromotionOneOf {
     VolumeBasedCouponPromotion(Box<VolumeBasedCouponPromotion>),
     /// A [`FreeShipingCouponPromotion`].
     FreeShipingCouponPromotion(Box<FreeShipingCouponPromotion>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for PromotionOneOf {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "PromotionOneOf",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
@@ -17020,8 +17034,8 @@ impl<'de> serde::Deserialize<'de> for PromotionOneOf {
                 |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedCouponPromotion),
                 |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -19971,7 +19985,7 @@ impl<'de> serde::Deserialize<'de> for VariantOptionType {
 ///
 /// Schema: `#/components/schemas/VariantOption/properties/value/items`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum VariantOptionValueItem {
@@ -19979,20 +19993,22 @@ pub enum VariantOptionValueItem {
     String(String),
     /// The `Object` alternative.
     Object(serde_json::Map<String, serde_json::Value>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for VariantOptionValueItem {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "VariantOptionValueItem",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::String),
                 |v| serde::Deserialize::deserialize(v).map(Self::Object),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 
@@ -20056,7 +20072,7 @@ pub struct VerifyDocumentResponseContent {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/responses/200/content/application~1json/schema/allOf/1/properties/content/properties/document`
 ///
-/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best.
+/// Parsing tries every alternative (oneOf) and keeps the one that fits the value best. A value that is none of them is kept as `Unknown`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum VerifyDocumentResponseContentDocument {
@@ -20064,20 +20080,22 @@ pub enum VerifyDocumentResponseContentDocument {
     GstinDetail(Box<GstinDetail>),
     /// A [`PanDetail`].
     PanDetail(Box<PanDetail>),
+    /// A value that is none of the alternatives (a shape this crate does not know).
+    Unknown(serde_json::Value),
 }
 
 impl<'de> serde::Deserialize<'de> for VerifyDocumentResponseContentDocument {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        crate::support::best_alternative(
-            &value,
+        Ok(crate::support::best_alternative_or(
+            value,
             "VerifyDocumentResponseContentDocument",
             &[
                 |v| serde::Deserialize::deserialize(v).map(Self::GstinDetail),
                 |v| serde::Deserialize::deserialize(v).map(Self::PanDetail),
             ],
-        )
-        .map_err(serde::de::Error::custom)
+            Self::Unknown,
+        ))
     }
 }
 

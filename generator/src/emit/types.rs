@@ -351,6 +351,27 @@ fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
                 let vname = ident(&v.name);
                 quote!(|v| serde::Deserialize::deserialize(v).map(Self::#vname),)
             });
+            let (how, unknown, parse) = if u.unknown {
+                (
+                    format!("{how} A value that is none of them is kept as `Unknown`."),
+                    quote! {
+                        /// A value that is none of the alternatives (a shape this crate does not know).
+                        Unknown(serde_json::Value),
+                    },
+                    quote! {
+                        Ok(crate::support::best_alternative_or(value, #type_name, &[#(#parsers)*], Self::Unknown))
+                    },
+                )
+            } else {
+                (
+                    how,
+                    quote!(),
+                    quote! {
+                        crate::support::best_alternative(&value, #type_name, &[#(#parsers)*])
+                            .map_err(serde::de::Error::custom)
+                    },
+                )
+            };
             quote! {
                 #doc
                 #[doc = ""]
@@ -359,13 +380,13 @@ fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
                 #[serde(untagged)]
                 pub enum #name {
                     #(#variants)*
+                    #unknown
                 }
 
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                        crate::support::best_alternative(&value, #type_name, &[#(#parsers)*])
-                            .map_err(serde::de::Error::custom)
+                        #parse
                     }
                 }
             }

@@ -14,6 +14,7 @@ pub fn analyse(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) 
     check_alias_cycles(types)?;
     check_patterns(types)?;
     usage(types, operations);
+    unknown_arms(types);
     check_binary(types)?;
     boxing(types);
     representation(types);
@@ -76,6 +77,16 @@ fn usage(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) {
     mark(outputs, |u| u.output = true);
 }
 
+/// Gives `UnionDef::unknown` to the unions the API sends (discriminated ones have it already).
+fn unknown_arms(types: &mut BTreeMap<String, TypeDef>) {
+    for def in types.values_mut() {
+        let received = def.usage.output;
+        if let TypeKind::Union(u) = &mut def.kind {
+            u.unknown = u.discriminator.is_some() || received;
+        }
+    }
+}
+
 /// Marks `Usage::validate`: the request types (sent or multipart) with a string enum, a
 /// discriminated union or a checked constraint (of a field that is not boxed) somewhere
 /// inside. A fixed point, since types may be recursive.
@@ -92,7 +103,7 @@ fn validation(types: &mut BTreeMap<String, TypeDef>) {
             let needed = match &def.kind {
                 TypeKind::StringEnum(_) => true,
                 TypeKind::Union(u) => {
-                    u.discriminator.is_some() || u.variants.iter().any(|x| needs_ty(&needs, &x.ty))
+                    u.unknown || u.variants.iter().any(|x| needs_ty(&needs, &x.ty))
                 }
                 TypeKind::Struct(s) => {
                     s.fields.iter().any(|f| {
@@ -409,6 +420,58 @@ pub fn uses(types: &BTreeMap<String, TypeDef>) -> Uses {
 #[cfg(test)]
 mod tests {
     use crate::model::{Check, Constraints, Prim, TypeRef};
+
+    #[test]
+    fn unions_the_api_sends_or_that_have_a_tag_get_an_unknown_arm() {
+        let model = crate::model::of_yaml(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    post:
+      operationId: send
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Sent'}
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Received'}
+components:
+  schemas:
+    Sent:
+      type: object
+      properties:
+        plain: {oneOf: [{type: integer}, {type: string}]}
+        tagged:
+          oneOf: [{$ref: '#/components/schemas/Cat'}]
+          discriminator: {propertyName: kind, mapping: {cat: '#/components/schemas/Cat'}}
+    Received:
+      oneOf: [{type: integer}, {type: string}]
+    Cat:
+      type: object
+      required: [kind]
+      properties: {kind: {type: string}}
+"#,
+        );
+        let unknown = |name: &str| match &model.types[name].kind {
+            crate::model::TypeKind::Union(u) => u.unknown,
+            other => panic!("{name} is {other:?}"),
+        };
+        assert!(
+            !unknown("SentPlain"),
+            "only sent: a mistake is the sender's"
+        );
+        assert!(unknown("SentTagged"));
+        assert!(unknown("Received"));
+        // a request's `Unknown` is rejected, so the tagged union is validated
+        assert!(model.types["SentTagged"].usage.validate);
+    }
 
     #[test]
     fn request_types_with_checks_inside_need_validation() {

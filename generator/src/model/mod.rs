@@ -323,6 +323,11 @@ pub struct UnionDef {
     pub discriminator: Option<Discriminator>,
     /// `anyOf` rather than `oneOf` (parsing is the same; the docs say which).
     pub any_of: bool,
+    /// Has an `Unknown(serde_json::Value)` arm for a value that is none of the alternatives:
+    /// discriminated unions (a tag value it does not know) and unions the API sends (a shape
+    /// it does not know), so that a new alternative never fails a whole response. Decided by
+    /// `analysis.rs`; a server rejects `Unknown` in a request with a 400.
+    pub unknown: bool,
 }
 
 /// One alternative of a union.

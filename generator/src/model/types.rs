@@ -587,6 +587,7 @@ impl<'a> TypeBuilder<'a> {
             }
         };
         Ok(UnionDef {
+            unknown: discriminator.is_some(),
             variants,
             discriminator,
             any_of,

@@ -126,6 +126,11 @@ pub fn unknown_alternative(property: &str, name: &str, errors: &mut Errors) {
     );
 }
 
+/// Records that a value is none of a union's alternatives.
+pub fn no_alternative(name: &str, errors: &mut Errors) {
+    errors.add(name, "the value matches none of the alternatives");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -196,11 +196,16 @@ impl Validation {
             })
             .collect();
         let covered = arms.len() == u.variants.len();
-        if let Some(d) = &u.discriminator {
-            let property = d.property.as_str();
-            arms.push(quote!(
-                Self::Unknown(_) => #rt::validate::unknown_alternative(#property, name, errors),
-            ));
+        // a request's value that is none of the alternatives: a 400
+        let reject_unknown = u.unknown.then(|| match &u.discriminator {
+            Some(d) => {
+                let property = d.property.as_str();
+                quote!(#rt::validate::unknown_alternative(#property, name, errors))
+            }
+            None => quote!(#rt::validate::no_alternative(name, errors)),
+        });
+        if let Some(reject) = &reject_unknown {
+            arms.push(quote!(Self::Unknown(_) => #reject,));
         }
         if arms.len() == 1 && !covered {
             // one arm: `if let`, as clippy prefers
@@ -212,16 +217,13 @@ impl Validation {
                     }
                 }
             });
-            return match (arm, &u.discriminator) {
+            return match (arm, reject_unknown) {
                 (Some(arm), _) => arm,
-                (None, Some(d)) => {
-                    let property = d.property.as_str();
-                    quote! {
-                        if let Self::Unknown(_) = self {
-                            #rt::validate::unknown_alternative(#property, name, errors);
-                        }
+                (None, Some(reject)) => quote! {
+                    if let Self::Unknown(_) = self {
+                        #reject;
                     }
-                }
+                },
                 (None, None) => quote!(),
             };
         }
