@@ -23,6 +23,7 @@ pub mod model;
 pub mod names;
 pub mod path;
 pub mod pointer;
+pub mod samples;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

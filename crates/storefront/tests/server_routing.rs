@@ -15,7 +15,7 @@ use generator::model::{
     TypeRef,
 };
 use http::Request;
-use serde_json::{json, Value};
+use serde_json::Value;
 use server_support::{send, Recorder, BASE};
 
 fn model() -> Model {
@@ -30,63 +30,10 @@ fn model() -> Model {
     Model::build(&loaded, &spec.options).expect("the model builds")
 }
 
-/// A minimal valid value of `ty`: every required field, the first value of every enum, the
-/// first alternative of every union, one item per array.
-fn sample(ty: &TypeRef, model: &Model, depth: usize) -> Value {
-    match ty {
-        TypeRef::Prim(p) => match p {
-            Prim::String | Prim::Binary => json!("x"),
-            Prim::Bool => json!(true),
-            Prim::I32 | Prim::I64 => json!(1),
-            Prim::F32 | Prim::F64 => json!(1.5),
-            Prim::DateTime => json!("2024-01-02T03:04:05Z"),
-            Prim::Date => json!("2024-01-02"),
-            Prim::Uuid => json!("6f1c2b9a-3d4e-4f50-8a1b-2c3d4e5f6a7b"),
-        },
-        TypeRef::Vec(inner) if depth < 12 => json!([sample(inner, model, depth + 1)]),
-        TypeRef::Vec(_) => json!([]),
-        TypeRef::Nullable(inner) => sample(inner, model, depth),
-        TypeRef::Map(_) | TypeRef::Json | TypeRef::JsonObject => json!({}),
-        TypeRef::Named(name) => {
-            let def = &model.types[name];
-            match &def.kind {
-                TypeKind::Alias(t) => sample(t, model, depth + 1),
-                TypeKind::StringEnum(values) => json!(values[0].value),
-                TypeKind::Struct(s) => {
-                    let mut object = serde_json::Map::new();
-                    for f in &s.fields {
-                        if matches!(f.repr, FieldRepr::Plain | FieldRepr::Nullable) {
-                            let mut value = sample(&f.ty, model, depth + 1);
-                            if let (Some(min), Value::String(text)) =
-                                (f.constraints.min_length, &value)
-                            {
-                                value = json!(text.repeat(min.max(1)));
-                            }
-                            if f.constraints.format.as_deref() == Some("email") {
-                                value = json!("x@example.com");
-                            }
-                            object.insert(f.json_name.clone(), value);
-                        }
-                    }
-                    for flat in &s.flattened {
-                        if let Value::Object(more) = sample(&flat.ty, model, depth + 1) {
-                            object.extend(more);
-                        }
-                    }
-                    Value::Object(object)
-                }
-                TypeKind::Union(u) => match &u.discriminator {
-                    Some(d) => {
-                        let (tag, index) = &d.mapping[0];
-                        let mut value = sample(&u.variants[*index].ty, model, depth + 1);
-                        value[&d.property] = json!(tag);
-                        value
-                    }
-                    None => sample(&u.variants[0].ty, model, depth + 1),
-                },
-            }
-        }
-    }
+/// A minimal valid value of `ty` (the generator's sampler: every required field, the first
+/// value of every enum, the mapped or first alternative of every union, one item per array).
+fn sample(ty: &TypeRef, model: &Model, _depth: usize) -> Value {
+    generator::samples::Samples::minimal(model).of(ty)
 }
 
 /// A value as the text of a parameter or a multipart field.
@@ -362,7 +309,8 @@ async fn every_operation_rejects_client_mistakes_with_a_4xx_envelope() {
             cases.push((
                 "a path parameter that is not valid percent-encoding",
                 mistaken(op, &model, |parts, _| {
-                    let uri = parts.uri.to_string().replace("/x", "/%FF%FE");
+                    // string samples are `sample`
+                    let uri = parts.uri.to_string().replace("/sample", "/%FF%FE");
                     if let Ok(uri) = uri.parse() {
                         parts.uri = uri;
                     }
