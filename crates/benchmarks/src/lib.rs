@@ -42,3 +42,27 @@ pub fn verify(token: &str) -> Option<&'static str> {
     (token.len() == TOKEN.len() && token.bytes().zip(TOKEN.bytes()).all(|(a, b)| a == b))
         .then_some("user-1")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::samples::Samples;
+
+    /// The bodies the benches measure parse as their types (a bench would panic otherwise),
+    /// and parse back into the same JSON (nothing of them is lost, so the figures are of
+    /// whole bodies).
+    #[test]
+    fn the_measured_samples_parse_and_round_trip() {
+        let samples = Samples::load();
+        fn check<T: serde::de::DeserializeOwned + serde::Serialize>(samples: &Samples, name: &str) {
+            let json = samples.json(name, 3);
+            let typed: T = samples.typed(name, 3);
+            assert_eq!(serde_json::to_value(&typed).unwrap(), json, "{name}");
+        }
+        check::<storefront_types::Cart>(&samples, "Cart");
+        check::<storefront_types::Order>(&samples, "Order");
+        check::<storefront_types::ListProductsResponseContent>(
+            &samples,
+            "ListProductsResponseContent",
+        );
+    }
+}
