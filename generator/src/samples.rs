@@ -113,11 +113,66 @@ impl<'m> Samples<'m> {
                     }
                     value
                 }
-                None => u
-                    .variants
-                    .first()
-                    .map_or(Value::Null, |v| self.value(&v.ty, None, depth + 1)),
+                None => {
+                    // a `oneOf` accepts a value of exactly one alternative: the first whose
+                    // sample no other alternative would take too
+                    let candidates: Vec<Value> = u
+                        .variants
+                        .iter()
+                        .map(|v| self.value(&v.ty, None, depth + 1))
+                        .collect();
+                    let unique = candidates.iter().enumerate().position(|(i, value)| {
+                        u.variants
+                            .iter()
+                            .enumerate()
+                            .all(|(j, other)| j == i || !self.accepts(&other.ty, value))
+                    });
+                    candidates
+                        .into_iter()
+                        .nth(unique.unwrap_or(0))
+                        .unwrap_or(Value::Null)
+                }
             },
+        }
+    }
+
+    /// Whether a value of `ty` could be `value`, roughly: the JSON kind, and for structs
+    /// their required properties and the values of their enum properties.
+    fn accepts(&self, ty: &TypeRef, value: &Value) -> bool {
+        let def = match ty {
+            TypeRef::Named(name) => self.model.types.get(name),
+            TypeRef::Nullable(inner) => return value.is_null() || self.accepts(inner, value),
+            TypeRef::Prim(Prim::Bool) => return value.is_boolean(),
+            TypeRef::Prim(Prim::I32 | Prim::I64) => return value.is_i64() || value.is_u64(),
+            TypeRef::Prim(Prim::F32 | Prim::F64) => return value.is_number(),
+            TypeRef::Prim(_) => return value.is_string(),
+            TypeRef::Vec(_) => return value.is_array(),
+            TypeRef::Map(_) | TypeRef::JsonObject => return value.is_object(),
+            TypeRef::Json => return true,
+        };
+        let Some(def) = def else {
+            return true;
+        };
+        match &def.kind {
+            TypeKind::Alias(t) => self.accepts(t, value),
+            TypeKind::StringEnum(values) => values.iter().any(|v| value == v.value.as_str()),
+            TypeKind::Union(u) => u.variants.iter().any(|v| self.accepts(&v.ty, value)),
+            TypeKind::Struct(s) => {
+                let Value::Object(object) = value else {
+                    return false;
+                };
+                s.fields.iter().all(|f| match object.get(&f.json_name) {
+                    None => !f.required,
+                    Some(v) => {
+                        !matches!(
+                            f.ty.named()
+                                .and_then(|n| self.model.types.get(n))
+                                .map(|d| &d.kind),
+                            Some(TypeKind::StringEnum(_))
+                        ) || self.accepts(&f.ty, v)
+                    }
+                }) && s.flattened.iter().all(|flat| self.accepts(&flat.ty, value))
+            }
         }
     }
 }
@@ -221,6 +276,36 @@ components:
                 "kind": "b",
                 "pet": {"pet_type": "cat"},
             })
+        );
+    }
+
+    #[test]
+    fn a_one_of_sample_is_of_exactly_one_alternative() {
+        let model = crate::model::of_yaml(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Change:
+      oneOf:
+        - {$ref: '#/components/schemas/Wide'}
+        - {$ref: '#/components/schemas/Narrow'}
+    Wide:
+      type: object
+      required: [command, a, b]
+      properties: {command: {type: string, enum: [update]}, a: {type: string}, b: {type: string}}
+    Narrow:
+      type: object
+      required: [command, a]
+      properties: {command: {type: string, enum: [update]}, a: {type: string}}
+"#,
+        );
+        // a `Wide` value is a `Narrow` one too; only a `Narrow` one is of exactly one
+        assert_eq!(
+            Samples::minimal(&model).named("Change"),
+            json!({"command": "update", "a": "sample"})
         );
     }
 

@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 mod client;
+pub mod conformance;
 mod error;
 mod hooks;
 mod multipart;

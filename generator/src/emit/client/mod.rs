@@ -5,6 +5,7 @@
 //! sends it through `client-runtime`, which owns transport, retries, hooks and errors. Each tag
 //! is a module and a Cargo feature.
 
+mod conformance;
 mod operation;
 mod servers;
 
@@ -258,6 +259,15 @@ pub fn crate_files(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     };
     let header = ctx.rust_header();
     let mut files = super::crate_skeleton(&dir, "client", &template_ctx, &header, lib)?;
+    files.push(OutputFile {
+        path: dir.join("tests/conformance.rs"),
+        contents: rust::format_file(
+            &header,
+            conformance::test_file(model, &crate_ident, &ctx.spec_path),
+            "tests/conformance.rs",
+            Rustfmt::Later,
+        )?,
+    });
     for tag in tags {
         let file = format!("src/{}.rs", tag.module);
         files.push(OutputFile {

@@ -108,13 +108,15 @@ pub fn names(op: &Operation) -> Names {
 }
 
 /// A required input: a parameter or the body.
-struct Input<'a> {
+pub(super) struct Input<'a> {
     /// Rust name.
-    name: String,
-    ty: TypeRef,
-    doc: Option<String>,
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Its doc.
+    pub doc: Option<String>,
     /// `None`: the body.
-    param: Option<&'a Param>,
+    pub param: Option<&'a Param>,
 }
 
 /// The required inputs (builder arguments) or the optional ones (setters): parameters in spec
@@ -142,7 +144,8 @@ fn inputs(op: &Operation, required: bool) -> Vec<Input<'_>> {
     out
 }
 
-fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
+/// The arguments of an operation's group method, in order.
+pub(super) fn required_inputs(op: &Operation) -> Vec<Input<'_>> {
     inputs(op, true)
 }
 
