@@ -245,6 +245,31 @@ pub struct AnalyticsEvent {
     pub sent_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl AnalyticsEvent {
+    /// A `AnalyticsEvent` with the given fields; the optional ones are `None`, and `type_`, `channel` take the spec's default or only value.
+    pub fn new(
+        event: impl Into<String>,
+        user_id: impl Into<String>,
+        context: impl Into<AnalyticsEventContext>,
+        properties: impl Into<serde_json::Map<String, serde_json::Value>>,
+        message_id: impl Into<String>,
+        timestamp: impl Into<chrono::DateTime<chrono::Utc>>,
+        sent_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            event: event.into(),
+            type_: AnalyticsEventType::Track,
+            user_id: user_id.into(),
+            channel: AnalyticsEventChannel::Website,
+            context: context.into(),
+            properties: properties.into(),
+            message_id: message_id.into(),
+            timestamp: timestamp.into(),
+            sent_at: sent_at.into(),
+        }
+    }
+}
+
 /// Source channel; always "website"
 ///
 /// Schema: `#/components/schemas/AnalyticsEvent/properties/channel`
@@ -443,6 +468,36 @@ pub struct AnonymousUser {
     pub modified_at: Option<String>,
 }
 
+impl AnonymousUser {
+    /// A `AnonymousUser` with the given fields; the optional ones are `None`, and `is_email_verified`, `is_phone_verified` take the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        is_anonymous: impl Into<bool>,
+        is_logged_in: impl Into<bool>,
+        first_name: impl Into<Option<String>>,
+        last_name: impl Into<Option<String>>,
+        phone: impl Into<Option<String>>,
+        email: impl Into<Option<String>>,
+        profile_image_url: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            is_anonymous: is_anonymous.into(),
+            is_logged_in: is_logged_in.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            phone: phone.into(),
+            email: email.into(),
+            is_email_verified: false,
+            is_phone_verified: false,
+            profile_image_url: profile_image_url.into(),
+            created_at: None,
+            modified_at: None,
+        }
+    }
+}
+
 /// A coupon that can be applied to the current cart, as returned when evaluating coupons, with the discount it is expected to give.
 ///
 /// Schema: `#/components/schemas/ApplicableCoupon`
@@ -468,6 +523,20 @@ pub struct ApplicableCoupon {
     pub savings_message: Option<String>,
 }
 
+impl ApplicableCoupon {
+    /// A `ApplicableCoupon` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            coupon_type: None,
+            coupon_code: None,
+            estimated_discount: None,
+            savings_message: None,
+        }
+    }
+}
+
 /// A promotion that applies to the current cart, as returned when evaluating promotions, with its estimated benefit.
 ///
 /// Schema: `#/components/schemas/ApplicablePromotion`
@@ -488,6 +557,19 @@ pub struct ApplicablePromotion {
     /// Short customer-facing text describing the saving
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub savings_message: Option<String>,
+}
+
+impl ApplicablePromotion {
+    /// A `ApplicablePromotion` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            promotion_type: None,
+            estimated_discount: None,
+            savings_message: None,
+        }
+    }
 }
 
 /// One saving produced by a coupon applied to a cart or order. Item-level savings name the affected product; cart-level savings leave those fields null.
@@ -809,6 +891,17 @@ pub struct AutoScaleBasedOnAmount {
     pub products: Vec<AutoScaleBasedOnAmountProductsItem>,
 }
 
+impl AutoScaleBasedOnAmount {
+    /// A `AutoScaleBasedOnAmount` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(products: impl Into<Vec<AutoScaleBasedOnAmountProductsItem>>) -> Self {
+        Self {
+            spending_criteria_type:
+                AutoScaleBasedOnAmountSpendingCriteriaType::MinimumPurchaseAmount,
+            products: products.into(),
+        }
+    }
+}
+
 /// `AutoScaleBasedOnAmountProductsItem`.
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnAmount/properties/products/items`
@@ -839,6 +932,17 @@ pub struct AutoScaleBasedOnAmountProductsItemSlab {
     pub get_quantity: i64,
     /// `condition`.
     pub condition: AutoScaleBasedOnAmountProductsItemSlabCondition,
+}
+
+impl AutoScaleBasedOnAmountProductsItemSlab {
+    /// A `AutoScaleBasedOnAmountProductsItemSlab` with the given fields; the optional ones are `None`, and `condition` takes the spec's default or only value.
+    pub fn new(minimum_purchase_amount: impl Into<f64>, get_quantity: impl Into<i64>) -> Self {
+        Self {
+            minimum_purchase_amount: minimum_purchase_amount.into(),
+            get_quantity: get_quantity.into(),
+            condition: AutoScaleBasedOnAmountProductsItemSlabCondition::GreaterOrEqual,
+        }
+    }
 }
 
 /// `AutoScaleBasedOnAmountProductsItemSlabCondition`.
@@ -966,6 +1070,16 @@ pub struct AutoScaleBasedOnQuantity {
     pub products: Vec<AutoScaleBasedOnQuantityProductsItem>,
 }
 
+impl AutoScaleBasedOnQuantity {
+    /// A `AutoScaleBasedOnQuantity` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(products: impl Into<Vec<AutoScaleBasedOnQuantityProductsItem>>) -> Self {
+        Self {
+            spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType::MinimumQuantity,
+            products: products.into(),
+        }
+    }
+}
+
 /// `AutoScaleBasedOnQuantityProductsItem`.
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnQuantity/properties/products/items`
@@ -996,6 +1110,17 @@ pub struct AutoScaleBasedOnQuantityProductsItemSlab {
     pub get_quantity: i64,
     /// `condition`.
     pub condition: AutoScaleBasedOnAmountProductsItemSlabCondition,
+}
+
+impl AutoScaleBasedOnQuantityProductsItemSlab {
+    /// A `AutoScaleBasedOnQuantityProductsItemSlab` with the given fields; the optional ones are `None`, and `condition` takes the spec's default or only value.
+    pub fn new(buy_quantity: impl Into<i64>, get_quantity: impl Into<i64>) -> Self {
+        Self {
+            buy_quantity: buy_quantity.into(),
+            get_quantity: get_quantity.into(),
+            condition: AutoScaleBasedOnAmountProductsItemSlabCondition::GreaterOrEqual,
+        }
+    }
 }
 
 /// Spending criterion; always "minimum-quantity"
@@ -1092,6 +1217,24 @@ pub struct BankTransfer {
     pub bank_name: Option<String>,
 }
 
+impl BankTransfer {
+    /// A `BankTransfer` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            transaction_type: None,
+            request_number: None,
+            amount: None,
+            payment_status: None,
+            payment_date: None,
+            payment_reference_number: None,
+            payment_method: None,
+            icon_url: None,
+            bank_account_number: None,
+            bank_name: None,
+        }
+    }
+}
+
 /// Payment method payload for paying an order by bank transfer through the ICICI e-collection integration.
 ///
 /// Schema: `#/components/schemas/BankTransferCheckout`
@@ -1101,6 +1244,22 @@ pub struct BankTransferCheckout {
     pub payment_provider_slug: BankTransferCheckoutPaymentProviderSlug,
     /// Payment method type; always "bank-transfer"
     pub payment_method_type: BankTransferCheckoutPaymentMethodType,
+}
+
+impl BankTransferCheckout {
+    /// A `BankTransferCheckout` with the given fields; the optional ones are `None`, and `payment_provider_slug`, `payment_method_type` take the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            payment_provider_slug: BankTransferCheckoutPaymentProviderSlug::IciciEcollection,
+            payment_method_type: BankTransferCheckoutPaymentMethodType::BankTransfer,
+        }
+    }
+}
+
+impl Default for BankTransferCheckout {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Payment method type; always "bank-transfer"
@@ -1235,6 +1394,24 @@ pub struct BooleanAttribute {
     pub value: bool,
 }
 
+impl BooleanAttribute {
+    /// A `BooleanAttribute` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            key: key.into(),
+            type_: BooleanAttributeType::Boolean,
+            value: value.into(),
+        }
+    }
+}
+
 /// Attribute type; always "boolean"
 ///
 /// Schema: `#/components/schemas/BooleanAttribute/properties/type`
@@ -1327,6 +1504,18 @@ pub struct Business {
     pub registered_address: Option<Option<CustomerAddress>>,
 }
 
+impl Business {
+    /// A `Business` with the given fields; the optional ones are `None`.
+    pub fn new(type_: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            type_: type_.into(),
+            name: name.into(),
+            metadata: None,
+            registered_address: None,
+        }
+    }
+}
+
 /// A product the customer ordered before, offered for quick re-purchase in the buy-it-again list.
 ///
 /// Schema: `#/components/schemas/BuyOrderItemAgain`
@@ -1405,6 +1594,37 @@ pub struct BuyXGetYCouponPromotion {
     pub details: BuyXGetYRule,
     /// Target of the rule; always "product"
     pub applies_to_product: BuyXGetYCouponPromotionAppliesToProduct,
+}
+
+impl BuyXGetYCouponPromotion {
+    /// A `BuyXGetYCouponPromotion` with the given fields; the optional ones are `None`, and `applies_to_product` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<Option<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
+        redemption_count: impl Into<i64>,
+        minimum_order_total: impl Into<Option<f64>>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        details: impl Into<BuyXGetYRule>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            tags: tags.into(),
+            redemption_limits: redemption_limits.into(),
+            redemption_count: redemption_count.into(),
+            minimum_order_total: minimum_order_total.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+            details: details.into(),
+            applies_to_product: BuyXGetYCouponPromotionAppliesToProduct::Product,
+        }
+    }
 }
 
 /// Target of the rule; always "product"
@@ -1528,6 +1748,21 @@ pub struct BuyXGetYRuleBasedOnAmount {
     pub maximum_discount_amount: Option<f64>,
 }
 
+impl BuyXGetYRuleBasedOnAmount {
+    /// A `BuyXGetYRuleBasedOnAmount` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(
+        products: impl Into<Vec<BuyXGetYRuleBasedOnAmountProductsItem>>,
+        maximum_discount_amount: impl Into<Option<f64>>,
+    ) -> Self {
+        Self {
+            spending_criteria_type:
+                AutoScaleBasedOnAmountSpendingCriteriaType::MinimumPurchaseAmount,
+            products: products.into(),
+            maximum_discount_amount: maximum_discount_amount.into(),
+        }
+    }
+}
+
 /// `BuyXGetYRuleBasedOnAmountProductsItem`.
 ///
 /// Schema: `#/components/schemas/BuyXGetYRuleBasedOnAmount/properties/products/items`
@@ -1645,6 +1880,20 @@ pub struct BuyXGetYRuleBasedOnQuantity {
     pub maximum_discount_amount: Option<f64>,
 }
 
+impl BuyXGetYRuleBasedOnQuantity {
+    /// A `BuyXGetYRuleBasedOnQuantity` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(
+        products: impl Into<Vec<BuyXGetYRuleBasedOnQuantityProductsItem>>,
+        maximum_discount_amount: impl Into<Option<f64>>,
+    ) -> Self {
+        Self {
+            spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType::MinimumQuantity,
+            products: products.into(),
+            maximum_discount_amount: maximum_discount_amount.into(),
+        }
+    }
+}
+
 /// `BuyXGetYRuleBasedOnQuantityProductsItem`.
 ///
 /// Schema: `#/components/schemas/BuyXGetYRuleBasedOnQuantity/properties/products/items`
@@ -1701,6 +1950,21 @@ pub struct CancelOrderBody {
     /// Optional free-text feedback from the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub feedback: Option<String>,
+}
+
+impl CancelOrderBody {
+    /// A `CancelOrderBody` with the given fields; the optional ones are `None`.
+    pub fn new(
+        cancellation_reason: impl Into<String>,
+        refund_mode: impl Into<CancelOrderBodyRefundMode>,
+    ) -> Self {
+        Self {
+            cancellation_reason: cancellation_reason.into(),
+            refund_mode: refund_mode.into(),
+            bank_account_id: None,
+            feedback: None,
+        }
+    }
 }
 
 /// Where the refund should be paid
@@ -1779,6 +2043,23 @@ pub struct CancelOrderResponse {
     pub content: Option<CancelOrderResponseContent>,
 }
 
+impl CancelOrderResponse {
+    /// A `CancelOrderResponse` with the given fields; the optional ones are `None`, and `message` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            message: "order details".to_owned(),
+            success: None,
+            content: None,
+        }
+    }
+}
+
+impl Default for CancelOrderResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `CancelOrderResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1cancel/post/responses/200/content/application~1json/schema/properties/content`
@@ -1787,6 +2068,13 @@ pub struct CancelOrderResponseContent {
     /// The cancelled order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<OrderDetail>,
+}
+
+impl CancelOrderResponseContent {
+    /// A `CancelOrderResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { order: None }
+    }
 }
 
 /// `CancelOrderReturnBody`.
@@ -1848,6 +2136,24 @@ pub struct CardPayment {
     /// Card network used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<CardPaymentCardType>,
+}
+
+impl CardPayment {
+    /// A `CardPayment` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            transaction_type: None,
+            request_number: None,
+            amount: None,
+            payment_status: None,
+            payment_date: None,
+            payment_reference_number: None,
+            payment_method: None,
+            icon_url: None,
+            card_number: None,
+            card_type: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for CardPayment {
@@ -2104,6 +2410,107 @@ pub struct Cart {
     pub status_error_message: Option<String>,
 }
 
+impl Cart {
+    /// A `Cart` with the given fields; the optional ones are `None`, and `status` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        active: impl Into<bool>,
+        customer_note: impl Into<Option<String>>,
+        is_promotion_applied: impl Into<bool>,
+        is_coupon_applied: impl Into<bool>,
+        coupon_code: impl Into<Option<String>>,
+        coupon_discount_amount: impl Into<f64>,
+        coupon_discount_percent: impl Into<f64>,
+        promotion_discount_amount: impl Into<f64>,
+        subtotal: impl Into<f64>,
+        items_tax_amount: impl Into<f64>,
+        subtotal_including_tax: impl Into<f64>,
+        shipping_estimated_cost: impl Into<Option<f64>>,
+        shipping_discount_amount: impl Into<Option<f64>>,
+        shipping_amount: impl Into<Option<f64>>,
+        shipping_tax_rate: impl Into<Option<f64>>,
+        shipping_tax_amount: impl Into<Option<f64>>,
+        shipping_amount_including_tax: impl Into<Option<f64>>,
+        estimated_delivery_days: impl Into<Option<i64>>,
+        handling_charge_excluding_tax: impl Into<f64>,
+        handling_charge_tax_amount: impl Into<f64>,
+        handling_charge_including_tax: impl Into<f64>,
+        total_tax: impl Into<f64>,
+        grand_total: impl Into<f64>,
+        credit_balance_used: impl Into<f64>,
+        to_be_paid: impl Into<f64>,
+        loyalty_points_redeemed: impl Into<f64>,
+        loyalty_points_earned: impl Into<f64>,
+        cart_items_count: impl Into<i64>,
+        cart_items: impl Into<Vec<CartItem>>,
+        billing_address: impl Into<Option<CustomerAddress>>,
+        shipping_address: impl Into<Option<CustomerAddress>>,
+        currency: impl Into<Currency>,
+        metadata: impl Into<Option<std::collections::BTreeMap<String, String>>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        applied_promotions: impl Into<Vec<AppliedPromotion>>,
+        applied_coupons: impl Into<Vec<AppliedCoupon>>,
+        shipments: impl Into<Vec<CartShipment>>,
+        promotion_savings: impl Into<f64>,
+        coupon_savings: impl Into<f64>,
+        other_savings: impl Into<f64>,
+        total_savings: impl Into<f64>,
+        free_shipping_threshold: impl Into<Option<f64>>,
+        status_error_message: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            active: active.into(),
+            customer_note: customer_note.into(),
+            is_promotion_applied: is_promotion_applied.into(),
+            is_coupon_applied: is_coupon_applied.into(),
+            coupon_code: coupon_code.into(),
+            coupon_discount_amount: coupon_discount_amount.into(),
+            coupon_discount_percent: coupon_discount_percent.into(),
+            promotion_discount_amount: promotion_discount_amount.into(),
+            promotion_discount_percent: None,
+            subtotal: subtotal.into(),
+            items_tax_amount: items_tax_amount.into(),
+            subtotal_including_tax: subtotal_including_tax.into(),
+            shipping_estimated_cost: shipping_estimated_cost.into(),
+            shipping_discount_amount: shipping_discount_amount.into(),
+            shipping_amount: shipping_amount.into(),
+            shipping_tax_rate: shipping_tax_rate.into(),
+            shipping_tax_amount: shipping_tax_amount.into(),
+            shipping_amount_including_tax: shipping_amount_including_tax.into(),
+            fulfillment_preference: None,
+            estimated_delivery_days: estimated_delivery_days.into(),
+            handling_charge_excluding_tax: handling_charge_excluding_tax.into(),
+            handling_charge_tax_amount: handling_charge_tax_amount.into(),
+            handling_charge_including_tax: handling_charge_including_tax.into(),
+            total_tax: total_tax.into(),
+            grand_total: grand_total.into(),
+            credit_balance_used: credit_balance_used.into(),
+            to_be_paid: to_be_paid.into(),
+            loyalty_points_redeemed: loyalty_points_redeemed.into(),
+            loyalty_points_earned: loyalty_points_earned.into(),
+            cart_items_count: cart_items_count.into(),
+            cart_items: cart_items.into(),
+            billing_address: billing_address.into(),
+            shipping_address: shipping_address.into(),
+            currency: currency.into(),
+            metadata: metadata.into(),
+            expires_at: expires_at.into(),
+            applied_promotions: applied_promotions.into(),
+            applied_coupons: applied_coupons.into(),
+            shipments: shipments.into(),
+            promotion_savings: promotion_savings.into(),
+            coupon_savings: coupon_savings.into(),
+            other_savings: other_savings.into(),
+            total_savings: total_savings.into(),
+            free_shipping_threshold: free_shipping_threshold.into(),
+            status: CartStatus::NotReadyForPayment,
+            status_error_message: status_error_message.into(),
+        }
+    }
+}
+
 /// Request to check whether the items of an existing cart can be fulfilled, optionally for a delivery pincode and fulfillment type.
 ///
 /// Schema: `#/components/schemas/CartBasedFulfillmentCheck`
@@ -2118,6 +2525,17 @@ pub struct CartBasedFulfillmentCheck {
     /// Fulfillment type to check: delivery or collect-in-store
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_type: Option<CartBasedFulfillmentCheckFulfillmentType>,
+}
+
+impl CartBasedFulfillmentCheck {
+    /// A `CartBasedFulfillmentCheck` with the given fields; the optional ones are `None`.
+    pub fn new(delivery_pincode: impl Into<Option<String>>, cart_id: impl Into<String>) -> Self {
+        Self {
+            delivery_pincode: delivery_pincode.into(),
+            cart_id: cart_id.into(),
+            fulfillment_type: None,
+        }
+    }
 }
 
 /// Fulfillment type to check: delivery or collect-in-store
@@ -2191,6 +2609,16 @@ pub struct CartBasedFulfillmentOption {
     /// Limit the options to delivery or collect-in-store
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_type: Option<CartBasedFulfillmentCheckFulfillmentType>,
+}
+
+impl CartBasedFulfillmentOption {
+    /// A `CartBasedFulfillmentOption` with the given fields; the optional ones are `None`.
+    pub fn new(cart_id: impl Into<String>) -> Self {
+        Self {
+            cart_id: cart_id.into(),
+            fulfillment_type: None,
+        }
+    }
 }
 
 /// A line item in a cart, with product details, quantity rules, pricing, tax and discounts. Amounts are in the store currency.
@@ -2288,6 +2716,81 @@ pub struct CartItem {
     /// Details of the marketplace seller; null when sold by the store
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_detail: Option<SellerInfo>,
+}
+
+impl CartItem {
+    /// A `CartItem` with the given fields; the optional ones are `None`, and `min_order_quantity`, `incremental_quantity`, `tax_type` take the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        sku: impl Into<Option<String>>,
+        slug: impl Into<String>,
+        product_name: impl Into<String>,
+        variant_name: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        product_image_url: impl Into<String>,
+        stock_available: impl Into<bool>,
+        backorder: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        quantity: impl Into<i64>,
+        is_free_item: impl Into<bool>,
+        free_quantity: impl Into<i64>,
+        promotion_discount_amount: impl Into<f64>,
+        coupon_discount_amount: impl Into<f64>,
+        price_including_tax: impl Into<bool>,
+        listing_price: impl Into<f64>,
+        selling_price: impl Into<f64>,
+        selling_price_excluding_tax: impl Into<f64>,
+        max_order_quantity: impl Into<Option<i64>>,
+        handling_charge_excluding_tax: impl Into<f64>,
+        handling_charge_tax_rate: impl Into<f64>,
+        handling_charge_including_tax: impl Into<f64>,
+        tax_rate: impl Into<f64>,
+        tax_amount: impl Into<f64>,
+        associated_options: impl Into<Option<AssociatedOption>>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        subscriptions: impl Into<Option<Vec<ProductSubscription>>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            sku: sku.into(),
+            slug: slug.into(),
+            product_name: product_name.into(),
+            variant_name: variant_name.into(),
+            product_type: product_type.into(),
+            product_image_url: product_image_url.into(),
+            stock_available: stock_available.into(),
+            backorder: backorder.into(),
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            quantity: quantity.into(),
+            is_free_item: is_free_item.into(),
+            free_quantity: free_quantity.into(),
+            promotion_discount_amount: promotion_discount_amount.into(),
+            coupon_discount_amount: coupon_discount_amount.into(),
+            price_including_tax: price_including_tax.into(),
+            listing_price: listing_price.into(),
+            selling_price: selling_price.into(),
+            selling_price_excluding_tax: selling_price_excluding_tax.into(),
+            min_order_quantity: 1i64,
+            max_order_quantity: max_order_quantity.into(),
+            incremental_quantity: 1i64,
+            handling_charge_excluding_tax: handling_charge_excluding_tax.into(),
+            handling_charge_tax_rate: handling_charge_tax_rate.into(),
+            handling_charge_including_tax: handling_charge_including_tax.into(),
+            tax_type: CartItemTaxType::Gst,
+            tax_rate: tax_rate.into(),
+            tax_amount: tax_amount.into(),
+            associated_options: associated_options.into(),
+            attributes: attributes.into(),
+            subscriptions: subscriptions.into(),
+            seller_id: None,
+            seller_detail: None,
+        }
+    }
 }
 
 /// Kind of product: physical, digital or bundle
@@ -2439,6 +2942,24 @@ pub struct CartShipment {
     /// Items in the shipment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_items: Option<Vec<ShipmentItem>>,
+}
+
+impl CartShipment {
+    /// A `CartShipment` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            shipping_provider_id: None,
+            shipping_provider_name: None,
+            courier_company_id: None,
+            courier_company_name: None,
+            shipping_amount: None,
+            shipping_tax_amount: None,
+            shipping_amount_including_tax: None,
+            shipment_items_count: None,
+            shipment_items: None,
+        }
+    }
 }
 
 /// Whether the cart is ready for payment; defaults to not-ready-for-payment
@@ -2639,6 +3160,16 @@ pub struct CheckFulfillmentResponseContent {
     pub unserviceable_items: Option<Vec<UnserviceableItem>>,
 }
 
+impl CheckFulfillmentResponseContent {
+    /// A `CheckFulfillmentResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(is_serviceable: impl Into<bool>) -> Self {
+        Self {
+            is_serviceable: is_serviceable.into(),
+            unserviceable_items: None,
+        }
+    }
+}
+
 /// `CheckVerificationStatusBody`.
 ///
 /// Schema: `#/paths/~1auth~1verified-email-phone/post/requestBody/content/application~1json/schema`
@@ -2650,6 +3181,16 @@ pub struct CheckVerificationStatusBody {
     /// Email addresses to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<Vec<String>>,
+}
+
+impl CheckVerificationStatusBody {
+    /// A `CheckVerificationStatusBody` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            phone: None,
+            email: None,
+        }
+    }
 }
 
 /// `CheckVerificationStatusResponse`.
@@ -2723,6 +3264,20 @@ pub struct CollectInStore {
     pub address: Option<CollectInStoreAddress>,
 }
 
+impl CollectInStore {
+    /// A `CollectInStore` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            distance_km: None,
+            collect_eta_minutes: None,
+            is_recommended: None,
+            address: None,
+        }
+    }
+}
+
 /// Postal address of a pickup location.
 ///
 /// Schema: `#/components/schemas/CollectInStoreAddress`
@@ -2750,6 +3305,30 @@ pub struct CollectInStoreAddress {
     pub country_code: String,
 }
 
+impl CollectInStoreAddress {
+    /// A `CollectInStoreAddress` with the given fields; the optional ones are `None`, and `country_code` takes the spec's default or only value.
+    pub fn new(
+        name: impl Into<String>,
+        address_line1: impl Into<String>,
+        pincode: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        country: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            address_line1: address_line1.into(),
+            address_line2: None,
+            landmark: None,
+            pincode: pincode.into(),
+            city: city.into(),
+            state: state.into(),
+            country: country.into(),
+            country_code: "+91".to_owned(),
+        }
+    }
+}
+
 /// Fulfillment preference for collecting the whole order from a store location.
 ///
 /// Schema: `#/components/schemas/CollectInStoreFulfillment`
@@ -2769,6 +3348,18 @@ pub struct CollectInStoreFulfillment {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pickup_location_name: Option<String>,
+}
+
+impl CollectInStoreFulfillment {
+    /// A `CollectInStoreFulfillment` with the given fields; the optional ones are `None`, and `fulfillment_type` takes the spec's default or only value.
+    pub fn new(pickup_location_id: impl Into<String>) -> Self {
+        Self {
+            fulfillment_type: CollectInStoreFulfillmentFulfillmentType::CollectInStore,
+            preference_type: None,
+            pickup_location_id: pickup_location_id.into(),
+            pickup_location_name: None,
+        }
+    }
 }
 
 /// Fulfillment type; always "collect-in-store"
@@ -2907,6 +3498,24 @@ pub struct ColorAttribute {
     pub value: Vec<ColorAttributeValueItem>,
 }
 
+impl ColorAttribute {
+    /// A `ColorAttribute` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<Vec<ColorAttributeValueItem>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            key: key.into(),
+            type_: ColorAttributeType::Color,
+            value: value.into(),
+        }
+    }
+}
+
 /// Attribute type; always "color"
 ///
 /// Schema: `#/components/schemas/ColorAttribute/properties/type`
@@ -2985,6 +3594,17 @@ pub struct ColorOption {
     pub value: ColorOptionValue,
 }
 
+impl ColorOption {
+    /// A `ColorOption` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(name: impl Into<String>, value: impl Into<ColorOptionValue>) -> Self {
+        Self {
+            name: name.into(),
+            type_: ColorAttributeType::Color,
+            value: value.into(),
+        }
+    }
+}
+
 /// The selected colour: its name and hex code
 ///
 /// Schema: `#/components/schemas/ColorOption/properties/value`
@@ -3033,6 +3653,24 @@ pub struct Country {
     pub continent: Option<String>,
 }
 
+impl Country {
+    /// A `Country` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            country_name: None,
+            country_code: None,
+            country_iso_code: None,
+            currency_code: None,
+            currency_symbol: None,
+            currency_name: None,
+            flag_icon_url: None,
+            country_alias: None,
+            continent: None,
+        }
+    }
+}
+
 /// A state or region within a country.
 ///
 /// Schema: `#/components/schemas/CountryState`
@@ -3055,6 +3693,19 @@ pub struct CountryState {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state_alias: Option<String>,
+}
+
+impl CountryState {
+    /// A `CountryState` with the given fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>, iso_code: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+            iso_code: iso_code.into(),
+            gst_code: None,
+            state_alias: None,
+        }
+    }
 }
 
 /// A coupon available in the store. It combines one coupon-type-specific shape (discount, free goods, fixed price, buy-X-get-Y, volume-based, free shipping or accelerated rewards) with the codes and usage rules of the coupon.
@@ -3350,6 +4001,17 @@ pub struct CreateAddressResponse {
     pub content: Option<CreateAddressResponseContent>,
 }
 
+impl CreateAddressResponse {
+    /// A `CreateAddressResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `CreateAddressResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -3358,6 +4020,13 @@ pub struct CreateAddressResponseContent {
     /// The address that was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CustomerAddress>,
+}
+
+impl CreateAddressResponseContent {
+    /// A `CreateAddressResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { address: None }
+    }
 }
 
 /// Request body for adding a customer bank account. It is either an outbound account (the customer's own bank details) or an inbound account provisioned through a payment service provider.
@@ -3425,6 +4094,17 @@ pub struct CreateBankAccountResponse {
     pub content: Option<CreateBankAccountResponseContent>,
 }
 
+impl CreateBankAccountResponse {
+    /// A `CreateBankAccountResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `CreateBankAccountResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -3433,6 +4113,13 @@ pub struct CreateBankAccountResponseContent {
     /// The bank account that was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CustomerBankAccount>,
+}
+
+impl CreateBankAccountResponseContent {
+    /// A `CreateBankAccountResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { bank_account: None }
+    }
 }
 
 /// `CreateCartAddressBody`.
@@ -3512,6 +4199,16 @@ pub struct CreateCartBody {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl CreateCartBody {
+    /// A `CreateCartBody` with the given fields; the optional ones are `None`.
+    pub fn new(items: impl Into<Vec<UpdateCartItem>>) -> Self {
+        Self {
+            items: items.into(),
+            metadata: None,
+        }
+    }
+}
+
 /// `CreateCartResponse`.
 ///
 /// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
@@ -3589,6 +4286,27 @@ pub struct CreateCustomSubscription {
         with = "serde_with::rust::double_option"
     )]
     pub coupon_code: Option<Option<String>>,
+}
+
+impl CreateCustomSubscription {
+    /// A `CreateCustomSubscription` with the given fields; the optional ones are `None`, and `billing_frequency`, `billing_interval` take the spec's default or only value.
+    pub fn new(
+        billing_limit: impl Into<Option<i64>>,
+        shipping_interval: impl Into<Option<i64>>,
+    ) -> Self {
+        Self {
+            plan_type: None,
+            start_date: None,
+            end_date: None,
+            billing_frequency: CreateCustomSubscriptionBillingFrequency::Monthly,
+            billing_interval: 1i64,
+            billing_limit: billing_limit.into(),
+            shipping_frequency: None,
+            shipping_interval: shipping_interval.into(),
+            shipping_limit: None,
+            coupon_code: None,
+        }
+    }
 }
 
 /// Unit of the billing schedule; monthly
@@ -3764,6 +4482,17 @@ pub struct CreateDocumentResponse {
     pub content: Option<CreateDocumentResponseContent>,
 }
 
+impl CreateDocumentResponse {
+    /// A `CreateDocumentResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `CreateDocumentResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -3772,6 +4501,13 @@ pub struct CreateDocumentResponseContent {
     /// The submitted document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<Document>,
+}
+
+impl CreateDocumentResponseContent {
+    /// A `CreateDocumentResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { document: None }
+    }
 }
 
 /// Request body for an inbound bank account, provisioned through a payment service provider for receiving the customer's payments.
@@ -3786,6 +4522,17 @@ pub struct CreateInboundBankAccount {
     /// Whether to make this the default account
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
+}
+
+impl CreateInboundBankAccount {
+    /// A `CreateInboundBankAccount` with the given fields; the optional ones are `None`, and `account_type` takes the spec's default or only value.
+    pub fn new(service_provider_slug: impl Into<String>) -> Self {
+        Self {
+            account_type: CreateInboundBankAccountAccountType::Inbound,
+            service_provider_slug: service_provider_slug.into(),
+            is_default: None,
+        }
+    }
 }
 
 /// Account type; "inbound"
@@ -3868,6 +4615,13 @@ pub struct CreateJuspayCustomerResponseContent {
     pub data: Option<JuspayCustomer>,
 }
 
+impl CreateJuspayCustomerResponseContent {
+    /// A `CreateJuspayCustomerResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { data: None }
+    }
+}
+
 /// `CreateJuspayOrderResponse`.
 ///
 /// Schema: `#/paths/~1payments~1juspay~1create-order/post/responses/200/content/application~1json/schema`
@@ -3889,6 +4643,13 @@ pub struct CreateJuspayOrderResponseContent {
     /// Juspay's record of the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<JuspayOrder>,
+}
+
+impl CreateJuspayOrderResponseContent {
+    /// A `CreateJuspayOrderResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { data: None }
+    }
 }
 
 /// The `CreateMarketplaceProductReviewResponse` of the operation `create-marketplace-product-review`: the same shape as [`DeleteUserResponse`], which another operation named first.
@@ -3916,6 +4677,16 @@ pub struct CreateOrderBody {
     /// Payment gateway, integration and method to pay with
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<PaymentMethodPayload>,
+}
+
+impl CreateOrderBody {
+    /// A `CreateOrderBody` with the given fields; the optional ones are `None`.
+    pub fn new(cart_id: impl Into<String>) -> Self {
+        Self {
+            cart_id: cart_id.into(),
+            payment_method: None,
+        }
+    }
 }
 
 /// `CreateOrderResponse`.
@@ -4066,6 +4837,17 @@ pub struct CreateOrderReturnResponse {
     pub content: Option<CreateOrderReturnResponseContent>,
 }
 
+impl CreateOrderReturnResponse {
+    /// A `CreateOrderReturnResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `CreateOrderReturnResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -4074,6 +4856,13 @@ pub struct CreateOrderReturnResponseContent {
     /// The return request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_return: Option<OrderReturn>,
+}
+
+impl CreateOrderReturnResponseContent {
+    /// A `CreateOrderReturnResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { order_return: None }
+    }
 }
 
 /// Request body for an outbound bank account: the customer's own bank details.
@@ -4094,6 +4883,25 @@ pub struct CreateOutboundBankAccount {
     /// Whether to make this the default account
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
+}
+
+impl CreateOutboundBankAccount {
+    /// A `CreateOutboundBankAccount` with the given fields; the optional ones are `None`, and `account_type` takes the spec's default or only value.
+    pub fn new(
+        account_name: impl Into<String>,
+        account_number: impl Into<String>,
+        ifsc_code: impl Into<String>,
+        bank_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_type: CreateOutboundBankAccountAccountType::Outbound,
+            account_name: account_name.into(),
+            account_number: account_number.into(),
+            ifsc_code: ifsc_code.into(),
+            bank_name: bank_name.into(),
+            is_default: None,
+        }
+    }
 }
 
 /// Account type; "outbound"
@@ -4166,6 +4974,17 @@ pub struct CreatePosOrderBody {
     /// The properties of the [`CreatePosOrderBodyOneOf`] alternative that applies.
     #[serde(flatten)]
     pub one_of: CreatePosOrderBodyOneOf,
+}
+
+impl CreatePosOrderBody {
+    /// A `CreatePosOrderBody` with the given fields; the optional ones are `None`.
+    pub fn new(cart_id: impl Into<String>, one_of: impl Into<CreatePosOrderBodyOneOf>) -> Self {
+        Self {
+            cart_id: cart_id.into(),
+            device_id: None,
+            one_of: one_of.into(),
+        }
+    }
 }
 
 /// `CreatePosOrderBodyOneOf`.
@@ -4273,6 +5092,24 @@ pub struct CreateReview {
     pub videos: Option<Vec<String>>,
 }
 
+impl CreateReview {
+    /// A `CreateReview` with the given fields; the optional ones are `None`.
+    pub fn new(
+        user_id: impl Into<String>,
+        order_number: impl Into<String>,
+        rating: impl Into<f64>,
+    ) -> Self {
+        Self {
+            user_id: user_id.into(),
+            order_number: order_number.into(),
+            rating: rating.into(),
+            review_text: None,
+            images: None,
+            videos: None,
+        }
+    }
+}
+
 /// Plan settings for a subscription on the standard plan.
 ///
 /// Schema: `#/components/schemas/CreateStandardSubscription`
@@ -4309,6 +5146,19 @@ pub struct CreateStandardSubscription {
         with = "serde_with::rust::double_option"
     )]
     pub coupon_code: Option<Option<String>>,
+}
+
+impl CreateStandardSubscription {
+    /// A `CreateStandardSubscription` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            plan_type: None,
+            plan_id: None,
+            start_date: None,
+            end_date: None,
+            coupon_code: None,
+        }
+    }
 }
 
 /// Plan type; always "standard" (read-only)
@@ -4391,6 +5241,25 @@ pub struct CreateSubscription {
     /// The properties of the [`CreateSubscriptionOneOf`] alternative that applies.
     #[serde(flatten)]
     pub one_of: CreateSubscriptionOneOf,
+}
+
+impl CreateSubscription {
+    /// A `CreateSubscription` with the given fields; the optional ones are `None`, and `is_prepaid`, `usage_based_billing`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    pub fn new(
+        invoice_items: impl Into<Vec<SubscriptionInvoiceItem>>,
+        one_of: impl Into<CreateSubscriptionOneOf>,
+    ) -> Self {
+        Self {
+            is_prepaid: false,
+            usage_based_billing: false,
+            usage_based_tiers: None,
+            grace_period_days: 0i64,
+            is_cancellation_allowed: true,
+            days_until_cancellation_allowed: 3i64,
+            invoice_items: invoice_items.into(),
+            one_of: one_of.into(),
+        }
+    }
 }
 
 /// `CreateSubscriptionOneOf`.
@@ -4488,6 +5357,17 @@ pub struct CustomSlabsBasedOnAmount {
     pub products: Vec<CustomSlabsBasedOnAmountProductsItem>,
 }
 
+impl CustomSlabsBasedOnAmount {
+    /// A `CustomSlabsBasedOnAmount` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(products: impl Into<Vec<CustomSlabsBasedOnAmountProductsItem>>) -> Self {
+        Self {
+            spending_criteria_type:
+                AutoScaleBasedOnAmountSpendingCriteriaType::MinimumPurchaseAmount,
+            products: products.into(),
+        }
+    }
+}
+
 /// `CustomSlabsBasedOnAmountProductsItem`.
 ///
 /// Schema: `#/components/schemas/CustomSlabsBasedOnAmount/properties/products/items`
@@ -4514,6 +5394,16 @@ pub struct CustomSlabsBasedOnQuantity {
     pub spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType,
     /// Qualifying product/variant entries, each with slabs giving the quantity to buy, the free quantity and the comparison condition
     pub products: Vec<CustomSlabsBasedOnQuantityProductsItem>,
+}
+
+impl CustomSlabsBasedOnQuantity {
+    /// A `CustomSlabsBasedOnQuantity` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(products: impl Into<Vec<CustomSlabsBasedOnQuantityProductsItem>>) -> Self {
+        Self {
+            spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType::MinimumQuantity,
+            products: products.into(),
+        }
+    }
 }
 
 /// `CustomSlabsBasedOnQuantityProductsItem`.
@@ -4607,6 +5497,50 @@ pub struct CustomerAddress {
     pub nickname: Option<String>,
 }
 
+impl CustomerAddress {
+    /// A `CustomerAddress` with the given fields; the optional ones are `None`, and `country` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<Option<String>>,
+        country_code: impl Into<String>,
+        phone: impl Into<String>,
+        email: impl Into<String>,
+        address_line1: impl Into<String>,
+        address_line2: impl Into<Option<String>>,
+        landmark: impl Into<Option<String>>,
+        pincode: impl Into<String>,
+        city: impl Into<String>,
+        state: impl Into<String>,
+        tax_identification_number: impl Into<Option<String>>,
+        business_name: impl Into<Option<String>>,
+        nickname: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            id: None,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            country_code: country_code.into(),
+            phone: phone.into(),
+            email: email.into(),
+            address_line1: address_line1.into(),
+            address_line2: address_line2.into(),
+            landmark: landmark.into(),
+            pincode: pincode.into(),
+            city: city.into(),
+            state: state.into(),
+            country: CustomerAddressCountry::India,
+            tax_identification_number: tax_identification_number.into(),
+            business_name: business_name.into(),
+            is_default_billing: None,
+            is_default_shipping: None,
+            is_phone_verified: None,
+            is_email_verified: None,
+            nickname: nickname.into(),
+        }
+    }
+}
+
 /// Country; always India
 ///
 /// Schema: `#/components/schemas/CustomerAddress/properties/country`
@@ -4693,6 +5627,29 @@ pub struct CustomerBankAccount {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl CustomerBankAccount {
+    /// A `CustomerBankAccount` with the given fields; the optional ones are `None`.
+    pub fn new(
+        account_type: impl Into<CustomerBankAccountAccountType>,
+        account_name: impl Into<String>,
+        account_number: impl Into<String>,
+        ifsc_code: impl Into<String>,
+        bank_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_type: account_type.into(),
+            account_name: account_name.into(),
+            account_number: account_number.into(),
+            ifsc_code: ifsc_code.into(),
+            bank_name: bank_name.into(),
+            is_default: None,
+            is_verified: None,
+            created_at: None,
+            modified_at: None,
+        }
+    }
 }
 
 /// Account type: inbound or outbound
@@ -4801,6 +5758,25 @@ pub struct CustomerGroup {
     pub active: bool,
 }
 
+impl CustomerGroup {
+    /// A `CustomerGroup` with the given fields; the optional ones are `None`, and `active` takes the spec's default or only value.
+    pub fn new(
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        description: impl Into<Option<String>>,
+        is_default: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+            slug: slug.into(),
+            description: description.into(),
+            is_default: is_default.into(),
+            active: true,
+        }
+    }
+}
+
 /// A customer's loyalty membership: tier, points and order and spending statistics.
 ///
 /// Schema: `#/components/schemas/CustomerLoyalty`
@@ -4845,6 +5821,27 @@ pub struct CustomerLoyalty {
     /// Amount saved over the membership's lifetime, in store currency
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_savings: Option<f64>,
+}
+
+impl CustomerLoyalty {
+    /// A `CustomerLoyalty` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            membership_number: None,
+            date_of_join: None,
+            date_of_assign: None,
+            date_of_reset: None,
+            current_tier: None,
+            points_earned: None,
+            points_redeemed: None,
+            points_balance: None,
+            total_orders: None,
+            lifetime_orders: None,
+            total_spent: None,
+            lifetime_spent: None,
+            lifetime_savings: None,
+        }
+    }
 }
 
 /// A recurring-payment mandate a customer has authorised with a payment gateway, with its limits, schedule and status.
@@ -4903,6 +5900,31 @@ pub struct CustomerMandate {
     pub last_activated_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl CustomerMandate {
+    /// A `CustomerMandate` with the given fields; the optional ones are `None`.
+    pub fn new(id: impl Into<String>, status: impl Into<MandateStatus>) -> Self {
+        Self {
+            id: id.into(),
+            mandate_type: None,
+            status: status.into(),
+            max_amount: None,
+            frequency: None,
+            start_date: None,
+            end_date: None,
+            gateway: None,
+            gateway_reference_id: None,
+            block_fund: None,
+            revokable_by_customer: None,
+            currency: None,
+            payment_info: None,
+            created_at: None,
+            modified_at: None,
+            activated_at: None,
+            last_activated_at: None,
+        }
+    }
+}
+
 /// Payment method and bank details the mandate debits
 ///
 /// Schema: `#/components/schemas/CustomerMandate/properties/payment_info`
@@ -4917,6 +5939,17 @@ pub struct CustomerMandatePaymentInfo {
     /// `bank_details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_details: Option<CustomerMandatePaymentInfoBankDetails>,
+}
+
+impl CustomerMandatePaymentInfo {
+    /// A `CustomerMandatePaymentInfo` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            payment_method_type: None,
+            payment_method: None,
+            bank_details: None,
+        }
+    }
 }
 
 /// `CustomerMandatePaymentInfoBankDetails`.
@@ -4939,6 +5972,19 @@ pub struct CustomerMandatePaymentInfoBankDetails {
     /// `bank_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
+}
+
+impl CustomerMandatePaymentInfoBankDetails {
+    /// A `CustomerMandatePaymentInfoBankDetails` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            account_number: None,
+            ifsc: None,
+            bank_account_type: None,
+            beneficiary_name: None,
+            bank_name: None,
+        }
+    }
 }
 
 /// A purchased product the customer has not yet reviewed.
@@ -4974,6 +6020,20 @@ pub struct CustomerReadyForReview {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_number: Option<String>,
+}
+
+impl CustomerReadyForReview {
+    /// A `CustomerReadyForReview` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            product_id: None,
+            product_name: None,
+            product_image_url: None,
+            selling_price: None,
+            listing_price: None,
+            order_number: None,
+        }
+    }
 }
 
 /// A product review written by the customer, with its moderation status and media.
@@ -5054,6 +6114,36 @@ pub struct CustomerReview {
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl CustomerReview {
+    /// A `CustomerReview` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<String>,
+        rating: impl Into<f64>,
+        review_text: impl Into<String>,
+        order_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: None,
+            product_id: product_id.into(),
+            product_name: None,
+            product_image_url: None,
+            status: None,
+            rating: rating.into(),
+            review_text: review_text.into(),
+            review_date: None,
+            average_rating: None,
+            tags: None,
+            images: None,
+            videos: None,
+            listing_price: None,
+            selling_price: None,
+            order_number: order_number.into(),
+            created_at: None,
+            modified_at: None,
+        }
+    }
+}
+
 /// `CustomerReviewImagesItem`.
 ///
 /// Schema: `#/components/schemas/CustomerReview/properties/images/items`
@@ -5074,6 +6164,17 @@ pub struct CustomerReviewImagesItem {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub standard_url: Option<String>,
+}
+
+impl CustomerReviewImagesItem {
+    /// A `CustomerReviewImagesItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            blur_url: None,
+            thumbnail_url: None,
+            standard_url: None,
+        }
+    }
 }
 
 /// `CustomerReviewVideosItem`.
@@ -5106,6 +6207,19 @@ pub struct CustomerReviewVideosItem {
     pub size: Option<String>,
 }
 
+impl CustomerReviewVideosItem {
+    /// A `CustomerReviewVideosItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            cover_image_url: None,
+            video_preview_url: None,
+            playback: None,
+            duration: None,
+            size: None,
+        }
+    }
+}
+
 /// `CustomerReviewVideosItemPlayback`.
 ///
 /// Schema: `#/components/schemas/CustomerReview/properties/videos/items/properties/ playback`
@@ -5117,6 +6231,16 @@ pub struct CustomerReviewVideosItemPlayback {
     /// `dash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dash: Option<String>,
+}
+
+impl CustomerReviewVideosItemPlayback {
+    /// A `CustomerReviewVideosItemPlayback` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            hls: None,
+            dash: None,
+        }
+    }
 }
 
 /// A product attribute whose value is a date.
@@ -5135,6 +6259,24 @@ pub struct DateAttribute {
     pub type_: DateAttributeType,
     /// The attribute's date as an ISO-8601 date-time
     pub value: chrono::DateTime<chrono::Utc>,
+}
+
+impl DateAttribute {
+    /// A `DateAttribute` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            key: key.into(),
+            type_: DateAttributeType::Date,
+            value: value.into(),
+        }
+    }
 }
 
 /// Attribute type; always "date"
@@ -5252,6 +6394,17 @@ pub struct DeliveryFulfillment {
     pub shipments: Vec<DeliveryFulfillmentShipmentsItem>,
 }
 
+impl DeliveryFulfillment {
+    /// A `DeliveryFulfillment` with the given fields; the optional ones are `None`, and `fulfillment_type` takes the spec's default or only value.
+    pub fn new(shipments: impl Into<Vec<DeliveryFulfillmentShipmentsItem>>) -> Self {
+        Self {
+            fulfillment_type: DeliveryFulfillmentFulfillmentType::Delivery,
+            preference_type: None,
+            shipments: shipments.into(),
+        }
+    }
+}
+
 /// Fulfillment type; always "delivery"
 ///
 /// Schema: `#/components/schemas/DeliveryFulfillment/properties/fulfillment_type`
@@ -5347,6 +6500,19 @@ pub struct DeliveryFulfillmentShipmentsItem {
     pub courier_company_name: Option<Option<String>>,
 }
 
+impl DeliveryFulfillmentShipmentsItem {
+    /// A `DeliveryFulfillmentShipmentsItem` with the given fields; the optional ones are `None`.
+    pub fn new(id: impl Into<String>, shipping_provider_id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            shipping_provider_id: shipping_provider_id.into(),
+            shipping_provider_name: None,
+            courier_company_id: None,
+            courier_company_name: None,
+        }
+    }
+}
+
 /// Delivery options for a cart: whether it can be delivered, the free-shipping threshold, and the shipping methods and couriers available for each shipment.
 ///
 /// Schema: `#/components/schemas/DeliveryOption`
@@ -5401,6 +6567,20 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItem {
         Option<Vec<DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem>>,
 }
 
+impl DeliveryOptionShipmentsItemShippingMethodsItem {
+    /// A `DeliveryOptionShipmentsItemShippingMethodsItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            shipping_type: None,
+            shipping_amount: None,
+            estimated_delivery_days: None,
+            courier_companies: None,
+        }
+    }
+}
+
 /// `DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem`.
 ///
 /// Schema: `#/components/schemas/DeliveryOption/properties/shipments/items/properties/shipping_methods/items/properties/courier_companies/items`
@@ -5430,6 +6610,22 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
     /// `rating`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<f64>,
+}
+
+impl DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
+    /// A `DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            shipping_amount: None,
+            estimated_delivery_days: None,
+            is_recommended: None,
+            is_hyperlocal: None,
+            mode: None,
+            rating: None,
+        }
+    }
 }
 
 /// `DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItemId`.
@@ -5604,6 +6800,18 @@ pub struct DiscountBasedPromotion {
     /// Discount amount in store currency, for fixed-amount discounts
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_fixed_amount: Option<f64>,
+}
+
+impl DiscountBasedPromotion {
+    /// A `DiscountBasedPromotion` with the given fields; the optional ones are `None`, and `promotion_type` takes the spec's default or only value.
+    pub fn new(discount_type: impl Into<DiscountBasedPromotionDiscountType>) -> Self {
+        Self {
+            promotion_type: DiscountBasedPromotionPromotionType::Discount,
+            discount_type: discount_type.into(),
+            discount_percent: None,
+            discount_fixed_amount: None,
+        }
+    }
 }
 
 /// Whether the discount is a percentage or a fixed amount
@@ -5968,6 +7176,31 @@ pub struct Document {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl Document {
+    /// A `Document` with the given fields; the optional ones are `None`.
+    pub fn new(document_number: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            document_number: document_number.into(),
+            kyc_document_id: None,
+            note: None,
+            file: None,
+            status: None,
+            title: None,
+            file_url: None,
+            verification_type: None,
+            is_verified: None,
+            verified_at: None,
+            created_by: None,
+            created_at: None,
+            modified_by: None,
+            modified_at: None,
+            modified_reason: None,
+            expires_at: None,
+        }
+    }
+}
+
 /// Who added the document: customer or admin (read-only)
 ///
 /// Schema: `#/components/schemas/Document/properties/created_by`
@@ -6160,6 +7393,16 @@ pub struct Envelope {
     pub success: Option<bool>,
 }
 
+impl Envelope {
+    /// A `Envelope` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+        }
+    }
+}
+
 /// Envelope of every error response: the message, `success: false` and a machine-readable error code.
 ///
 /// Schema: `#/components/schemas/ErrorEnvelope`
@@ -6171,6 +7414,17 @@ pub struct ErrorEnvelope {
     pub success: bool,
     /// Machine-readable error code.
     pub code: String,
+}
+
+impl ErrorEnvelope {
+    /// A `ErrorEnvelope` with the given fields; the optional ones are `None`, and `success` takes the spec's default or only value.
+    pub fn new(message: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            success: false,
+            code: code.into(),
+        }
+    }
 }
 
 /// `EvaluateCouponsResponse`.
@@ -6234,6 +7488,22 @@ pub struct FixedAmountDiscountRule {
     pub products: Vec<FixedAmountDiscountRuleProductsItem>,
     /// IDs of eligible categories
     pub category_id: Vec<String>,
+}
+
+impl FixedAmountDiscountRule {
+    /// A `FixedAmountDiscountRule` with the given fields; the optional ones are `None`, and `discount_type` takes the spec's default or only value.
+    pub fn new(
+        fixed_discount_amount: impl Into<f64>,
+        products: impl Into<Vec<FixedAmountDiscountRuleProductsItem>>,
+        category_id: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            discount_type: FixedAmountDiscountRuleDiscountType::FixedAmount,
+            fixed_discount_amount: fixed_discount_amount.into(),
+            products: products.into(),
+            category_id: category_id.into(),
+        }
+    }
 }
 
 /// Discount type; always "fixed-amount"
@@ -6367,6 +7637,37 @@ pub struct FixedPriceCouponPromotion {
     pub applies_to_product: BuyXGetYCouponPromotionAppliesToProduct,
 }
 
+impl FixedPriceCouponPromotion {
+    /// A `FixedPriceCouponPromotion` with the given fields; the optional ones are `None`, and `applies_to_product` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<Option<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
+        redemption_count: impl Into<i64>,
+        minimum_order_total: impl Into<Option<f64>>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        details: impl Into<FixedPriceRule>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            tags: tags.into(),
+            redemption_limits: redemption_limits.into(),
+            redemption_count: redemption_count.into(),
+            minimum_order_total: minimum_order_total.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+            details: details.into(),
+            applies_to_product: BuyXGetYCouponPromotionAppliesToProduct::Product,
+        }
+    }
+}
+
 /// Promotion details for a product sold at a fixed offer price.
 ///
 /// Schema: `#/components/schemas/FixedPricePromotion`
@@ -6376,6 +7677,16 @@ pub struct FixedPricePromotion {
     pub promotion_type: FixedPricePromotionPromotionType,
     /// Offer price, in store currency
     pub offer_price: f64,
+}
+
+impl FixedPricePromotion {
+    /// A `FixedPricePromotion` with the given fields; the optional ones are `None`, and `promotion_type` takes the spec's default or only value.
+    pub fn new(offer_price: impl Into<f64>) -> Self {
+        Self {
+            promotion_type: FixedPricePromotionPromotionType::FixedPrice,
+            offer_price: offer_price.into(),
+        }
+    }
 }
 
 /// Promotion type; always "fixed-price"
@@ -6495,6 +7806,17 @@ pub struct FixedPriceRuleBasedAmount {
     pub products: Vec<FixedPriceRuleBasedAmountProductsItem>,
 }
 
+impl FixedPriceRuleBasedAmount {
+    /// A `FixedPriceRuleBasedAmount` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(products: impl Into<Vec<FixedPriceRuleBasedAmountProductsItem>>) -> Self {
+        Self {
+            spending_criteria_type:
+                AutoScaleBasedOnAmountSpendingCriteriaType::MinimumPurchaseAmount,
+            products: products.into(),
+        }
+    }
+}
+
 /// `FixedPriceRuleBasedAmountProductsItem`.
 ///
 /// Schema: `#/components/schemas/FixedPriceRuleBasedAmount/properties/products/items`
@@ -6527,6 +7849,16 @@ pub struct FixedPriceRuleBasedQuantity {
     pub spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType,
     /// Product/variant entries with minimum and optional maximum quantity and the offer price (store currency)
     pub products: Vec<FixedPriceRuleBasedQuantityProductsItem>,
+}
+
+impl FixedPriceRuleBasedQuantity {
+    /// A `FixedPriceRuleBasedQuantity` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
+    pub fn new(products: impl Into<Vec<FixedPriceRuleBasedQuantityProductsItem>>) -> Self {
+        Self {
+            spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType::MinimumQuantity,
+            products: products.into(),
+        }
+    }
 }
 
 /// `FixedPriceRuleBasedQuantityProductsItem`.
@@ -6637,6 +7969,37 @@ pub struct FreeGoodCouponPromotion {
     pub applies_to_product: BuyXGetYCouponPromotionAppliesToProduct,
 }
 
+impl FreeGoodCouponPromotion {
+    /// A `FreeGoodCouponPromotion` with the given fields; the optional ones are `None`, and `applies_to_product` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<Option<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
+        redemption_count: impl Into<i64>,
+        minimum_order_total: impl Into<Option<f64>>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        details: impl Into<FreeGoodsRule>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            tags: tags.into(),
+            redemption_limits: redemption_limits.into(),
+            redemption_count: redemption_count.into(),
+            minimum_order_total: minimum_order_total.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+            details: details.into(),
+            applies_to_product: BuyXGetYCouponPromotionAppliesToProduct::Product,
+        }
+    }
+}
+
 /// Promotion details for a product where buying a set quantity earns free units.
 ///
 /// Schema: `#/components/schemas/FreeGoodsPromotion`
@@ -6648,6 +8011,17 @@ pub struct FreeGoodsPromotion {
     pub buy_quantity: i64,
     /// Quantity given free
     pub get_quantity: i64,
+}
+
+impl FreeGoodsPromotion {
+    /// A `FreeGoodsPromotion` with the given fields; the optional ones are `None`, and `promotion_type` takes the spec's default or only value.
+    pub fn new(buy_quantity: impl Into<i64>, get_quantity: impl Into<i64>) -> Self {
+        Self {
+            promotion_type: FreeGoodsPromotionPromotionType::FreeGoods,
+            buy_quantity: buy_quantity.into(),
+            get_quantity: get_quantity.into(),
+        }
+    }
 }
 
 /// Promotion type; always "free-goods"
@@ -6778,6 +8152,23 @@ pub struct FulfillmentItem {
     pub quantity: i64,
 }
 
+impl FulfillmentItem {
+    /// A `FulfillmentItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        quantity: impl Into<i64>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            product_name: None,
+            variant_id: variant_id.into(),
+            variant_name: None,
+            quantity: quantity.into(),
+        }
+    }
+}
+
 /// How a cart or order is fulfilled: collect in store, delivery, or partly collected and partly delivered.
 ///
 /// Schema: `#/components/schemas/FulfillmentPreference`
@@ -6842,6 +8233,16 @@ pub struct GenerateHashBody {
     pub payment_gateway: GenerateHashBodyPaymentGateway,
     /// Text to compute the hash over
     pub plain_text: String,
+}
+
+impl GenerateHashBody {
+    /// A `GenerateHashBody` with the given fields; the optional ones are `None`, and `payment_gateway` takes the spec's default or only value.
+    pub fn new(plain_text: impl Into<String>) -> Self {
+        Self {
+            payment_gateway: GenerateHashBodyPaymentGateway::Payu,
+            plain_text: plain_text.into(),
+        }
+    }
 }
 
 /// Gateway the hash is for
@@ -6917,6 +8318,17 @@ pub struct GenerateHashResponse {
     pub content: Option<GenerateHashResponseContent>,
 }
 
+impl GenerateHashResponse {
+    /// A `GenerateHashResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `GenerateHashResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1generate-hash/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -6925,6 +8337,13 @@ pub struct GenerateHashResponseContent {
     /// The computed hash
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+}
+
+impl GenerateHashResponseContent {
+    /// A `GenerateHashResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { hash: None }
+    }
 }
 
 /// `GenerateOtpBody`.
@@ -6983,6 +8402,17 @@ pub struct GenerateOtpResponseContent {
     pub otp: Option<String>,
 }
 
+impl GenerateOtpResponseContent {
+    /// A `GenerateOtpResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(otp_token: impl Into<String>, otp_action: impl Into<String>) -> Self {
+        Self {
+            otp_token: otp_token.into(),
+            otp_action: otp_action.into(),
+            otp: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for GenerateOtpResponseContent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GenerateOtpResponseContent")
@@ -7004,6 +8434,20 @@ pub struct GenerateOtpWithEmail {
     pub email: String,
     /// Action the OTP is for: register, reset password, verify or update email
     pub otp_action: GenerateOtpWithEmailOtpAction,
+}
+
+impl GenerateOtpWithEmail {
+    /// A `GenerateOtpWithEmail` with the given fields; the optional ones are `None`, and `channel` takes the spec's default or only value.
+    pub fn new(
+        email: impl Into<String>,
+        otp_action: impl Into<GenerateOtpWithEmailOtpAction>,
+    ) -> Self {
+        Self {
+            channel: GenerateOtpWithEmailChannel::Email,
+            email: email.into(),
+            otp_action: otp_action.into(),
+        }
+    }
 }
 
 /// Delivery channel; always "email"
@@ -7152,6 +8596,22 @@ pub struct GenerateOtpWithPhone {
     pub phone: String,
     /// Action the OTP is for: register, reset password, verify or update phone
     pub otp_action: GenerateOtpWithPhoneOtpAction,
+}
+
+impl GenerateOtpWithPhone {
+    /// A `GenerateOtpWithPhone` with the given fields; the optional ones are `None`.
+    pub fn new(
+        channel: impl Into<GenerateOtpWithPhoneChannel>,
+        phone: impl Into<String>,
+        otp_action: impl Into<GenerateOtpWithPhoneOtpAction>,
+    ) -> Self {
+        Self {
+            channel: channel.into(),
+            country_code: None,
+            phone: phone.into(),
+            otp_action: otp_action.into(),
+        }
+    }
 }
 
 /// Delivery channel: sms or whatsapp
@@ -7388,6 +8848,17 @@ pub struct GetConfigResponse {
     pub content: Option<GetConfigResponseContent>,
 }
 
+impl GetConfigResponse {
+    /// A `GetConfigResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `GetConfigResponseContent`.
 ///
 /// Schema: `#/paths/~1store~1config/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -7396,6 +8867,13 @@ pub struct GetConfigResponseContent {
     /// The store's storefront configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_config: Option<StoreConfig>,
+}
+
+impl GetConfigResponseContent {
+    /// A `GetConfigResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { store_config: None }
+    }
 }
 
 /// `GetCustomerAuthorizedSellersResponse`.
@@ -7414,6 +8892,17 @@ pub struct GetCustomerAuthorizedSellersResponse {
     pub content: Option<GetCustomerAuthorizedSellersResponseContent>,
 }
 
+impl GetCustomerAuthorizedSellersResponse {
+    /// A `GetCustomerAuthorizedSellersResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `GetCustomerAuthorizedSellersResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{id}~1authorized-sellers/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -7425,6 +8914,16 @@ pub struct GetCustomerAuthorizedSellersResponseContent {
     /// Paging information for the seller list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+}
+
+impl GetCustomerAuthorizedSellersResponseContent {
+    /// A `GetCustomerAuthorizedSellersResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            authorized_sellers: None,
+            pagination: None,
+        }
+    }
 }
 
 /// `GetCustomerCreditLineBalanceResponse`.
@@ -7503,6 +9002,17 @@ pub struct GetFulfillmentOptionsResponseContent {
     pub deliver: Option<DeliveryOption>,
 }
 
+impl GetFulfillmentOptionsResponseContent {
+    /// A `GetFulfillmentOptionsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(summary: impl Into<GetFulfillmentOptionsResponseContentSummary>) -> Self {
+        Self {
+            summary: summary.into(),
+            collect: None,
+            deliver: None,
+        }
+    }
+}
+
 /// Overview of which fulfillment types are possible and which is recommended
 ///
 /// Schema: `#/paths/~1carts~1fulfillment-options/post/responses/200/content/application~1json/schema/allOf/1/properties/content/properties/summary`
@@ -7518,6 +9028,24 @@ pub struct GetFulfillmentOptionsResponseContentSummary {
     /// Store suggested for in-store collection
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recommended_store: Option<CollectInStore>,
+}
+
+impl GetFulfillmentOptionsResponseContentSummary {
+    /// A `GetFulfillmentOptionsResponseContentSummary` with the given fields; the optional ones are `None`.
+    pub fn new(
+        collect_available: impl Into<bool>,
+        deliver_available: impl Into<bool>,
+        recommended_fulfillment_type: impl Into<
+            GetFulfillmentOptionsResponseContentSummaryRecommendedFulfillmentType,
+        >,
+    ) -> Self {
+        Self {
+            collect_available: collect_available.into(),
+            deliver_available: deliver_available.into(),
+            recommended_fulfillment_type: recommended_fulfillment_type.into(),
+            recommended_store: None,
+        }
+    }
 }
 
 /// Fulfillment type suggested for this cart
@@ -7631,6 +9159,17 @@ pub struct GetLoyaltyDetailsResponse {
     pub content: Option<GetLoyaltyDetailsResponseContent>,
 }
 
+impl GetLoyaltyDetailsResponse {
+    /// A `GetLoyaltyDetailsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `GetLoyaltyDetailsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -7639,6 +9178,13 @@ pub struct GetLoyaltyDetailsResponseContent {
     /// The customer's loyalty membership and points summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty: Option<CustomerLoyalty>,
+}
+
+impl GetLoyaltyDetailsResponseContent {
+    /// A `GetLoyaltyDetailsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { loyalty: None }
+    }
 }
 
 /// `GetMarketplaceProductDetailResponse`.
@@ -7724,6 +9270,20 @@ pub struct GetOrderDetailResponse {
     pub content: GetOrderDetailResponseContent,
 }
 
+impl GetOrderDetailResponse {
+    /// A `GetOrderDetailResponse` with the given fields; the optional ones are `None`, and `message` takes the spec's default or only value.
+    pub fn new(
+        success: impl Into<bool>,
+        content: impl Into<GetOrderDetailResponseContent>,
+    ) -> Self {
+        Self {
+            message: "order details".to_owned(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetOrderDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}/get/responses/200/content/application~1json/schema/properties/content`
@@ -7749,6 +9309,17 @@ pub struct GetOrderReturnDetailResponse {
     pub content: Option<GetOrderReturnDetailResponseContent>,
 }
 
+impl GetOrderReturnDetailResponse {
+    /// A `GetOrderReturnDetailResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `GetOrderReturnDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns~1{return_number}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -7757,6 +9328,13 @@ pub struct GetOrderReturnDetailResponseContent {
     /// The return request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_return: Option<OrderReturnDetail>,
+}
+
+impl GetOrderReturnDetailResponseContent {
+    /// A `GetOrderReturnDetailResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { order_return: None }
+    }
 }
 
 /// `GetPaymentStatusResponse`.
@@ -7774,6 +9352,20 @@ pub struct GetPaymentStatusResponse {
     pub success: bool,
     /// `content`.
     pub content: GetPaymentStatusResponseContent,
+}
+
+impl GetPaymentStatusResponse {
+    /// A `GetPaymentStatusResponse` with the given fields; the optional ones are `None`, and `message` takes the spec's default or only value.
+    pub fn new(
+        success: impl Into<bool>,
+        content: impl Into<GetPaymentStatusResponseContent>,
+    ) -> Self {
+        Self {
+            message: "order details".to_owned(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
 }
 
 /// `GetPaymentStatusResponseContent`.
@@ -7940,6 +9532,17 @@ pub struct GetSellerDetailResponse {
     pub content: Option<GetSellerDetailResponseContent>,
 }
 
+impl GetSellerDetailResponse {
+    /// A `GetSellerDetailResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `GetSellerDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -7951,6 +9554,16 @@ pub struct GetSellerDetailResponseContent {
     /// Aggregate review figures for the seller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviews_stats: Option<SellerReviewStats>,
+}
+
+impl GetSellerDetailResponseContent {
+    /// A `GetSellerDetailResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            seller_detail: None,
+            reviews_stats: None,
+        }
+    }
 }
 
 /// The `GetSubscriptionResponse` of the operation `get-subscription`: the same shape as [`CreateSubscriptionResponse`], which another operation named first.
@@ -8049,6 +9662,13 @@ pub struct GstinDetail {
     pub id: Option<String>,
 }
 
+impl GstinDetail {
+    /// A `GstinDetail` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+}
+
 /// Bank branch details found for an IFSC code, including supported transfer methods.
 ///
 /// Schema: `#/components/schemas/IfscDetail`
@@ -8117,6 +9737,20 @@ pub struct InapplicableCoupon {
     pub suggestion: Option<String>,
 }
 
+impl InapplicableCoupon {
+    /// A `InapplicableCoupon` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            coupon_type: None,
+            coupon_code: None,
+            reason: None,
+            suggestion: None,
+        }
+    }
+}
+
 /// A promotion that does not apply to the current cart, with the reason and a hint on how to qualify.
 ///
 /// Schema: `#/components/schemas/InapplicablePromotion`
@@ -8137,6 +9771,19 @@ pub struct InapplicablePromotion {
     /// What the customer could do to qualify
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+}
+
+impl InapplicablePromotion {
+    /// A `InapplicablePromotion` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            promotion_type: None,
+            reason: None,
+            suggestion: None,
+        }
+    }
 }
 
 /// A sellable item (SKU): a product or one of its variants, with pricing, stock, promotion and media details, as returned in product lists and search.
@@ -8218,6 +9865,66 @@ pub struct Item {
     pub inventory: Option<Vec<LotBatchDetail>>,
 }
 
+impl Item {
+    /// A `Item` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        sku: impl Into<String>,
+        product_slug: impl Into<String>,
+        variant_slug: impl Into<String>,
+        product_name: impl Into<String>,
+        variant_name: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        short_description: impl Into<Option<String>>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        category_ids: impl Into<Vec<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        reviews_count: impl Into<i64>,
+        reviews_rating_sum: impl Into<Option<f64>>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        images: impl Into<Vec<ProductImage>>,
+        pricing: impl Into<ProductPricing>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        associated_options: impl Into<Option<AssociatedOption>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            sku: sku.into(),
+            product_slug: product_slug.into(),
+            variant_slug: variant_slug.into(),
+            product_name: product_name.into(),
+            variant_name: variant_name.into(),
+            product_type: product_type.into(),
+            short_description: short_description.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            category_ids: category_ids.into(),
+            categories: None,
+            tags: tags.into(),
+            reviews_count: reviews_count.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            attributes: attributes.into(),
+            images: images.into(),
+            pricing: pricing.into(),
+            promotion: promotion.into(),
+            subscription: subscription.into(),
+            associated_options: associated_options.into(),
+            shipping: None,
+            inventory: None,
+        }
+    }
+}
+
 /// Request to check whether a list of products can be fulfilled, optionally for a delivery pincode and fulfillment type, without needing a cart.
 ///
 /// Schema: `#/components/schemas/ItemsBasedFulfillmentCheck`
@@ -8232,6 +9939,20 @@ pub struct ItemsBasedFulfillmentCheck {
     /// Fulfillment type to check: delivery or collect-in-store
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_type: Option<CartBasedFulfillmentCheckFulfillmentType>,
+}
+
+impl ItemsBasedFulfillmentCheck {
+    /// A `ItemsBasedFulfillmentCheck` with the given fields; the optional ones are `None`.
+    pub fn new(
+        delivery_pincode: impl Into<Option<String>>,
+        items: impl Into<Vec<AddToWishlistBody>>,
+    ) -> Self {
+        Self {
+            delivery_pincode: delivery_pincode.into(),
+            items: items.into(),
+            fulfillment_type: None,
+        }
+    }
 }
 
 /// Payment payload for Juspay Express Checkout, where the storefront collects the payment details itself: new card, saved card, net banking, UPI collect or UPI intent.
@@ -8286,6 +10007,18 @@ pub struct JusPayExpressCheckoutCommonField {
     pub gateway_reference_id: Option<String>,
     /// URL the customer returns to after payment
     pub return_url: String,
+}
+
+impl JusPayExpressCheckoutCommonField {
+    /// A `JusPayExpressCheckoutCommonField` with the given fields; the optional ones are `None`, and `integration_type` takes the spec's default or only value.
+    pub fn new(payment_provider_slug: impl Into<String>, return_url: impl Into<String>) -> Self {
+        Self {
+            payment_provider_slug: payment_provider_slug.into(),
+            integration_type: JusPayExpressCheckoutCommonFieldIntegrationType::ExpressCheckout,
+            gateway_reference_id: None,
+            return_url: return_url.into(),
+        }
+    }
 }
 
 /// Integration type; always "express-checkout"
@@ -8379,6 +10112,16 @@ pub struct JusPayExpressCheckoutResponseJuspay {
     pub client_auth_token_expiry: Option<String>,
 }
 
+impl JusPayExpressCheckoutResponseJuspay {
+    /// A `JusPayExpressCheckoutResponseJuspay` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            client_auth_token: None,
+            client_auth_token_expiry: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for JusPayExpressCheckoutResponseJuspay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JusPayExpressCheckoutResponseJuspay")
@@ -8416,6 +10159,16 @@ pub struct JusPayExpressCheckoutResponsePayment {
     pub authentication: Option<JusPayExpressCheckoutResponsePaymentAuthentication>,
 }
 
+impl JusPayExpressCheckoutResponsePayment {
+    /// A `JusPayExpressCheckoutResponsePayment` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            sdk_params: None,
+            authentication: None,
+        }
+    }
+}
+
 /// `JusPayExpressCheckoutResponsePaymentAuthentication`.
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/payment/properties/authentication`
@@ -8428,6 +10181,17 @@ pub struct JusPayExpressCheckoutResponsePaymentAuthentication {
     /// `params`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<JusPayExpressCheckoutResponsePaymentAuthenticationParams>,
+}
+
+impl JusPayExpressCheckoutResponsePaymentAuthentication {
+    /// A `JusPayExpressCheckoutResponsePaymentAuthentication` with the given fields; the optional ones are `None`, and `method` takes the spec's default or only value.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            method: JusPayExpressCheckoutResponsePaymentAuthenticationMethod::Get,
+            url: url.into(),
+            params: None,
+        }
+    }
 }
 
 /// `JusPayExpressCheckoutResponsePaymentAuthenticationMethod`.
@@ -8518,6 +10282,22 @@ pub struct JusPayExpressCheckoutResponsePaymentAuthenticationParams {
     pub card_isin: Option<String>,
 }
 
+impl JusPayExpressCheckoutResponsePaymentAuthenticationParams {
+    /// A `JusPayExpressCheckoutResponsePaymentAuthenticationParams` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            card_issuer_bank_name: None,
+            id: None,
+            fallback_url: None,
+            challenge_id: None,
+            resend_otp_allowed: None,
+            auth_type: None,
+            submit_otp_allowed: None,
+            card_isin: None,
+        }
+    }
+}
+
 /// `JusPayExpressCheckoutResponsePaymentSdkParams`.
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/payment/properties/sdk_params`
@@ -8549,6 +10329,22 @@ pub struct JusPayExpressCheckoutResponsePaymentSdkParams {
     pub customer_first_name: Option<String>,
 }
 
+impl JusPayExpressCheckoutResponsePaymentSdkParams {
+    /// A `JusPayExpressCheckoutResponsePaymentSdkParams` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            tr: None,
+            merchant_vpa: None,
+            customer_last_name: None,
+            merchant_name: None,
+            pg_intent_url: None,
+            amount: None,
+            tid: None,
+            customer_first_name: None,
+        }
+    }
+}
+
 /// Payment payload for Juspay HyperCheckout, where the customer pays on Juspay's hosted payment page.
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckout`
@@ -8565,6 +10361,19 @@ pub struct JusPayHyperCheckout {
     pub return_url: String,
     /// Action to perform; paymentPage
     pub action: JusPayHyperCheckoutAction,
+}
+
+impl JusPayHyperCheckout {
+    /// A `JusPayHyperCheckout` with the given fields; the optional ones are `None`, and `integration_type`, `action` take the spec's default or only value.
+    pub fn new(payment_provider_slug: impl Into<String>, return_url: impl Into<String>) -> Self {
+        Self {
+            payment_provider_slug: payment_provider_slug.into(),
+            integration_type: JusPayHyperCheckoutIntegrationType::HyperCheckout,
+            gateway_reference_id: None,
+            return_url: return_url.into(),
+            action: JusPayHyperCheckoutAction::PaymentPage,
+        }
+    }
 }
 
 /// Action to perform; paymentPage
@@ -8702,6 +10511,20 @@ pub struct JusPayHyperCheckoutResponse {
     pub order_expiry: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl JusPayHyperCheckoutResponse {
+    /// A `JusPayHyperCheckoutResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            status: None,
+            order_id: None,
+            payment_links: None,
+            sdk_payload: None,
+            order_expiry: None,
+        }
+    }
+}
+
 /// Web link to the payment page and its expiry
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckoutResponse/properties/payment_links`
@@ -8713,6 +10536,16 @@ pub struct JusPayHyperCheckoutResponsePaymentLinks {
     /// `expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
+}
+
+impl JusPayHyperCheckoutResponsePaymentLinks {
+    /// A `JusPayHyperCheckoutResponsePaymentLinks` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            web: None,
+            expiry: None,
+        }
+    }
 }
 
 /// Payload for launching the Juspay SDK, including client auth token, amount, customer details and any mandate settings
@@ -8729,6 +10562,17 @@ pub struct JusPayHyperCheckoutResponseSdkPayload {
     /// `payload`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<JusPayHyperCheckoutResponseSdkPayloadPayload>,
+}
+
+impl JusPayHyperCheckoutResponseSdkPayload {
+    /// A `JusPayHyperCheckoutResponseSdkPayload` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            request_id: None,
+            service: None,
+            payload: None,
+        }
+    }
 }
 
 /// `JusPayHyperCheckoutResponseSdkPayloadPayload`.
@@ -8851,6 +10695,36 @@ pub struct JusPayHyperCheckoutResponseSdkPayloadPayload {
         skip_serializing_if = "Option::is_none"
     )]
     pub mandate_rule_value: Option<JusPayHyperCheckoutResponseSdkPayloadPayloadMandateRuleValue>,
+}
+
+impl JusPayHyperCheckoutResponseSdkPayloadPayload {
+    /// A `JusPayHyperCheckoutResponseSdkPayloadPayload` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            client_id: None,
+            merchant_id: None,
+            client_auth_token: None,
+            client_auth_token_expiry: None,
+            environment: None,
+            order_id: None,
+            amount: None,
+            action: None,
+            customer_id: None,
+            first_name: None,
+            last_name: None,
+            return_url: None,
+            customer_phone: None,
+            customer_email: None,
+            currency: None,
+            description: None,
+            options_create_mandate: None,
+            mandate_max_amount: None,
+            mandate_start_date: None,
+            mandate_end_date: None,
+            mandate_frequency: None,
+            mandate_rule_value: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for JusPayHyperCheckoutResponseSdkPayloadPayload {
@@ -9099,6 +10973,35 @@ pub struct JusPayNewCard {
     pub card_security_code: String,
 }
 
+impl JusPayNewCard {
+    /// A `JusPayNewCard` with the given fields; the optional ones are `None`, and `integration_type`, `payment_method_type` take the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        payment_provider_slug: impl Into<String>,
+        return_url: impl Into<String>,
+        save_to_locker: impl Into<bool>,
+        card_number: impl Into<String>,
+        card_exp_month: impl Into<String>,
+        card_exp_year: impl Into<String>,
+        name_on_card: impl Into<String>,
+        card_security_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            payment_provider_slug: payment_provider_slug.into(),
+            integration_type: JusPayExpressCheckoutCommonFieldIntegrationType::ExpressCheckout,
+            gateway_reference_id: None,
+            return_url: return_url.into(),
+            save_to_locker: save_to_locker.into(),
+            payment_method_type: JuspayCardPaymentMethodPaymentMethodType::Card,
+            card_number: card_number.into(),
+            card_exp_month: card_exp_month.into(),
+            card_exp_year: card_exp_year.into(),
+            name_on_card: name_on_card.into(),
+            card_security_code: card_security_code.into(),
+        }
+    }
+}
+
 impl std::fmt::Debug for JusPayNewCard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JusPayNewCard")
@@ -9141,6 +11044,30 @@ pub struct JusPaySavedCardToken {
     pub card_token: String,
     /// Card CVV
     pub card_security_code: String,
+}
+
+impl JusPaySavedCardToken {
+    /// A `JusPaySavedCardToken` with the given fields; the optional ones are `None`, and `integration_type`, `payment_method_type` take the spec's default or only value.
+    pub fn new(
+        payment_provider_slug: impl Into<String>,
+        return_url: impl Into<String>,
+        save_to_locker: impl Into<bool>,
+        payment_method: impl Into<JusPaySavedCardTokenPaymentMethod>,
+        card_token: impl Into<String>,
+        card_security_code: impl Into<String>,
+    ) -> Self {
+        Self {
+            payment_provider_slug: payment_provider_slug.into(),
+            integration_type: JusPayExpressCheckoutCommonFieldIntegrationType::ExpressCheckout,
+            gateway_reference_id: None,
+            return_url: return_url.into(),
+            save_to_locker: save_to_locker.into(),
+            payment_method_type: JuspayCardPaymentMethodPaymentMethodType::Card,
+            payment_method: payment_method.into(),
+            card_token: card_token.into(),
+            card_security_code: card_security_code.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for JusPaySavedCardToken {
@@ -9315,6 +11242,72 @@ pub struct JuspayCardDetail {
     pub card_issuer_country: String,
 }
 
+impl JuspayCardDetail {
+    /// A `JuspayCardDetail` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        card_sub_type: impl Into<String>,
+        extended_card_type: impl Into<String>,
+        nickname: impl Into<String>,
+        provider_category: impl Into<String>,
+        vault_provider: impl Into<String>,
+        card_reference: impl Into<String>,
+        card_type: impl Into<String>,
+        metadata: impl Into<JuspayCardDetailMetadata>,
+        card_issuer: impl Into<String>,
+        card_token: impl Into<String>,
+        health: impl Into<String>,
+        card_exp_month: impl Into<String>,
+        mandate_support: impl Into<bool>,
+        provider: impl Into<String>,
+        card_sub_type_category: impl Into<String>,
+        expired: impl Into<bool>,
+        card_fingerprint: impl Into<String>,
+        tokenize_support: impl Into<bool>,
+        juspay_bank_code: impl Into<String>,
+        card_exp_year: impl Into<String>,
+        name_on_card: impl Into<String>,
+        country_code: impl Into<String>,
+        card_number: impl Into<String>,
+        card_isin: impl Into<String>,
+        card_brand: impl Into<String>,
+        card_issuer_country: impl Into<String>,
+    ) -> Self {
+        Self {
+            card_sub_type: card_sub_type.into(),
+            token: None,
+            extended_card_type: extended_card_type.into(),
+            tokens: None,
+            nickname: nickname.into(),
+            provider_category: provider_category.into(),
+            vault_provider: vault_provider.into(),
+            card_reference: card_reference.into(),
+            card_type: card_type.into(),
+            metadata: metadata.into(),
+            card_issuer: card_issuer.into(),
+            card_token: card_token.into(),
+            health: health.into(),
+            card_exp_month: card_exp_month.into(),
+            mandate_support: mandate_support.into(),
+            provider: provider.into(),
+            card_sub_type_category: card_sub_type_category.into(),
+            expired: expired.into(),
+            card_fingerprint: card_fingerprint.into(),
+            tokenize_support: tokenize_support.into(),
+            juspay_bank_code: juspay_bank_code.into(),
+            card_exp_year: card_exp_year.into(),
+            name_on_card: name_on_card.into(),
+            country_code: country_code.into(),
+            atm_pin_auth_support: None,
+            direct_otp_support: None,
+            card_number: card_number.into(),
+            card_isin: card_isin.into(),
+            card_brand: card_brand.into(),
+            card_issuer_country: card_issuer_country.into(),
+        }
+    }
+}
+
 impl std::fmt::Debug for JuspayCardDetail {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JuspayCardDetail")
@@ -9366,6 +11359,16 @@ pub struct JuspayCardDetailMetadata {
     /// `origin_merchant_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin_merchant_id: Option<String>,
+}
+
+impl JuspayCardDetailMetadata {
+    /// A `JuspayCardDetailMetadata` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            origin_customer_id: None,
+            origin_merchant_id: None,
+        }
+    }
 }
 
 /// Network token details of the card, such as tokenisation status, last four digits, expiry and supported gateways
@@ -9420,6 +11423,29 @@ pub struct JuspayCardDetailToken {
     pub expiry_year: Option<String>,
 }
 
+impl JuspayCardDetailToken {
+    /// A `JuspayCardDetailToken` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            tokenization_status: None,
+            support_token_transaction: None,
+            last_four_digits: None,
+            cvv_less_support: None,
+            vault_provider: None,
+            par: None,
+            card_reference: None,
+            expiry_month: None,
+            token_supported_gateways: None,
+            card_fingerprint: None,
+            cvv_less_details: None,
+            cvv_less_supported_gateways: None,
+            provision_token_id: None,
+            card_isin: None,
+            expiry_year: None,
+        }
+    }
+}
+
 /// `JuspayCardDetailTokenCvvLessDetailsItem`.
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail/allOf/0/properties/token/allOf/0/properties/cvv_less_details/items`
@@ -9431,6 +11457,16 @@ pub struct JuspayCardDetailTokenCvvLessDetailsItem {
     /// `gateway_reference_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_reference_ids: Option<Vec<String>>,
+}
+
+impl JuspayCardDetailTokenCvvLessDetailsItem {
+    /// A `JuspayCardDetailTokenCvvLessDetailsItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            gateway: None,
+            gateway_reference_ids: None,
+        }
+    }
 }
 
 /// `JuspayCardDetailTokensItem`.
@@ -9476,6 +11512,26 @@ pub struct JuspayCardDetailTokensItem {
     pub expiry_year: Option<String>,
 }
 
+impl JuspayCardDetailTokensItem {
+    /// A `JuspayCardDetailTokensItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            tokenization_status: None,
+            last_four_digits: None,
+            provider_category: None,
+            vault_provider: None,
+            par: None,
+            card_reference: None,
+            card_token: None,
+            expiry_month: None,
+            card_fingerprint: None,
+            provision_token_id: None,
+            card_isin: None,
+            expiry_year: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for JuspayCardDetailTokensItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JuspayCardDetailTokensItem")
@@ -9515,6 +11571,26 @@ pub struct JuspayCardPaymentMethod {
     pub supported_reference_ids: Vec<String>,
     /// Capability checks for the method, such as refund support
     pub validations: JuspayCardPaymentMethodValidations,
+}
+
+impl JuspayCardPaymentMethod {
+    /// A `JuspayCardPaymentMethod` with the given fields; the optional ones are `None`, and `payment_method_type` takes the spec's default or only value.
+    pub fn new(
+        description: impl Into<String>,
+        payment_method: impl Into<JuspayCardPaymentMethodPaymentMethod>,
+        pm_response_description: impl Into<String>,
+        supported_reference_ids: impl Into<Vec<String>>,
+        validations: impl Into<JuspayCardPaymentMethodValidations>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            payment_method: payment_method.into(),
+            payment_method_type: JuspayCardPaymentMethodPaymentMethodType::Card,
+            pm_response_description: pm_response_description.into(),
+            supported_reference_ids: supported_reference_ids.into(),
+            validations: validations.into(),
+        }
+    }
 }
 
 /// Card network: VISA, MASTER or RUPAY
@@ -9658,6 +11734,13 @@ pub struct JuspayCreateCustomerPayload {
     pub user_id: Option<String>,
 }
 
+impl JuspayCreateCustomerPayload {
+    /// A `JuspayCreateCustomerPayload` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { user_id: None }
+    }
+}
+
 /// Request body for creating a payment order at Juspay for an existing store order.
 ///
 /// Schema: `#/components/schemas/JuspayCreateOrderPayload`
@@ -9669,6 +11752,16 @@ pub struct JuspayCreateOrderPayload {
     /// URL the customer returns to after payment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
+}
+
+impl JuspayCreateOrderPayload {
+    /// A `JuspayCreateOrderPayload` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            order_number: None,
+            return_url: None,
+        }
+    }
 }
 
 /// The customer's record at Juspay, used for saved cards and payments.
@@ -9706,6 +11799,24 @@ pub struct JuspayCustomer {
     /// Dialling code of the mobile number
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_country_code: Option<String>,
+}
+
+impl JuspayCustomer {
+    /// A `JuspayCustomer` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            object: None,
+            object_reference_id: None,
+            mobile_number: None,
+            email_address: None,
+            first_name: None,
+            last_name: None,
+            date_created: None,
+            last_updated: None,
+            mobile_country_code: None,
+        }
+    }
 }
 
 /// Object type; always "customer"
@@ -9779,6 +11890,24 @@ pub struct JuspayNetBanking {
     pub payment_method_type: JuspayNetBankingPaymentMethodType,
     /// Juspay code of the bank to pay through
     pub payment_method: String,
+}
+
+impl JuspayNetBanking {
+    /// A `JuspayNetBanking` with the given fields; the optional ones are `None`, and `integration_type`, `payment_method_type` take the spec's default or only value.
+    pub fn new(
+        payment_provider_slug: impl Into<String>,
+        return_url: impl Into<String>,
+        payment_method: impl Into<String>,
+    ) -> Self {
+        Self {
+            payment_provider_slug: payment_provider_slug.into(),
+            integration_type: JusPayExpressCheckoutCommonFieldIntegrationType::ExpressCheckout,
+            gateway_reference_id: None,
+            return_url: return_url.into(),
+            payment_method_type: JuspayNetBankingPaymentMethodType::Nb,
+            payment_method: payment_method.into(),
+        }
+    }
 }
 
 /// Payment method type; always "NB"
@@ -9857,6 +11986,28 @@ pub struct JuspayNetbankingPaymentMethod {
     pub pm_response_description: String,
     /// Reference IDs the method supports
     pub supported_reference_ids: Vec<String>,
+}
+
+impl JuspayNetbankingPaymentMethod {
+    /// A `JuspayNetbankingPaymentMethod` with the given fields; the optional ones are `None`, and `payment_method_type` takes the spec's default or only value.
+    pub fn new(
+        description: impl Into<String>,
+        juspay_bank_code: impl Into<String>,
+        juspay_bank_code_id: impl Into<i64>,
+        payment_method: impl Into<String>,
+        pm_response_description: impl Into<String>,
+        supported_reference_ids: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            juspay_bank_code: juspay_bank_code.into(),
+            juspay_bank_code_id: juspay_bank_code_id.into(),
+            payment_method: payment_method.into(),
+            payment_method_type: JuspayNetBankingPaymentMethodType::Nb,
+            pm_response_description: pm_response_description.into(),
+            supported_reference_ids: supported_reference_ids.into(),
+        }
+    }
 }
 
 /// A payment order created at Juspay for a store order, with its status, amounts, customer details and payment links. Amounts are in the order currency.
@@ -9946,6 +12097,47 @@ pub struct JuspayOrder {
     pub amount: Option<f64>,
 }
 
+impl JuspayOrder {
+    /// A `JuspayOrder` with the given fields; the optional ones are `None`, and `refunded` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            udf10: None,
+            udf9: None,
+            udf8: None,
+            udf7: None,
+            udf6: None,
+            udf5: None,
+            udf4: None,
+            udf3: None,
+            udf2: None,
+            udf1: None,
+            status_id: None,
+            status: None,
+            return_url: None,
+            refunded: false,
+            product_id: None,
+            payment_links: None,
+            order_id: None,
+            merchant_id: None,
+            juspay: None,
+            date_created: None,
+            customer_phone: None,
+            customer_id: None,
+            customer_email: None,
+            currency: None,
+            amount_refunded: None,
+            amount: None,
+        }
+    }
+}
+
+impl Default for JuspayOrder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Web, mobile and iframe links to the payment page
 ///
 /// Schema: `#/components/schemas/JuspayOrder/properties/payment_links`
@@ -9960,6 +12152,17 @@ pub struct JuspayOrderPaymentLinks {
     /// `iframe`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe: Option<String>,
+}
+
+impl JuspayOrderPaymentLinks {
+    /// A `JuspayOrderPaymentLinks` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            web: None,
+            mobile: None,
+            iframe: None,
+        }
+    }
 }
 
 /// A Juspay payment option configured for the store, with the specific methods it offers.
@@ -9984,6 +12187,27 @@ pub struct JuspayPaymentMethod {
     /// Provider-specific parameters for creating the payment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_params: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl JuspayPaymentMethod {
+    /// A `JuspayPaymentMethod` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        type_: impl Into<String>,
+        payment_provider_slug: impl Into<String>,
+        details: impl Into<Vec<JuspayPaymentMethodDetail>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            payment_instructions: None,
+            type_: type_.into(),
+            payment_provider_slug: payment_provider_slug.into(),
+            details: details.into(),
+            order_params: None,
+        }
+    }
 }
 
 /// One specific Juspay payment method: UPI, card, net banking or wallet.
@@ -10067,6 +12291,25 @@ pub struct JuspayUpiCollect {
     pub payment_method: JuspayUpiCollectPaymentMethod,
     /// Customer's UPI ID (VPA) to send the request to
     pub upi_vpa: String,
+}
+
+impl JuspayUpiCollect {
+    /// A `JuspayUpiCollect` with the given fields; the optional ones are `None`, and `integration_type`, `payment_method_type`, `payment_method` take the spec's default or only value.
+    pub fn new(
+        payment_provider_slug: impl Into<String>,
+        return_url: impl Into<String>,
+        upi_vpa: impl Into<String>,
+    ) -> Self {
+        Self {
+            payment_provider_slug: payment_provider_slug.into(),
+            integration_type: JusPayExpressCheckoutCommonFieldIntegrationType::ExpressCheckout,
+            gateway_reference_id: None,
+            return_url: return_url.into(),
+            payment_method_type: JuspayUpiCollectPaymentMethodType::Upi,
+            payment_method: JuspayUpiCollectPaymentMethod::UpiCollect,
+            upi_vpa: upi_vpa.into(),
+        }
+    }
 }
 
 /// Payment method; always "UPI_COLLECT"
@@ -10203,6 +12446,20 @@ pub struct JuspayUpiIntent {
     pub payment_method: JuspayUpiIntentPaymentMethod,
 }
 
+impl JuspayUpiIntent {
+    /// A `JuspayUpiIntent` with the given fields; the optional ones are `None`, and `integration_type`, `payment_method_type`, `payment_method` take the spec's default or only value.
+    pub fn new(payment_provider_slug: impl Into<String>, return_url: impl Into<String>) -> Self {
+        Self {
+            payment_provider_slug: payment_provider_slug.into(),
+            integration_type: JusPayExpressCheckoutCommonFieldIntegrationType::ExpressCheckout,
+            gateway_reference_id: None,
+            return_url: return_url.into(),
+            payment_method_type: JuspayUpiCollectPaymentMethodType::Upi,
+            payment_method: JuspayUpiIntentPaymentMethod::UpiPay,
+        }
+    }
+}
+
 /// Payment method; always "UPI_PAY"
 ///
 /// Schema: `#/components/schemas/JuspayUpiIntent/allOf/1/properties/payment_method`
@@ -10279,6 +12536,28 @@ pub struct JuspayUpiPaymentMethod {
     pub pm_response_description: String,
     /// Reference IDs the method supports
     pub supported_reference_ids: Vec<String>,
+}
+
+impl JuspayUpiPaymentMethod {
+    /// A `JuspayUpiPaymentMethod` with the given fields; the optional ones are `None`, and `payment_method_type` takes the spec's default or only value.
+    pub fn new(
+        description: impl Into<String>,
+        juspay_bank_code: impl Into<JuspayUpiPaymentMethodJuspayBankCode>,
+        juspay_bank_code_id: impl Into<i64>,
+        payment_method: impl Into<JuspayUpiPaymentMethodJuspayBankCode>,
+        pm_response_description: impl Into<String>,
+        supported_reference_ids: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            juspay_bank_code: juspay_bank_code.into(),
+            juspay_bank_code_id: juspay_bank_code_id.into(),
+            payment_method: payment_method.into(),
+            payment_method_type: JuspayUpiCollectPaymentMethodType::Upi,
+            pm_response_description: pm_response_description.into(),
+            supported_reference_ids: supported_reference_ids.into(),
+        }
+    }
 }
 
 /// Juspay code of the UPI flow
@@ -10372,6 +12651,30 @@ pub struct JuspayWalletPaymentMethod {
     pub wallet_direct_debit_support: Option<bool>,
 }
 
+impl JuspayWalletPaymentMethod {
+    /// A `JuspayWalletPaymentMethod` with the given fields; the optional ones are `None`, and `payment_method_sub_type`, `payment_method_type` take the spec's default or only value.
+    pub fn new(
+        description: impl Into<String>,
+        juspay_bank_code: impl Into<String>,
+        juspay_bank_code_id: impl Into<i64>,
+        payment_method: impl Into<String>,
+        pm_response_description: impl Into<String>,
+        supported_reference_ids: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            juspay_bank_code: juspay_bank_code.into(),
+            juspay_bank_code_id: juspay_bank_code_id.into(),
+            payment_method: payment_method.into(),
+            payment_method_sub_type: JuspayWalletPaymentMethodPaymentMethodSubType::Wallet,
+            payment_method_type: JuspayWalletPaymentMethodPaymentMethodSubType::Wallet,
+            pm_response_description: pm_response_description.into(),
+            supported_reference_ids: supported_reference_ids.into(),
+            wallet_direct_debit_support: None,
+        }
+    }
+}
+
 /// Payment method sub-type; always "WALLET"
 ///
 /// Schema: `#/components/schemas/JuspayWalletPaymentMethod/properties/payment_method_sub_type`
@@ -10454,6 +12757,30 @@ pub struct KycDocumentConfig {
     pub is_attachment_required: bool,
     /// How submissions are verified: automatically or manually by store staff.
     pub verification_type: KycDocumentConfigVerificationType,
+}
+
+impl KycDocumentConfig {
+    /// A `KycDocumentConfig` with the given fields; the optional ones are `None`, and `active` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        document_type: impl Into<KycDocumentConfigDocumentType>,
+        title: impl Into<String>,
+        description: impl Into<Option<String>>,
+        is_mandatory: impl Into<bool>,
+        is_attachment_required: impl Into<bool>,
+        verification_type: impl Into<KycDocumentConfigVerificationType>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            document_type: document_type.into(),
+            title: title.into(),
+            description: description.into(),
+            active: true,
+            is_mandatory: is_mandatory.into(),
+            is_attachment_required: is_attachment_required.into(),
+            verification_type: verification_type.into(),
+        }
+    }
 }
 
 /// Kind of document: GST registration, PAN, or another type.
@@ -10598,6 +12925,17 @@ pub struct ListAddressesResponse {
     pub content: Option<ListAddressesResponseContent>,
 }
 
+impl ListAddressesResponse {
+    /// A `ListAddressesResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListAddressesResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -10609,6 +12947,16 @@ pub struct ListAddressesResponseContent {
     /// Paging information for the address list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+}
+
+impl ListAddressesResponseContent {
+    /// A `ListAddressesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            addresses: None,
+            pagination: None,
+        }
+    }
 }
 
 /// `ListBankAccountsAccountType`.
@@ -10688,6 +13036,17 @@ pub struct ListBankAccountsResponse {
     pub content: Option<ListBankAccountsResponseContent>,
 }
 
+impl ListBankAccountsResponse {
+    /// A `ListBankAccountsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListBankAccountsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -10696,6 +13055,15 @@ pub struct ListBankAccountsResponseContent {
     /// Bank accounts on file for the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_accounts: Option<Vec<CustomerBankAccount>>,
+}
+
+impl ListBankAccountsResponseContent {
+    /// A `ListBankAccountsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            bank_accounts: None,
+        }
+    }
 }
 
 /// `ListBuyItAgainItemsResponse`.
@@ -10762,6 +13130,17 @@ pub struct ListCountriesResponse {
     pub content: Option<ListCountriesResponseContent>,
 }
 
+impl ListCountriesResponse {
+    /// A `ListCountriesResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListCountriesResponseContent`.
 ///
 /// Schema: `#/paths/~1common~1countries/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -10770,6 +13149,13 @@ pub struct ListCountriesResponseContent {
     /// Countries with their codes and currency information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub countries: Option<Vec<Country>>,
+}
+
+impl ListCountriesResponseContent {
+    /// A `ListCountriesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { countries: None }
+    }
 }
 
 /// `ListCountryPincodesResponse`.
@@ -10788,6 +13174,17 @@ pub struct ListCountryPincodesResponse {
     pub content: Option<ListCountryPincodesResponseContent>,
 }
 
+impl ListCountryPincodesResponse {
+    /// A `ListCountryPincodesResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListCountryPincodesResponseContent`.
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1pincodes/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -10796,6 +13193,13 @@ pub struct ListCountryPincodesResponseContent {
     /// Postal codes with their city, state and country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pincodes: Option<Vec<Pincode>>,
+}
+
+impl ListCountryPincodesResponseContent {
+    /// A `ListCountryPincodesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { pincodes: None }
+    }
 }
 
 /// `ListCountryStatesResponse`.
@@ -10814,6 +13218,17 @@ pub struct ListCountryStatesResponse {
     pub content: Option<ListCountryStatesResponseContent>,
 }
 
+impl ListCountryStatesResponse {
+    /// A `ListCountryStatesResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListCountryStatesResponseContent`.
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1states/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -10822,6 +13237,13 @@ pub struct ListCountryStatesResponseContent {
     /// States belonging to the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<CountryState>>,
+}
+
+impl ListCountryStatesResponseContent {
+    /// A `ListCountryStatesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { states: None }
+    }
 }
 
 /// `ListCouponsResponse`.
@@ -10954,6 +13376,17 @@ pub struct ListCustomerReviewsResponse {
     pub content: Option<ListCustomerReviewsResponseContent>,
 }
 
+impl ListCustomerReviewsResponse {
+    /// A `ListCustomerReviewsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListCustomerReviewsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -10965,6 +13398,16 @@ pub struct ListCustomerReviewsResponseContent {
     /// Purchased products the customer has not reviewed yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_for_review: Option<Vec<CustomerReadyForReview>>,
+}
+
+impl ListCustomerReviewsResponseContent {
+    /// A `ListCustomerReviewsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            reviews: None,
+            ready_for_review: None,
+        }
+    }
 }
 
 /// `ListDocumentsResponse`.
@@ -10983,6 +13426,17 @@ pub struct ListDocumentsResponse {
     pub content: Option<ListDocumentsResponseContent>,
 }
 
+impl ListDocumentsResponse {
+    /// A `ListDocumentsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListDocumentsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -10991,6 +13445,13 @@ pub struct ListDocumentsResponseContent {
     /// KYC documents submitted by the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<Document>>,
+}
+
+impl ListDocumentsResponseContent {
+    /// A `ListDocumentsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { documents: None }
+    }
 }
 
 /// `ListKycDocumentResponse`.
@@ -11009,6 +13470,17 @@ pub struct ListKycDocumentResponse {
     pub content: Option<ListKycDocumentResponseContent>,
 }
 
+impl ListKycDocumentResponse {
+    /// A `ListKycDocumentResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListKycDocumentResponseContent`.
 ///
 /// Schema: `#/paths/~1store~1kyc-document/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -11021,6 +13493,22 @@ pub struct ListKycDocumentResponseContent {
     ///
     /// Read-only: set by the server.
     pub is_kyc_enabled: bool,
+}
+
+impl ListKycDocumentResponseContent {
+    /// A `ListKycDocumentResponseContent` with the given fields; the optional ones are `None`, and `is_kyc_enabled` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            kyc_documents: None,
+            is_kyc_enabled: false,
+        }
+    }
+}
+
+impl Default for ListKycDocumentResponseContent {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// `ListLoyaltyActivitiesResponse`.
@@ -11039,6 +13527,17 @@ pub struct ListLoyaltyActivitiesResponse {
     pub content: Option<ListLoyaltyActivitiesResponseContent>,
 }
 
+impl ListLoyaltyActivitiesResponse {
+    /// A `ListLoyaltyActivitiesResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListLoyaltyActivitiesResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty-points-activity/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -11047,6 +13546,15 @@ pub struct ListLoyaltyActivitiesResponseContent {
     /// Entries that added or removed loyalty points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_points_activity: Option<Vec<LoyaltyPointActivity>>,
+}
+
+impl ListLoyaltyActivitiesResponseContent {
+    /// A `ListLoyaltyActivitiesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            loyalty_points_activity: None,
+        }
+    }
 }
 
 /// The `ListMarketplaceCategoriesResponse` of the operation `list-marketplace-categories`: the same shape as [`ListCategoriesResponse`], which another operation named first.
@@ -11109,6 +13617,17 @@ pub struct ListMarketplaceProductReviewsResponseContent {
     /// Paging details for the result set
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+}
+
+impl ListMarketplaceProductReviewsResponseContent {
+    /// A `ListMarketplaceProductReviewsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(reviews: impl Into<Vec<ProductReview>>) -> Self {
+        Self {
+            reviews: reviews.into(),
+            review_tags: None,
+            pagination: None,
+        }
+    }
 }
 
 /// `ListMarketplaceProductVariantsResponse`.
@@ -11224,6 +13743,23 @@ pub struct ListOrderPaymentsResponse {
     pub content: Option<ListOrderPaymentsResponseContent>,
 }
 
+impl ListOrderPaymentsResponse {
+    /// A `ListOrderPaymentsResponse` with the given fields; the optional ones are `None`, and `message` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            message: "order details".to_owned(),
+            success: None,
+            content: None,
+        }
+    }
+}
+
+impl Default for ListOrderPaymentsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `ListOrderPaymentsResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1payments/get/responses/200/content/application~1json/schema/properties/content`
@@ -11232,6 +13768,13 @@ pub struct ListOrderPaymentsResponseContent {
     /// Payments made for the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payments: Option<Vec<OrderPayment>>,
+}
+
+impl ListOrderPaymentsResponseContent {
+    /// A `ListOrderPaymentsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { payments: None }
+    }
 }
 
 /// `ListOrderRefundsResponse`.
@@ -11253,6 +13796,23 @@ pub struct ListOrderRefundsResponse {
     pub content: Option<ListOrderRefundsResponseContent>,
 }
 
+impl ListOrderRefundsResponse {
+    /// A `ListOrderRefundsResponse` with the given fields; the optional ones are `None`, and `message` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            message: "order details".to_owned(),
+            success: None,
+            content: None,
+        }
+    }
+}
+
+impl Default for ListOrderRefundsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `ListOrderRefundsResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1refunds/get/responses/200/content/application~1json/schema/properties/content`
@@ -11261,6 +13821,13 @@ pub struct ListOrderRefundsResponseContent {
     /// Refunds issued for the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refunds: Option<Vec<OrderRefund>>,
+}
+
+impl ListOrderRefundsResponseContent {
+    /// A `ListOrderRefundsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { refunds: None }
+    }
 }
 
 /// `ListOrderReturnsResponse`.
@@ -11279,6 +13846,17 @@ pub struct ListOrderReturnsResponse {
     pub content: Option<ListOrderReturnsResponseContent>,
 }
 
+impl ListOrderReturnsResponse {
+    /// A `ListOrderReturnsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListOrderReturnsResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -11287,6 +13865,13 @@ pub struct ListOrderReturnsResponseContent {
     /// Return requests for the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<Vec<OrderReturn>>,
+}
+
+impl ListOrderReturnsResponseContent {
+    /// A `ListOrderReturnsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { returns: None }
+    }
 }
 
 /// `ListOrderShipmentsResponse`.
@@ -11308,6 +13893,23 @@ pub struct ListOrderShipmentsResponse {
     pub content: Option<ListOrderShipmentsResponseContent>,
 }
 
+impl ListOrderShipmentsResponse {
+    /// A `ListOrderShipmentsResponse` with the given fields; the optional ones are `None`, and `message` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            message: "order details".to_owned(),
+            success: None,
+            content: None,
+        }
+    }
+}
+
+impl Default for ListOrderShipmentsResponse {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `ListOrderShipmentsResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1shipments/get/responses/200/content/application~1json/schema/properties/content`
@@ -11316,6 +13918,13 @@ pub struct ListOrderShipmentsResponseContent {
     /// Shipments of the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipments: Option<Vec<OrderShipment>>,
+}
+
+impl ListOrderShipmentsResponseContent {
+    /// A `ListOrderShipmentsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { shipments: None }
+    }
 }
 
 /// `ListOrdersResponse`.
@@ -11334,6 +13943,17 @@ pub struct ListOrdersResponse {
     pub content: Option<ListOrdersResponseContent>,
 }
 
+impl ListOrdersResponse {
+    /// A `ListOrdersResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListOrdersResponseContent`.
 ///
 /// Schema: `#/paths/~1orders/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -11345,6 +13965,16 @@ pub struct ListOrdersResponseContent {
     /// Paging details for the result set
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+}
+
+impl ListOrdersResponseContent {
+    /// A `ListOrdersResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            orders: None,
+            pagination: None,
+        }
+    }
 }
 
 /// `ListPaymentMethodsPaymentMethodType`.
@@ -11436,6 +14066,17 @@ pub struct ListPaymentMethodsResponse {
     pub content: Option<ListPaymentMethodsResponseContent>,
 }
 
+impl ListPaymentMethodsResponse {
+    /// A `ListPaymentMethodsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListPaymentMethodsResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1payment-methods/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -11444,6 +14085,15 @@ pub struct ListPaymentMethodsResponseContent {
     /// Payment methods the shopper can choose from
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<ListPaymentMethodsResponseContentPaymentMethodsItem>>,
+}
+
+impl ListPaymentMethodsResponseContent {
+    /// A `ListPaymentMethodsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            payment_methods: None,
+        }
+    }
 }
 
 /// `ListPaymentMethodsResponseContentPaymentMethodsItem`.
@@ -11503,6 +14153,13 @@ pub struct ListPosDevicesResponseContent {
     pub devices: Option<PosDevice>,
 }
 
+impl ListPosDevicesResponseContent {
+    /// A `ListPosDevicesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { devices: None }
+    }
+}
+
 /// `ListPosLocationsResponse`.
 ///
 /// Schema: `#/paths/~1pos~1locations/get/responses/200/content/application~1json/schema`
@@ -11524,6 +14181,13 @@ pub struct ListPosLocationsResponseContent {
     /// Store locations available to the POS
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<PosLocation>>,
+}
+
+impl ListPosLocationsResponseContent {
+    /// A `ListPosLocationsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { locations: None }
+    }
 }
 
 /// The `ListProductReviewsResponse` of the operation `list-product-reviews`: the same shape as [`ListMarketplaceProductReviewsResponse`], which another operation named first.
@@ -11608,6 +14272,17 @@ pub struct ListSavedPaymentMethodsResponse {
     pub content: Option<ListSavedPaymentMethodsResponseContent>,
 }
 
+impl ListSavedPaymentMethodsResponse {
+    /// A `ListSavedPaymentMethodsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListSavedPaymentMethodsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1payment-methods/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -11616,6 +14291,15 @@ pub struct ListSavedPaymentMethodsResponseContent {
     /// Saved UPI IDs, wallets and cards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_payment_methods: Option<SavedPaymentMethod>,
+}
+
+impl ListSavedPaymentMethodsResponseContent {
+    /// A `ListSavedPaymentMethodsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            saved_payment_methods: None,
+        }
+    }
 }
 
 /// `ListSellerReviewsResponse`.
@@ -11634,6 +14318,17 @@ pub struct ListSellerReviewsResponse {
     pub content: Option<ListSellerReviewsResponseContent>,
 }
 
+impl ListSellerReviewsResponse {
+    /// A `ListSellerReviewsResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `ListSellerReviewsResponseContent`.
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -11648,6 +14343,17 @@ pub struct ListSellerReviewsResponseContent {
     /// Paging information for the review list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+}
+
+impl ListSellerReviewsResponseContent {
+    /// A `ListSellerReviewsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            reviews: None,
+            reviews_stats: None,
+            pagination: None,
+        }
+    }
 }
 
 /// The `ListSimilarProductsResponse` of the operation `list-similar-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
@@ -11755,6 +14461,16 @@ pub struct LoginPosDeviceWithEmailResponseContent {
     pub otp_action: LoginPosDeviceWithEmailResponseContentOtpAction,
 }
 
+impl LoginPosDeviceWithEmailResponseContent {
+    /// A `LoginPosDeviceWithEmailResponseContent` with the given fields; the optional ones are `None`, and `otp_action` takes the spec's default or only value.
+    pub fn new(otp_token: impl Into<String>) -> Self {
+        Self {
+            otp_token: otp_token.into(),
+            otp_action: LoginPosDeviceWithEmailResponseContentOtpAction::Login,
+        }
+    }
+}
+
 impl std::fmt::Debug for LoginPosDeviceWithEmailResponseContent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LoginPosDeviceWithEmailResponseContent")
@@ -11838,6 +14554,15 @@ pub struct LoginPosDeviceWithPhoneBody {
 }
 
 impl LoginPosDeviceWithPhoneBody {
+    /// A `LoginPosDeviceWithPhoneBody` with the given fields; the optional ones are `None`, and `country_code` takes the spec's default or only value.
+    pub fn new(location_id: impl Into<String>, phone: impl Into<String>) -> Self {
+        Self {
+            location_id: location_id.into(),
+            phone: phone.into(),
+            country_code: Self::default_country_code(),
+        }
+    }
+
     fn default_country_code() -> String {
         "+91".to_owned()
     }
@@ -11873,6 +14598,16 @@ pub struct LoginWithEmailBody {
     /// When true, an account is created if none exists for this email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_if_not_exists: Option<bool>,
+}
+
+impl LoginWithEmailBody {
+    /// A `LoginWithEmailBody` with the given fields; the optional ones are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            register_if_not_exists: None,
+        }
+    }
 }
 
 /// The `LoginWithEmailResponse` of the operation `login-with-email`: the same shape as [`ForgotPasswordResponse`], which another operation named first.
@@ -11926,6 +14661,15 @@ pub struct LoginWithPasswordBodyVariant0 {
 }
 
 impl LoginWithPasswordBodyVariant0 {
+    /// A `LoginWithPasswordBodyVariant0` with the given fields; the optional ones are `None`, and `country_code` takes the spec's default or only value.
+    pub fn new(phone: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            phone: phone.into(),
+            country_code: Self::default_country_code(),
+            password: password.into(),
+        }
+    }
+
     fn default_country_code() -> String {
         "+91".to_owned()
     }
@@ -12015,6 +14759,15 @@ pub struct LoginWithPhoneBody {
 }
 
 impl LoginWithPhoneBody {
+    /// A `LoginWithPhoneBody` with the given fields; the optional ones are `None`, and `country_code` takes the spec's default or only value.
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            country_code: Self::default_country_code(),
+            phone: phone.into(),
+            register_if_not_exists: None,
+        }
+    }
+
     fn default_country_code() -> LoginWithPhoneBodyCountryCode {
         LoginWithPhoneBodyCountryCode::V91
     }
@@ -12095,6 +14848,17 @@ pub struct LoginWithWhatsappBody {
     /// When true, an account is created if none exists for this number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register_if_not_exists: Option<bool>,
+}
+
+impl LoginWithWhatsappBody {
+    /// A `LoginWithWhatsappBody` with the given fields; the optional ones are `None`.
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            country_code: None,
+            phone: phone.into(),
+            register_if_not_exists: None,
+        }
+    }
 }
 
 /// Dialling code of the phone number; only `+91` is accepted.
@@ -12234,6 +14998,17 @@ pub struct LotusPayCheckout {
     pub payment_method_type: LotusPayCheckoutPaymentMethodType,
     /// Id of the customer's registered mandate to debit.
     pub mandate_id: String,
+}
+
+impl LotusPayCheckout {
+    /// A `LotusPayCheckout` with the given fields; the optional ones are `None`, and `payment_provider_slug`, `payment_method_type` take the spec's default or only value.
+    pub fn new(mandate_id: impl Into<String>) -> Self {
+        Self {
+            payment_provider_slug: LotusPayCheckoutPaymentProviderSlug::Juspay,
+            payment_method_type: LotusPayCheckoutPaymentMethodType::Nach,
+            mandate_id: mandate_id.into(),
+        }
+    }
 }
 
 /// Payment method type; always `NACH`.
@@ -12379,6 +15154,22 @@ pub struct LoyaltyPointActivity {
     /// When the entry was last updated (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl LoyaltyPointActivity {
+    /// A `LoyaltyPointActivity` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            action: None,
+            activity: None,
+            reference_number: None,
+            title: None,
+            loyalty_points: None,
+            remarks: None,
+            created_at: None,
+            modified_at: None,
+        }
+    }
 }
 
 /// Whether points were added to or removed from the balance.
@@ -12574,6 +15365,44 @@ pub struct MandateDebitSchedule {
     pub modified_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl MandateDebitSchedule {
+    /// A `MandateDebitSchedule` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        mandate_id: impl Into<String>,
+        order_id: impl Into<String>,
+        amount: impl Into<f64>,
+        status: impl Into<MandateDebitScheduleStatus>,
+        scheduled_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        retry_attempt: impl Into<i64>,
+        max_retries: impl Into<i64>,
+        store_id: impl Into<String>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        modified_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            mandate_id: mandate_id.into(),
+            order_id: order_id.into(),
+            order_number: None,
+            amount: amount.into(),
+            status: status.into(),
+            scheduled_at: scheduled_at.into(),
+            picked_at: None,
+            executed_at: None,
+            external_reference_id: None,
+            gateway_order_id: None,
+            retry_attempt: retry_attempt.into(),
+            max_retries: max_retries.into(),
+            next_retry_at: None,
+            store_id: store_id.into(),
+            created_at: created_at.into(),
+            modified_at: modified_at.into(),
+        }
+    }
+}
+
 /// Current state of the debit, from scheduled through success, failure, cancellation or awaiting a retry.
 ///
 /// Schema: `#/components/schemas/MandateDebitSchedule/properties/status`
@@ -12740,6 +15569,27 @@ pub struct ManualPaymentMethod {
     pub order_params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl ManualPaymentMethod {
+    /// A `ManualPaymentMethod` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        type_: impl Into<String>,
+        payment_provider_slug: impl Into<String>,
+        details: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            payment_instructions: None,
+            type_: type_.into(),
+            payment_provider_slug: payment_provider_slug.into(),
+            details: details.into(),
+            order_params: None,
+        }
+    }
+}
+
 /// A catalog item (product or variant) in a multi-seller marketplace, extended with the seller that offers it.
 ///
 /// Schema: `#/components/schemas/MarketplaceItem`
@@ -12821,6 +15671,70 @@ pub struct MarketplaceItem {
     pub seller_id: String,
     /// Basic details of that seller.
     pub seller_detail: SellerInfo,
+}
+
+impl MarketplaceItem {
+    /// A `MarketplaceItem` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        sku: impl Into<String>,
+        product_slug: impl Into<String>,
+        variant_slug: impl Into<String>,
+        product_name: impl Into<String>,
+        variant_name: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        short_description: impl Into<Option<String>>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        category_ids: impl Into<Vec<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        reviews_count: impl Into<i64>,
+        reviews_rating_sum: impl Into<Option<f64>>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        images: impl Into<Vec<ProductImage>>,
+        pricing: impl Into<ProductPricing>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        associated_options: impl Into<Option<AssociatedOption>>,
+        seller_id: impl Into<String>,
+        seller_detail: impl Into<SellerInfo>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            sku: sku.into(),
+            product_slug: product_slug.into(),
+            variant_slug: variant_slug.into(),
+            product_name: product_name.into(),
+            variant_name: variant_name.into(),
+            product_type: product_type.into(),
+            short_description: short_description.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            category_ids: category_ids.into(),
+            categories: None,
+            tags: tags.into(),
+            reviews_count: reviews_count.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            attributes: attributes.into(),
+            images: images.into(),
+            pricing: pricing.into(),
+            promotion: promotion.into(),
+            subscription: subscription.into(),
+            associated_options: associated_options.into(),
+            shipping: None,
+            inventory: None,
+            seller_id: seller_id.into(),
+            seller_detail: seller_detail.into(),
+        }
+    }
 }
 
 /// A product listed in a multi-seller marketplace, extended with the seller that offers it.
@@ -12906,6 +15820,70 @@ pub struct MarketplaceProduct {
     pub seller_id: String,
     /// Basic details of that seller.
     pub seller_detail: SellerInfo,
+}
+
+impl MarketplaceProduct {
+    /// A `MarketplaceProduct` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        sku: impl Into<Option<String>>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        short_description: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        has_variant: impl Into<bool>,
+        tags: impl Into<Option<Vec<String>>>,
+        category_ids: impl Into<Vec<String>>,
+        categories: impl Into<Vec<Category>>,
+        reviews_rating_sum: impl Into<f64>,
+        reviews_count: impl Into<i64>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        pricing: impl Into<ProductPricing>,
+        variant_options: impl Into<Option<Vec<VariantOption>>>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        images: impl Into<Vec<ProductImage>>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        variants: impl Into<Vec<Variant>>,
+        bundle_items: impl Into<ProductBundleItem>,
+        seller_id: impl Into<String>,
+        seller_detail: impl Into<SellerInfo>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            sku: sku.into(),
+            name: name.into(),
+            slug: slug.into(),
+            short_description: short_description.into(),
+            product_type: product_type.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            has_variant: has_variant.into(),
+            tags: tags.into(),
+            category_ids: category_ids.into(),
+            categories: categories.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            reviews_count: reviews_count.into(),
+            attributes: attributes.into(),
+            pricing: pricing.into(),
+            variant_options: variant_options.into(),
+            promotion: promotion.into(),
+            images: images.into(),
+            subscription: subscription.into(),
+            variants: variants.into(),
+            bundle_items: bundle_items.into(),
+            inventory: None,
+            seller_id: seller_id.into(),
+            seller_detail: seller_detail.into(),
+        }
+    }
 }
 
 /// Full details of a marketplace product: the product fields combined with the extended detail fields (long description, videos, shipping, SEO and related products).
@@ -13013,6 +15991,82 @@ pub struct MarketplaceProductDetail {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl MarketplaceProductDetail {
+    /// A `MarketplaceProductDetail` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        sku: impl Into<Option<String>>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        short_description: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        has_variant: impl Into<bool>,
+        tags: impl Into<Option<Vec<String>>>,
+        category_ids: impl Into<Vec<String>>,
+        categories: impl Into<Vec<Category>>,
+        reviews_rating_sum: impl Into<f64>,
+        reviews_count: impl Into<i64>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        pricing: impl Into<ProductPricing>,
+        variant_options: impl Into<Option<Vec<VariantOption>>>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        images: impl Into<Vec<ProductImage>>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        variants: impl Into<Vec<Variant>>,
+        bundle_items: impl Into<ProductBundleItem>,
+        description: impl Into<Option<String>>,
+        hsn_code: impl Into<Option<String>>,
+        videos: impl Into<Vec<ProductVideo>>,
+        shipping: impl Into<Option<ProductShipping>>,
+        upselling_product_ids: impl Into<Vec<Option<String>>>,
+        crossselling_product_ids: impl Into<Vec<String>>,
+        seo: impl Into<Seo>,
+        metadata: impl Into<Option<std::collections::BTreeMap<String, String>>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            sku: sku.into(),
+            name: name.into(),
+            slug: slug.into(),
+            short_description: short_description.into(),
+            product_type: product_type.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            has_variant: has_variant.into(),
+            tags: tags.into(),
+            category_ids: category_ids.into(),
+            categories: categories.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            reviews_count: reviews_count.into(),
+            attributes: attributes.into(),
+            pricing: pricing.into(),
+            variant_options: variant_options.into(),
+            promotion: promotion.into(),
+            images: images.into(),
+            subscription: subscription.into(),
+            variants: variants.into(),
+            bundle_items: bundle_items.into(),
+            inventory: None,
+            description: description.into(),
+            hsn_code: hsn_code.into(),
+            videos: videos.into(),
+            shipping: shipping.into(),
+            upselling_product_ids: upselling_product_ids.into(),
+            crossselling_product_ids: crossselling_product_ids.into(),
+            seo: seo.into(),
+            metadata: metadata.into(),
+        }
+    }
+}
+
 /// A product attribute that holds several values chosen from a predefined list.
 ///
 /// Schema: `#/components/schemas/MultiSelectAttribute`
@@ -13029,6 +16083,24 @@ pub struct MultiSelectAttribute {
     pub type_: MultiSelectAttributeType,
     /// Selected values.
     pub value: Vec<String>,
+}
+
+impl MultiSelectAttribute {
+    /// A `MultiSelectAttribute` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            key: key.into(),
+            type_: MultiSelectAttributeType::MultiSelect,
+            value: value.into(),
+        }
+    }
 }
 
 /// Attribute type; always `multi-select`.
@@ -13123,6 +16195,23 @@ pub struct NetbankingPayment {
     pub bank_name: Option<String>,
 }
 
+impl NetbankingPayment {
+    /// A `NetbankingPayment` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            transaction_type: None,
+            request_number: None,
+            amount: None,
+            payment_status: None,
+            payment_date: None,
+            payment_reference_number: None,
+            payment_method: None,
+            icon_url: None,
+            bank_name: None,
+        }
+    }
+}
+
 /// Opt-in flags for each channel through which one category of notifications may be sent.
 ///
 /// Schema: `#/components/schemas/NotificationChannelPreferences`
@@ -13165,6 +16254,24 @@ pub struct NumberAttribute {
     pub type_: NumberAttributeType,
     /// Numeric value of the attribute.
     pub value: f64,
+}
+
+impl NumberAttribute {
+    /// A `NumberAttribute` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<f64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            key: key.into(),
+            type_: NumberAttributeType::Number,
+            value: value.into(),
+        }
+    }
 }
 
 /// Attribute type; always `number`.
@@ -13372,6 +16479,66 @@ pub struct Order {
     pub feedback: Option<String>,
 }
 
+impl Order {
+    /// A `Order` with the given fields; the optional ones are `None`.
+    pub fn new(
+        applied_promotions: impl Into<Vec<AppliedPromotion>>,
+        applied_coupons: impl Into<Vec<AppliedCoupon>>,
+    ) -> Self {
+        Self {
+            order_number: None,
+            order_date: None,
+            status: None,
+            payment_status: None,
+            payment_success_date: None,
+            customer_note: None,
+            is_promotion_applied: None,
+            promotion_discount_amount: None,
+            promotion_discount_percent: None,
+            is_coupon_applied: None,
+            coupon_code: None,
+            coupon_discount_amount: None,
+            coupon_discount_percent: None,
+            applied_promotions: applied_promotions.into(),
+            applied_coupons: applied_coupons.into(),
+            promotion_savings: None,
+            coupon_savings: None,
+            other_savings: None,
+            total_savings: None,
+            on_subscription: None,
+            subtotal: None,
+            item_total_tax: None,
+            subtotal_including_tax: None,
+            shipping_estimated_cost: None,
+            shipping_discount_amount: None,
+            shipping_amount: None,
+            shipping_tax_rate: None,
+            shipping_tax_amount: None,
+            shipping_amount_including_tax: None,
+            fulfillment_preference: None,
+            estimated_delivery_days: None,
+            handling_charge_excluding_tax: None,
+            handling_charge_tax_amount: None,
+            handling_charge_including_tax: None,
+            total_tax: None,
+            grand_total: None,
+            loyalty_points_earned: None,
+            loyalty_points_redeemed: None,
+            credit_balance_used: None,
+            to_be_paid: None,
+            order_items_count: None,
+            order_items: None,
+            billing_address: None,
+            shipping_address: None,
+            currency: None,
+            metadata: None,
+            is_cancellation_allowed: None,
+            cancellation_refund_details: None,
+            feedback: None,
+        }
+    }
+}
+
 /// What would be refunded if the order were cancelled now: points, refundable amount, cancellation charges and the refund mode.
 ///
 /// Schema: `#/components/schemas/Order/properties/cancellation_refund_details`
@@ -13392,6 +16559,19 @@ pub struct OrderCancellationRefundDetails {
     /// `payment_mode`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_mode: Option<OrderCancellationRefundDetailsPaymentMode>,
+}
+
+impl OrderCancellationRefundDetails {
+    /// A `OrderCancellationRefundDetails` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            loyalty_point: None,
+            refundable_amount: None,
+            cancellation_charges: None,
+            cancellation_charges_reason: None,
+            payment_mode: None,
+        }
+    }
 }
 
 /// `OrderCancellationRefundDetailsPaymentMode`.
@@ -13473,6 +16653,17 @@ pub struct OrderCurrency {
     /// `symbol`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symbol: Option<String>,
+}
+
+impl OrderCurrency {
+    /// A `OrderCurrency` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            name: None,
+            code: None,
+            symbol: None,
+        }
+    }
 }
 
 /// Full view of an order: all order fields plus its payment records and shipments.
@@ -13633,6 +16824,68 @@ pub struct OrderDetail {
     pub shipments: Option<Vec<OrderShipment>>,
 }
 
+impl OrderDetail {
+    /// A `OrderDetail` with the given fields; the optional ones are `None`.
+    pub fn new(
+        applied_promotions: impl Into<Vec<AppliedPromotion>>,
+        applied_coupons: impl Into<Vec<AppliedCoupon>>,
+    ) -> Self {
+        Self {
+            order_number: None,
+            order_date: None,
+            status: None,
+            payment_status: None,
+            payment_success_date: None,
+            customer_note: None,
+            is_promotion_applied: None,
+            promotion_discount_amount: None,
+            promotion_discount_percent: None,
+            is_coupon_applied: None,
+            coupon_code: None,
+            coupon_discount_amount: None,
+            coupon_discount_percent: None,
+            applied_promotions: applied_promotions.into(),
+            applied_coupons: applied_coupons.into(),
+            promotion_savings: None,
+            coupon_savings: None,
+            other_savings: None,
+            total_savings: None,
+            on_subscription: None,
+            subtotal: None,
+            item_total_tax: None,
+            subtotal_including_tax: None,
+            shipping_estimated_cost: None,
+            shipping_discount_amount: None,
+            shipping_amount: None,
+            shipping_tax_rate: None,
+            shipping_tax_amount: None,
+            shipping_amount_including_tax: None,
+            fulfillment_preference: None,
+            estimated_delivery_days: None,
+            handling_charge_excluding_tax: None,
+            handling_charge_tax_amount: None,
+            handling_charge_including_tax: None,
+            total_tax: None,
+            grand_total: None,
+            loyalty_points_earned: None,
+            loyalty_points_redeemed: None,
+            credit_balance_used: None,
+            to_be_paid: None,
+            order_items_count: None,
+            order_items: None,
+            billing_address: None,
+            shipping_address: None,
+            currency: None,
+            metadata: None,
+            is_cancellation_allowed: None,
+            cancellation_refund_details: None,
+            feedback: None,
+            payments: None,
+            shipments: None,
+        }
+    }
+}
+
 /// One line item in an order or cart, with product, quantity, pricing, discount and tax details. Monetary amounts are in the store currency.
 ///
 /// Schema: `#/components/schemas/OrderItem`
@@ -13722,6 +16975,77 @@ pub struct OrderItem {
     pub seller_detail: Option<SellerInfo>,
 }
 
+impl OrderItem {
+    /// A `OrderItem` with the given fields; the optional ones are `None`, and `tax_type` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        product_id: impl Into<String>,
+        product_name: impl Into<String>,
+        product_image_url: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        sku: impl Into<String>,
+        slug: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        variant_name: impl Into<Option<String>>,
+        backorder: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        subscription_plan: impl Into<Option<String>>,
+        subscription_interval: impl Into<Option<i64>>,
+        subscription_frequency: impl Into<Option<String>>,
+        quantity: impl Into<i64>,
+        free_quantity: impl Into<i64>,
+        is_free_item: impl Into<bool>,
+        price_including_tax: impl Into<bool>,
+        selling_price: impl Into<f64>,
+        listing_price: impl Into<f64>,
+        selling_price_excluding_tax: impl Into<f64>,
+        promotion_discount_amount: impl Into<f64>,
+        coupon_discount_amount: impl Into<f64>,
+        tax_rate: impl Into<f64>,
+        tax_amount: impl Into<f64>,
+        handling_charge_excluding_tax: impl Into<f64>,
+        handling_charge_tax_rate: impl Into<f64>,
+        handling_charge_including_tax: impl Into<f64>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            product_name: product_name.into(),
+            product_image_url: product_image_url.into(),
+            product_type: product_type.into(),
+            sku: sku.into(),
+            slug: slug.into(),
+            variant_id: variant_id.into(),
+            variant_name: variant_name.into(),
+            backorder: backorder.into(),
+            on_promotion: on_promotion.into(),
+            on_subscription: on_subscription.into(),
+            subscription_plan: subscription_plan.into(),
+            subscription_interval: subscription_interval.into(),
+            subscription_frequency: subscription_frequency.into(),
+            quantity: quantity.into(),
+            free_quantity: free_quantity.into(),
+            is_free_item: is_free_item.into(),
+            price_including_tax: price_including_tax.into(),
+            selling_price: selling_price.into(),
+            listing_price: listing_price.into(),
+            selling_price_excluding_tax: selling_price_excluding_tax.into(),
+            promotion_discount_amount: promotion_discount_amount.into(),
+            coupon_discount_amount: coupon_discount_amount.into(),
+            tax_type: CartItemTaxType::Gst,
+            tax_rate: tax_rate.into(),
+            tax_amount: tax_amount.into(),
+            handling_charge_excluding_tax: handling_charge_excluding_tax.into(),
+            handling_charge_tax_rate: handling_charge_tax_rate.into(),
+            handling_charge_including_tax: handling_charge_including_tax.into(),
+            associated_options: None,
+            attributes: None,
+            seller_id: None,
+            seller_detail: None,
+        }
+    }
+}
+
 /// Summary of an order as returned in order listings. Monetary amounts are in the store currency.
 ///
 /// Schema: `#/components/schemas/OrderList`
@@ -13781,6 +17105,32 @@ pub struct OrderList {
     /// When the order record was last updated (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl OrderList {
+    /// A `OrderList` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            order_number: None,
+            order_date: None,
+            status: None,
+            payment_status: None,
+            payment_success_date: None,
+            has_refund: None,
+            on_subscription: None,
+            grand_total: None,
+            loyalty_point_redeemed: None,
+            credit_balance_used: None,
+            to_be_paid: None,
+            order_items_count: None,
+            order_items: None,
+            customer_note: None,
+            loyalty_point_earned: None,
+            currency: None,
+            created_at: None,
+            modified_at: None,
+        }
+    }
 }
 
 /// Fulfillment status of the order.
@@ -13968,6 +17318,24 @@ pub struct OrderRefund {
     pub refund_remarks: Option<String>,
 }
 
+impl OrderRefund {
+    /// A `OrderRefund` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            request_number: None,
+            refund_amount: None,
+            refund_date: None,
+            status: None,
+            payment_mode: None,
+            payment_method: None,
+            payment_reference_number: None,
+            bank_account_number: None,
+            bank_name: None,
+            refund_remarks: None,
+        }
+    }
+}
+
 /// Where the refund goes: original payment method, loyalty points, bank transfer or NACH mandate.
 ///
 /// Schema: `#/components/schemas/OrderRefund/properties/payment_mode`
@@ -14129,6 +17497,22 @@ pub struct OrderReturn {
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl OrderReturn {
+    /// A `OrderReturn` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            request_number: None,
+            status: None,
+            created_at: None,
+            modified_at: None,
+            approved_at: None,
+            rejected_at: None,
+            items: None,
+            received_at: None,
+        }
+    }
+}
+
 /// Full view of a return request: the return fields plus the linked return and replacement orders, refunds and attachments.
 ///
 /// Schema: `#/components/schemas/OrderReturnDetail`
@@ -14170,6 +17554,26 @@ pub struct OrderReturnDetail {
     /// Image and video URLs uploaded as evidence for the return, or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<OrderReturnDetailAttachments>,
+}
+
+impl OrderReturnDetail {
+    /// A `OrderReturnDetail` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            request_number: None,
+            status: None,
+            created_at: None,
+            modified_at: None,
+            approved_at: None,
+            rejected_at: None,
+            items: None,
+            received_at: None,
+            return_order: None,
+            replacement_order: None,
+            refund: None,
+            attachments: None,
+        }
+    }
 }
 
 /// Image and video URLs uploaded as evidence for the return, or null.
@@ -14224,6 +17628,27 @@ pub struct OrderReturnItem {
     /// Reason given by the customer for returning the item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_reason: Option<String>,
+}
+
+impl OrderReturnItem {
+    /// A `OrderReturnItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        shipment_number: impl Into<String>,
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        quantity: impl Into<i64>,
+    ) -> Self {
+        Self {
+            shipment_number: shipment_number.into(),
+            product_id: product_id.into(),
+            product_name: None,
+            product_image_url: None,
+            variant_id: variant_id.into(),
+            variant_name: None,
+            quantity: quantity.into(),
+            return_reason: None,
+        }
+    }
 }
 
 /// Short reference to the reverse (return) order created for a return request.
@@ -14393,6 +17818,42 @@ pub struct OrderShipment {
     pub seller_detail: Option<SellerInfo>,
 }
 
+impl OrderShipment {
+    /// A `OrderShipment` with the given fields; the optional ones are `None`, and `is_return_allowed` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            reference_number: None,
+            status: None,
+            total_weight: None,
+            total_boxes: None,
+            shipment_items_count: None,
+            shipment_items: None,
+            shipping_amount: None,
+            shipping_tax_amount: None,
+            shipping_amount_including_tax: None,
+            courier_company_name: None,
+            shipping_label_url: None,
+            awb_no: None,
+            tracking_url: None,
+            eta_delivery: None,
+            shipped_date: None,
+            delivered_date: None,
+            is_return_allowed: false,
+            cancellation_reason: None,
+            created_at: None,
+            modified_at: None,
+            seller_id: None,
+            seller_detail: None,
+        }
+    }
+}
+
+impl Default for OrderShipment {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Fulfillment status of the order.
 ///
 /// Schema: `#/components/schemas/Order/properties/status`
@@ -14516,6 +17977,17 @@ pub struct OtpContent {
     pub otp: Option<String>,
 }
 
+impl OtpContent {
+    /// A `OtpContent` with the given fields; the optional ones are `None`.
+    pub fn new(otp_token: impl Into<String>, otp_action: impl Into<String>) -> Self {
+        Self {
+            otp_token: otp_token.into(),
+            otp_action: otp_action.into(),
+            otp: None,
+        }
+    }
+}
+
 impl std::fmt::Debug for OtpContent {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OtpContent")
@@ -14544,6 +18016,24 @@ pub struct Pagination {
     ///
     /// `None` is sent as `null`.
     pub next_page: Option<i64>,
+}
+
+impl Pagination {
+    /// A `Pagination` with the given fields; the optional ones are `None`.
+    pub fn new(
+        total_records: impl Into<i64>,
+        total_pages: impl Into<i64>,
+        limit: impl Into<i64>,
+        next_page: impl Into<Option<i64>>,
+    ) -> Self {
+        Self {
+            total_records: total_records.into(),
+            total_pages: total_pages.into(),
+            previous_page: None,
+            limit: limit.into(),
+            next_page: next_page.into(),
+        }
+    }
 }
 
 /// `PairPosDeviceBody`.
@@ -14587,6 +18077,13 @@ pub struct PanDetail {
     pub id: Option<String>,
 }
 
+impl PanDetail {
+    /// A `PanDetail` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+}
+
 /// Fulfillment preference that splits an order: some items are collected in store and the rest are delivered.
 ///
 /// Schema: `#/components/schemas/PartialCollectAndDelivery`
@@ -14606,6 +18103,21 @@ pub struct PartialCollectAndDelivery {
     pub delivery: PartialCollectAndDeliveryDelivery,
 }
 
+impl PartialCollectAndDelivery {
+    /// A `PartialCollectAndDelivery` with the given fields; the optional ones are `None`, and `fulfillment_type` takes the spec's default or only value.
+    pub fn new(
+        collect_in_store: impl Into<PartialCollectAndDeliveryCollectInStore>,
+        delivery: impl Into<PartialCollectAndDeliveryDelivery>,
+    ) -> Self {
+        Self {
+            fulfillment_type: PartialCollectAndDeliveryFulfillmentType::PartialCollectAndDelivery,
+            preference_type: None,
+            collect_in_store: collect_in_store.into(),
+            delivery: delivery.into(),
+        }
+    }
+}
+
 /// Items to collect and the store location where they will be picked up.
 ///
 /// Schema: `#/components/schemas/PartialCollectAndDelivery/properties/collect-in-store`
@@ -14620,6 +18132,20 @@ pub struct PartialCollectAndDeliveryCollectInStore {
     pub pickup_location_name: Option<String>,
     /// `items`.
     pub items: Vec<FulfillmentItem>,
+}
+
+impl PartialCollectAndDeliveryCollectInStore {
+    /// A `PartialCollectAndDeliveryCollectInStore` with the given fields; the optional ones are `None`.
+    pub fn new(
+        pickup_location_id: impl Into<String>,
+        items: impl Into<Vec<FulfillmentItem>>,
+    ) -> Self {
+        Self {
+            pickup_location_id: pickup_location_id.into(),
+            pickup_location_name: None,
+            items: items.into(),
+        }
+    }
 }
 
 /// Items to deliver and the shipping provider and courier chosen for them.
@@ -14658,6 +18184,22 @@ pub struct PartialCollectAndDeliveryDelivery {
     pub courier_company_name: Option<Option<String>>,
     /// `items`.
     pub items: Vec<FulfillmentItem>,
+}
+
+impl PartialCollectAndDeliveryDelivery {
+    /// A `PartialCollectAndDeliveryDelivery` with the given fields; the optional ones are `None`.
+    pub fn new(
+        shipping_provider_id: impl Into<String>,
+        items: impl Into<Vec<FulfillmentItem>>,
+    ) -> Self {
+        Self {
+            shipping_provider_id: shipping_provider_id.into(),
+            shipping_provider_name: None,
+            courier_company_id: None,
+            courier_company_name: None,
+            items: items.into(),
+        }
+    }
 }
 
 /// Fulfillment type; always `partial-collect-and-delivery`.
@@ -14742,6 +18284,23 @@ pub struct PauseSubscription {
     pub pause_end_date: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl PauseSubscription {
+    /// A `PauseSubscription` with the given fields; the optional ones are `None`, and `command` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            command: PauseSubscriptionCommand::Pause,
+            pause_start_date: None,
+            pause_end_date: None,
+        }
+    }
+}
+
+impl Default for PauseSubscription {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Operation to perform; always `pause`.
 ///
 /// Schema: `#/components/schemas/PauseSubscription/properties/command`
@@ -14804,6 +18363,21 @@ pub struct PayWithCard {
     pub payment_mode: JuspayCardPaymentMethodPaymentMethodType,
 }
 
+impl PayWithCard {
+    /// A `PayWithCard` with the given fields; the optional ones are `None`, and `payment_mode` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            payment_mode: JuspayCardPaymentMethodPaymentMethodType::Card,
+        }
+    }
+}
+
+impl Default for PayWithCard {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// POS payment choice for paying an order in cash.
 ///
 /// Schema: `#/components/schemas/PayWithCash`
@@ -14811,6 +18385,21 @@ pub struct PayWithCard {
 pub struct PayWithCash {
     /// Payment mode; always `CASH`.
     pub payment_mode: PayWithCashPaymentMode,
+}
+
+impl PayWithCash {
+    /// A `PayWithCash` with the given fields; the optional ones are `None`, and `payment_mode` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            payment_mode: PayWithCashPaymentMode::Cash,
+        }
+    }
+}
+
+impl Default for PayWithCash {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Payment mode; always `CASH`.
@@ -14875,6 +18464,21 @@ pub struct PayWithUpi {
     pub payment_mode: JuspayUpiCollectPaymentMethodType,
 }
 
+impl PayWithUpi {
+    /// A `PayWithUpi` with the given fields; the optional ones are `None`, and `payment_mode` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            payment_mode: JuspayUpiCollectPaymentMethodType::Upi,
+        }
+    }
+}
+
+impl Default for PayWithUpi {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Common fields of a payment or refund transaction recorded on an order.
 ///
 /// Schema: `#/components/schemas/PaymentInfo`
@@ -14904,6 +18508,22 @@ pub struct PaymentInfo {
     /// URL of an icon for the payment method, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub icon_url: Option<String>,
+}
+
+impl PaymentInfo {
+    /// A `PaymentInfo` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            transaction_type: None,
+            request_number: None,
+            amount: None,
+            payment_status: None,
+            payment_date: None,
+            payment_reference_number: None,
+            payment_method: None,
+            icon_url: None,
+        }
+    }
 }
 
 /// Transaction status: pending, success, failed, partially paid or refund initiated.
@@ -15134,6 +18754,27 @@ pub struct PayuPaymentInfo {
     pub hash: Option<String>,
 }
 
+impl PayuPaymentInfo {
+    /// A `PayuPaymentInfo` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            key: None,
+            txnid: None,
+            amount: None,
+            productinfo: None,
+            firstname: None,
+            lastname: None,
+            email: None,
+            phone: None,
+            si: None,
+            si_details: None,
+            furl: None,
+            surl: None,
+            hash: None,
+        }
+    }
+}
+
 /// Recurring billing terms: amount, currency (INR), cycle (monthly), interval and start and end dates.
 ///
 /// Schema: `#/components/schemas/PayuPaymentInfo/properties/si_details`
@@ -15181,6 +18822,20 @@ pub struct PayuPaymentInfoSiDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_end_date: Option<chrono::NaiveDate>,
+}
+
+impl PayuPaymentInfoSiDetails {
+    /// A `PayuPaymentInfoSiDetails` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            billing_amount: None,
+            billing_currency: None,
+            billing_cycle: None,
+            billing_interval: None,
+            payment_start_date: None,
+            payment_end_date: None,
+        }
+    }
 }
 
 /// `PayuPaymentInfoSiDetailsBillingCurrency`.
@@ -15264,6 +18919,27 @@ pub struct PayuPaymentMethod {
     pub order_params: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl PayuPaymentMethod {
+    /// A `PayuPaymentMethod` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        type_: impl Into<String>,
+        payment_provider_slug: impl Into<String>,
+        details: impl Into<Vec<PayuPaymentMethodDetailsItem>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            payment_instructions: None,
+            type_: type_.into(),
+            payment_provider_slug: payment_provider_slug.into(),
+            details: details.into(),
+            order_params: None,
+        }
+    }
+}
+
 /// `PayuPaymentMethodDetailsItem`.
 ///
 /// Schema: `#/components/schemas/PayuPaymentMethod/properties/details/items`
@@ -15313,6 +18989,24 @@ pub struct PercentageDiscountRule {
     pub products: Vec<FixedAmountDiscountRuleProductsItem>,
     /// Ids of the categories the rule applies to.
     pub category_id: Vec<String>,
+}
+
+impl PercentageDiscountRule {
+    /// A `PercentageDiscountRule` with the given fields; the optional ones are `None`, and `discount_type` takes the spec's default or only value.
+    pub fn new(
+        discount_percent: impl Into<f64>,
+        maximum_discount_amount: impl Into<Option<f64>>,
+        products: impl Into<Vec<FixedAmountDiscountRuleProductsItem>>,
+        category_id: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            discount_type: PercentageDiscountRuleDiscountType::Percentage,
+            discount_percent: discount_percent.into(),
+            maximum_discount_amount: maximum_discount_amount.into(),
+            products: products.into(),
+            category_id: category_id.into(),
+        }
+    }
 }
 
 /// Rule type; always `percentage`.
@@ -15394,6 +19088,19 @@ pub struct Pincode {
     pub country_iso_code: Option<String>,
 }
 
+impl Pincode {
+    /// A `Pincode` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            pincode: None,
+            city: None,
+            state_name: None,
+            country_name: None,
+            country_iso_code: None,
+        }
+    }
+}
+
 /// The `PosApplyCouponResponse` of the operation `pos-apply-coupon`: the same shape as [`CreateCartResponse`], which another operation named first.
 ///
 /// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
@@ -15472,6 +19179,39 @@ pub struct PosDevice {
     ///
     /// Read-only: set by the server.
     pub is_busy: bool,
+}
+
+impl PosDevice {
+    /// A `PosDevice` with the given fields; the optional ones are `None`, and `device_type` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        external_device_id: impl Into<String>,
+        vendor: impl Into<String>,
+        model_number: impl Into<String>,
+        mac_address: impl Into<Option<String>>,
+        location_id: impl Into<String>,
+        location_name: impl Into<String>,
+        claimed_by: impl Into<Option<PosDeviceClaimedUser>>,
+        status: impl Into<PosDeviceStatus>,
+        is_busy: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            device_type: PosDeviceDeviceType::PosTerminal,
+            external_device_id: external_device_id.into(),
+            vendor: vendor.into(),
+            model_number: model_number.into(),
+            mac_address: mac_address.into(),
+            location_id: location_id.into(),
+            location_name: location_name.into(),
+            claimed_by: claimed_by.into(),
+            status: status.into(),
+            is_busy: is_busy.into(),
+        }
+    }
 }
 
 /// The POS staff user who has claimed a device.
@@ -15844,6 +19584,54 @@ pub struct PosLocation {
     pub opening_hours: Option<String>,
 }
 
+impl PosLocation {
+    /// A `PosLocation` with the given fields; the optional ones are `None`, and `active`, `country_code` take the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        name: impl Into<String>,
+        warehouse_type: impl Into<PosLocationWarehouseType>,
+        city: impl Into<String>,
+        address_line1: impl Into<String>,
+        pincode: impl Into<String>,
+        state: impl Into<String>,
+        country: impl Into<String>,
+        contact_phone: impl Into<i64>,
+        contact_email: impl Into<String>,
+        can_receive_stock: impl Into<bool>,
+        can_ship_parcel: impl Into<bool>,
+        can_collect: impl Into<bool>,
+        is_checkout_point: impl Into<bool>,
+        accepts_returns: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: None,
+            name: name.into(),
+            warehouse_type: warehouse_type.into(),
+            active: true,
+            gstin: None,
+            city: city.into(),
+            address_line1: address_line1.into(),
+            address_line2: None,
+            landmark: None,
+            pincode: pincode.into(),
+            state: state.into(),
+            country: country.into(),
+            country_code: "+91".to_owned(),
+            contact_phone: contact_phone.into(),
+            contact_email: contact_email.into(),
+            is_default: None,
+            image_url: None,
+            seller_warehouse_id: None,
+            can_receive_stock: can_receive_stock.into(),
+            can_ship_parcel: can_ship_parcel.into(),
+            can_collect: can_collect.into(),
+            is_checkout_point: is_checkout_point.into(),
+            accepts_returns: accepts_returns.into(),
+            opening_hours: None,
+        }
+    }
+}
+
 /// Kind of location: retail store or distribution center.
 ///
 /// Schema: `#/components/schemas/PosLocation/properties/warehouse_type`
@@ -16016,6 +19804,19 @@ pub struct PosUpdateCustomerWithEmail {
     pub last_name: Option<Option<String>>,
 }
 
+impl PosUpdateCustomerWithEmail {
+    /// A `PosUpdateCustomerWithEmail` with the given fields; the optional ones are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            phone: None,
+            country_code: None,
+            first_name: None,
+            last_name: None,
+        }
+    }
+}
+
 /// Attaches an existing customer to a POS cart by customer id.
 ///
 /// Schema: `#/components/schemas/PosUpdateCustomerWithId`
@@ -16063,6 +19864,19 @@ pub struct PosUpdateCustomerWithPhone {
         with = "serde_with::rust::double_option"
     )]
     pub last_name: Option<Option<String>>,
+}
+
+impl PosUpdateCustomerWithPhone {
+    /// A `PosUpdateCustomerWithPhone` with the given fields; the optional ones are `None`.
+    pub fn new(country_code: impl Into<Option<String>>, phone: impl Into<String>) -> Self {
+        Self {
+            country_code: country_code.into(),
+            phone: phone.into(),
+            email: None,
+            first_name: None,
+            last_name: None,
+        }
+    }
 }
 
 /// The `PosUpdateFulfillmentPreferenceResponse` of the operation `pos-update-fulfillment-preference`: the same shape as [`UpdateFulfillmentPreferenceResponse`], which another operation named first.
@@ -16141,6 +19955,18 @@ pub struct PosUserRolesItem {
     /// `role_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
+}
+
+impl PosUserRolesItem {
+    /// A `PosUserRolesItem` with the given fields; the optional ones are `None`.
+    pub fn new(location_id: impl Into<String>, location_name: impl Into<String>) -> Self {
+        Self {
+            location_id: location_id.into(),
+            location_name: location_name.into(),
+            role_id: None,
+            role_name: None,
+        }
+    }
 }
 
 /// A catalog product with its pricing, stock flags, attributes, images, variants, promotion and subscription plans.
@@ -16222,6 +20048,66 @@ pub struct Product {
     /// Stock broken down by lot or batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<Vec<LotBatchDetail>>,
+}
+
+impl Product {
+    /// A `Product` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        sku: impl Into<Option<String>>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        short_description: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        has_variant: impl Into<bool>,
+        tags: impl Into<Option<Vec<String>>>,
+        category_ids: impl Into<Vec<String>>,
+        categories: impl Into<Vec<Category>>,
+        reviews_rating_sum: impl Into<f64>,
+        reviews_count: impl Into<i64>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        pricing: impl Into<ProductPricing>,
+        variant_options: impl Into<Option<Vec<VariantOption>>>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        images: impl Into<Vec<ProductImage>>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        variants: impl Into<Vec<Variant>>,
+        bundle_items: impl Into<ProductBundleItem>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            sku: sku.into(),
+            name: name.into(),
+            slug: slug.into(),
+            short_description: short_description.into(),
+            product_type: product_type.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            has_variant: has_variant.into(),
+            tags: tags.into(),
+            category_ids: category_ids.into(),
+            categories: categories.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            reviews_count: reviews_count.into(),
+            attributes: attributes.into(),
+            pricing: pricing.into(),
+            variant_options: variant_options.into(),
+            promotion: promotion.into(),
+            images: images.into(),
+            subscription: subscription.into(),
+            variants: variants.into(),
+            bundle_items: bundle_items.into(),
+            inventory: None,
+        }
+    }
 }
 
 /// A product attribute; one of the colour, single-select, multi-select, text, date, number or boolean attribute shapes, told apart by `type`.
@@ -16397,6 +20283,70 @@ pub struct ProductBundleItemItem {
     pub inventory: Option<Vec<LotBatchDetail>>,
 }
 
+impl ProductBundleItemItem {
+    /// A `ProductBundleItemItem` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        quantity: impl Into<i32>,
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        sku: impl Into<String>,
+        product_slug: impl Into<String>,
+        variant_slug: impl Into<String>,
+        product_name: impl Into<String>,
+        variant_name: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        short_description: impl Into<Option<String>>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        category_ids: impl Into<Vec<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        reviews_count: impl Into<i64>,
+        reviews_rating_sum: impl Into<Option<f64>>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        images: impl Into<Vec<ProductImage>>,
+        pricing: impl Into<ProductPricing>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        associated_options: impl Into<Option<AssociatedOption>>,
+    ) -> Self {
+        Self {
+            quantity: quantity.into(),
+            seller_id: None,
+            seller_detail: None,
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            sku: sku.into(),
+            product_slug: product_slug.into(),
+            variant_slug: variant_slug.into(),
+            product_name: product_name.into(),
+            variant_name: variant_name.into(),
+            product_type: product_type.into(),
+            short_description: short_description.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            category_ids: category_ids.into(),
+            categories: None,
+            tags: tags.into(),
+            reviews_count: reviews_count.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            attributes: attributes.into(),
+            images: images.into(),
+            pricing: pricing.into(),
+            promotion: promotion.into(),
+            subscription: subscription.into(),
+            associated_options: associated_options.into(),
+            shipping: None,
+            inventory: None,
+        }
+    }
+}
+
 /// A catalog category together with its child categories.
 ///
 /// Schema: `#/components/schemas/ProductCategory`
@@ -16537,6 +20487,82 @@ pub struct ProductDetail {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl ProductDetail {
+    /// A `ProductDetail` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        sku: impl Into<Option<String>>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        short_description: impl Into<Option<String>>,
+        product_type: impl Into<CartItemProductType>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        has_variant: impl Into<bool>,
+        tags: impl Into<Option<Vec<String>>>,
+        category_ids: impl Into<Vec<String>>,
+        categories: impl Into<Vec<Category>>,
+        reviews_rating_sum: impl Into<f64>,
+        reviews_count: impl Into<i64>,
+        attributes: impl Into<Vec<ProductAttribute>>,
+        pricing: impl Into<ProductPricing>,
+        variant_options: impl Into<Option<Vec<VariantOption>>>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        images: impl Into<Vec<ProductImage>>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        variants: impl Into<Vec<Variant>>,
+        bundle_items: impl Into<ProductBundleItem>,
+        description: impl Into<Option<String>>,
+        hsn_code: impl Into<Option<String>>,
+        videos: impl Into<Vec<ProductVideo>>,
+        shipping: impl Into<Option<ProductShipping>>,
+        upselling_product_ids: impl Into<Vec<Option<String>>>,
+        crossselling_product_ids: impl Into<Vec<String>>,
+        seo: impl Into<Seo>,
+        metadata: impl Into<Option<std::collections::BTreeMap<String, String>>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            sku: sku.into(),
+            name: name.into(),
+            slug: slug.into(),
+            short_description: short_description.into(),
+            product_type: product_type.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_subscription: on_subscription.into(),
+            on_promotion: on_promotion.into(),
+            has_variant: has_variant.into(),
+            tags: tags.into(),
+            category_ids: category_ids.into(),
+            categories: categories.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            reviews_count: reviews_count.into(),
+            attributes: attributes.into(),
+            pricing: pricing.into(),
+            variant_options: variant_options.into(),
+            promotion: promotion.into(),
+            images: images.into(),
+            subscription: subscription.into(),
+            variants: variants.into(),
+            bundle_items: bundle_items.into(),
+            inventory: None,
+            description: description.into(),
+            hsn_code: hsn_code.into(),
+            videos: videos.into(),
+            shipping: shipping.into(),
+            upselling_product_ids: upselling_product_ids.into(),
+            crossselling_product_ids: crossselling_product_ids.into(),
+            seo: seo.into(),
+            metadata: metadata.into(),
+        }
+    }
+}
+
 /// An image of a product or variant, available in several sizes.
 ///
 /// Schema: `#/components/schemas/ProductImage`
@@ -16591,6 +20617,32 @@ pub struct ProductPricing {
     pub incremental_quantity: i64,
     /// Selling price without tax, in the store currency.
     pub selling_price_excluding_tax: f64,
+}
+
+impl ProductPricing {
+    /// A `ProductPricing` with the given fields; the optional ones are `None`, and `tax_type`, `min_order_quantity`, `incremental_quantity` take the spec's default or only value.
+    pub fn new(
+        currency: impl Into<String>,
+        tax_rate: impl Into<f64>,
+        price_including_tax: impl Into<bool>,
+        listing_price: impl Into<f64>,
+        selling_price: impl Into<f64>,
+        max_order_quantity: impl Into<Option<i64>>,
+        selling_price_excluding_tax: impl Into<f64>,
+    ) -> Self {
+        Self {
+            currency: currency.into(),
+            tax_type: CartItemTaxType::Gst,
+            tax_rate: tax_rate.into(),
+            price_including_tax: price_including_tax.into(),
+            listing_price: listing_price.into(),
+            selling_price: selling_price.into(),
+            min_order_quantity: 1i64,
+            max_order_quantity: max_order_quantity.into(),
+            incremental_quantity: 1i64,
+            selling_price_excluding_tax: selling_price_excluding_tax.into(),
+        }
+    }
 }
 
 /// An automatic promotion currently applied to a product or variant, with its validity window and discount details. May be null.
@@ -16729,6 +20781,32 @@ pub struct ProductReview {
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl ProductReview {
+    /// A `ProductReview` with the given fields; the optional ones are `None`, and `is_featured` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            rating: None,
+            review_text: None,
+            name: None,
+            email: None,
+            status: None,
+            is_featured: false,
+            tags: None,
+            review_date: None,
+            images: None,
+            videos: None,
+            created_at: None,
+            modified_at: None,
+        }
+    }
+}
+
+impl Default for ProductReview {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Moderation status; only `approved` reviews are returned (read-only).
 ///
 /// Schema: `#/components/schemas/ProductReview/properties/status`
@@ -16826,6 +20904,39 @@ pub struct ProductSubscription {
     pub minimum_quantity: i64,
     /// Number of free trial days before billing starts.
     pub billing_trial_days: i64,
+}
+
+impl ProductSubscription {
+    /// A `ProductSubscription` with the given fields; the optional ones are `None`, and `fulfill_separately` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        subscription_plan: impl Into<String>,
+        subscription_price: impl Into<f64>,
+        billing_interval: impl Into<i64>,
+        billing_frequency: impl Into<ProductSubscriptionBillingFrequency>,
+        billing_limit: impl Into<i64>,
+        order_interval: impl Into<i64>,
+        order_frequency: impl Into<ProductSubscriptionOrderFrequency>,
+        order_limit: impl Into<i64>,
+        minimum_quantity: impl Into<i64>,
+        billing_trial_days: impl Into<i64>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            subscription_plan: subscription_plan.into(),
+            subscription_price: subscription_price.into(),
+            billing_interval: billing_interval.into(),
+            billing_frequency: billing_frequency.into(),
+            billing_limit: billing_limit.into(),
+            fulfill_separately: false,
+            order_interval: order_interval.into(),
+            order_frequency: order_frequency.into(),
+            order_limit: order_limit.into(),
+            minimum_quantity: minimum_quantity.into(),
+            billing_trial_days: billing_trial_days.into(),
+        }
+    }
 }
 
 /// Billing frequency unit: weekly, monthly or annually.
@@ -17231,6 +21342,18 @@ pub struct RegisterWithEmailBody {
     pub phone: Option<Option<String>>,
 }
 
+impl RegisterWithEmailBody {
+    /// A `RegisterWithEmailBody` with the given fields; the optional ones are `None`.
+    pub fn new(email: impl Into<String>, first_name: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            first_name: first_name.into(),
+            last_name: None,
+            phone: None,
+        }
+    }
+}
+
 /// Request to register an account using an email address and a password.
 ///
 /// Schema: `#/components/schemas/RegisterWithEmailPassword`
@@ -17260,6 +21383,23 @@ pub struct RegisterWithEmailPassword {
         with = "serde_with::rust::double_option"
     )]
     pub country_code: Option<Option<String>>,
+}
+
+impl RegisterWithEmailPassword {
+    /// A `RegisterWithEmailPassword` with the given fields; the optional ones are `None`.
+    pub fn new(
+        email: impl Into<String>,
+        password: impl Into<String>,
+        confirm_password: impl Into<String>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            password: password.into(),
+            confirm_password: confirm_password.into(),
+            phone: None,
+            country_code: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for RegisterWithEmailPassword {
@@ -17345,6 +21485,19 @@ pub struct RegisterWithPhoneBody {
     pub email: Option<Option<String>>,
 }
 
+impl RegisterWithPhoneBody {
+    /// A `RegisterWithPhoneBody` with the given fields; the optional ones are `None`.
+    pub fn new(phone: impl Into<String>, first_name: impl Into<String>) -> Self {
+        Self {
+            country_code: None,
+            phone: phone.into(),
+            first_name: first_name.into(),
+            last_name: None,
+            email: None,
+        }
+    }
+}
+
 /// Request to register an account using a phone number and a password.
 ///
 /// Schema: `#/components/schemas/RegisterWithPhonePassword`
@@ -17374,6 +21527,23 @@ pub struct RegisterWithPhonePassword {
         with = "serde_with::rust::double_option"
     )]
     pub email: Option<Option<String>>,
+}
+
+impl RegisterWithPhonePassword {
+    /// A `RegisterWithPhonePassword` with the given fields; the optional ones are `None`.
+    pub fn new(
+        phone: impl Into<String>,
+        password: impl Into<String>,
+        confirm_password: impl Into<String>,
+    ) -> Self {
+        Self {
+            country_code: None,
+            phone: phone.into(),
+            password: password.into(),
+            confirm_password: confirm_password.into(),
+            email: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for RegisterWithPhonePassword {
@@ -17532,6 +21702,15 @@ pub struct RetryOrderPaymentBody {
     pub payment_method: Option<PaymentMethodPayload>,
 }
 
+impl RetryOrderPaymentBody {
+    /// A `RetryOrderPaymentBody` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            payment_method: None,
+        }
+    }
+}
+
 /// `RetryOrderPaymentResponse`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1retry-payment/post/responses/200/content/application~1json/schema`
@@ -17573,6 +21752,16 @@ pub struct RevokeSubscription {
     pub command: RevokeSubscriptionCommand,
     /// Reason for revoking the subscription.
     pub reason: String,
+}
+
+impl RevokeSubscription {
+    /// A `RevokeSubscription` with the given fields; the optional ones are `None`, and `command` takes the spec's default or only value.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            command: RevokeSubscriptionCommand::Revoke,
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Operation to perform; always `revoke`.
@@ -17644,6 +21833,17 @@ pub struct SavedPaymentMethod {
     pub card: Option<Vec<SavedPaymentMethodCardItem>>,
 }
 
+impl SavedPaymentMethod {
+    /// A `SavedPaymentMethod` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            upi_collect: None,
+            wallet: None,
+            card: None,
+        }
+    }
+}
+
 /// `SavedPaymentMethodCardItem`.
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/card/items`
@@ -17711,6 +21911,54 @@ pub struct SavedPaymentMethodCardItem {
     /// `card_issuer_country`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_issuer_country: Option<String>,
+}
+
+impl SavedPaymentMethodCardItem {
+    /// A `SavedPaymentMethodCardItem` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        card_sub_type: impl Into<String>,
+        extended_card_type: impl Into<String>,
+        provider_category: impl Into<String>,
+        vault_provider: impl Into<String>,
+        card_type: impl Into<String>,
+        card_token: impl Into<String>,
+        card_exp_month: impl Into<String>,
+        expired: impl Into<bool>,
+        tokenize_support: impl Into<bool>,
+        card_exp_year: impl Into<String>,
+        name_on_card: impl Into<String>,
+        country_code: impl Into<String>,
+        card_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            card_sub_type: card_sub_type.into(),
+            extended_card_type: extended_card_type.into(),
+            card_global_fingerprint: None,
+            nickname: None,
+            provider_category: provider_category.into(),
+            vault_provider: vault_provider.into(),
+            card_reference: None,
+            card_type: card_type.into(),
+            metadata: None,
+            card_issuer: None,
+            card_token: card_token.into(),
+            card_exp_month: card_exp_month.into(),
+            provider: None,
+            card_sub_type_category: None,
+            expired: expired.into(),
+            card_fingerprint: None,
+            tokenize_support: tokenize_support.into(),
+            juspay_bank_code: None,
+            card_exp_year: card_exp_year.into(),
+            name_on_card: name_on_card.into(),
+            country_code: country_code.into(),
+            card_number: card_number.into(),
+            card_isin: None,
+            card_brand: None,
+            card_issuer_country: None,
+        }
+    }
 }
 
 impl std::fmt::Debug for SavedPaymentMethodCardItem {
@@ -17791,6 +22039,26 @@ pub struct SavedPaymentMethodWalletItem {
     pub sub_details: Option<SavedPaymentMethodWalletItemSubDetails>,
 }
 
+impl SavedPaymentMethodWalletItem {
+    /// A `SavedPaymentMethodWalletItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        wallet: impl Into<String>,
+        gateway_reference_id: impl Into<String>,
+        last_refreshed: impl Into<String>,
+    ) -> Self {
+        Self {
+            linked: None,
+            id: id.into(),
+            metadata: None,
+            wallet: wallet.into(),
+            gateway_reference_id: gateway_reference_id.into(),
+            last_refreshed: last_refreshed.into(),
+            sub_details: None,
+        }
+    }
+}
+
 /// `SavedPaymentMethodWalletItemMetadata`.
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/wallet/items/properties/metadata`
@@ -17801,6 +22069,16 @@ pub struct SavedPaymentMethodWalletItemMetadata {
     /// `device_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_id: Option<String>,
+}
+
+impl SavedPaymentMethodWalletItemMetadata {
+    /// A `SavedPaymentMethodWalletItemMetadata` with the given fields; the optional ones are `None`.
+    pub fn new(mobile_number: impl Into<String>) -> Self {
+        Self {
+            mobile_number: mobile_number.into(),
+            device_id: None,
+        }
+    }
 }
 
 /// `SavedPaymentMethodWalletItemSubDetails`.
@@ -17881,6 +22159,20 @@ pub struct SearchProduct {
     /// Sort expressions to order the results by.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
+}
+
+impl SearchProduct {
+    /// A `SearchProduct` with the given fields; the optional ones are `None`, and `page`, `limit` take the spec's default or only value.
+    pub fn new(query: impl Into<String>) -> Self {
+        Self {
+            query: query.into(),
+            page: 1i64,
+            limit: 25i64,
+            facets: None,
+            filter: None,
+            sort: None,
+        }
+    }
 }
 
 /// Filter expression, given as a string or as an array of conditions (nested arrays are OR-ed groups).
@@ -17991,6 +22283,26 @@ pub struct SellerDetail {
     pub description: Option<String>,
 }
 
+impl SellerDetail {
+    /// A `SellerDetail` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        trade_name: impl Into<String>,
+        legal_name: impl Into<String>,
+        business_type: impl Into<String>,
+        tax_identification_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trade_name: trade_name.into(),
+            legal_name: legal_name.into(),
+            business_type: business_type.into(),
+            tax_identification_number: tax_identification_number.into(),
+            description: None,
+        }
+    }
+}
+
 /// Basic identity and tax details of a marketplace seller.
 ///
 /// Schema: `#/components/schemas/SellerInfo`
@@ -18042,6 +22354,23 @@ pub struct SellerReview {
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl SellerReview {
+    /// A `SellerReview` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            rating: None,
+            review_text: None,
+            name: None,
+            email: None,
+            status: None,
+            is_featured: None,
+            review_date: None,
+            created_at: None,
+            modified_at: None,
+        }
+    }
+}
+
 /// Aggregate review figures for a seller.
 ///
 /// Schema: `#/components/schemas/SellerReviewStats`
@@ -18053,6 +22382,16 @@ pub struct SellerReviewStats {
     /// Number of reviews.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
+}
+
+impl SellerReviewStats {
+    /// A `SellerReviewStats` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            rating_sum: None,
+            count: None,
+        }
+    }
 }
 
 /// Request to send a one-time password to an email address.
@@ -18074,6 +22413,16 @@ pub struct SendOtpWithPhone {
     /// Phone dialling code, such as +91.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
+}
+
+impl SendOtpWithPhone {
+    /// A `SendOtpWithPhone` with the given fields; the optional ones are `None`.
+    pub fn new(phone: impl Into<String>) -> Self {
+        Self {
+            phone: phone.into(),
+            country_code: None,
+        }
+    }
 }
 
 /// Search-engine metadata for a product or variant page.
@@ -18146,6 +22495,23 @@ pub struct ShipmentItem {
     /// Whether the item is a free item added by a promotion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_free_item: Option<bool>,
+}
+
+impl ShipmentItem {
+    /// A `ShipmentItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            product_id: None,
+            product_name: None,
+            product_image_url: None,
+            variant_id: None,
+            variant_name: None,
+            sku: None,
+            quantity: None,
+            free_quantity: None,
+            is_free_item: None,
+        }
+    }
 }
 
 /// Stage of a shipment, from unscheduled and scheduled through packed, shipped and out for delivery to delivered, undelivered, returned to origin, cancelled or lost.
@@ -18267,6 +22633,24 @@ pub struct SingleSelectAttribute {
     pub value: String,
 }
 
+impl SingleSelectAttribute {
+    /// A `SingleSelectAttribute` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            key: key.into(),
+            type_: SingleSelectAttributeType::SingleSelect,
+            value: value.into(),
+        }
+    }
+}
+
 /// Attribute type; always `single-select`.
 ///
 /// Schema: `#/components/schemas/SingleSelectAttribute/properties/type`
@@ -18334,6 +22718,17 @@ pub struct SingleSelectOption {
     pub value: String,
 }
 
+impl SingleSelectOption {
+    /// A `SingleSelectOption` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            type_: SingleSelectAttributeType::SingleSelect,
+            value: value.into(),
+        }
+    }
+}
+
 /// Store-wide settings a storefront needs at start-up: brand, currency, feature flags, customer groups, KYC documents, enabled providers and policy pages.
 ///
 /// Schema: `#/components/schemas/StoreConfig`
@@ -18367,6 +22762,34 @@ pub struct StoreConfig {
     pub terms_of_service: StoreTemplate,
     /// Refund policy page.
     pub refund_policy: StoreTemplate,
+}
+
+impl StoreConfig {
+    /// A `StoreConfig` with the given fields; the optional ones are `None`, and `is_kyc_enabled`, `is_customer_group_enabled` take the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        brand: impl Into<Brand>,
+        currency: impl Into<Currency>,
+        customer_groups: impl Into<Vec<CustomerGroup>>,
+        kyc_documents: impl Into<Vec<KycDocumentConfig>>,
+        analytics_providers: impl Into<Vec<AnalyticsProvider>>,
+        payment_providers: impl Into<Vec<PaymentProvider>>,
+        terms_of_service: impl Into<StoreTemplate>,
+        refund_policy: impl Into<StoreTemplate>,
+    ) -> Self {
+        Self {
+            is_kyc_enabled: false,
+            is_customer_group_enabled: false,
+            brand: brand.into(),
+            currency: currency.into(),
+            customer_groups: customer_groups.into(),
+            kyc_documents: kyc_documents.into(),
+            analytics_providers: analytics_providers.into(),
+            payment_providers: payment_providers.into(),
+            terms_of_service: terms_of_service.into(),
+            refund_policy: refund_policy.into(),
+        }
+    }
 }
 
 /// A content page of the store, such as terms of service or refund policy.
@@ -18569,6 +22992,75 @@ pub struct Subscription {
     pub modified_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl Subscription {
+    /// A `Subscription` with the given fields; the optional ones are `None`, and `trial_days`, `billing_frequency`, `billing_interval`, `shipping_frequency`, `shipping_interval`, `coupon_discount_percent`, `coupon_discount_amount`, `is_prepaid`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        plan_id: impl Into<String>,
+        plan_name: impl Into<String>,
+        price: impl Into<f64>,
+        status: impl Into<SubscriptionStatus>,
+        start_date: impl Into<chrono::NaiveDate>,
+        end_date: impl Into<Option<chrono::NaiveDate>>,
+        trial_start_date: impl Into<Option<chrono::NaiveDate>>,
+        trial_end_date: impl Into<Option<chrono::NaiveDate>>,
+        next_billing_date: impl Into<chrono::NaiveDate>,
+        last_payment_date: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        pause_start_date: impl Into<Option<chrono::NaiveDate>>,
+        pause_end_date: impl Into<Option<chrono::NaiveDate>>,
+        billing_limit: impl Into<Option<i64>>,
+        shipping_limit: impl Into<Option<i64>>,
+        coupon_id: impl Into<Option<String>>,
+        coupon_code: impl Into<Option<String>>,
+        coupon_redemption_limit: impl Into<Option<i64>>,
+        usage_based_billing: impl Into<bool>,
+        usage_based_tiers: impl Into<Vec<SubscriptionUsageBasedTiersItem>>,
+        currency: impl Into<Currency>,
+        metadata: impl Into<std::collections::BTreeMap<String, String>>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        modified_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: plan_id.into(),
+            plan_name: plan_name.into(),
+            price: price.into(),
+            status: status.into(),
+            start_date: start_date.into(),
+            end_date: end_date.into(),
+            trial_days: 0i64,
+            trial_start_date: trial_start_date.into(),
+            trial_end_date: trial_end_date.into(),
+            next_billing_date: next_billing_date.into(),
+            last_payment_date: last_payment_date.into(),
+            pause_start_date: pause_start_date.into(),
+            pause_end_date: pause_end_date.into(),
+            billing_frequency: CreateCustomSubscriptionBillingFrequency::Monthly,
+            billing_interval: 1i64,
+            billing_limit: billing_limit.into(),
+            shipping_frequency: CreateCustomSubscriptionBillingFrequency::Monthly,
+            shipping_interval: 1i64,
+            shipping_limit: shipping_limit.into(),
+            coupon_id: coupon_id.into(),
+            coupon_code: coupon_code.into(),
+            coupon_discount_percent: 0f64,
+            coupon_discount_amount: 0f64,
+            coupon_redemption_limit: coupon_redemption_limit.into(),
+            is_prepaid: false,
+            usage_based_billing: usage_based_billing.into(),
+            usage_based_tiers: usage_based_tiers.into(),
+            grace_period_days: 0i64,
+            is_cancellation_allowed: true,
+            days_until_cancellation_allowed: 3i64,
+            currency: currency.into(),
+            metadata: metadata.into(),
+            created_at: created_at.into(),
+            modified_at: modified_at.into(),
+        }
+    }
+}
+
 /// Settings that control how a subscription is billed and when it can be cancelled.
 ///
 /// Schema: `#/components/schemas/SubscriptionBehaviour`
@@ -18589,6 +23081,26 @@ pub struct SubscriptionBehaviour {
     pub days_until_cancellation_allowed: i64,
 }
 
+impl SubscriptionBehaviour {
+    /// A `SubscriptionBehaviour` with the given fields; the optional ones are `None`, and `is_prepaid`, `usage_based_billing`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            is_prepaid: false,
+            usage_based_billing: false,
+            usage_based_tiers: None,
+            grace_period_days: 0i64,
+            is_cancellation_allowed: true,
+            days_until_cancellation_allowed: 3i64,
+        }
+    }
+}
+
+impl Default for SubscriptionBehaviour {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `SubscriptionBehaviourUsageBasedTiersItem`.
 ///
 /// Schema: `#/components/schemas/SubscriptionBehaviour/properties/usage_based_tiers/items`
@@ -18600,6 +23112,16 @@ pub struct SubscriptionBehaviourUsageBasedTiersItem {
     /// `price_per_unit`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price_per_unit: Option<f64>,
+}
+
+impl SubscriptionBehaviourUsageBasedTiersItem {
+    /// A `SubscriptionBehaviourUsageBasedTiersItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            up_to: None,
+            price_per_unit: None,
+        }
+    }
 }
 
 /// Full view of a subscription: the subscription fields plus its items and addresses.
@@ -18720,6 +23242,78 @@ pub struct SubscriptionDetail {
     pub shipping_address: Option<CustomerAddress>,
 }
 
+impl SubscriptionDetail {
+    /// A `SubscriptionDetail` with the given fields; the optional ones are `None`, and `trial_days`, `billing_frequency`, `billing_interval`, `shipping_frequency`, `shipping_interval`, `coupon_discount_percent`, `coupon_discount_amount`, `is_prepaid`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        plan_id: impl Into<String>,
+        plan_name: impl Into<String>,
+        price: impl Into<f64>,
+        status: impl Into<SubscriptionStatus>,
+        start_date: impl Into<chrono::NaiveDate>,
+        end_date: impl Into<Option<chrono::NaiveDate>>,
+        trial_start_date: impl Into<Option<chrono::NaiveDate>>,
+        trial_end_date: impl Into<Option<chrono::NaiveDate>>,
+        next_billing_date: impl Into<chrono::NaiveDate>,
+        last_payment_date: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        pause_start_date: impl Into<Option<chrono::NaiveDate>>,
+        pause_end_date: impl Into<Option<chrono::NaiveDate>>,
+        billing_limit: impl Into<Option<i64>>,
+        shipping_limit: impl Into<Option<i64>>,
+        coupon_id: impl Into<Option<String>>,
+        coupon_code: impl Into<Option<String>>,
+        coupon_redemption_limit: impl Into<Option<i64>>,
+        usage_based_billing: impl Into<bool>,
+        usage_based_tiers: impl Into<Vec<SubscriptionUsageBasedTiersItem>>,
+        currency: impl Into<Currency>,
+        metadata: impl Into<std::collections::BTreeMap<String, String>>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        modified_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            plan_id: plan_id.into(),
+            plan_name: plan_name.into(),
+            price: price.into(),
+            status: status.into(),
+            start_date: start_date.into(),
+            end_date: end_date.into(),
+            trial_days: 0i64,
+            trial_start_date: trial_start_date.into(),
+            trial_end_date: trial_end_date.into(),
+            next_billing_date: next_billing_date.into(),
+            last_payment_date: last_payment_date.into(),
+            pause_start_date: pause_start_date.into(),
+            pause_end_date: pause_end_date.into(),
+            billing_frequency: CreateCustomSubscriptionBillingFrequency::Monthly,
+            billing_interval: 1i64,
+            billing_limit: billing_limit.into(),
+            shipping_frequency: CreateCustomSubscriptionBillingFrequency::Monthly,
+            shipping_interval: 1i64,
+            shipping_limit: shipping_limit.into(),
+            coupon_id: coupon_id.into(),
+            coupon_code: coupon_code.into(),
+            coupon_discount_percent: 0f64,
+            coupon_discount_amount: 0f64,
+            coupon_redemption_limit: coupon_redemption_limit.into(),
+            is_prepaid: false,
+            usage_based_billing: usage_based_billing.into(),
+            usage_based_tiers: usage_based_tiers.into(),
+            grace_period_days: 0i64,
+            is_cancellation_allowed: true,
+            days_until_cancellation_allowed: 3i64,
+            currency: currency.into(),
+            metadata: metadata.into(),
+            created_at: created_at.into(),
+            modified_at: modified_at.into(),
+            invoice_items: None,
+            billing_address: None,
+            shipping_address: None,
+        }
+    }
+}
+
 /// A product or variant billed on each subscription cycle, with quantity and pricing. Prices are in the store currency.
 ///
 /// Schema: `#/components/schemas/SubscriptionInvoiceItem`
@@ -18783,6 +23377,31 @@ pub struct SubscriptionInvoiceItem {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selling_price_excluding_tax: Option<f64>,
+}
+
+impl SubscriptionInvoiceItem {
+    /// A `SubscriptionInvoiceItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        quantity: impl Into<i64>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            product_name: None,
+            variant_name: None,
+            product_image_url: None,
+            sku: None,
+            quantity: quantity.into(),
+            listing_price: None,
+            selling_price: None,
+            tax_type: None,
+            tax_rate: None,
+            price_including_tax: None,
+            selling_price_excluding_tax: None,
+        }
+    }
 }
 
 /// Tax regime; always `GST` (read-only).
@@ -18936,6 +23555,24 @@ pub struct TextAttribute {
     pub value: String,
 }
 
+impl TextAttribute {
+    /// A `TextAttribute` with the given fields; the optional ones are `None`, and `type_` takes the spec's default or only value.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        key: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            key: key.into(),
+            type_: TextAttributeType::Text,
+            value: value.into(),
+        }
+    }
+}
+
 /// Attribute type; always `text`.
 ///
 /// Schema: `#/components/schemas/TextAttribute/properties/type`
@@ -19025,6 +23662,21 @@ pub struct UnserviceableItem {
     /// Largest quantity that can be fulfilled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_available_quantity: Option<i64>,
+}
+
+impl UnserviceableItem {
+    /// A `UnserviceableItem` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            product_id: None,
+            product_name: None,
+            product_image_url: None,
+            variant_id: None,
+            variant_name: None,
+            unserviceable_quantity: None,
+            max_available_quantity: None,
+        }
+    }
 }
 
 /// The `UpdateAddressDetailResponse` of the operation `update-address-detail`: the same shape as [`CreateAddressResponse`], which another operation named first.
@@ -19134,6 +23786,16 @@ pub struct UpdateCustomerMandateBody {
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl UpdateCustomerMandateBody {
+    /// A `UpdateCustomerMandateBody` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            max_amount: None,
+            end_at: None,
+        }
+    }
+}
+
 /// The `UpdateCustomerMandateResponse` of the operation `update-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema`
@@ -19181,6 +23843,31 @@ pub struct UpdateDigitalProductSubscription {
     /// Products or variants to bill on each cycle.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub invoice_items: Option<Vec<SubscriptionInvoiceItem>>,
+}
+
+impl UpdateDigitalProductSubscription {
+    /// A `UpdateDigitalProductSubscription` with the given fields; the optional ones are `None`, and `command`, `billing_interval`, `is_prepaid`, `usage_based_billing`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            command: UpdateDigitalProductSubscriptionCommand::Update,
+            billing_frequency: None,
+            billing_interval: 1i64,
+            billing_limit: None,
+            is_prepaid: false,
+            usage_based_billing: false,
+            usage_based_tiers: None,
+            grace_period_days: 0i64,
+            is_cancellation_allowed: true,
+            days_until_cancellation_allowed: 3i64,
+            invoice_items: None,
+        }
+    }
+}
+
+impl Default for UpdateDigitalProductSubscription {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Operation to perform; always `update`.
@@ -19257,6 +23944,23 @@ pub struct UpdateDocument {
     pub modified_reason: String,
 }
 
+impl UpdateDocument {
+    /// A `UpdateDocument` with the given fields; the optional ones are `None`.
+    pub fn new(
+        document_number: impl Into<String>,
+        kyc_document_id: impl Into<String>,
+        modified_reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            document_number: document_number.into(),
+            kyc_document_id: kyc_document_id.into(),
+            note: None,
+            file: None,
+            modified_reason: modified_reason.into(),
+        }
+    }
+}
+
 /// The `UpdateDocumentResponse` of the operation `update-document`: the same shape as [`CreateDocumentResponse`], which another operation named first.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema`
@@ -19290,6 +23994,13 @@ pub struct UpdateFulfillmentPreferenceResponseContent {
     pub cart: Option<Cart>,
 }
 
+impl UpdateFulfillmentPreferenceResponseContent {
+    /// A `UpdateFulfillmentPreferenceResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { cart: None }
+    }
+}
+
 /// Update for an inbound bank account; only the default flag can be changed.
 ///
 /// Schema: `#/components/schemas/UpdateInboundBankAccount`
@@ -19300,6 +24011,22 @@ pub struct UpdateInboundBankAccount {
     /// Whether this becomes the customer's default account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
+}
+
+impl UpdateInboundBankAccount {
+    /// A `UpdateInboundBankAccount` with the given fields; the optional ones are `None`, and `account_type` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            account_type: CreateInboundBankAccountAccountType::Inbound,
+            is_default: None,
+        }
+    }
+}
+
+impl Default for UpdateInboundBankAccount {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// The `UpdateNotificationPreferencesResponse` of the operation `update-notification-preferences`: the same shape as [`GetNotificationPreferencesResponse`], which another operation named first.
@@ -19334,6 +24061,26 @@ pub struct UpdateOutboundBankAccount {
     /// Whether this becomes the customer's default account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
+}
+
+impl UpdateOutboundBankAccount {
+    /// A `UpdateOutboundBankAccount` with the given fields; the optional ones are `None`, and `account_type` takes the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            account_type: CreateOutboundBankAccountAccountType::Outbound,
+            account_name: None,
+            account_number: None,
+            ifsc_code: None,
+            bank_name: None,
+            is_default: None,
+        }
+    }
+}
+
+impl Default for UpdateOutboundBankAccount {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// Request to change the billing and delivery schedule, behaviour or items of a subscription for physical products.
@@ -19389,6 +24136,34 @@ pub struct UpdatePhysicalProductSubscription {
     pub invoice_items: Option<Vec<SubscriptionInvoiceItem>>,
 }
 
+impl UpdatePhysicalProductSubscription {
+    /// A `UpdatePhysicalProductSubscription` with the given fields; the optional ones are `None`, and `command`, `billing_interval`, `shipping_interval`, `is_prepaid`, `usage_based_billing`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    pub fn new() -> Self {
+        Self {
+            command: UpdateDigitalProductSubscriptionCommand::Update,
+            billing_frequency: None,
+            billing_interval: 1i64,
+            billing_limit: None,
+            shipping_frequency: None,
+            shipping_interval: 1i64,
+            shipping_limit: None,
+            is_prepaid: false,
+            usage_based_billing: false,
+            usage_based_tiers: None,
+            grace_period_days: 0i64,
+            is_cancellation_allowed: true,
+            days_until_cancellation_allowed: 3i64,
+            invoice_items: None,
+        }
+    }
+}
+
+impl Default for UpdatePhysicalProductSubscription {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `UpdatePosCartCustomerBody`.
 ///
 /// Schema: `#/paths/~1pos~1carts~1{id}~1update-customer/post/requestBody/content/application~1json/schema`
@@ -19438,6 +24213,13 @@ pub type UpdatePosCartCustomerResponseContent = CreateCartResponseContent;
 pub struct UpdateProfileImageBody {
     /// Replacement image file.
     pub image: Option<crate::support::FilePart>,
+}
+
+impl UpdateProfileImageBody {
+    /// A `UpdateProfileImageBody` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { image: None }
+    }
 }
 
 /// The `UpdateProfileImageResponse` of the operation `update-profile-image`: the same shape as [`GetProfileImageResponse`], which another operation named first.
@@ -19539,6 +24321,23 @@ pub struct UpiPayment {
     pub upi_id: Option<String>,
 }
 
+impl UpiPayment {
+    /// A `UpiPayment` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            transaction_type: None,
+            request_number: None,
+            amount: None,
+            payment_status: None,
+            payment_date: None,
+            payment_reference_number: None,
+            payment_method: None,
+            icon_url: None,
+            upi_id: None,
+        }
+    }
+}
+
 /// Multipart upload of images and videos supporting a return request.
 ///
 /// Schema: `#/components/schemas/UploadOrderReturnAttachments`
@@ -19548,6 +24347,16 @@ pub struct UploadOrderReturnAttachments {
     pub images: Option<Vec<String>>,
     /// Video files to attach.
     pub videos: Option<Vec<String>>,
+}
+
+impl UploadOrderReturnAttachments {
+    /// A `UploadOrderReturnAttachments` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            images: None,
+            videos: None,
+        }
+    }
 }
 
 /// The `UploadOrderReturnAttachmentsResponse` of the operation `upload-order-return-attachments`: the same shape as [`DeleteUserResponse`], which another operation named first.
@@ -19657,6 +24466,43 @@ pub struct User {
     pub modified_at: Option<String>,
 }
 
+impl User {
+    /// A `User` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        first_name: impl Into<Option<String>>,
+        last_name: impl Into<Option<String>>,
+        email: impl Into<Option<String>>,
+        phone: impl Into<Option<String>>,
+        country_code: impl Into<Option<String>>,
+        login_methods: impl Into<Vec<UserLoginMethodsItem>>,
+        notification_preferences: impl Into<NotificationPreferences>,
+        business: impl Into<Option<Business>>,
+    ) -> Self {
+        Self {
+            id: None,
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            email: email.into(),
+            is_email_verified: None,
+            phone: phone.into(),
+            country_code: country_code.into(),
+            is_phone_verified: None,
+            profile_image_url: None,
+            is_anonymous: None,
+            is_logged_in: None,
+            login_methods: login_methods.into(),
+            notification_preferences: notification_preferences.into(),
+            customer_group_id: None,
+            customer_id: None,
+            customer_group: None,
+            business: business.into(),
+            created_at: None,
+            modified_at: None,
+        }
+    }
+}
+
 /// `UserLoginMethodsItem`.
 ///
 /// Schema: `#/components/schemas/User/properties/login_methods/items`
@@ -19738,6 +24584,18 @@ pub struct ValidationErrorEnvelope {
     pub errors: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl ValidationErrorEnvelope {
+    /// A `ValidationErrorEnvelope` with the given fields; the optional ones are `None`, and `success` takes the spec's default or only value.
+    pub fn new(message: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            success: false,
+            code: code.into(),
+            errors: None,
+        }
+    }
+}
+
 /// A specific variant of a product (for example one size and colour), with its own SKU, stock flags, pricing, media, promotion and subscription plans.
 ///
 /// Schema: `#/components/schemas/Variant`
@@ -19801,6 +24659,54 @@ pub struct Variant {
     /// Stock broken down by lot or batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inventory: Option<Vec<LotBatchDetail>>,
+}
+
+impl Variant {
+    /// A `Variant` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        product_id: impl Into<String>,
+        sku: impl Into<Option<String>>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        product_name: impl Into<String>,
+        short_description: impl Into<Option<String>>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        is_default: impl Into<bool>,
+        associated_options: impl Into<AssociatedOption>,
+        images: impl Into<Vec<ProductImage>>,
+        videos: impl Into<Vec<ProductVideo>>,
+        pricing: impl Into<ProductPricing>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        promotion: impl Into<Option<ProductPromotion>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            product_id: product_id.into(),
+            sku: sku.into(),
+            slug: slug.into(),
+            name: name.into(),
+            product_name: product_name.into(),
+            short_description: short_description.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_promotion: on_promotion.into(),
+            on_subscription: on_subscription.into(),
+            is_default: is_default.into(),
+            associated_options: associated_options.into(),
+            images: images.into(),
+            videos: videos.into(),
+            pricing: pricing.into(),
+            subscription: subscription.into(),
+            promotion: promotion.into(),
+            inventory: None,
+        }
+    }
 }
 
 /// Full details of a variant: the variant fields plus product-level information, attributes, shipping, SEO and metadata.
@@ -19906,6 +24812,80 @@ pub struct VariantDetail {
     ///
     /// `None` is sent as `null`.
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
+}
+
+impl VariantDetail {
+    /// A `VariantDetail` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        product_id: impl Into<String>,
+        sku: impl Into<Option<String>>,
+        slug: impl Into<String>,
+        name: impl Into<String>,
+        product_name: impl Into<String>,
+        short_description: impl Into<Option<String>>,
+        active: impl Into<bool>,
+        stock_available: impl Into<bool>,
+        on_promotion: impl Into<bool>,
+        on_subscription: impl Into<bool>,
+        is_default: impl Into<bool>,
+        associated_options: impl Into<AssociatedOption>,
+        images: impl Into<Vec<ProductImage>>,
+        videos: impl Into<Vec<ProductVideo>>,
+        pricing: impl Into<ProductPricing>,
+        subscription: impl Into<Vec<ProductSubscription>>,
+        promotion: impl Into<Option<ProductPromotion>>,
+        product_type: impl Into<CartItemProductType>,
+        description: impl Into<Option<String>>,
+        category_ids: impl Into<Vec<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        reviews_rating_sum: impl Into<Option<f64>>,
+        reviews_count: impl Into<i64>,
+        hsn_code: impl Into<Option<String>>,
+        variant_options: impl Into<Vec<VariantOption>>,
+        product_attributes: impl Into<Vec<ProductAttribute>>,
+        variant_attributes: impl Into<Vec<ProductAttribute>>,
+        shipping: impl Into<Option<ProductShipping>>,
+        seo: impl Into<Seo>,
+        metadata: impl Into<Option<std::collections::BTreeMap<String, String>>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            product_id: product_id.into(),
+            sku: sku.into(),
+            slug: slug.into(),
+            name: name.into(),
+            product_name: product_name.into(),
+            short_description: short_description.into(),
+            active: active.into(),
+            stock_available: stock_available.into(),
+            backorder: None,
+            on_promotion: on_promotion.into(),
+            on_subscription: on_subscription.into(),
+            is_default: is_default.into(),
+            associated_options: associated_options.into(),
+            images: images.into(),
+            videos: videos.into(),
+            pricing: pricing.into(),
+            subscription: subscription.into(),
+            promotion: promotion.into(),
+            inventory: None,
+            product_type: product_type.into(),
+            description: description.into(),
+            category_ids: category_ids.into(),
+            tags: tags.into(),
+            reviews_rating_sum: reviews_rating_sum.into(),
+            reviews_count: reviews_count.into(),
+            hsn_code: hsn_code.into(),
+            variant_options: variant_options.into(),
+            product_attributes: product_attributes.into(),
+            variant_attributes: variant_attributes.into(),
+            shipping: shipping.into(),
+            seo: seo.into(),
+            metadata: metadata.into(),
+        }
+    }
 }
 
 /// An option dimension along which a product's variants differ (for example size or colour), with its possible values.
@@ -20058,6 +25038,17 @@ pub struct VerifyDocumentResponse {
     pub content: Option<VerifyDocumentResponseContent>,
 }
 
+impl VerifyDocumentResponse {
+    /// A `VerifyDocumentResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `VerifyDocumentResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -20066,6 +25057,13 @@ pub struct VerifyDocumentResponseContent {
     /// GSTIN or PAN details for the verified number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<VerifyDocumentResponseContentDocument>,
+}
+
+impl VerifyDocumentResponseContent {
+    /// A `VerifyDocumentResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self { document: None }
+    }
 }
 
 /// GSTIN or PAN details for the verified number.
@@ -20222,6 +25220,17 @@ pub struct VerifyPosLoginOtpBody {
     pub otp_action: LoginPosDeviceWithEmailResponseContentOtpAction,
 }
 
+impl VerifyPosLoginOtpBody {
+    /// A `VerifyPosLoginOtpBody` with the given fields; the optional ones are `None`, and `otp_action` takes the spec's default or only value.
+    pub fn new(otp: impl Into<String>, otp_token: impl Into<String>) -> Self {
+        Self {
+            otp: otp.into(),
+            otp_token: otp_token.into(),
+            otp_action: LoginPosDeviceWithEmailResponseContentOtpAction::Login,
+        }
+    }
+}
+
 impl std::fmt::Debug for VerifyPosLoginOtpBody {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifyPosLoginOtpBody")
@@ -20284,6 +25293,17 @@ pub struct VerifyVpaResponse {
     pub content: Option<VerifyVpaResponseContent>,
 }
 
+impl VerifyVpaResponse {
+    /// A `VerifyVpaResponse` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            message: None,
+            success: None,
+            content: None,
+        }
+    }
+}
+
 /// `VerifyVpaResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1verify-vpa/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -20307,6 +25327,15 @@ pub struct VerifyVpaResponseContentMandateDetails {
     /// Whether the handle can be used for UPI mandates
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_handle_supported: Option<bool>,
+}
+
+impl VerifyVpaResponseContentMandateDetails {
+    /// A `VerifyVpaResponseContentMandateDetails` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            is_handle_supported: None,
+        }
+    }
 }
 
 /// Result of the check
@@ -20417,6 +25446,37 @@ pub struct VolumeBasedCouponPromotion {
     pub applies_to_product: BuyXGetYCouponPromotionAppliesToProduct,
 }
 
+impl VolumeBasedCouponPromotion {
+    /// A `VolumeBasedCouponPromotion` with the given fields; the optional ones are `None`, and `applies_to_product` takes the spec's default or only value.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<Option<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
+        redemption_count: impl Into<i64>,
+        minimum_order_total: impl Into<Option<f64>>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        details: impl Into<VolumeBasedRule>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            tags: tags.into(),
+            redemption_limits: redemption_limits.into(),
+            redemption_count: redemption_count.into(),
+            minimum_order_total: minimum_order_total.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+            details: details.into(),
+            applies_to_product: BuyXGetYCouponPromotionAppliesToProduct::Product,
+        }
+    }
+}
+
 /// Terms of an automatic volume promotion: the discount percentage grows with the quantity bought.
 ///
 /// Schema: `#/components/schemas/VolumeBasedPromotion`
@@ -20426,6 +25486,16 @@ pub struct VolumeBasedPromotion {
     pub promotion_type: VolumeBasedPromotionPromotionType,
     /// Quantity tiers, each with a quantity threshold and the discount percentage it unlocks.
     pub slabs: Vec<VolumeBasedPromotionSlabsItem>,
+}
+
+impl VolumeBasedPromotion {
+    /// A `VolumeBasedPromotion` with the given fields; the optional ones are `None`, and `promotion_type` takes the spec's default or only value.
+    pub fn new(slabs: impl Into<Vec<VolumeBasedPromotionSlabsItem>>) -> Self {
+        Self {
+            promotion_type: VolumeBasedPromotionPromotionType::VolumeBased,
+            slabs: slabs.into(),
+        }
+    }
 }
 
 /// Promotion type; always `volume-based`.
@@ -20634,4 +25704,21 @@ pub struct WalletPayment {
     /// Name of the wallet used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_name: Option<String>,
+}
+
+impl WalletPayment {
+    /// A `WalletPayment` with the given fields; the optional ones are `None`.
+    pub fn new() -> Self {
+        Self {
+            transaction_type: None,
+            request_number: None,
+            amount: None,
+            payment_status: None,
+            payment_date: None,
+            payment_reference_number: None,
+            payment_method: None,
+            icon_url: None,
+            wallet_name: None,
+        }
+    }
 }

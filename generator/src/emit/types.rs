@@ -272,7 +272,23 @@ fn struct_item(def: &TypeDef, s: &StructDef, doc: TokenStream, model: &Model) ->
             quote! { fn #fn_name() -> #ty { #value } }
         })
         .collect();
-    let defaults_impl = (!defaults.is_empty()).then(|| quote! { impl #name { #(#defaults)* } });
+    let constructor = constructor(def, s, model);
+    let defaults_impl = (!defaults.is_empty() || constructor.is_some()).then(|| {
+        let new = constructor.as_ref().map(|c| &c.new);
+        quote! { impl #name { #new #(#defaults)* } }
+    });
+    let default_impl = constructor
+        .as_ref()
+        .filter(|c| c.no_arguments && !all_optional)
+        .map(|_| {
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }
+        });
     let debug_impl = redacted.then(|| {
         let type_name = def.name.as_str();
         let entries = s.fields.iter().map(|f| {
@@ -320,8 +336,122 @@ fn struct_item(def: &TypeDef, s: &StructDef, doc: TokenStream, model: &Model) ->
             #extra
         }
         #defaults_impl
+        #default_impl
         #debug_impl
     }
+}
+
+/// The `new` of a struct, when it spares its caller something.
+struct Constructor {
+    /// `pub fn new(...) -> Self`.
+    new: TokenStream,
+    /// `new()` takes nothing (so the struct has a `Default` too).
+    no_arguments: bool,
+}
+
+/// How `new` sets a field.
+enum FieldInit {
+    /// From an argument.
+    Argument,
+    /// `None`, the spec's default, or the one value of its enum.
+    Value(TokenStream),
+}
+
+/// `new(required...)`: the fields that need a value as arguments; the optional ones `None`, those
+/// with a spec default that default, and a required enum of one value that value. So a struct
+/// literal never has to spell out what the spec already knows. `None` when every field is an
+/// argument (the literal is as short).
+fn constructor(def: &TypeDef, s: &StructDef, model: &Model) -> Option<Constructor> {
+    let init = |f: &Field| match f.repr {
+        FieldRepr::Optional | FieldRepr::OptionalNullable => FieldInit::Value(quote!(None)),
+        FieldRepr::Defaulted => {
+            let default = format_ident!("{}", default_fn_name(f));
+            FieldInit::Value(quote!(Self::#default()))
+        }
+        FieldRepr::Nullable => FieldInit::Argument,
+        // required on the wire, but the spec says what to send when in doubt
+        FieldRepr::Plain if f.default.is_some() && !f.boxed => {
+            FieldInit::Value(default_value(f, model))
+        }
+        FieldRepr::Plain => match only_value(&f.ty, model) {
+            Some(value) if !f.boxed => FieldInit::Value(value),
+            _ => FieldInit::Argument,
+        },
+    };
+    let inits: Vec<(&Field, FieldInit)> = s.fields.iter().map(|f| (f, init(f))).collect();
+    if inits.iter().all(|(_, i)| matches!(i, FieldInit::Argument)) && s.extra.is_none() {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut sets = Vec::new();
+    let mut documented = Vec::new();
+    for (f, i) in &inits {
+        let fname = ident(&f.name);
+        match i {
+            FieldInit::Argument => {
+                let ty = field_type(f);
+                args.push(quote!(#fname: impl Into<#ty>));
+                sets.push(quote!(#fname: #fname.into(),));
+            }
+            FieldInit::Value(v) => {
+                if !matches!(f.repr, FieldRepr::Optional | FieldRepr::OptionalNullable) {
+                    documented.push(format!("`{}`", f.name));
+                }
+                sets.push(quote!(#fname: #v,));
+            }
+        }
+    }
+    for fl in &s.flattened {
+        let fname = ident(&fl.name);
+        let ty = type_tokens(&fl.ty, &TokenStream::new());
+        args.push(quote!(#fname: impl Into<#ty>));
+        sets.push(quote!(#fname: #fname.into(),));
+    }
+    if s.extra.is_some() {
+        sets.push(quote!(extra: Default::default(),));
+    }
+    let mut doc = format!(
+        " A `{}` with the given fields; the optional ones are `None`",
+        def.name
+    );
+    if !documented.is_empty() {
+        let verb = if documented.len() == 1 {
+            "takes"
+        } else {
+            "take"
+        };
+        doc.push_str(&format!(
+            ", and {} {verb} the spec's default or only value",
+            documented.join(", ")
+        ));
+    }
+    doc.push('.');
+    let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    Some(Constructor {
+        no_arguments: args.is_empty(),
+        new: quote! {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#sets)* }
+            }
+        },
+    })
+}
+
+/// The one value of a string enum of one value.
+fn only_value(ty: &TypeRef, model: &Model) -> Option<TokenStream> {
+    let TypeRef::Named(n) = ty else {
+        return None;
+    };
+    let Some(TypeKind::StringEnum(values)) = model.types.get(n).map(|d| &d.kind) else {
+        return None;
+    };
+    let [value] = values.as_slice() else {
+        return None;
+    };
+    let (ty, variant) = (ident(n), ident(&value.name));
+    Some(quote!(#ty::#variant))
 }
 
 fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
