@@ -76,6 +76,28 @@ pub enum Error {
 /// The generator's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Something a spec gets wrong whose intent is clear: the generator goes on with a reasonable
+/// reading and says which (printed by `cargo xtask generate`, listed in the generated types
+/// crate's README; `--deny-warnings` makes them errors).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, thiserror::Error)]
+#[error("{pointer}: {message}")]
+pub struct Warning {
+    /// The JSON pointer of the node.
+    pub pointer: String,
+    /// What is wrong, and what the generator made of it.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning at `pointer`.
+    pub fn new(pointer: &str, message: impl Into<String>) -> Self {
+        Warning {
+            pointer: pointer.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
 impl Error {
     /// An [`Error::Unsupported`] at `pointer`.
     pub fn unsupported(pointer: &str, construct: impl Into<String>) -> Self {

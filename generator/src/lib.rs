@@ -29,7 +29,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use config::{ConfigFile, CrateKind, Options, SpecConfig};
-pub use error::{Error, Result};
+pub use error::{Error, Result, Warning};
 
 /// The files generated for one spec, by path (relative to the configuration's folder).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +38,8 @@ pub struct Generated {
     pub files: BTreeMap<PathBuf, String>,
     /// The crate folders the files belong to (their other files are stale).
     pub crate_dirs: Vec<PathBuf>,
+    /// What the spec gets wrong whose intent was clear (also in the types crate's README).
+    pub warnings: Vec<Warning>,
 }
 
 /// Runs the whole pipeline for `spec`, whose paths are relative to `base`.
@@ -93,7 +95,11 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
         }
         files.insert(out.join(&file.path), file.contents);
     }
-    Ok(Generated { files, crate_dirs })
+    Ok(Generated {
+        files,
+        crate_dirs,
+        warnings: model.warnings.clone(),
+    })
 }
 
 /// Runs an emitter (whose files leave rustfmt to it: `Rustfmt::Later`), then formats each of

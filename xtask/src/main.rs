@@ -42,6 +42,9 @@ enum Task {
         /// The revision --bump compares with.
         #[arg(long, requires = "bump")]
         since: Option<String>,
+        /// Fail when the spec has warnings (what it gets wrong but whose intent is clear).
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Runs the run-time benchmarks (generated code against hand-written baselines) and writes
     /// docs/benchmarks.md.
@@ -208,13 +211,14 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
             let config = ConfigFile::read(&config_path)?;
-            generate(&config.specs, &root, false)
+            generate(&config.specs, &root, false, false)
         }
         Task::Generate {
             check,
             spec,
             out,
             name,
+            deny_warnings,
             ..
         } => {
             let cwd = std::env::current_dir()?;
@@ -233,19 +237,24 @@ fn run(cli: Cli) -> Result<()> {
                     (config.specs, root)
                 }
             };
-            generate(&specs, &base, check)
+            generate(&specs, &base, check, deny_warnings)
         }
     }
 }
 
-fn generate(specs: &[SpecConfig], base: &Path, check: bool) -> Result<()> {
+fn generate(specs: &[SpecConfig], base: &Path, check: bool, deny_warnings: bool) -> Result<()> {
     let show = |p: &Path| p.strip_prefix(base).unwrap_or(p).display().to_string();
     let mut stale = 0;
+    let mut warnings = 0;
     for spec in specs {
         let start = Instant::now();
         let generated = generator::generate(spec, base)
             .with_context(|| format!("generating from {}", spec.path.display()))?;
         let elapsed = start.elapsed();
+        for w in &generated.warnings {
+            eprintln!("warning: {}: {w}", spec.path.display());
+        }
+        warnings += generated.warnings.len();
         let bytes: usize = generated.files.values().map(String::len).sum();
         if check {
             let drift = generator::check(&generated)?;
@@ -273,6 +282,9 @@ fn generate(specs: &[SpecConfig], base: &Path, check: bool) -> Result<()> {
                 elapsed.as_secs_f64() * 1e3
             );
         }
+    }
+    if deny_warnings && warnings > 0 {
+        bail!("{warnings} warning(s), denied by --deny-warnings");
     }
     if check {
         if stale > 0 {

@@ -105,6 +105,10 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     let count = |f: fn(&TypeKind) -> bool| model.types.values().filter(|t| f(&t.kind)).count();
     let template_ctx = minijinja::context! {
         crate_name => crate_name,
+        warnings => model.warnings.iter().map(|w| minijinja::context! {
+            pointer => w.pointer,
+            message => w.message,
+        }).collect::<Vec<_>>(),
         version => ctx.version,
         license => ctx.license,
         title => model.title,

@@ -28,6 +28,8 @@ use crate::load::LoadedSpec;
 /// Everything the emitters need to know about a spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
+    /// What the spec gets wrong whose intent is clear, sorted by pointer (see [`Warning`]).
+    pub warnings: Vec<crate::error::Warning>,
     /// `info.title`.
     pub title: String,
     /// `info.version`.
@@ -425,7 +427,9 @@ impl Model {
         builder.declare_components()?;
         let operations = operations::build(spec, &mut builder)?;
         builder.convert_components()?;
-        let (mut types, examples) = builder.finish();
+        let (mut types, examples, mut warnings) = builder.finish();
+        warnings.sort();
+        warnings.dedup();
         let mut operations = operations;
         analysis::analyse(&mut types, &operations)?;
         if let Some(envelope) = &options.envelope {
@@ -476,6 +480,7 @@ impl Model {
             multipart,
             tags,
             server,
+            warnings,
         })
     }
 }

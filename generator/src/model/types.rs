@@ -18,7 +18,7 @@ use super::{
 };
 use crate::config::{glob_match, Options};
 use crate::docs;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 use crate::load::LoadedSpec;
 use crate::names::{self, NameSet};
 use crate::pointer;
@@ -63,7 +63,15 @@ pub struct TypeBuilder<'a> {
     inline: BTreeMap<String, String>,
     types: BTreeMap<String, TypeDef>,
     examples: Vec<Example>,
+    warnings: Vec<Warning>,
 }
+
+/// The schema of a property that `required` names but `properties` does not define: any value.
+static UNDEFINED_PROPERTY: std::sync::LazyLock<openapiv3::Schema> =
+    std::sync::LazyLock::new(|| openapiv3::Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+    });
 
 impl<'a> TypeBuilder<'a> {
     /// A builder for `spec`.
@@ -76,6 +84,7 @@ impl<'a> TypeBuilder<'a> {
             inline: BTreeMap::new(),
             types: BTreeMap::new(),
             examples: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -137,8 +146,13 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// The types and examples collected.
-    pub fn finish(self) -> (BTreeMap<String, TypeDef>, Vec<Example>) {
-        (self.types, self.examples)
+    pub fn finish(self) -> (BTreeMap<String, TypeDef>, Vec<Example>, Vec<Warning>) {
+        (self.types, self.examples, self.warnings)
+    }
+
+    /// Records a warning.
+    pub fn warn(&mut self, warning: Warning) {
+        self.warnings.push(warning);
     }
 
     /// Records an example (of an operation body) to be checked against `ty`.
@@ -422,13 +436,31 @@ impl<'a> TypeBuilder<'a> {
                 extra = Some((value, pointer::join(part_at, "additionalProperties")));
             }
         }
-        for r in &required {
-            if !props.contains_key(r) {
-                return Err(Error::invalid(
-                    at,
-                    format!("required property `{r}` is not defined"),
-                ));
-            }
+        // `required` naming a property `properties` does not define: the intent (a property of
+        // that name) is clear, its type is not
+        let undefined: Vec<&'a str> = required
+            .iter()
+            .copied()
+            .filter(|r| !props.contains_key(r))
+            .collect();
+        for r in undefined {
+            self.warn(Warning::new(
+                at,
+                format!(
+                    "required property `{r}` is not defined in `properties`: it is an optional \
+                     `serde_json::Value` field"
+                ),
+            ));
+            order.push(r);
+            props.insert(
+                r,
+                (
+                    SchemaRef::Inline(&UNDEFINED_PROPERTY),
+                    pointer::join(at, "required"),
+                    None,
+                ),
+            );
+            required.retain(|x| *x != r);
         }
         // `extra` is the name of the additionalProperties map: a property of that name moves aside
         let mut field_names = match extra {
