@@ -30,6 +30,9 @@ pub enum Shape<'a> {
     AllOf {
         members: Vec<SchemaRef<'a>>,
         own: Option<ObjectShape<'a>>,
+        /// A `oneOf` (false) or `anyOf` (true) beside them in the same schema: one of its
+        /// alternatives applies too (its properties sit beside the others).
+        union: Option<(Vec<SchemaRef<'a>>, bool)>,
     },
     /// `oneOf`.
     OneOf(Vec<SchemaRef<'a>>),
@@ -131,6 +134,7 @@ pub fn shape<'a>(schema: &'a Schema, pointer: &str) -> Result<Shape<'a>> {
         SchemaKind::AllOf { all_of } => Shape::AllOf {
             members: all_of.iter().map(SchemaRef::of).collect(),
             own: None,
+            union: None,
         },
         SchemaKind::OneOf { one_of } => Shape::OneOf(one_of.iter().map(SchemaRef::of).collect()),
         SchemaKind::AnyOf { any_of } => Shape::AnyOf(any_of.iter().map(SchemaRef::of).collect()),
@@ -148,15 +152,22 @@ pub fn shape<'a>(schema: &'a Schema, pointer: &str) -> Result<Shape<'a>> {
                 additional: additional(&any.additional_properties),
             });
             if !any.one_of.is_empty() || !any.any_of.is_empty() {
-                if has_object || !any.all_of.is_empty() {
-                    return Err(Error::unsupported(
-                        pointer,
-                        "oneOf/anyOf combined with properties or allOf in one schema; \
-                         move the shared properties into each alternative",
-                    ));
-                }
                 if !any.one_of.is_empty() && !any.any_of.is_empty() {
                     return Err(Error::unsupported(pointer, "oneOf and anyOf in one schema"));
+                }
+                if has_object || !any.all_of.is_empty() {
+                    // shared properties (or allOf members) beside the alternatives: a struct
+                    // of the shared part with the union flattened into it
+                    let (alternatives, any_of) = if any.one_of.is_empty() {
+                        (&any.any_of, true)
+                    } else {
+                        (&any.one_of, false)
+                    };
+                    return Ok(Shape::AllOf {
+                        members: any.all_of.iter().map(SchemaRef::of).collect(),
+                        own,
+                        union: Some((alternatives.iter().map(SchemaRef::of).collect(), any_of)),
+                    });
                 }
                 if !any.one_of.is_empty() {
                     return Ok(Shape::OneOf(any.one_of.iter().map(SchemaRef::of).collect()));
@@ -175,6 +186,7 @@ pub fn shape<'a>(schema: &'a Schema, pointer: &str) -> Result<Shape<'a>> {
                 return Ok(Shape::AllOf {
                     members: any.all_of.iter().map(SchemaRef::of).collect(),
                     own,
+                    union: None,
                 });
             }
             if any.not.is_some() {

@@ -29,7 +29,11 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 enum Part<'a> {
     /// Properties, where they are, and the component they come from (which names their types).
     Object(ObjectShape<'a>, String, Option<String>),
+    /// A member that is a union: its alternative's properties sit beside the others.
     Flatten(SchemaRef<'a>, String),
+    /// A `oneOf`/`anyOf` beside properties in one schema (that schema, for its discriminator;
+    /// the alternatives; `anyOf`; where).
+    Union(&'a Schema, Vec<SchemaRef<'a>>, bool, String),
 }
 
 /// A converted schema: the type and whether `null` is allowed.
@@ -262,7 +266,11 @@ impl<'a> TypeBuilder<'a> {
             }),
             Shape::Boolean => TypeRef::Prim(Prim::Bool),
             Shape::Any => TypeRef::Json,
-            Shape::AllOf { members, own: None } if members.len() == 1 => {
+            Shape::AllOf {
+                members,
+                own: None,
+                union: None,
+            } if members.len() == 1 => {
                 // `allOf: [$ref]` with `nullable`/`description` beside it: the member's type
                 let inner = self.convert(members[0], hint, &pointer::append(at, "allOf/0"))?;
                 return Ok(Converted {
@@ -322,8 +330,12 @@ impl<'a> TypeBuilder<'a> {
                 }
                 TypeKind::StringEnum(variants)
             }
-            Shape::AllOf { members, own } => {
-                if members.len() == 1 && own.is_none() {
+            Shape::AllOf {
+                members,
+                own,
+                union,
+            } => {
+                if members.len() == 1 && own.is_none() && union.is_none() {
                     let inner = self.convert(members[0], name, &pointer::append(at, "allOf/0"))?;
                     TypeKind::Alias(inner.ty)
                 } else {
@@ -339,6 +351,9 @@ impl<'a> TypeBuilder<'a> {
                     }
                     if let Some(own) = own {
                         parts.push(Part::Object(own, at.to_owned(), None));
+                    }
+                    if let Some((alternatives, any_of)) = union {
+                        parts.push(Part::Union(schema, alternatives, any_of, at.to_owned()));
                     }
                     TypeKind::Struct(self.struct_def(name, at, parts)?)
                 }
@@ -386,10 +401,17 @@ impl<'a> TypeBuilder<'a> {
         };
         match shape(schema, &schema_at)? {
             Shape::Object(obj) => out.push(Part::Object(obj, schema_at, origin)),
-            Shape::AllOf { members, own } => {
+            Shape::AllOf {
+                members,
+                own,
+                union,
+            } => {
                 for (i, m) in members.iter().enumerate() {
                     let member_at = pointer::append(&schema_at, &format!("allOf/{i}"));
                     self.collect_object(*m, &member_at, out, origin.clone(), depth + 1)?;
+                }
+                if let Some((alternatives, any_of)) = union {
+                    out.push(Part::Union(schema, alternatives, any_of, schema_at.clone()));
                 }
                 if let Some(own) = own {
                     out.push(Part::Object(own, schema_at, origin));
@@ -416,11 +438,16 @@ impl<'a> TypeBuilder<'a> {
         let mut required: Vec<&'a str> = Vec::new();
         let mut extra = None;
         let mut flatten = Vec::new();
+        let mut unions = Vec::new();
         for part in &parts {
             let (part, part_at, origin) = match part {
                 Part::Object(obj, part_at, origin) => (obj, part_at, origin),
                 Part::Flatten(member, member_at) => {
                     flatten.push((*member, member_at.clone()));
+                    continue;
+                }
+                Part::Union(schema, alternatives, any_of, union_at) => {
+                    unions.push((*schema, alternatives.clone(), *any_of, union_at.clone()));
                     continue;
                 }
             };
@@ -522,6 +549,26 @@ impl<'a> TypeBuilder<'a> {
             flattened.push(super::Flattened {
                 name: field_names.take(&field),
                 ty,
+            });
+        }
+        for (schema, alternatives, any_of, union_at) in unions {
+            let keyword = if any_of { "AnyOf" } else { "OneOf" };
+            let union_name = self.names.take(&format!("{name}{keyword}"));
+            let union_at = pointer::append(&union_at, if any_of { "anyOf" } else { "oneOf" });
+            let def = self.union_def(schema, &union_name, &union_at, alternatives, any_of)?;
+            self.insert(TypeDef {
+                name: union_name.clone(),
+                doc: Some(format!(
+                    "The alternatives of [`{name}`] ({}), whose properties sit beside its own.",
+                    keyword.to_ascii_lowercase().replace("of", "Of")
+                )),
+                pointer: union_at,
+                kind: TypeKind::Union(def),
+                usage: Usage::default(),
+            });
+            flattened.push(super::Flattened {
+                name: field_names.take(&names::field_name(keyword)),
+                ty: TypeRef::Named(union_name),
             });
         }
         Ok(StructDef {
