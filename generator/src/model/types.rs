@@ -335,8 +335,19 @@ impl<'a> TypeBuilder<'a> {
                 own,
                 union,
             } => {
+                let constrained = if own.is_none() && union.is_none() {
+                    self.constrained_member(&members, at)?
+                } else {
+                    None
+                };
                 if members.len() == 1 && own.is_none() && union.is_none() {
                     let inner = self.convert(members[0], name, &pointer::append(at, "allOf/0"))?;
+                    TypeKind::Alias(inner.ty)
+                } else if let Some((i, member)) = constrained {
+                    // a primitive, array or enum that the other members only constrain or
+                    // describe: that type
+                    let inner =
+                        self.convert(member, name, &pointer::append(at, &format!("allOf/{i}")))?;
                     TypeKind::Alias(inner.ty)
                 } else {
                     let mut parts = Vec::new();
@@ -370,6 +381,36 @@ impl<'a> TypeBuilder<'a> {
                 TypeKind::Alias(self.convert(SchemaRef::Inline(schema), name, at)?.ty)
             }
         })
+    }
+
+    /// The one member of an `allOf` that is not an object, when every other member only
+    /// constrains or describes it (`allOf: [{$ref: Code}, {maxLength: 8}]`).
+    fn constrained_member(
+        &mut self,
+        members: &[SchemaRef<'a>],
+        at: &str,
+    ) -> Result<Option<(usize, SchemaRef<'a>)>> {
+        let mut typed = Vec::new();
+        for (i, member) in members.iter().enumerate() {
+            let member_at = pointer::append(at, &format!("allOf/{i}"));
+            let schema = match member {
+                SchemaRef::Ref(reference) => self.resolve_ref(reference, &member_at)?,
+                SchemaRef::Inline(schema) => schema,
+            };
+            let only_constraints = matches!(member, SchemaRef::Inline(_))
+                && matches!(shape(schema, &member_at)?, Shape::Any);
+            if !only_constraints {
+                typed.push((i, *member, schema, member_at));
+            }
+        }
+        let [(i, member, schema, member_at)] = typed.as_slice() else {
+            return Ok(None);
+        };
+        let object_like = matches!(
+            shape(schema, member_at)?,
+            Shape::Object(_) | Shape::AllOf { .. } | Shape::OneOf(_) | Shape::AnyOf(_) | Shape::Any
+        );
+        Ok((!object_like).then_some((*i, *member)))
     }
 
     /// Gathers the object parts of an `allOf` member (through references and nested `allOf`s).
