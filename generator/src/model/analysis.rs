@@ -7,12 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use super::{BodyKind, FieldRepr, Operation, Prim, TypeDef, TypeKind, TypeRef, Usage, Uses};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Warning};
 
 /// Runs every analysis over `types`.
-pub fn analyse(types: &mut BTreeMap<String, TypeDef>, operations: &[Operation]) -> Result<()> {
+pub fn analyse(
+    types: &mut BTreeMap<String, TypeDef>,
+    operations: &[Operation],
+    warnings: &mut Vec<Warning>,
+) -> Result<()> {
     check_alias_cycles(types)?;
-    check_patterns(types)?;
+    unusable_patterns(types, warnings);
     usage(types, operations);
     unknown_arms(types);
     check_binary(types)?;
@@ -152,36 +156,39 @@ fn check_alias_cycles(types: &BTreeMap<String, TypeDef>) -> Result<()> {
     Ok(())
 }
 
-/// Every `pattern` must be one the generated server can compile (Rust's `regex` has no
-/// lookaround and no backreferences).
-fn check_patterns(types: &BTreeMap<String, TypeDef>) -> Result<()> {
-    for def in types.values() {
-        if let TypeKind::Struct(s) = &def.kind {
-            for f in &s.fields {
+/// Drops the `pattern`s that Rust's regex engine cannot compile (lookaround, backreferences),
+/// each with a warning: the value is still typed, its pattern is not checked.
+fn unusable_patterns(types: &mut BTreeMap<String, TypeDef>, warnings: &mut Vec<Warning>) {
+    for def in types.values_mut() {
+        if let TypeKind::Struct(s) = &mut def.kind {
+            for f in &mut s.fields {
                 let at = format!(
                     "{}/properties/{}",
                     def.pointer,
                     crate::pointer::escape(&f.json_name)
                 );
-                check_pattern(f.constraints.pattern.as_deref(), &at)?;
+                if let Some(w) = pattern_warning(&mut f.constraints, &at) {
+                    warnings.push(w);
+                }
             }
         }
     }
-    Ok(())
 }
 
-/// Checks one `pattern` (see [`check_patterns`]).
-pub fn check_pattern(pattern: Option<&str>, at: &str) -> Result<()> {
-    let Some(pattern) = pattern else {
-        return Ok(());
-    };
-    regex_syntax::Parser::new().parse(pattern).map(|_| ()).map_err(|e| {
-        let first = e.to_string().lines().last().unwrap_or_default().to_owned();
-        Error::unsupported(
-            &crate::pointer::append(at, "pattern"),
-            format!("pattern `{pattern}`: Rust's regex engine cannot compile it ({first}); lookaround and backreferences are not supported"),
-        )
-    })
+/// The warning for a `pattern` of `constraints` (of the schema at `at`) that Rust's regex
+/// engine cannot compile, which it then drops.
+pub fn pattern_warning(constraints: &mut super::Constraints, at: &str) -> Option<Warning> {
+    let pattern = constraints.pattern.as_deref()?;
+    let e = regex_syntax::Parser::new().parse(pattern).err()?;
+    let first = e.to_string().lines().last().unwrap_or_default().to_owned();
+    let warning = Warning::new(
+        &crate::pointer::append(at, "pattern"),
+        format!(
+            "pattern `{pattern}` is not checked: Rust's regex engine cannot compile it ({first})"
+        ),
+    );
+    constraints.pattern = None;
+    Some(warning)
 }
 
 /// The type references a type contains.

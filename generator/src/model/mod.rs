@@ -428,10 +428,8 @@ impl Model {
         let operations = operations::build(spec, &mut builder)?;
         builder.convert_components()?;
         let (mut types, examples, mut warnings) = builder.finish();
-        warnings.sort();
-        warnings.dedup();
         let mut operations = operations;
-        analysis::analyse(&mut types, &operations)?;
+        analysis::analyse(&mut types, &operations, &mut warnings)?;
         if let Some(envelope) = &options.envelope {
             envelope::mark(&mut operations, &types, envelope);
         }
@@ -467,6 +465,8 @@ impl Model {
         server.strict = options.server.strict;
         let tags = tags::build(&operations);
         let multipart = multipart::bodies(&operations, &types);
+        warnings.sort();
+        warnings.dedup();
         Ok(Model {
             title: info.title.clone(),
             api_version: info.version.clone(),

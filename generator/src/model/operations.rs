@@ -585,8 +585,12 @@ fn param<'a>(
         _ => {}
     }
     let explode = data.explode.unwrap_or(true);
-    let constraints = super::shape::constraints(schema);
-    super::analysis::check_pattern(constraints.pattern.as_deref(), &pointer::join(at, "schema"))?;
+    let mut constraints = super::shape::constraints(schema);
+    if let Some(w) =
+        super::analysis::pattern_warning(&mut constraints, &pointer::join(at, "schema"))
+    {
+        types.warn(w);
+    }
     Ok(Param {
         name: data.name.clone(),
         rust_name: names_taken.take(&names::field_name(&data.name)),
