@@ -28,7 +28,7 @@ use crate::load::LoadedSpec;
 /// Everything the emitters need to know about a spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Model {
-    /// What the spec gets wrong whose intent is clear, sorted by pointer (see [`Warning`]).
+    /// What the spec gets wrong whose intent is clear, sorted by pointer (see [`Warning`](crate::Warning)).
     pub warnings: Vec<crate::error::Warning>,
     /// `info.title`.
     pub title: String,

@@ -32,7 +32,7 @@ pub struct Incoming {
 
 impl Incoming {
     /// Takes `request` apart. `server_variables` are the names of the base path's variables,
-    /// which go to the [`RequestContext`] rather than to the operation's parameters.
+    /// which go to the [`RequestContext`](crate::RequestContext) rather than to the operation's parameters.
     pub async fn new(
         request: Request,
         config: &Config,
