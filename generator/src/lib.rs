@@ -23,6 +23,7 @@ pub mod model;
 pub mod names;
 pub mod path;
 pub mod pointer;
+pub mod repair;
 pub mod samples;
 
 use std::collections::BTreeMap;

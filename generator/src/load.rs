@@ -24,6 +24,8 @@ pub struct LoadedSpec {
     pub openapi: openapiv3::OpenAPI,
     /// Every file read, root first.
     pub files: Vec<PathBuf>,
+    /// What [`crate::repair`] repaired.
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// Reads, bundles and deserializes the spec at `path`.
@@ -58,23 +60,27 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
             }
         }
     }
+    let warnings = crate::repair::repair(&mut doc);
     let openapi = parse_openapi(&doc, path)?;
     Ok(LoadedSpec {
         raw: doc,
         openapi,
         files: bundler.order,
+        warnings,
     })
 }
 
 /// A spec given as text (YAML or JSON) with only local `$ref`s, as if read from `name`.
 pub fn parse_str(text: &str, name: &Path) -> Result<LoadedSpec> {
-    let raw: Value =
+    let mut raw: Value =
         serde_yaml::from_str(text).map_err(|e| parse_error(name, "#", &e.to_string()))?;
+    let warnings = crate::repair::repair(&mut raw);
     let openapi = parse_openapi(&raw, name)?;
     Ok(LoadedSpec {
         raw,
         openapi,
         files: vec![name.to_owned()],
+        warnings,
     })
 }
 

@@ -428,6 +428,7 @@ impl Model {
         let operations = operations::build(spec, &mut builder)?;
         builder.convert_components()?;
         let (mut types, examples, mut warnings) = builder.finish();
+        warnings.extend(spec.warnings.iter().cloned());
         let mut operations = operations;
         analysis::analyse(&mut types, &operations, &mut warnings)?;
         if let Some(envelope) = &options.envelope {

@@ -158,6 +158,7 @@ mod tests {
             openapi: crate::load::parse_openapi(&doc, std::path::Path::new("t.yaml")).unwrap(),
             raw: doc,
             files: Vec::new(),
+            warnings: Vec::new(),
         };
         let options = Options {
             pagination: pagination.then(|| Pagination {
@@ -322,6 +323,7 @@ components:
             openapi: crate::load::parse_openapi(&doc, std::path::Path::new("t.yaml")).unwrap(),
             raw: doc,
             files: Vec::new(),
+            warnings: Vec::new(),
         };
         let options = Options {
             pagination: Some(Pagination {
