@@ -75,6 +75,7 @@ impl<'m> Samples<'m> {
             }
             TypeRef::Map(_) | TypeRef::JsonObject => json!({}),
             TypeRef::Json => json!({ "key": "value" }),
+            TypeRef::Bytes => json!("sample"),
             TypeRef::Named(name) => self.named_value(name, depth),
         }
     }
@@ -149,6 +150,7 @@ impl<'m> Samples<'m> {
             TypeRef::Vec(_) => return value.is_array(),
             TypeRef::Map(_) | TypeRef::JsonObject => return value.is_object(),
             TypeRef::Json => return true,
+            TypeRef::Bytes => return value.is_string(),
         };
         let Some(def) = def else {
             return true;

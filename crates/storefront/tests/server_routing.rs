@@ -146,6 +146,12 @@ fn request(op: &Operation, model: &Model) -> Request<Body> {
                     .body(Body::from(multipart(&b.ty, model)))
                     .expect("a valid request")
             }
+            BodyKind::Text | BodyKind::Binary => {
+                return builder
+                    .header("content-type", b.content_type.as_str())
+                    .body(Body::from("sample"))
+                    .expect("a valid request")
+            }
             BodyKind::Form => Body::empty(),
         },
     };

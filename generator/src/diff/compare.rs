@@ -44,6 +44,7 @@ pub fn describe(t: &TypeRef) -> String {
         TypeRef::Vec(inner) => format!("array of {}", describe(inner)),
         TypeRef::Map(inner) => format!("map of {}", describe(inner)),
         TypeRef::Nullable(inner) => format!("{} or null", describe(inner)),
+        TypeRef::Bytes => "bytes".to_owned(),
         TypeRef::Json => "any value".to_owned(),
         TypeRef::JsonObject => "object".to_owned(),
     }

@@ -35,6 +35,7 @@ pub fn type_tokens(t: &TypeRef, path: &TokenStream) -> TokenStream {
             let inner = type_tokens(inner, path);
             quote!(Option<#inner>)
         }
+        TypeRef::Bytes => quote!(bytes::Bytes),
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
     }

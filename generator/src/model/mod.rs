@@ -363,6 +363,9 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
     Map(Box<TypeRef>),
+    /// The bytes of a body of a binary media type (`bytes::Bytes`, as the runtimes re-export
+    /// it); only ever the type of a whole request or response body.
+    Bytes,
     /// `Option<T>`: an array item or map value that may be `null` (`nullable: true` on the
     /// items or `additionalProperties` schema). Fields and parameters say whether they may be
     /// null through their `FieldRepr` instead.

@@ -129,6 +129,39 @@ pub enum BodyKind {
     Multipart,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// Text of another media type (`text/*`, XML): a `String`, sent as it is.
+    Text,
+    /// Any other media type (an image, a PDF, `application/octet-stream`, `*/*`): bytes, sent
+    /// as they are.
+    Binary,
+}
+
+impl BodyKind {
+    /// How a body of media type `content_type` is encoded.
+    pub fn of(content_type: &str) -> BodyKind {
+        let base = content_type
+            .split(';')
+            .next()
+            .unwrap_or(content_type)
+            .trim()
+            .to_ascii_lowercase();
+        if base == "application/json" || base.ends_with("+json") {
+            BodyKind::Json
+        } else if base == "multipart/form-data" {
+            BodyKind::Multipart
+        } else if base == "application/x-www-form-urlencoded" {
+            BodyKind::Form
+        } else if base.starts_with("text/") || base == "application/xml" || base.ends_with("+xml") {
+            BodyKind::Text
+        } else {
+            BodyKind::Binary
+        }
+    }
+
+    /// JSON, multipart or form: a body with a schema of its own.
+    pub fn is_structured(self) -> bool {
+        matches!(self, BodyKind::Json | BodyKind::Multipart | BodyKind::Form)
+    }
 }
 
 /// A documented response.
@@ -140,6 +173,8 @@ pub struct Response {
     pub doc: Option<String>,
     /// Media type and type of the body, if it has one.
     pub body: Option<(String, TypeRef)>,
+    /// How the body is encoded (JSON, text or binary).
+    pub kind: BodyKind,
     /// Name of the shared response component it comes from, if any.
     pub component: Option<String>,
     /// An error whose body is the server runtime's error envelope (`message`, `success`,
@@ -655,10 +690,19 @@ fn body<'a>(
     at: &str,
 ) -> Result<Option<Body>> {
     let (rb, at, _) = item(rb, |c| &c.request_bodies, spec, "requestBodies", at)?;
-    let Some((content_type, media, kind)) = pick_media(&rb.content, &at)? else {
+    let Some((content_type, media, kind)) = pick_media(&rb.content) else {
         return Ok(None);
     };
     let media_at = pointer::join(&pointer::join(&at, "content"), content_type);
+    if !kind.is_structured() {
+        return Ok(Some(Body {
+            content_type: concrete_media_type(content_type),
+            kind,
+            ty: raw_type(kind),
+            required: rb.required,
+            doc: docs::paragraphs([rb.description.as_deref()]),
+        }));
+    }
     let Some(schema) = &media.schema else {
         return Err(Error::unsupported(
             &media_at,
@@ -690,6 +734,14 @@ fn body<'a>(
     }))
 }
 
+/// The type of a raw body: text or bytes.
+fn raw_type(kind: BodyKind) -> TypeRef {
+    match kind {
+        BodyKind::Text => TypeRef::Prim(Prim::String),
+        _ => TypeRef::Bytes,
+    }
+}
+
 fn collect_examples<'a>(types: &mut TypeBuilder<'a>, media: &MediaType, ty: &TypeRef, at: &str) {
     if let Some(example) = &media.example {
         types.add_example(pointer::join(at, "example"), ty.clone(), example.clone());
@@ -708,40 +760,37 @@ fn collect_examples<'a>(types: &mut TypeBuilder<'a>, media: &MediaType, ty: &Typ
     }
 }
 
-/// The media type the generated code uses: JSON first, then multipart, then form.
-fn pick_media<'a>(
-    content: &'a indexmap::IndexMap<String, MediaType>,
-    at: &str,
-) -> Result<Option<(&'a str, &'a MediaType, BodyKind)>> {
-    if content.is_empty() {
-        return Ok(None);
+/// The media type the generated code uses: JSON first, then multipart, form, text, and any
+/// other (bytes). A wildcard media type (`*/*`, `image/*`) is sent as
+/// `application/octet-stream` or `image/*`'s own kind as the spec gives it.
+fn pick_media(
+    content: &indexmap::IndexMap<String, MediaType>,
+) -> Option<(&str, &MediaType, BodyKind)> {
+    let order = [
+        BodyKind::Json,
+        BodyKind::Multipart,
+        BodyKind::Form,
+        BodyKind::Text,
+        BodyKind::Binary,
+    ];
+    order.into_iter().find_map(|wanted| {
+        content
+            .iter()
+            .find(|(ct, _)| BodyKind::of(ct) == wanted)
+            .map(|(ct, media)| (ct.as_str(), media, wanted))
+    })
+}
+
+/// The media type a raw body is sent with: the spec's, but `application/octet-stream` for one
+/// with a wildcard (or that cannot be a header value).
+fn concrete_media_type(content_type: &str) -> String {
+    // a header value must be visible ASCII
+    let valid = content_type.bytes().all(|b| (0x20..0x7f).contains(&b));
+    if content_type.contains('*') || !valid {
+        "application/octet-stream".to_owned()
+    } else {
+        content_type.to_owned()
     }
-    let kind_of = |ct: &str| {
-        let base = ct.split(';').next().unwrap_or(ct).trim();
-        if base == "application/json" || base.ends_with("+json") {
-            Some(BodyKind::Json)
-        } else if base == "multipart/form-data" {
-            Some(BodyKind::Multipart)
-        } else if base == "application/x-www-form-urlencoded" {
-            Some(BodyKind::Form)
-        } else {
-            None
-        }
-    };
-    for wanted in [BodyKind::Json, BodyKind::Multipart, BodyKind::Form] {
-        if let Some((ct, media)) = content.iter().find(|(ct, _)| kind_of(ct) == Some(wanted)) {
-            return Ok(Some((ct, media, wanted)));
-        }
-    }
-    let first = content
-        .keys()
-        .next()
-        .map(String::as_str)
-        .unwrap_or_default();
-    Err(Error::unsupported(
-        &pointer::join(&pointer::join(at, "content"), first),
-        format!("media type `{first}` (supported: JSON, multipart/form-data, form-urlencoded)"),
-    ))
 }
 
 fn response<'a>(
@@ -763,14 +812,19 @@ fn response<'a>(
         (None, Status::Range(r)) => format!("{op_type}Response{r}xx"),
         (None, Status::Default) => format!("{op_type}DefaultResponse"),
     };
-    let body = match pick_media(&r.content, &at)? {
+    let picked = pick_media(&r.content);
+    let kind = picked.map_or(BodyKind::Json, |(_, _, kind)| kind);
+    let body = match picked {
         None => None,
+        Some((ct, _, kind)) if !kind.is_structured() => {
+            Some((concrete_media_type(ct), raw_type(kind)))
+        }
         Some((ct, media, kind)) => {
             let media_at = pointer::join(&pointer::join(&at, "content"), ct);
             if kind != BodyKind::Json {
                 return Err(Error::unsupported(
                     &media_at,
-                    "a response body that is not JSON",
+                    "a response body that is a form (multipart or urlencoded)",
                 ));
             }
             match &media.schema {
@@ -793,6 +847,7 @@ fn response<'a>(
         status,
         doc: docs::paragraphs([Some(r.description.as_str())]),
         body,
+        kind,
         component,
         envelope_error: false,
         headers: headers(spec, types, r, &at)?,

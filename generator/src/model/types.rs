@@ -762,6 +762,7 @@ fn variant_name_for(ty: &TypeRef, parent: &str) -> String {
         TypeRef::Vec(inner) => format!("{}List", variant_name_for(inner, parent)),
         TypeRef::Map(inner) => format!("{}Map", variant_name_for(inner, parent)),
         TypeRef::Nullable(inner) => format!("Optional{}", variant_name_for(inner, parent)),
+        TypeRef::Bytes => "Bytes".to_owned(),
         TypeRef::Json => "Value".to_owned(),
         TypeRef::JsonObject => "Object".to_owned(),
     }

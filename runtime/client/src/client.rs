@@ -552,6 +552,12 @@ impl Client {
             Body::Multipart(form) => {
                 builder.multipart(form.to_form().map_err(Error::InvalidRequest)?)
             }
+            Body::Raw {
+                content_type,
+                bytes,
+            } => builder
+                .header(header::CONTENT_TYPE, *content_type)
+                .body(bytes.clone()),
         };
         if let Some(timeout) = request.options.timeout.or(inner.timeout) {
             builder = builder.timeout(timeout);

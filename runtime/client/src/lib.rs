@@ -72,6 +72,12 @@ pub fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json
     serde_json::from_slice(body)
 }
 
+/// A text body (of a non-JSON media type) as a `String`; bytes that are not UTF-8 are
+/// replaced (a helper for generated decoders).
+pub fn text(body: &[u8]) -> String {
+    String::from_utf8_lossy(body).into_owned()
+}
+
 /// The error of a [`Decoder`].
 pub type DecodeError = serde_json::Error;
 

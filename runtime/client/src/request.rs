@@ -32,6 +32,13 @@ pub enum Body {
     Form(Vec<(String, String)>),
     /// `multipart/form-data`.
     Multipart(Multipart),
+    /// Any other media type (text, XML, an image, a PDF, ...): its bytes as they are.
+    Raw {
+        /// The media type, as the spec gives it.
+        content_type: &'static str,
+        /// The bytes.
+        bytes: Bytes,
+    },
 }
 
 /// Per-request overrides of the client's settings.
@@ -270,6 +277,15 @@ impl Request {
     /// Sets a `multipart/form-data` body.
     pub fn multipart(mut self, form: Multipart) -> Self {
         self.body = Body::Multipart(form);
+        self
+    }
+
+    /// Sets a body of another media type (text, XML, binary), sent as it is.
+    pub fn raw(mut self, content_type: &'static str, bytes: impl Into<Bytes>) -> Self {
+        self.body = Body::Raw {
+            content_type,
+            bytes: bytes.into(),
+        };
         self
     }
 

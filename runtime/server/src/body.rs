@@ -134,6 +134,57 @@ impl Incoming {
         }
     }
 
+    /// A body of another media type (text, XML, binary), its bytes as they came, when its
+    /// `Content-Type` matches `media_type` (`image/*` and `*/*` match their kind; no
+    /// `Content-Type` is taken as it); like [`Incoming::json`] otherwise. An empty body is no
+    /// body.
+    pub async fn bytes(
+        &self,
+        body: Body,
+        media_type: &'static str,
+        required: bool,
+        errors: &mut Errors,
+    ) -> Result<Option<Option<Bytes>>, ErrorResponse> {
+        let wanted = media_type.split(';').next().unwrap_or(media_type).trim();
+        let accepts = |ct: &str| match wanted.split_once('/') {
+            Some(("*", "*")) => true,
+            Some((kind, "*")) => ct.split_once('/').is_some_and(|(k, _)| k == kind),
+            _ => ct == wanted.to_ascii_lowercase(),
+        };
+        if !self.media_type_is(accepts) {
+            return Err(ErrorResponse::unsupported_media_type(media_type));
+        }
+        let bytes = self.read(body, self.config.body_limit).await?;
+        if bytes.is_empty() {
+            return Ok(absent(required, errors));
+        }
+        Ok(Some(Some(bytes)))
+    }
+
+    /// A text body (`text/plain`, `text/csv`, XML, ...) as a `String`; like
+    /// [`Incoming::bytes`], and a body that is not UTF-8 is a problem recorded.
+    pub async fn text(
+        &self,
+        body: Body,
+        media_type: &'static str,
+        required: bool,
+        errors: &mut Errors,
+    ) -> Result<Option<Option<String>>, ErrorResponse> {
+        Ok(
+            match self.bytes(body, media_type, required, errors).await? {
+                Some(Some(bytes)) => match String::from_utf8(bytes.to_vec()) {
+                    Ok(text) => Some(Some(text)),
+                    Err(_) => {
+                        errors.add("body", "the body is not UTF-8 text");
+                        None
+                    }
+                },
+                Some(None) => Some(None),
+                None => None,
+            },
+        )
+    }
+
     /// A `multipart/form-data` body, its parts read into a [`Form`]. `Ok(None)`: a problem was
     /// recorded (malformed, or absent when `required`); `Ok(Some(None))`: no body, and none is
     /// required. `Err`: 413 or 415.

@@ -33,13 +33,15 @@ pub use auth::{
     AuthError, AuthRequest, Authenticated, Backend, Credentials, IntoErrorResponse, KeyLocation,
     OperationInfo, Scheme, Verified,
 };
+/// Re-exported for generated code: the bytes of a binary body.
+pub use bytes::Bytes;
 pub use context::RequestContext;
 pub use error::{ErrorResponse, Errors};
 pub use incoming::Incoming;
 pub use multipart::{default_value, Form, FormFile};
 pub use params::{parse_pairs, parse_text, ParamError, TextDeserializer};
 pub use respond::Finisher;
-pub use response::{empty, json, method_not_allowed, not_found, set_header};
+pub use response::{empty, json, method_not_allowed, not_found, raw, set_header};
 
 pub use axum;
 pub use http;

@@ -31,6 +31,15 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> Response {
     }
 }
 
+/// `body` as it is, with `status` and the media type `content_type` (text, XML, binary).
+pub fn raw(status: u16, content_type: &'static str, body: impl Into<bytes::Bytes>) -> Response {
+    let mut response = (status_code(status), body.into()).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
 /// An answer with no body.
 pub fn empty(status: u16) -> Response {
     status_code(status).into_response()

@@ -146,6 +146,7 @@ fn call(op: &Operation, module: &str, paths: &Paths, samples: &Samples) -> Optio
 fn contains_binary(t: &TypeRef) -> bool {
     match t {
         TypeRef::Prim(p) => *p == Prim::Binary,
+        TypeRef::Bytes => true,
         TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
             contains_binary(inner)
         }

@@ -183,6 +183,14 @@ fn body_statement(op: &Operation, model: &Model, paths: &Paths) -> TokenStream {
             let fill = multipart_fill(&body.ty, model, paths);
             quote!({ #fill request.multipart(form) })
         }
+        BodyKind::Text => {
+            let media_type = body.content_type.as_str();
+            quote!(request.raw(#media_type, body.into_bytes()))
+        }
+        BodyKind::Binary => {
+            let media_type = body.content_type.as_str();
+            quote!(request.raw(#media_type, body))
+        }
     };
     if body.required {
         quote! { let body = self.#field; let request = #set; }
@@ -222,6 +230,8 @@ fn builder_doc(op: &Operation, paths: &Paths, list: Option<&ListOperation>) -> S
             None => match op.body.as_ref().map(|b| b.kind) {
                 Some(BodyKind::Multipart) => "multipart body",
                 Some(BodyKind::Form) => "form body",
+                Some(BodyKind::Text) => "text body",
+                Some(BodyKind::Binary) => "binary body",
                 _ => "JSON body",
             },
         };

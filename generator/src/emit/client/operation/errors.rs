@@ -9,7 +9,9 @@ use quote::quote;
 use super::{first_line, names, status_text, success_ty, ty, Names};
 use crate::emit::rust::{doc_attrs, ident};
 use crate::emit::Paths;
-use crate::model::{FieldRepr, Model, Operation, Prim, Response, Status, TypeKind, TypeRef};
+use crate::model::{
+    BodyKind, FieldRepr, Model, Operation, Prim, Response, Status, TypeKind, TypeRef,
+};
 
 /// The error enum, its impls and the decoder.
 pub(super) fn items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream {
@@ -23,8 +25,11 @@ pub(super) fn items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream
     let success = success_ty(op, paths);
     // the decoder
     let mut arms = Vec::new();
-    arms.push(match op.success().and_then(|r| r.body.as_ref()) {
-        Some(_) => quote!(200..=299 => #runtime::Outcome::Ok(#runtime::json(body)?),),
+    arms.push(match op.success().filter(|r| r.body.is_some()) {
+        Some(r) => {
+            let value = decode_body(r.kind, runtime);
+            quote!(200..=299 => #runtime::Outcome::Ok(#value),)
+        }
         None => quote!(200..=299 => #runtime::Outcome::Ok(()),),
     });
     let mut variants = Vec::new();
@@ -131,6 +136,15 @@ pub(super) fn items(op: &Operation, model: &Model, paths: &Paths) -> TokenStream
     }
 }
 
+/// The expression that decodes `body` (a `&[u8]`) of a response encoded as `kind`.
+fn decode_body(kind: BodyKind, runtime: &TokenStream) -> TokenStream {
+    match kind {
+        BodyKind::Text => quote!(#runtime::text(body)),
+        BodyKind::Binary => quote!(#runtime::Bytes::copy_from_slice(body)),
+        _ => quote!(#runtime::json(body)?),
+    }
+}
+
 /// The pieces of one variant of the error enum.
 struct ErrorVariant {
     /// Its declaration.
@@ -160,7 +174,7 @@ fn variant(r: &Response, error: &Ident, model: &Model, paths: &Paths) -> ErrorVa
             .unwrap_or_default()
     ));
     let parse = if body_ty.is_some() {
-        quote!(#runtime::json(body)?)
+        decode_body(r.kind, runtime)
     } else {
         quote!()
     };

@@ -42,6 +42,10 @@ pub fn ty(t: &TypeRef, paths: &Paths) -> TokenStream {
         }
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Bytes => {
+            let runtime = &paths.runtime;
+            quote!(#runtime::Bytes)
+        }
     }
 }
 

@@ -67,7 +67,6 @@ pub(super) fn item(
         trait_name,
         ..
     } = names;
-    let types = &paths.types;
     let fn_name = ident(&op.fn_name);
     let op_id = op.id.as_str();
     let auth = auth_type(op, quote!(B::Principal), paths);
@@ -105,7 +104,7 @@ pub(super) fn item(
     }
     if let Some(body) = &op.body {
         let required = body.required;
-        let t = type_tokens(&body.ty, types);
+        let t = super::body_type(&body.ty, paths);
         match body.kind {
             BodyKind::Json | BodyKind::Form => {
                 let m = if body.kind == BodyKind::Json {
@@ -115,6 +114,20 @@ pub(super) fn item(
                 };
                 statements.push(quote! {
                     let parsed_body = match incoming.#m::<#t>(raw_body, #required, &mut errors).await {
+                        Ok(parsed) => parsed,
+                        Err(rejection) => return rejection.into_response(),
+                    };
+                });
+            }
+            BodyKind::Text | BodyKind::Binary => {
+                let m = if body.kind == BodyKind::Text {
+                    quote!(text)
+                } else {
+                    quote!(bytes)
+                };
+                let media_type = body.content_type.as_str();
+                statements.push(quote! {
+                    let parsed_body = match incoming.#m(raw_body, #media_type, #required, &mut errors).await {
                         Ok(parsed) => parsed,
                         Err(rejection) => return rejection.into_response(),
                     };

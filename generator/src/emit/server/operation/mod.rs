@@ -84,6 +84,17 @@ pub(super) fn emit(
     Ok(OperationTokens { method, items })
 }
 
+/// The Rust type of a body in server code: bytes are the runtime's `Bytes`.
+fn body_type(ty: &TypeRef, paths: &Paths) -> TokenStream {
+    match ty {
+        TypeRef::Bytes => {
+            let rt = &paths.runtime;
+            quote!(#rt::Bytes)
+        }
+        other => crate::emit::rust::type_tokens(other, &paths.types),
+    }
+}
+
 /// A type as doc text: a link for named types.
 fn type_doc(ty: &TypeRef, paths: &Paths) -> String {
     match ty {
@@ -91,6 +102,7 @@ fn type_doc(ty: &TypeRef, paths: &Paths) -> String {
         TypeRef::Vec(inner) => format!("an array of {}", type_doc(inner, paths)),
         TypeRef::Map(inner) => format!("a map of {}", type_doc(inner, paths)),
         TypeRef::Nullable(inner) => format!("{} or null", type_doc(inner, paths)),
+        TypeRef::Bytes => "bytes".to_owned(),
         TypeRef::Json => "any JSON value".to_owned(),
         TypeRef::JsonObject => "a JSON object".to_owned(),
         TypeRef::Prim(p) => format!("`{}`", crate::emit::rust::prim_tokens(*p)).replace(' ', ""),

@@ -8,13 +8,17 @@ use quote::{format_ident, quote};
 use super::{type_doc, Names};
 use crate::emit::rust::{doc_attrs, ident, type_tokens};
 use crate::emit::Paths;
-use crate::model::{FieldRepr, Model, Operation, Response, ResponseHeader, Status, TypeRef};
+use crate::model::{
+    BodyKind, FieldRepr, Model, Operation, Response, ResponseHeader, Status, TypeRef,
+};
 
 /// A variant of a reply enum.
 struct Variant<'a> {
     name: Ident,
     status: Status,
     body: Option<&'a TypeRef>,
+    /// How the body is sent, and its media type.
+    encoding: (BodyKind, &'a str),
     headers: Option<(Ident, &'a [ResponseHeader])>,
     doc: String,
 }
@@ -32,7 +36,6 @@ pub(super) struct Reply {
 /// The reply of `op`.
 pub(super) fn items(model: &Model, op: &Operation, names: &Names, paths: &Paths) -> Reply {
     let rt = &paths.runtime;
-    let types = &paths.types;
     let Names {
         reply: reply_name,
         method_link,
@@ -55,6 +58,12 @@ pub(super) fn items(model: &Model, op: &Operation, names: &Names, paths: &Paths)
             name,
             status: r.status,
             body: r.body.as_ref().map(|(_, t)| t),
+            encoding: (
+                r.kind,
+                r.body
+                    .as_ref()
+                    .map_or("application/json", |(ct, _)| ct.as_str()),
+            ),
             headers,
             doc,
         });
@@ -68,7 +77,7 @@ pub(super) fn items(model: &Model, op: &Operation, names: &Names, paths: &Paths)
                 payload.push(quote!(u16));
             }
             if let Some(t) = v.body {
-                payload.push(type_tokens(t, types));
+                payload.push(super::body_type(t, paths));
             }
             if let Some((h, list)) = &v.headers {
                 payload.push(quote!(#h));
@@ -223,7 +232,11 @@ fn reply_arm(v: &Variant<'_>, paths: &Paths) -> TokenStream {
     let respond = match v.body {
         Some(_) => {
             bindings.push(quote!(body));
-            quote!(#rt::json(#status, &body))
+            match v.encoding {
+                (BodyKind::Text, media_type) => quote!(#rt::raw(#status, #media_type, body)),
+                (BodyKind::Binary, media_type) => quote!(#rt::raw(#status, #media_type, body)),
+                _ => quote!(#rt::json(#status, &body)),
+            }
         }
         None => quote!(#rt::empty(#status)),
     };

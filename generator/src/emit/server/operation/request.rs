@@ -38,7 +38,7 @@ pub(super) fn items(op: &Operation, names: &Names, paths: &Paths) -> Request {
         inputs_doc.push(format!("`{}` ({loc}, {need})", p.rust_name));
     }
     if let Some(body) = &op.body {
-        let ty = type_tokens(&body.ty, types);
+        let ty = super::body_type(&body.ty, paths);
         let ty = if body.required {
             ty
         } else {
