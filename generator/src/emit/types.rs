@@ -184,8 +184,13 @@ fn default_value(f: &Field, model: &Model) -> TokenStream {
 
 fn struct_item(def: &TypeDef, s: &StructDef, doc: TokenStream, model: &Model) -> TokenStream {
     let name = ident(&def.name);
-    // multipart bodies are built part by part; JSON types (also) need serde
-    let serde = def.usage.input || def.usage.output || !def.usage.multipart;
+    // multipart bodies are built part by part; JSON types (also those inside a multipart body,
+    // sent as a JSON part) need serde
+    let is_multipart_body = model
+        .multipart
+        .iter()
+        .any(|b| b.struct_name.as_deref() == Some(def.name.as_str()));
+    let serde = def.usage.input || def.usage.output || !is_multipart_body;
     let redacted = s.fields.iter().any(|f| f.redact);
     let all_optional = s.flattened.is_empty()
         && s.fields

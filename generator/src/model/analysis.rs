@@ -249,24 +249,6 @@ fn check_binary(types: &BTreeMap<String, TypeDef>) -> Result<()> {
             ));
         }
     }
-    for def in types.values().filter(|d| d.usage.multipart) {
-        if let TypeKind::Struct(s) = &def.kind {
-            for f in s.fields.iter().filter(|f| !f.read_only) {
-                let is_enum = |t: &TypeRef| matches!(t, TypeRef::Named(n) if matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::StringEnum(_))));
-                let scalar = match &f.ty {
-                    TypeRef::Prim(_) => true,
-                    TypeRef::Vec(inner) => matches!(**inner, TypeRef::Prim(_)) || is_enum(inner),
-                    other => is_enum(other),
-                };
-                if !scalar {
-                    return Err(Error::unsupported(
-                        &format!("{}/properties/{}", def.pointer, crate::pointer::escape(&f.json_name)),
-                        "an object inside a multipart body (only strings, numbers, booleans, files and arrays of them)",
-                    ));
-                }
-            }
-        }
-    }
     Ok(())
 }
 
