@@ -597,9 +597,7 @@ fn param<'a>(
         ty => ty,
     };
     match (&ty, location) {
-        (TypeRef::Vec(inner), ParamLocation::Query | ParamLocation::Header)
-            if !matches!(**inner, TypeRef::Prim(_) | TypeRef::Named(_)) =>
-        {
+        (TypeRef::Vec(inner), _) if !matches!(**inner, TypeRef::Prim(_) | TypeRef::Named(_)) => {
             return Err(Error::unsupported(
                 at,
                 "array parameter of arrays or objects",
@@ -611,12 +609,7 @@ fn param<'a>(
                 "object parameters (deepObject, form objects)",
             ))
         }
-        (TypeRef::Vec(_), ParamLocation::Path | ParamLocation::Cookie) => {
-            return Err(Error::unsupported(
-                at,
-                "array parameter in the path or a cookie",
-            ))
-        }
+
         _ => {}
     }
     let explode = data.explode.unwrap_or(true);

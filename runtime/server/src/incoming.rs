@@ -113,6 +113,17 @@ impl Incoming {
         Self::parse_into(name, v, errors)
     }
 
+    /// An array path parameter (style `simple`: comma-separated values).
+    pub fn path_array<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        errors: &mut Errors,
+    ) -> Option<Vec<T>> {
+        let (_, v) = required(self.path.iter().find(|(k, _)| k == name), name, errors)?;
+        let items: Vec<&str> = v.split(',').collect();
+        parse_items(name, &items, errors)
+    }
+
     fn query_values(&self, name: &str) -> Vec<&str> {
         self.query
             .iter()
@@ -256,16 +267,49 @@ impl Incoming {
         required(self.header_array_optional(name, errors)?, name, errors)
     }
 
+    /// A cookie parameter's value, percent-decoded.
+    fn cookie_text(&self, name: &str) -> Option<String> {
+        self.cookie(name).map(|v| {
+            percent_encoding::percent_decode_str(&v)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+    }
+
     /// An optional cookie parameter: `Some(None)` when absent; `None`: a problem was recorded.
     pub fn cookie_optional<T: DeserializeOwned>(
         &self,
         name: &str,
         errors: &mut Errors,
     ) -> Option<Option<T>> {
-        match self.cookie(name) {
+        match self.cookie_text(name) {
             None => Some(None),
             Some(text) => Self::parse_into(name, &text, errors).map(Some),
         }
+    }
+
+    /// An optional array cookie parameter (style `form`, not exploded: comma-separated).
+    pub fn cookie_array_optional<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        errors: &mut Errors,
+    ) -> Option<Option<Vec<T>>> {
+        match self.cookie_text(name) {
+            None => Some(None),
+            Some(text) => {
+                let items: Vec<&str> = text.split(',').collect();
+                parse_items(name, &items, errors).map(Some)
+            }
+        }
+    }
+
+    /// A required array cookie parameter.
+    pub fn cookie_array_required<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        errors: &mut Errors,
+    ) -> Option<Vec<T>> {
+        required(self.cookie_array_optional(name, errors)?, name, errors)
     }
 
     /// A required cookie parameter. `None`: a problem was recorded.

@@ -26,7 +26,8 @@ fn extract_param(p: &Param, paths: &Paths) -> TokenStream {
     let need = if p.required { "required" } else { "optional" };
     let explode = p.explode;
     let call = match (p.location, array) {
-        (ParamLocation::Path, _) => quote!(incoming.path::<#t>(#name, &mut errors)),
+        (ParamLocation::Path, false) => quote!(incoming.path::<#t>(#name, &mut errors)),
+        (ParamLocation::Path, true) => quote!(incoming.path_array::<#t>(#name, &mut errors)),
         (ParamLocation::Query, false) => {
             let m = format_ident!("query_{need}");
             quote!(incoming.#m::<#t>(#name, &mut errors))
@@ -43,7 +44,11 @@ fn extract_param(p: &Param, paths: &Paths) -> TokenStream {
             let m = format_ident!("header_array_{need}");
             quote!(incoming.#m::<#t>(#name, &mut errors))
         }
-        (ParamLocation::Cookie, _) => {
+        (ParamLocation::Cookie, true) => {
+            let m = format_ident!("cookie_array_{need}");
+            quote!(incoming.#m::<#t>(#name, &mut errors))
+        }
+        (ParamLocation::Cookie, false) => {
             let m = format_ident!("cookie_{need}");
             quote!(incoming.#m::<#t>(#name, &mut errors))
         }
