@@ -17,7 +17,8 @@ use std::collections::BTreeMap;
 
 pub use analysis::children;
 pub use operations::{
-    AuthKind, Body, BodyKind, Operation, Param, ParamLocation, Response, ResponseHeader, Status,
+    AuthKind, Body, BodyKind, ObjectStyle, Operation, Param, ParamLocation, Response,
+    ResponseHeader, Status,
 };
 pub use shape::constraints;
 

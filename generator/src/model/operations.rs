@@ -90,6 +90,18 @@ pub struct Param {
     pub explode: bool,
     /// What the schema states about valid values beyond the type.
     pub constraints: super::Constraints,
+    /// For an object in the query (a struct or a map): how its properties are sent.
+    pub object: Option<ObjectStyle>,
+}
+
+/// How an object query parameter is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectStyle {
+    /// Each property its own key: `?color=red&size=2` (`style: form`, `explode: true`, the
+    /// default).
+    Form,
+    /// `?filter[color]=red&filter[size]=2` (`style: deepObject`).
+    DeepObject,
 }
 
 /// Where a parameter goes.
@@ -387,8 +399,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
             // `body` is the client builder's field of the request body
             let mut param_names = NameSet::with_taken(["body"]);
             for (p, p_at) in op_params.into_iter().chain(item_params) {
-                let data = resolve_parameter(spec, p, &p_at)?;
-                let (location, data) = data;
+                let (location, data, deep_object) = resolve_parameter(spec, p, &p_at)?;
                 if seen.contains(&(data.name.clone(), location)) {
                     continue;
                 }
@@ -397,7 +408,7 @@ pub fn build<'a>(spec: &'a LoadedSpec, types: &mut TypeBuilder<'a>) -> Result<Ve
                     types,
                     &type_name,
                     &mut param_names,
-                    location,
+                    (location, deep_object),
                     data,
                     &p_at,
                 )?);
@@ -543,7 +554,7 @@ fn resolve_parameter<'a>(
     spec: &'a LoadedSpec,
     p: &'a ReferenceOr<Parameter>,
     at: &str,
-) -> Result<(ParamLocation, &'a ParameterData)> {
+) -> Result<(ParamLocation, &'a ParameterData, bool)> {
     let parameter = match p {
         ReferenceOr::Item(p) => p,
         ReferenceOr::Reference { reference } => {
@@ -560,10 +571,18 @@ fn resolve_parameter<'a>(
         }
     };
     Ok(match parameter {
-        Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data),
-        Parameter::Query { parameter_data, .. } => (ParamLocation::Query, parameter_data),
-        Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data),
-        Parameter::Cookie { parameter_data, .. } => (ParamLocation::Cookie, parameter_data),
+        Parameter::Path { parameter_data, .. } => (ParamLocation::Path, parameter_data, false),
+        Parameter::Query {
+            parameter_data,
+            style,
+            ..
+        } => (
+            ParamLocation::Query,
+            parameter_data,
+            *style == openapiv3::QueryStyle::DeepObject,
+        ),
+        Parameter::Header { parameter_data, .. } => (ParamLocation::Header, parameter_data, false),
+        Parameter::Cookie { parameter_data, .. } => (ParamLocation::Cookie, parameter_data, false),
     })
 }
 
@@ -571,7 +590,7 @@ fn param<'a>(
     types: &mut TypeBuilder<'a>,
     op_type: &str,
     names_taken: &mut NameSet,
-    location: ParamLocation,
+    (location, deep_object): (ParamLocation, bool),
     data: &'a ParameterData,
     at: &str,
 ) -> Result<Param> {
@@ -603,16 +622,25 @@ fn param<'a>(
                 "array parameter of arrays or objects",
             ))
         }
-        (TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json, _) => {
-            return Err(Error::unsupported(
-                at,
-                "object parameters (deepObject, form objects)",
-            ))
-        }
-
         _ => {}
     }
     let explode = data.explode.unwrap_or(true);
+    let is_object = match &ty {
+        TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => true,
+        TypeRef::Named(n) => types.is_struct(n),
+        _ => false,
+    };
+    let object =
+        match (is_object, location) {
+            (false, _) => None,
+            (true, ParamLocation::Query) if deep_object => Some(ObjectStyle::DeepObject),
+            (true, ParamLocation::Query) if explode => Some(ObjectStyle::Form),
+            (true, _) => return Err(Error::unsupported(
+                at,
+                "an object parameter other than in the query as `deepObject` or exploded `form` \
+                 (its properties have no agreed text form)",
+            )),
+        };
     let mut constraints = super::shape::constraints(schema);
     if let Some(w) =
         super::analysis::pattern_warning(&mut constraints, &pointer::join(at, "schema"))
@@ -620,6 +648,7 @@ fn param<'a>(
         types.warn(w);
     }
     Ok(Param {
+        object,
         name: data.name.clone(),
         rust_name: names_taken.take(&names::field_name(&data.name)),
         location,

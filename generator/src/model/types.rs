@@ -714,6 +714,30 @@ impl<'a> TypeBuilder<'a> {
         })
     }
 
+    /// Whether the named type is (or will be) a struct: an object schema.
+    pub fn is_struct(&self, name: &str) -> bool {
+        if let Some(def) = self.types.get(name) {
+            return matches!(def.kind, TypeKind::Struct(_));
+        }
+        // a component not converted yet: look at its schema
+        self.components
+            .iter()
+            .find(|(_, rust)| rust.as_str() == name)
+            .and_then(|(component, _)| {
+                let schemas = &self.spec.openapi.components.as_ref()?.schemas;
+                match schemas.get(component)? {
+                    openapiv3::ReferenceOr::Item(schema) => Some(schema),
+                    openapiv3::ReferenceOr::Reference { .. } => None,
+                }
+            })
+            .is_some_and(|schema| {
+                matches!(
+                    shape(schema, "#"),
+                    Ok(Shape::Object(_) | Shape::AllOf { .. })
+                )
+            })
+    }
+
     fn is_string_enum(&self, name: &str) -> bool {
         if let Some(def) = self.types.get(name) {
             return matches!(def.kind, TypeKind::StringEnum(_));

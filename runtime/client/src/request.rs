@@ -200,6 +200,27 @@ impl Request {
         self
     }
 
+    /// Adds the object query parameter `name`, a property per key: `name[key]=value` when
+    /// `deep` (`style: deepObject`), else `key=value` (`style: form`, exploded). Array
+    /// properties repeat their key. `None` adds nothing.
+    pub fn query_object(mut self, name: &str, value: &impl Serialize, deep: bool) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Null) => {}
+            Ok(serde_json::Value::Object(map)) => {
+                for (key, property) in map {
+                    let key = if deep { format!("{name}[{key}]") } else { key };
+                    match values(&property) {
+                        Ok(v) => self.query.extend(v.into_iter().map(|v| (key.clone(), v))),
+                        Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
+                    }
+                }
+            }
+            Ok(_) => self.fail(format!("query parameter `{name}`: not an object")),
+            Err(e) => self.fail(format!("query parameter `{name}`: {e}")),
+        }
+        self
+    }
+
     /// Sets the header `name` (arrays comma-separated). `None` sets nothing.
     pub fn header(mut self, name: &str, value: &impl Serialize) -> Self {
         let v = match values(value) {

@@ -113,6 +113,65 @@ impl Incoming {
         Self::parse_into(name, v, errors)
     }
 
+    /// An optional object query parameter: its properties from `name[key]=value` pairs when
+    /// `deep` (`style: deepObject`), else from the query pairs whose key is one of `keys`, its
+    /// properties (`style: form`, exploded; every pair when `keys` is empty: a map).
+    /// `Some(None)` when none of its keys is there; `None`: a problem was recorded.
+    pub fn query_object_optional<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        deep: bool,
+        keys: &[&str],
+        errors: &mut Errors,
+    ) -> Option<Option<T>> {
+        let pairs: Vec<(String, String)> = if deep {
+            self.query
+                .iter()
+                .filter_map(|(k, v)| {
+                    let key = k.strip_prefix(name)?.strip_prefix('[')?.strip_suffix(']')?;
+                    Some((key.to_owned(), v.clone()))
+                })
+                .collect()
+        } else {
+            self.query
+                .iter()
+                .filter(|(k, _)| keys.is_empty() || keys.contains(&k.as_str()))
+                .cloned()
+                .collect()
+        };
+        if pairs.is_empty() {
+            return Some(None);
+        }
+        match crate::params::parse_pairs::<T>(&pairs) {
+            Ok(value) => Some(Some(value)),
+            Err(e) => {
+                let path = e.path().to_string();
+                let field = if path == "." {
+                    name.to_owned()
+                } else {
+                    format!("{name}.{path}")
+                };
+                errors.add(field, e.into_inner().to_string());
+                None
+            }
+        }
+    }
+
+    /// A required object query parameter (see [`Incoming::query_object_optional`]).
+    pub fn query_object_required<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        deep: bool,
+        keys: &[&str],
+        errors: &mut Errors,
+    ) -> Option<T> {
+        required(
+            self.query_object_optional(name, deep, keys, errors)?,
+            name,
+            errors,
+        )
+    }
+
     /// An array path parameter (style `simple`: comma-separated values).
     pub fn path_array<T: DeserializeOwned>(
         &self,

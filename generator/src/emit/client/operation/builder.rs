@@ -14,7 +14,7 @@ use crate::emit::Paths;
 use crate::model::multipart::PartEncoding;
 use crate::model::pagination::ListOperation;
 use crate::model::{
-    BodyKind, FieldRepr, Model, Operation, Param, ParamLocation, TypeKind, TypeRef,
+    BodyKind, FieldRepr, Model, ObjectStyle, Operation, Param, ParamLocation, TypeKind, TypeRef,
 };
 
 /// The builder struct, its methods and its `IntoFuture`.
@@ -300,10 +300,16 @@ fn param_call(p: &Param, value: TokenStream) -> TokenStream {
     let name = &p.name;
     match p.location {
         ParamLocation::Path => quote!(.path_param(#name, &#value)),
-        ParamLocation::Query => {
-            let explode = p.explode;
-            quote!(.query(#name, &#value, #explode))
-        }
+        ParamLocation::Query => match p.object {
+            Some(style) => {
+                let deep = style == ObjectStyle::DeepObject;
+                quote!(.query_object(#name, &#value, #deep))
+            }
+            None => {
+                let explode = p.explode;
+                quote!(.query(#name, &#value, #explode))
+            }
+        },
         ParamLocation::Header => quote!(.header(#name, &#value)),
         ParamLocation::Cookie => quote!(.cookie(#name, &#value)),
     }

@@ -11,11 +11,28 @@ use crate::emit::server::multipart::Multiparts;
 use crate::emit::server::validate::{constraint_checks, Validation};
 use crate::emit::Paths;
 use crate::error::Result;
-use crate::model::{BodyKind, Model, Operation, Param, ParamLocation, TypeRef};
+use crate::model::{BodyKind, Model, ObjectStyle, Operation, Param, ParamLocation, TypeRef};
+
+/// The wire names of the properties of an object parameter (none for a map: every key).
+fn object_keys(ty: &TypeRef, model: &Model) -> Vec<String> {
+    let mut ty = ty;
+    loop {
+        let TypeRef::Named(n) = ty else {
+            return Vec::new();
+        };
+        match model.types.get(n).map(|d| &d.kind) {
+            Some(crate::model::TypeKind::Alias(inner)) => ty = inner,
+            Some(crate::model::TypeKind::Struct(s)) => {
+                return s.fields.iter().map(|f| f.json_name.clone()).collect()
+            }
+            _ => return Vec::new(),
+        }
+    }
+}
 
 /// The statement that extracts a parameter into `param_<name>` (an `Option`: `None` when a
 /// problem was recorded).
-fn extract_param(p: &Param, paths: &Paths) -> TokenStream {
+fn extract_param(p: &Param, model: &Model, paths: &Paths) -> TokenStream {
     let var = format_ident!("param_{}", p.rust_name.trim_end_matches('_'));
     let name = p.name.as_str();
     let (array, inner) = match &p.ty {
@@ -25,6 +42,13 @@ fn extract_param(p: &Param, paths: &Paths) -> TokenStream {
     let t = type_tokens(inner, &paths.types);
     let need = if p.required { "required" } else { "optional" };
     let explode = p.explode;
+    if let Some(style) = p.object {
+        let deep = style == ObjectStyle::DeepObject;
+        let t = type_tokens(&p.ty, &paths.types);
+        let m = format_ident!("query_object_{need}");
+        let keys = object_keys(&p.ty, model);
+        return quote!(let #var = incoming.#m::<#t>(#name, #deep, &[#(#keys),*], &mut errors););
+    }
     let call = match (p.location, array) {
         (ParamLocation::Path, false) => quote!(incoming.path::<#t>(#name, &mut errors)),
         (ParamLocation::Path, true) => quote!(incoming.path_array::<#t>(#name, &mut errors)),
@@ -100,7 +124,7 @@ pub(super) fn item(
     let mut patterns = Vec::new();
     let mut field_inits = Vec::new();
     for p in &op.params {
-        statements.push(extract_param(p, paths));
+        statements.push(extract_param(p, model, paths));
         let var = format_ident!("param_{}", p.rust_name.trim_end_matches('_'));
         let field = ident(&p.rust_name);
         vars.push(quote!(#var));
