@@ -92,6 +92,9 @@ pub struct Param {
     pub constraints: super::Constraints,
     /// For an object in the query (a struct or a map): how its properties are sent.
     pub object: Option<ObjectStyle>,
+    /// For a path parameter: its name in the server's route, when the route was registered
+    /// by an operation whose path names it otherwise (`/a/{id}` beside `/a/{key}`).
+    pub route_name: Option<String>,
 }
 
 /// How an object query parameter is sent.
@@ -648,6 +651,7 @@ fn param<'a>(
         types.warn(w);
     }
     Ok(Param {
+        route_name: None,
         object,
         name: data.name.clone(),
         rust_name: names_taken.take(&names::field_name(&data.name)),

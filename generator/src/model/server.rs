@@ -29,12 +29,16 @@ pub struct ServerModel {
     /// What a router cannot serve, as (JSON pointer, construct): the server emitter reports
     /// the first as `Error::Unsupported`; other crates do not care.
     pub unsupported: Vec<(String, String)>,
+    /// Per operation (by index) whose path names its parameters otherwise than its route:
+    /// (the operation's name, the route's name), applied to `Param::route_name`.
+    pub route_names: Vec<(usize, Vec<(String, String)>)>,
 }
 
 /// A path and the operations (indices into `Model::operations`) served on it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
-    /// The full path (base path + operation path), in the `{param}` syntax.
+    /// The full path (base path + operation path), in the `{param}` syntax; the first
+    /// operation's names when operations name its parameters differently.
     pub path: String,
     /// The operations on it, in spec order.
     pub operations: Vec<usize>,
@@ -52,6 +56,8 @@ pub fn build(
         None => (String::new(), Vec::new()),
     };
     let mut routes: Vec<Route> = Vec::new();
+    // operation -> (its path parameter's name, the route's name for it)
+    let mut route_names: Vec<(usize, Vec<(String, String)>)> = Vec::new();
     // the path with parameter names erased -> its first operation, to report conflicts
     let mut shapes: Vec<(String, usize)> = Vec::new();
     for (i, op) in operations.iter().enumerate() {
@@ -78,13 +84,39 @@ pub fn build(
         }
         let shape = PathTemplate(&path).erased();
         if let Some((_, first)) = shapes.iter().find(|(s, _)| *s == shape) {
-            unsupported.push((
-                op.pointer.clone(),
-                format!(
-                    "paths that differ only in parameter names (`{}` and `{}`)",
-                    operations[*first].path, op.path
-                ),
-            ));
+            // the same route with other parameter names (`/a/{id}`, `/a/{key}`): one route,
+            // whose names this operation reads its parameters by, unless the method is taken
+            let route = routes
+                .iter_mut()
+                .find(|r| r.operations.contains(first))
+                .expect("a shape has its route");
+            let taken = route
+                .operations
+                .iter()
+                .any(|&o| operations[o].method == op.method);
+            if taken {
+                unsupported.push((
+                    op.pointer.clone(),
+                    format!(
+                        "paths that differ only in parameter names, with the same method \
+                         (`{} {}` and `{} {}`)",
+                        op.method.to_uppercase(),
+                        operations[*first].path,
+                        op.method.to_uppercase(),
+                        op.path
+                    ),
+                ));
+            } else {
+                let names: Vec<(String, String)> = PathTemplate(&path)
+                    .params()
+                    .zip(PathTemplate(&route.path).params())
+                    .filter(|(mine, its)| mine != its)
+                    .map(|(mine, its)| (mine.to_owned(), its.to_owned()))
+                    .collect();
+                route.operations.push(i);
+                route_names.push((i, names));
+                continue;
+            }
         }
         shapes.push((shape, i));
         routes.push(Route {
@@ -106,6 +138,7 @@ pub fn build(
         .map(|v| fns.take(&names::field_name(v)))
         .collect();
     ServerModel {
+        route_names,
         base_path,
         base_variables,
         base_variable_fns,
@@ -291,11 +324,14 @@ paths:
         assert_eq!(
             problems,
             [
-                "paths that differ only in parameter names (`/a/{id}` and `/a/{key}`)",
                 "a path parameter named like the server variable `store`",
                 "a path segment starting with `:`",
             ]
         );
         assert_eq!(model.tags[0].trait_name, "Untagged");
+        // `/a/{key}` is served by the route of `/a/{id}`, read by its name
+        let put = &model.operations[1];
+        assert_eq!(put.params[0].route_name.as_deref(), Some("id"));
+        assert_eq!(model.server.routes[0].operations, [0, 1]);
     }
 }

@@ -34,7 +34,8 @@ fn object_keys(ty: &TypeRef, model: &Model) -> Vec<String> {
 /// problem was recorded).
 fn extract_param(p: &Param, model: &Model, paths: &Paths) -> TokenStream {
     let var = format_ident!("param_{}", p.rust_name.trim_end_matches('_'));
-    let name = p.name.as_str();
+    // a path parameter is read by its route's name
+    let name = p.route_name.as_deref().unwrap_or(&p.name);
     let (array, inner) = match &p.ty {
         TypeRef::Vec(inner) => (true, &**inner),
         t => (false, t),
