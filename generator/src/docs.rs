@@ -6,6 +6,8 @@
 /// escaped (they would be read as intra-doc links), bare URLs are wrapped in `<...>`, and
 /// trailing whitespace is trimmed.
 pub fn sanitize(text: &str) -> String {
+    // a carriage return is not allowed in a doc comment: every line break becomes `\n`
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut out = Vec::new();
     let mut in_fence = false;
     for line in text.trim().lines() {
@@ -88,6 +90,8 @@ mod tests {
     fn sanitizes() {
         assert_eq!(sanitize("See https://x.io/a."), "See <https://x.io/a>.");
         assert_eq!(sanitize("a [b] `[c]`"), "a \\[b\\] `[c]`");
+        // carriage returns (a bare one is an error in a doc comment) become line breaks
+        assert_eq!(sanitize("a\r\nb\rc"), "a\nb\nc");
         assert_eq!(sanitize("```\nfn x\n```"), "```text\nfn x\n```");
         assert_eq!(sanitize("```json\n{}"), "```text\n{}\n```");
     }

@@ -1,6 +1,7 @@
 //! Repository tasks, run as `cargo xtask <task>`.
 
 mod bench;
+mod corpus;
 mod diff;
 mod load;
 
@@ -45,6 +46,19 @@ enum Task {
         /// Fail when the spec has warnings (what it gets wrong but whose intent is clear).
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Runs the generator on a sample of real-world specs (APIs.guru's directory, fetched from
+    /// npm) and fails on a panic or too few generated; optionally compiles some.
+    Corpus {
+        /// Take every Nth OpenAPI 3.0 spec of the directory.
+        #[arg(long, default_value_t = 40)]
+        every: usize,
+        /// Fail when fewer than this share (percent) generate.
+        #[arg(long, default_value_t = 95.0)]
+        min_percent: f64,
+        /// `cargo check` the three crates of the first N generated specs.
+        #[arg(long, default_value_t = 0)]
+        compile: usize,
     },
     /// Runs the run-time benchmarks (generated code against hand-written baselines) and writes
     /// docs/benchmarks.md.
@@ -123,6 +137,18 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     match cli.task {
+        Task::Corpus {
+            every,
+            min_percent,
+            compile,
+        } => corpus::run(
+            &repo_root(),
+            &corpus::Settings {
+                every,
+                min_percent,
+                compile,
+            },
+        ),
         Task::Bench {
             seconds,
             load,

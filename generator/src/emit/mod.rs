@@ -129,6 +129,12 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         },
     };
     let doc_lines = templates::crate_doc_lines("types/lib.md", &template_ctx)?;
+    // a spec without schemas has an empty `types` module: nothing to re-export
+    let reexport = (!model.types.is_empty()).then(|| {
+        quote!(
+            pub use types::*;
+        )
+    });
     let lib = quote! {
         #(#![doc = #doc_lines])*
         #![deny(clippy::large_stack_frames)]
@@ -137,7 +143,7 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
         pub mod support;
         mod types;
 
-        pub use types::*;
+        #reexport
     };
     let header = ctx.rust_header();
     let mut files = crate_skeleton(&dir, "types", &template_ctx, &header, lib)?;

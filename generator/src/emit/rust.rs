@@ -59,6 +59,8 @@ pub fn prim_tokens(p: Prim) -> TokenStream {
 
 /// `#[doc = ...]` attributes for a doc text (one per line, so that prettyplease prints `///`).
 pub fn doc_attrs(doc: &str) -> TokenStream {
+    // a carriage return is not allowed in a doc comment
+    let doc = doc.replace("\r\n", "\n").replace('\r', "\n");
     let lines = doc.lines().map(|l| {
         if l.is_empty() {
             String::new()
