@@ -55,6 +55,9 @@ pub struct Options {
     pub envelope: Option<Envelope>,
     /// Options of the server crate.
     pub server: ServerOptions,
+    /// Where the client and server crates get their runtime (`path`, `vendor`,
+    /// `git=URL#REV`, `version=X`).
+    pub runtime: crate::runtime::RuntimeSource,
 }
 
 /// The JSON envelope of an API's bodies: `{"message", "success", "content"}` on success,
@@ -132,6 +135,7 @@ impl Default for Options {
             pagination: None,
             envelope: None,
             server: ServerOptions::default(),
+            runtime: Default::default(),
         }
     }
 }

@@ -24,6 +24,7 @@ pub mod names;
 pub mod path;
 pub mod pointer;
 pub mod repair;
+pub mod runtime;
 pub mod samples;
 
 use std::collections::BTreeMap;
@@ -49,14 +50,8 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
     let loaded = load::load(&spec_file)?;
     let model = model::Model::build(&loaded, &spec.options)?;
     let out = base.join(&spec.out);
-    let runtime = Path::new(env!("CARGO_MANIFEST_DIR")).join("../runtime");
-    let runtime_path = |kind: &str| {
-        // generated crates live in `<out>/<crate>/`: the path is relative to that folder
-        let crate_dir = out.join("crate");
-        relative_path(&crate_dir, &runtime.join(kind))
-            .to_string_lossy()
-            .replace('\\', "/")
-    };
+    let source = &spec.options.runtime;
+    let runtime_path = |kind: &str| runtime::dependency(source, &out, kind);
     let ctx = emit::Context {
         name: spec.name.clone(),
         version: spec.version.clone(),
@@ -95,6 +90,25 @@ pub fn generate(spec: &SpecConfig, base: &Path) -> Result<Generated> {
             }
         }
         files.insert(out.join(&file.path), file.contents);
+    }
+    if *source == runtime::RuntimeSource::Vendor {
+        let kinds = [
+            ("client", wants(CrateKind::Client)),
+            ("server", wants(CrateKind::Server)),
+        ];
+        for (kind, wanted) in kinds {
+            if wanted {
+                for (path, contents) in runtime::vendored(kind)? {
+                    if let Some(first) = path.components().next() {
+                        let dir = out.join(first);
+                        if !crate_dirs.contains(&dir) {
+                            crate_dirs.push(dir);
+                        }
+                    }
+                    files.insert(out.join(path), contents);
+                }
+            }
+        }
     }
     Ok(Generated {
         files,

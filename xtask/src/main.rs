@@ -36,6 +36,11 @@ enum Task {
         /// Crate name prefix for --spec (default: the spec file's stem).
         #[arg(long, requires = "spec")]
         name: Option<String>,
+        /// Where the crates of --spec get their runtime: `path` (into this checkout, the
+        /// default), `vendor` (copies written beside them: they build anywhere),
+        /// `git=URL#REV` or `version=X`.
+        #[arg(long, requires = "spec")]
+        runtime: Option<generator::runtime::RuntimeSource>,
         /// Bump the generated crates' version (codegen.toml) as the change report since
         /// --since (default: the last `v*` tag) requires, then generate.
         #[arg(long, conflicts_with_all = ["check", "spec"])]
@@ -245,6 +250,7 @@ fn run(cli: Cli) -> Result<()> {
             out,
             name,
             deny_warnings,
+            runtime,
             ..
         } => {
             let cwd = std::env::current_dir()?;
@@ -255,7 +261,9 @@ fn run(cli: Cli) -> Result<()> {
                             .map(|s| s.to_string_lossy().into_owned())
                             .unwrap_or_else(|| "api".into())
                     });
-                    (vec![SpecConfig::ad_hoc(spec, out, name)], cwd)
+                    let mut config = SpecConfig::ad_hoc(spec, out, name);
+                    config.options.runtime = runtime.unwrap_or_default();
+                    (vec![config], cwd)
                 }
                 _ => {
                     let root = repo_root();
