@@ -24,6 +24,8 @@ pub struct Settings {
     pub min_percent: f64,
     /// `cargo check` the crates of this many generated specs.
     pub compile: usize,
+    /// Also `cargo check` the crates of every fixture case (`generator/tests/cases`).
+    pub cases: bool,
 }
 
 /// How one spec fared.
@@ -95,10 +97,42 @@ pub fn run(root: &Path, settings: &Settings) -> Result<()> {
     if percent < settings.min_percent {
         bail!("{percent:.1}% generated, below {}%", settings.min_percent);
     }
-    if settings.compile > 0 {
-        compile(root, &generated[..settings.compile.min(generated.len())])?;
+    let mut to_compile: Vec<(String, generator::Generated)> =
+        generated.into_iter().take(settings.compile).collect();
+    if settings.cases {
+        to_compile.extend(fixture_cases(root)?);
+    }
+    if !to_compile.is_empty() {
+        compile(root, &to_compile)?;
     }
     Ok(())
+}
+
+/// The crates of every fixture case of `generator/tests/cases`, with a vendored runtime.
+fn fixture_cases(root: &Path) -> Result<Vec<(String, generator::Generated)>> {
+    let dir = root.join("generator/tests/cases");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("openapi.yaml").exists())
+        .collect();
+    cases.sort();
+    let mut out = Vec::new();
+    for case in cases {
+        let name = format!(
+            "case-{}",
+            case.file_name().expect("a folder").to_string_lossy()
+        );
+        let mut config = SpecConfig::ad_hoc(
+            case.join("openapi.yaml"),
+            PathBuf::from("out"),
+            name.clone(),
+        );
+        config.options.runtime = generator::runtime::RuntimeSource::Vendor;
+        let files = generator::generate(&config, root)
+            .with_context(|| format!("generating {}", case.display()))?;
+        out.push((name, files));
+    }
+    Ok(out)
 }
 
 /// The extracted package (fetched on first use).

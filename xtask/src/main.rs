@@ -64,6 +64,9 @@ enum Task {
         /// `cargo check` the three crates of the first N generated specs.
         #[arg(long, default_value_t = 0)]
         compile: usize,
+        /// Also `cargo check` the crates of every fixture case, each outside this checkout.
+        #[arg(long)]
+        cases: bool,
     },
     /// Runs the run-time benchmarks (generated code against hand-written baselines) and writes
     /// docs/benchmarks.md.
@@ -146,12 +149,14 @@ fn run(cli: Cli) -> Result<()> {
             every,
             min_percent,
             compile,
+            cases,
         } => corpus::run(
             &repo_root(),
             &corpus::Settings {
                 every,
                 min_percent,
                 compile,
+                cases,
             },
         ),
         Task::Bench {
