@@ -468,6 +468,7 @@ impl Model {
         let security_schemes = security_schemes(spec)?;
         let mut server = server::build(&operations, Vec::as_slice(&servers), &security_schemes);
         server.strict = options.server.strict;
+        warnings.append(&mut server.warnings);
         for (i, renamed) in &server.route_names {
             for p in &mut operations[*i].params {
                 if let Some((_, route)) = renamed.iter().find(|(mine, _)| *mine == p.name) {

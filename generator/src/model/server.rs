@@ -6,6 +6,7 @@
 use heck::ToShoutySnakeCase;
 
 use super::{Operation, Server};
+use crate::error::Warning;
 use crate::names::{self, NameSet};
 use crate::path::PathTemplate;
 
@@ -32,6 +33,11 @@ pub struct ServerModel {
     /// Per operation (by index) whose path names its parameters otherwise than its route:
     /// (the operation's name, the route's name), applied to `Param::route_name`.
     pub route_names: Vec<(usize, Vec<(String, String)>)>,
+    /// What a router serves otherwise than the spec says (moved into `Model::warnings`).
+    pub warnings: Vec<Warning>,
+    /// Operations no route leads to (the same method and path shape as an earlier one), by
+    /// id: they have a trait method but no handler.
+    pub unrouted: Vec<String>,
 }
 
 /// A path and the operations (indices into `Model::operations`) served on it.
@@ -58,6 +64,8 @@ pub fn build(
     let mut routes: Vec<Route> = Vec::new();
     // operation -> (its path parameter's name, the route's name for it)
     let mut route_names: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+    let mut warnings = Vec::new();
+    let mut unrouted = Vec::new();
     // the path with parameter names erased -> its first operation, to report conflicts
     let mut shapes: Vec<(String, usize)> = Vec::new();
     for (i, op) in operations.iter().enumerate() {
@@ -95,17 +103,20 @@ pub fn build(
                 .iter()
                 .any(|&o| operations[o].method == op.method);
             if taken {
-                unsupported.push((
-                    op.pointer.clone(),
+                // one request, two operations: the router can call only the first
+                warnings.push(Warning::new(
+                    &op.pointer,
                     format!(
-                        "paths that differ only in parameter names, with the same method \
-                         (`{} {}` and `{} {}`)",
+                        "`{} {}` is the same route as `{} {}`: the server routes it to the \
+                         first, and this operation's method is never called",
+                        op.method.to_uppercase(),
+                        op.path,
                         op.method.to_uppercase(),
                         operations[*first].path,
-                        op.method.to_uppercase(),
-                        op.path
                     ),
                 ));
+                unrouted.push(op.id.clone());
+                continue;
             } else {
                 let names: Vec<(String, String)> = PathTemplate(&path)
                     .params()
@@ -139,6 +150,8 @@ pub fn build(
         .collect();
     ServerModel {
         route_names,
+        warnings,
+        unrouted,
         base_path,
         base_variables,
         base_variable_fns,
@@ -329,9 +342,39 @@ paths:
             ]
         );
         assert_eq!(model.tags[0].trait_name, "Untagged");
+        assert!(model.server.unrouted.is_empty());
         // `/a/{key}` is served by the route of `/a/{id}`, read by its name
         let put = &model.operations[1];
         assert_eq!(put.params[0].route_name.as_deref(), Some("id"));
         assert_eq!(model.server.routes[0].operations, [0, 1]);
+    }
+
+    #[test]
+    fn a_second_operation_on_the_same_route_and_method_is_a_warning_not_a_refusal() {
+        let model = crate::model::of_yaml(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v2/{name}:
+    get:
+      operationId: getName
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+  /v2/{parent}:
+    get:
+      operationId: getParent
+      parameters: [{name: parent, in: path, required: true, schema: {type: string}}]
+      responses: {'204': {description: ok}}
+"#,
+        );
+        assert!(model.server.unsupported.is_empty());
+        assert_eq!(model.server.unrouted, ["getParent"]);
+        let shown: Vec<String> = model.warnings.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            ["#/paths/~1v2~1{parent}/get: `GET /v2/{parent}` is the same route as `GET /v2/{name}`: \
+              the server routes it to the first, and this operation's method is never called"]
+        );
     }
 }

@@ -72,7 +72,12 @@ pub(super) fn emit(
     let request = request::items(op, &names, paths);
     let reply = reply::items(model, op, &names, paths);
     let method = method::item(model, op, &names, paths, &request.inputs_doc, &reply);
-    let handler = handler::item(model, op, &names, paths, validation, multiparts)?;
+    // an operation no route leads to has no handler (its method stays, answering nothing)
+    let handler = if model.server.unrouted.contains(&op.id) {
+        TokenStream::new()
+    } else {
+        handler::item(model, op, &names, paths, validation, multiparts)?
+    };
     let (request, reply) = (request.tokens, reply.tokens);
     let items = quote! {
         #request
