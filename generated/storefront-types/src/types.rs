@@ -523,20 +523,6 @@ pub struct ApplicableCoupon {
     pub savings_message: Option<String>,
 }
 
-impl ApplicableCoupon {
-    /// A `ApplicableCoupon` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            coupon_type: None,
-            coupon_code: None,
-            estimated_discount: None,
-            savings_message: None,
-        }
-    }
-}
-
 /// A promotion that applies to the current cart, as returned when evaluating promotions, with its estimated benefit.
 ///
 /// Schema: `#/components/schemas/ApplicablePromotion`
@@ -557,19 +543,6 @@ pub struct ApplicablePromotion {
     /// Short customer-facing text describing the saving
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub savings_message: Option<String>,
-}
-
-impl ApplicablePromotion {
-    /// A `ApplicablePromotion` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            promotion_type: None,
-            estimated_discount: None,
-            savings_message: None,
-        }
-    }
 }
 
 /// One saving produced by a coupon applied to a cart or order. Item-level savings name the affected product; cart-level savings leave those fields null.
@@ -1215,24 +1188,6 @@ pub struct BankTransfer {
     /// Name of the bank
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-}
-
-impl BankTransfer {
-    /// A `BankTransfer` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            transaction_type: None,
-            request_number: None,
-            amount: None,
-            payment_status: None,
-            payment_date: None,
-            payment_reference_number: None,
-            payment_method: None,
-            icon_url: None,
-            bank_account_number: None,
-            bank_name: None,
-        }
-    }
 }
 
 /// Payment method payload for paying an order by bank transfer through the ICICI e-collection integration.
@@ -2070,13 +2025,6 @@ pub struct CancelOrderResponseContent {
     pub order: Option<OrderDetail>,
 }
 
-impl CancelOrderResponseContent {
-    /// A `CancelOrderResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { order: None }
-    }
-}
-
 /// `CancelOrderReturnBody`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns~1{return_number}~1cancel/post/requestBody/content/application~1json/schema`
@@ -2136,24 +2084,6 @@ pub struct CardPayment {
     /// Card network used
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_type: Option<CardPaymentCardType>,
-}
-
-impl CardPayment {
-    /// A `CardPayment` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            transaction_type: None,
-            request_number: None,
-            amount: None,
-            payment_status: None,
-            payment_date: None,
-            payment_reference_number: None,
-            payment_method: None,
-            icon_url: None,
-            card_number: None,
-            card_type: None,
-        }
-    }
 }
 
 impl std::fmt::Debug for CardPayment {
@@ -2944,24 +2874,6 @@ pub struct CartShipment {
     pub shipment_items: Option<Vec<ShipmentItem>>,
 }
 
-impl CartShipment {
-    /// A `CartShipment` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            shipping_provider_id: None,
-            shipping_provider_name: None,
-            courier_company_id: None,
-            courier_company_name: None,
-            shipping_amount: None,
-            shipping_tax_amount: None,
-            shipping_amount_including_tax: None,
-            shipment_items_count: None,
-            shipment_items: None,
-        }
-    }
-}
-
 /// Whether the cart is ready for payment; defaults to not-ready-for-payment
 ///
 /// Schema: `#/components/schemas/Cart/properties/status`
@@ -3183,16 +3095,6 @@ pub struct CheckVerificationStatusBody {
     pub email: Option<Vec<String>>,
 }
 
-impl CheckVerificationStatusBody {
-    /// A `CheckVerificationStatusBody` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            phone: None,
-            email: None,
-        }
-    }
-}
-
 /// `CheckVerificationStatusResponse`.
 ///
 /// Schema: `#/paths/~1auth~1verified-email-phone/post/responses/200/content/application~1json/schema`
@@ -3262,20 +3164,6 @@ pub struct CollectInStore {
     /// Address of the pickup location
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CollectInStoreAddress>,
-}
-
-impl CollectInStore {
-    /// A `CollectInStore` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            distance_km: None,
-            collect_eta_minutes: None,
-            is_recommended: None,
-            address: None,
-        }
-    }
 }
 
 /// Postal address of a pickup location.
@@ -3653,24 +3541,6 @@ pub struct Country {
     pub continent: Option<String>,
 }
 
-impl Country {
-    /// A `Country` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            country_name: None,
-            country_code: None,
-            country_iso_code: None,
-            currency_code: None,
-            currency_symbol: None,
-            currency_name: None,
-            flag_icon_url: None,
-            country_alias: None,
-            continent: None,
-        }
-    }
-}
-
 /// A state or region within a country.
 ///
 /// Schema: `#/components/schemas/CountryState`
@@ -4001,17 +3871,6 @@ pub struct CreateAddressResponse {
     pub content: Option<CreateAddressResponseContent>,
 }
 
-impl CreateAddressResponse {
-    /// A `CreateAddressResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `CreateAddressResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -4020,13 +3879,6 @@ pub struct CreateAddressResponseContent {
     /// The address that was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<CustomerAddress>,
-}
-
-impl CreateAddressResponseContent {
-    /// A `CreateAddressResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { address: None }
-    }
 }
 
 /// Request body for adding a customer bank account. It is either an outbound account (the customer's own bank details) or an inbound account provisioned through a payment service provider.
@@ -4094,17 +3946,6 @@ pub struct CreateBankAccountResponse {
     pub content: Option<CreateBankAccountResponseContent>,
 }
 
-impl CreateBankAccountResponse {
-    /// A `CreateBankAccountResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `CreateBankAccountResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -4113,13 +3954,6 @@ pub struct CreateBankAccountResponseContent {
     /// The bank account that was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<CustomerBankAccount>,
-}
-
-impl CreateBankAccountResponseContent {
-    /// A `CreateBankAccountResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { bank_account: None }
-    }
 }
 
 /// `CreateCartAddressBody`.
@@ -4482,17 +4316,6 @@ pub struct CreateDocumentResponse {
     pub content: Option<CreateDocumentResponseContent>,
 }
 
-impl CreateDocumentResponse {
-    /// A `CreateDocumentResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `CreateDocumentResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -4501,13 +4324,6 @@ pub struct CreateDocumentResponseContent {
     /// The submitted document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<Document>,
-}
-
-impl CreateDocumentResponseContent {
-    /// A `CreateDocumentResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { document: None }
-    }
 }
 
 /// Request body for an inbound bank account, provisioned through a payment service provider for receiving the customer's payments.
@@ -4615,13 +4431,6 @@ pub struct CreateJuspayCustomerResponseContent {
     pub data: Option<JuspayCustomer>,
 }
 
-impl CreateJuspayCustomerResponseContent {
-    /// A `CreateJuspayCustomerResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { data: None }
-    }
-}
-
 /// `CreateJuspayOrderResponse`.
 ///
 /// Schema: `#/paths/~1payments~1juspay~1create-order/post/responses/200/content/application~1json/schema`
@@ -4643,13 +4452,6 @@ pub struct CreateJuspayOrderResponseContent {
     /// Juspay's record of the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<JuspayOrder>,
-}
-
-impl CreateJuspayOrderResponseContent {
-    /// A `CreateJuspayOrderResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { data: None }
-    }
 }
 
 /// The `CreateMarketplaceProductReviewResponse` of the operation `create-marketplace-product-review`: the same shape as [`DeleteUserResponse`], which another operation named first.
@@ -4837,17 +4639,6 @@ pub struct CreateOrderReturnResponse {
     pub content: Option<CreateOrderReturnResponseContent>,
 }
 
-impl CreateOrderReturnResponse {
-    /// A `CreateOrderReturnResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `CreateOrderReturnResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -4856,13 +4647,6 @@ pub struct CreateOrderReturnResponseContent {
     /// The return request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_return: Option<OrderReturn>,
-}
-
-impl CreateOrderReturnResponseContent {
-    /// A `CreateOrderReturnResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { order_return: None }
-    }
 }
 
 /// Request body for an outbound bank account: the customer's own bank details.
@@ -5146,19 +4930,6 @@ pub struct CreateStandardSubscription {
         with = "serde_with::rust::double_option"
     )]
     pub coupon_code: Option<Option<String>>,
-}
-
-impl CreateStandardSubscription {
-    /// A `CreateStandardSubscription` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            plan_type: None,
-            plan_id: None,
-            start_date: None,
-            end_date: None,
-            coupon_code: None,
-        }
-    }
 }
 
 /// Plan type; always "standard" (read-only)
@@ -5823,27 +5594,6 @@ pub struct CustomerLoyalty {
     pub lifetime_savings: Option<f64>,
 }
 
-impl CustomerLoyalty {
-    /// A `CustomerLoyalty` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            membership_number: None,
-            date_of_join: None,
-            date_of_assign: None,
-            date_of_reset: None,
-            current_tier: None,
-            points_earned: None,
-            points_redeemed: None,
-            points_balance: None,
-            total_orders: None,
-            lifetime_orders: None,
-            total_spent: None,
-            lifetime_spent: None,
-            lifetime_savings: None,
-        }
-    }
-}
-
 /// A recurring-payment mandate a customer has authorised with a payment gateway, with its limits, schedule and status.
 ///
 /// Schema: `#/components/schemas/CustomerMandate`
@@ -5941,17 +5691,6 @@ pub struct CustomerMandatePaymentInfo {
     pub bank_details: Option<CustomerMandatePaymentInfoBankDetails>,
 }
 
-impl CustomerMandatePaymentInfo {
-    /// A `CustomerMandatePaymentInfo` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            payment_method_type: None,
-            payment_method: None,
-            bank_details: None,
-        }
-    }
-}
-
 /// `CustomerMandatePaymentInfoBankDetails`.
 ///
 /// Schema: `#/components/schemas/CustomerMandate/properties/payment_info/properties/bank_details`
@@ -5972,19 +5711,6 @@ pub struct CustomerMandatePaymentInfoBankDetails {
     /// `bank_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
-}
-
-impl CustomerMandatePaymentInfoBankDetails {
-    /// A `CustomerMandatePaymentInfoBankDetails` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            account_number: None,
-            ifsc: None,
-            bank_account_type: None,
-            beneficiary_name: None,
-            bank_name: None,
-        }
-    }
 }
 
 /// A purchased product the customer has not yet reviewed.
@@ -6020,20 +5746,6 @@ pub struct CustomerReadyForReview {
     /// Read-only: set by the server.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_number: Option<String>,
-}
-
-impl CustomerReadyForReview {
-    /// A `CustomerReadyForReview` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            product_id: None,
-            product_name: None,
-            product_image_url: None,
-            selling_price: None,
-            listing_price: None,
-            order_number: None,
-        }
-    }
 }
 
 /// A product review written by the customer, with its moderation status and media.
@@ -6166,17 +5878,6 @@ pub struct CustomerReviewImagesItem {
     pub standard_url: Option<String>,
 }
 
-impl CustomerReviewImagesItem {
-    /// A `CustomerReviewImagesItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            blur_url: None,
-            thumbnail_url: None,
-            standard_url: None,
-        }
-    }
-}
-
 /// `CustomerReviewVideosItem`.
 ///
 /// Schema: `#/components/schemas/CustomerReview/properties/videos/items`
@@ -6207,19 +5908,6 @@ pub struct CustomerReviewVideosItem {
     pub size: Option<String>,
 }
 
-impl CustomerReviewVideosItem {
-    /// A `CustomerReviewVideosItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            cover_image_url: None,
-            video_preview_url: None,
-            playback: None,
-            duration: None,
-            size: None,
-        }
-    }
-}
-
 /// `CustomerReviewVideosItemPlayback`.
 ///
 /// Schema: `#/components/schemas/CustomerReview/properties/videos/items/properties/ playback`
@@ -6231,16 +5919,6 @@ pub struct CustomerReviewVideosItemPlayback {
     /// `dash`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dash: Option<String>,
-}
-
-impl CustomerReviewVideosItemPlayback {
-    /// A `CustomerReviewVideosItemPlayback` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            hls: None,
-            dash: None,
-        }
-    }
 }
 
 /// A product attribute whose value is a date.
@@ -6567,20 +6245,6 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItem {
         Option<Vec<DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem>>,
 }
 
-impl DeliveryOptionShipmentsItemShippingMethodsItem {
-    /// A `DeliveryOptionShipmentsItemShippingMethodsItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            shipping_type: None,
-            shipping_amount: None,
-            estimated_delivery_days: None,
-            courier_companies: None,
-        }
-    }
-}
-
 /// `DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem`.
 ///
 /// Schema: `#/components/schemas/DeliveryOption/properties/shipments/items/properties/shipping_methods/items/properties/courier_companies/items`
@@ -6610,22 +6274,6 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
     /// `rating`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<f64>,
-}
-
-impl DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
-    /// A `DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            shipping_amount: None,
-            estimated_delivery_days: None,
-            is_recommended: None,
-            is_hyperlocal: None,
-            mode: None,
-            rating: None,
-        }
-    }
 }
 
 /// `DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItemId`.
@@ -7391,16 +7039,6 @@ pub struct Envelope {
     /// Whether the request succeeded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success: Option<bool>,
-}
-
-impl Envelope {
-    /// A `Envelope` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-        }
-    }
 }
 
 /// Envelope of every error response: the message, `success: false` and a machine-readable error code.
@@ -8318,17 +7956,6 @@ pub struct GenerateHashResponse {
     pub content: Option<GenerateHashResponseContent>,
 }
 
-impl GenerateHashResponse {
-    /// A `GenerateHashResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `GenerateHashResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1generate-hash/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -8337,13 +7964,6 @@ pub struct GenerateHashResponseContent {
     /// The computed hash
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
-}
-
-impl GenerateHashResponseContent {
-    /// A `GenerateHashResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { hash: None }
-    }
 }
 
 /// `GenerateOtpBody`.
@@ -8848,17 +8468,6 @@ pub struct GetConfigResponse {
     pub content: Option<GetConfigResponseContent>,
 }
 
-impl GetConfigResponse {
-    /// A `GetConfigResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `GetConfigResponseContent`.
 ///
 /// Schema: `#/paths/~1store~1config/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -8867,13 +8476,6 @@ pub struct GetConfigResponseContent {
     /// The store's storefront configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub store_config: Option<StoreConfig>,
-}
-
-impl GetConfigResponseContent {
-    /// A `GetConfigResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { store_config: None }
-    }
 }
 
 /// `GetCustomerAuthorizedSellersResponse`.
@@ -8892,17 +8494,6 @@ pub struct GetCustomerAuthorizedSellersResponse {
     pub content: Option<GetCustomerAuthorizedSellersResponseContent>,
 }
 
-impl GetCustomerAuthorizedSellersResponse {
-    /// A `GetCustomerAuthorizedSellersResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `GetCustomerAuthorizedSellersResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{id}~1authorized-sellers/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -8914,16 +8505,6 @@ pub struct GetCustomerAuthorizedSellersResponseContent {
     /// Paging information for the seller list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
-}
-
-impl GetCustomerAuthorizedSellersResponseContent {
-    /// A `GetCustomerAuthorizedSellersResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            authorized_sellers: None,
-            pagination: None,
-        }
-    }
 }
 
 /// `GetCustomerCreditLineBalanceResponse`.
@@ -9159,17 +8740,6 @@ pub struct GetLoyaltyDetailsResponse {
     pub content: Option<GetLoyaltyDetailsResponseContent>,
 }
 
-impl GetLoyaltyDetailsResponse {
-    /// A `GetLoyaltyDetailsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `GetLoyaltyDetailsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -9178,13 +8748,6 @@ pub struct GetLoyaltyDetailsResponseContent {
     /// The customer's loyalty membership and points summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty: Option<CustomerLoyalty>,
-}
-
-impl GetLoyaltyDetailsResponseContent {
-    /// A `GetLoyaltyDetailsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { loyalty: None }
-    }
 }
 
 /// `GetMarketplaceProductDetailResponse`.
@@ -9309,17 +8872,6 @@ pub struct GetOrderReturnDetailResponse {
     pub content: Option<GetOrderReturnDetailResponseContent>,
 }
 
-impl GetOrderReturnDetailResponse {
-    /// A `GetOrderReturnDetailResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `GetOrderReturnDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns~1{return_number}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -9328,13 +8880,6 @@ pub struct GetOrderReturnDetailResponseContent {
     /// The return request
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_return: Option<OrderReturnDetail>,
-}
-
-impl GetOrderReturnDetailResponseContent {
-    /// A `GetOrderReturnDetailResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { order_return: None }
-    }
 }
 
 /// `GetPaymentStatusResponse`.
@@ -9532,17 +9077,6 @@ pub struct GetSellerDetailResponse {
     pub content: Option<GetSellerDetailResponseContent>,
 }
 
-impl GetSellerDetailResponse {
-    /// A `GetSellerDetailResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `GetSellerDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -9554,16 +9088,6 @@ pub struct GetSellerDetailResponseContent {
     /// Aggregate review figures for the seller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reviews_stats: Option<SellerReviewStats>,
-}
-
-impl GetSellerDetailResponseContent {
-    /// A `GetSellerDetailResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            seller_detail: None,
-            reviews_stats: None,
-        }
-    }
 }
 
 /// The `GetSubscriptionResponse` of the operation `get-subscription`: the same shape as [`CreateSubscriptionResponse`], which another operation named first.
@@ -9662,13 +9186,6 @@ pub struct GstinDetail {
     pub id: Option<String>,
 }
 
-impl GstinDetail {
-    /// A `GstinDetail` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-}
-
 /// Bank branch details found for an IFSC code, including supported transfer methods.
 ///
 /// Schema: `#/components/schemas/IfscDetail`
@@ -9737,20 +9254,6 @@ pub struct InapplicableCoupon {
     pub suggestion: Option<String>,
 }
 
-impl InapplicableCoupon {
-    /// A `InapplicableCoupon` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            coupon_type: None,
-            coupon_code: None,
-            reason: None,
-            suggestion: None,
-        }
-    }
-}
-
 /// A promotion that does not apply to the current cart, with the reason and a hint on how to qualify.
 ///
 /// Schema: `#/components/schemas/InapplicablePromotion`
@@ -9771,19 +9274,6 @@ pub struct InapplicablePromotion {
     /// What the customer could do to qualify
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
-}
-
-impl InapplicablePromotion {
-    /// A `InapplicablePromotion` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-            promotion_type: None,
-            reason: None,
-            suggestion: None,
-        }
-    }
 }
 
 /// A sellable item (SKU): a product or one of its variants, with pricing, stock, promotion and media details, as returned in product lists and search.
@@ -10112,16 +9602,6 @@ pub struct JusPayExpressCheckoutResponseJuspay {
     pub client_auth_token_expiry: Option<String>,
 }
 
-impl JusPayExpressCheckoutResponseJuspay {
-    /// A `JusPayExpressCheckoutResponseJuspay` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            client_auth_token: None,
-            client_auth_token_expiry: None,
-        }
-    }
-}
-
 impl std::fmt::Debug for JusPayExpressCheckoutResponseJuspay {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("JusPayExpressCheckoutResponseJuspay")
@@ -10157,16 +9637,6 @@ pub struct JusPayExpressCheckoutResponsePayment {
     /// `authentication`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authentication: Option<JusPayExpressCheckoutResponsePaymentAuthentication>,
-}
-
-impl JusPayExpressCheckoutResponsePayment {
-    /// A `JusPayExpressCheckoutResponsePayment` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            sdk_params: None,
-            authentication: None,
-        }
-    }
 }
 
 /// `JusPayExpressCheckoutResponsePaymentAuthentication`.
@@ -10282,22 +9752,6 @@ pub struct JusPayExpressCheckoutResponsePaymentAuthenticationParams {
     pub card_isin: Option<String>,
 }
 
-impl JusPayExpressCheckoutResponsePaymentAuthenticationParams {
-    /// A `JusPayExpressCheckoutResponsePaymentAuthenticationParams` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            card_issuer_bank_name: None,
-            id: None,
-            fallback_url: None,
-            challenge_id: None,
-            resend_otp_allowed: None,
-            auth_type: None,
-            submit_otp_allowed: None,
-            card_isin: None,
-        }
-    }
-}
-
 /// `JusPayExpressCheckoutResponsePaymentSdkParams`.
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/payment/properties/sdk_params`
@@ -10327,22 +9781,6 @@ pub struct JusPayExpressCheckoutResponsePaymentSdkParams {
     /// `customer_first_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_first_name: Option<String>,
-}
-
-impl JusPayExpressCheckoutResponsePaymentSdkParams {
-    /// A `JusPayExpressCheckoutResponsePaymentSdkParams` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            tr: None,
-            merchant_vpa: None,
-            customer_last_name: None,
-            merchant_name: None,
-            pg_intent_url: None,
-            amount: None,
-            tid: None,
-            customer_first_name: None,
-        }
-    }
 }
 
 /// Payment payload for Juspay HyperCheckout, where the customer pays on Juspay's hosted payment page.
@@ -10511,20 +9949,6 @@ pub struct JusPayHyperCheckoutResponse {
     pub order_expiry: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl JusPayHyperCheckoutResponse {
-    /// A `JusPayHyperCheckoutResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            status: None,
-            order_id: None,
-            payment_links: None,
-            sdk_payload: None,
-            order_expiry: None,
-        }
-    }
-}
-
 /// Web link to the payment page and its expiry
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckoutResponse/properties/payment_links`
@@ -10536,16 +9960,6 @@ pub struct JusPayHyperCheckoutResponsePaymentLinks {
     /// `expiry`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry: Option<String>,
-}
-
-impl JusPayHyperCheckoutResponsePaymentLinks {
-    /// A `JusPayHyperCheckoutResponsePaymentLinks` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            web: None,
-            expiry: None,
-        }
-    }
 }
 
 /// Payload for launching the Juspay SDK, including client auth token, amount, customer details and any mandate settings
@@ -10562,17 +9976,6 @@ pub struct JusPayHyperCheckoutResponseSdkPayload {
     /// `payload`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<JusPayHyperCheckoutResponseSdkPayloadPayload>,
-}
-
-impl JusPayHyperCheckoutResponseSdkPayload {
-    /// A `JusPayHyperCheckoutResponseSdkPayload` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            request_id: None,
-            service: None,
-            payload: None,
-        }
-    }
 }
 
 /// `JusPayHyperCheckoutResponseSdkPayloadPayload`.
@@ -10695,36 +10098,6 @@ pub struct JusPayHyperCheckoutResponseSdkPayloadPayload {
         skip_serializing_if = "Option::is_none"
     )]
     pub mandate_rule_value: Option<JusPayHyperCheckoutResponseSdkPayloadPayloadMandateRuleValue>,
-}
-
-impl JusPayHyperCheckoutResponseSdkPayloadPayload {
-    /// A `JusPayHyperCheckoutResponseSdkPayloadPayload` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            client_id: None,
-            merchant_id: None,
-            client_auth_token: None,
-            client_auth_token_expiry: None,
-            environment: None,
-            order_id: None,
-            amount: None,
-            action: None,
-            customer_id: None,
-            first_name: None,
-            last_name: None,
-            return_url: None,
-            customer_phone: None,
-            customer_email: None,
-            currency: None,
-            description: None,
-            options_create_mandate: None,
-            mandate_max_amount: None,
-            mandate_start_date: None,
-            mandate_end_date: None,
-            mandate_frequency: None,
-            mandate_rule_value: None,
-        }
-    }
 }
 
 impl std::fmt::Debug for JusPayHyperCheckoutResponseSdkPayloadPayload {
@@ -11361,16 +10734,6 @@ pub struct JuspayCardDetailMetadata {
     pub origin_merchant_id: Option<String>,
 }
 
-impl JuspayCardDetailMetadata {
-    /// A `JuspayCardDetailMetadata` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            origin_customer_id: None,
-            origin_merchant_id: None,
-        }
-    }
-}
-
 /// Network token details of the card, such as tokenisation status, last four digits, expiry and supported gateways
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail/allOf/0/properties/token`
@@ -11423,29 +10786,6 @@ pub struct JuspayCardDetailToken {
     pub expiry_year: Option<String>,
 }
 
-impl JuspayCardDetailToken {
-    /// A `JuspayCardDetailToken` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            tokenization_status: None,
-            support_token_transaction: None,
-            last_four_digits: None,
-            cvv_less_support: None,
-            vault_provider: None,
-            par: None,
-            card_reference: None,
-            expiry_month: None,
-            token_supported_gateways: None,
-            card_fingerprint: None,
-            cvv_less_details: None,
-            cvv_less_supported_gateways: None,
-            provision_token_id: None,
-            card_isin: None,
-            expiry_year: None,
-        }
-    }
-}
-
 /// `JuspayCardDetailTokenCvvLessDetailsItem`.
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail/allOf/0/properties/token/allOf/0/properties/cvv_less_details/items`
@@ -11457,16 +10797,6 @@ pub struct JuspayCardDetailTokenCvvLessDetailsItem {
     /// `gateway_reference_ids`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway_reference_ids: Option<Vec<String>>,
-}
-
-impl JuspayCardDetailTokenCvvLessDetailsItem {
-    /// A `JuspayCardDetailTokenCvvLessDetailsItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            gateway: None,
-            gateway_reference_ids: None,
-        }
-    }
 }
 
 /// `JuspayCardDetailTokensItem`.
@@ -11510,26 +10840,6 @@ pub struct JuspayCardDetailTokensItem {
     /// `expiry_year`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<String>,
-}
-
-impl JuspayCardDetailTokensItem {
-    /// A `JuspayCardDetailTokensItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            tokenization_status: None,
-            last_four_digits: None,
-            provider_category: None,
-            vault_provider: None,
-            par: None,
-            card_reference: None,
-            card_token: None,
-            expiry_month: None,
-            card_fingerprint: None,
-            provision_token_id: None,
-            card_isin: None,
-            expiry_year: None,
-        }
-    }
 }
 
 impl std::fmt::Debug for JuspayCardDetailTokensItem {
@@ -11734,13 +11044,6 @@ pub struct JuspayCreateCustomerPayload {
     pub user_id: Option<String>,
 }
 
-impl JuspayCreateCustomerPayload {
-    /// A `JuspayCreateCustomerPayload` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { user_id: None }
-    }
-}
-
 /// Request body for creating a payment order at Juspay for an existing store order.
 ///
 /// Schema: `#/components/schemas/JuspayCreateOrderPayload`
@@ -11752,16 +11055,6 @@ pub struct JuspayCreateOrderPayload {
     /// URL the customer returns to after payment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
-}
-
-impl JuspayCreateOrderPayload {
-    /// A `JuspayCreateOrderPayload` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            order_number: None,
-            return_url: None,
-        }
-    }
 }
 
 /// The customer's record at Juspay, used for saved cards and payments.
@@ -11799,24 +11092,6 @@ pub struct JuspayCustomer {
     /// Dialling code of the mobile number
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mobile_country_code: Option<String>,
-}
-
-impl JuspayCustomer {
-    /// A `JuspayCustomer` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            id: None,
-            object: None,
-            object_reference_id: None,
-            mobile_number: None,
-            email_address: None,
-            first_name: None,
-            last_name: None,
-            date_created: None,
-            last_updated: None,
-            mobile_country_code: None,
-        }
-    }
 }
 
 /// Object type; always "customer"
@@ -12152,17 +11427,6 @@ pub struct JuspayOrderPaymentLinks {
     /// `iframe`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iframe: Option<String>,
-}
-
-impl JuspayOrderPaymentLinks {
-    /// A `JuspayOrderPaymentLinks` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            web: None,
-            mobile: None,
-            iframe: None,
-        }
-    }
 }
 
 /// A Juspay payment option configured for the store, with the specific methods it offers.
@@ -12925,17 +12189,6 @@ pub struct ListAddressesResponse {
     pub content: Option<ListAddressesResponseContent>,
 }
 
-impl ListAddressesResponse {
-    /// A `ListAddressesResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListAddressesResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -12947,16 +12200,6 @@ pub struct ListAddressesResponseContent {
     /// Paging information for the address list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
-}
-
-impl ListAddressesResponseContent {
-    /// A `ListAddressesResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            addresses: None,
-            pagination: None,
-        }
-    }
 }
 
 /// `ListBankAccountsAccountType`.
@@ -13036,17 +12279,6 @@ pub struct ListBankAccountsResponse {
     pub content: Option<ListBankAccountsResponseContent>,
 }
 
-impl ListBankAccountsResponse {
-    /// A `ListBankAccountsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListBankAccountsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13055,15 +12287,6 @@ pub struct ListBankAccountsResponseContent {
     /// Bank accounts on file for the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_accounts: Option<Vec<CustomerBankAccount>>,
-}
-
-impl ListBankAccountsResponseContent {
-    /// A `ListBankAccountsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            bank_accounts: None,
-        }
-    }
 }
 
 /// `ListBuyItAgainItemsResponse`.
@@ -13130,17 +12353,6 @@ pub struct ListCountriesResponse {
     pub content: Option<ListCountriesResponseContent>,
 }
 
-impl ListCountriesResponse {
-    /// A `ListCountriesResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListCountriesResponseContent`.
 ///
 /// Schema: `#/paths/~1common~1countries/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13149,13 +12361,6 @@ pub struct ListCountriesResponseContent {
     /// Countries with their codes and currency information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub countries: Option<Vec<Country>>,
-}
-
-impl ListCountriesResponseContent {
-    /// A `ListCountriesResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { countries: None }
-    }
 }
 
 /// `ListCountryPincodesResponse`.
@@ -13174,17 +12379,6 @@ pub struct ListCountryPincodesResponse {
     pub content: Option<ListCountryPincodesResponseContent>,
 }
 
-impl ListCountryPincodesResponse {
-    /// A `ListCountryPincodesResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListCountryPincodesResponseContent`.
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1pincodes/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13193,13 +12387,6 @@ pub struct ListCountryPincodesResponseContent {
     /// Postal codes with their city, state and country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pincodes: Option<Vec<Pincode>>,
-}
-
-impl ListCountryPincodesResponseContent {
-    /// A `ListCountryPincodesResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { pincodes: None }
-    }
 }
 
 /// `ListCountryStatesResponse`.
@@ -13218,17 +12405,6 @@ pub struct ListCountryStatesResponse {
     pub content: Option<ListCountryStatesResponseContent>,
 }
 
-impl ListCountryStatesResponse {
-    /// A `ListCountryStatesResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListCountryStatesResponseContent`.
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1states/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13237,13 +12413,6 @@ pub struct ListCountryStatesResponseContent {
     /// States belonging to the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub states: Option<Vec<CountryState>>,
-}
-
-impl ListCountryStatesResponseContent {
-    /// A `ListCountryStatesResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { states: None }
-    }
 }
 
 /// `ListCouponsResponse`.
@@ -13376,17 +12545,6 @@ pub struct ListCustomerReviewsResponse {
     pub content: Option<ListCustomerReviewsResponseContent>,
 }
 
-impl ListCustomerReviewsResponse {
-    /// A `ListCustomerReviewsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListCustomerReviewsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13398,16 +12556,6 @@ pub struct ListCustomerReviewsResponseContent {
     /// Purchased products the customer has not reviewed yet.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready_for_review: Option<Vec<CustomerReadyForReview>>,
-}
-
-impl ListCustomerReviewsResponseContent {
-    /// A `ListCustomerReviewsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            reviews: None,
-            ready_for_review: None,
-        }
-    }
 }
 
 /// `ListDocumentsResponse`.
@@ -13426,17 +12574,6 @@ pub struct ListDocumentsResponse {
     pub content: Option<ListDocumentsResponseContent>,
 }
 
-impl ListDocumentsResponse {
-    /// A `ListDocumentsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListDocumentsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13445,13 +12582,6 @@ pub struct ListDocumentsResponseContent {
     /// KYC documents submitted by the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documents: Option<Vec<Document>>,
-}
-
-impl ListDocumentsResponseContent {
-    /// A `ListDocumentsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { documents: None }
-    }
 }
 
 /// `ListKycDocumentResponse`.
@@ -13468,17 +12598,6 @@ pub struct ListKycDocumentResponse {
     /// `content`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<ListKycDocumentResponseContent>,
-}
-
-impl ListKycDocumentResponse {
-    /// A `ListKycDocumentResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
 }
 
 /// `ListKycDocumentResponseContent`.
@@ -13527,17 +12646,6 @@ pub struct ListLoyaltyActivitiesResponse {
     pub content: Option<ListLoyaltyActivitiesResponseContent>,
 }
 
-impl ListLoyaltyActivitiesResponse {
-    /// A `ListLoyaltyActivitiesResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListLoyaltyActivitiesResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty-points-activity/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13546,15 +12654,6 @@ pub struct ListLoyaltyActivitiesResponseContent {
     /// Entries that added or removed loyalty points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_points_activity: Option<Vec<LoyaltyPointActivity>>,
-}
-
-impl ListLoyaltyActivitiesResponseContent {
-    /// A `ListLoyaltyActivitiesResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            loyalty_points_activity: None,
-        }
-    }
 }
 
 /// The `ListMarketplaceCategoriesResponse` of the operation `list-marketplace-categories`: the same shape as [`ListCategoriesResponse`], which another operation named first.
@@ -13770,13 +12869,6 @@ pub struct ListOrderPaymentsResponseContent {
     pub payments: Option<Vec<OrderPayment>>,
 }
 
-impl ListOrderPaymentsResponseContent {
-    /// A `ListOrderPaymentsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { payments: None }
-    }
-}
-
 /// `ListOrderRefundsResponse`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1refunds/get/responses/200/content/application~1json/schema`
@@ -13823,13 +12915,6 @@ pub struct ListOrderRefundsResponseContent {
     pub refunds: Option<Vec<OrderRefund>>,
 }
 
-impl ListOrderRefundsResponseContent {
-    /// A `ListOrderRefundsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { refunds: None }
-    }
-}
-
 /// `ListOrderReturnsResponse`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/get/responses/200/content/application~1json/schema`
@@ -13846,17 +12931,6 @@ pub struct ListOrderReturnsResponse {
     pub content: Option<ListOrderReturnsResponseContent>,
 }
 
-impl ListOrderReturnsResponse {
-    /// A `ListOrderReturnsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListOrderReturnsResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13865,13 +12939,6 @@ pub struct ListOrderReturnsResponseContent {
     /// Return requests for the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub returns: Option<Vec<OrderReturn>>,
-}
-
-impl ListOrderReturnsResponseContent {
-    /// A `ListOrderReturnsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { returns: None }
-    }
 }
 
 /// `ListOrderShipmentsResponse`.
@@ -13920,13 +12987,6 @@ pub struct ListOrderShipmentsResponseContent {
     pub shipments: Option<Vec<OrderShipment>>,
 }
 
-impl ListOrderShipmentsResponseContent {
-    /// A `ListOrderShipmentsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { shipments: None }
-    }
-}
-
 /// `ListOrdersResponse`.
 ///
 /// Schema: `#/paths/~1orders/get/responses/200/content/application~1json/schema`
@@ -13943,17 +13003,6 @@ pub struct ListOrdersResponse {
     pub content: Option<ListOrdersResponseContent>,
 }
 
-impl ListOrdersResponse {
-    /// A `ListOrdersResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListOrdersResponseContent`.
 ///
 /// Schema: `#/paths/~1orders/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -13965,16 +13014,6 @@ pub struct ListOrdersResponseContent {
     /// Paging details for the result set
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
-}
-
-impl ListOrdersResponseContent {
-    /// A `ListOrdersResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            orders: None,
-            pagination: None,
-        }
-    }
 }
 
 /// `ListPaymentMethodsPaymentMethodType`.
@@ -14066,17 +13105,6 @@ pub struct ListPaymentMethodsResponse {
     pub content: Option<ListPaymentMethodsResponseContent>,
 }
 
-impl ListPaymentMethodsResponse {
-    /// A `ListPaymentMethodsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListPaymentMethodsResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1payment-methods/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -14085,15 +13113,6 @@ pub struct ListPaymentMethodsResponseContent {
     /// Payment methods the shopper can choose from
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_methods: Option<Vec<ListPaymentMethodsResponseContentPaymentMethodsItem>>,
-}
-
-impl ListPaymentMethodsResponseContent {
-    /// A `ListPaymentMethodsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            payment_methods: None,
-        }
-    }
 }
 
 /// `ListPaymentMethodsResponseContentPaymentMethodsItem`.
@@ -14153,13 +13172,6 @@ pub struct ListPosDevicesResponseContent {
     pub devices: Option<PosDevice>,
 }
 
-impl ListPosDevicesResponseContent {
-    /// A `ListPosDevicesResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { devices: None }
-    }
-}
-
 /// `ListPosLocationsResponse`.
 ///
 /// Schema: `#/paths/~1pos~1locations/get/responses/200/content/application~1json/schema`
@@ -14181,13 +13193,6 @@ pub struct ListPosLocationsResponseContent {
     /// Store locations available to the POS
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locations: Option<Vec<PosLocation>>,
-}
-
-impl ListPosLocationsResponseContent {
-    /// A `ListPosLocationsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { locations: None }
-    }
 }
 
 /// The `ListProductReviewsResponse` of the operation `list-product-reviews`: the same shape as [`ListMarketplaceProductReviewsResponse`], which another operation named first.
@@ -14272,17 +13277,6 @@ pub struct ListSavedPaymentMethodsResponse {
     pub content: Option<ListSavedPaymentMethodsResponseContent>,
 }
 
-impl ListSavedPaymentMethodsResponse {
-    /// A `ListSavedPaymentMethodsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListSavedPaymentMethodsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1payment-methods/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -14291,15 +13285,6 @@ pub struct ListSavedPaymentMethodsResponseContent {
     /// Saved UPI IDs, wallets and cards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saved_payment_methods: Option<SavedPaymentMethod>,
-}
-
-impl ListSavedPaymentMethodsResponseContent {
-    /// A `ListSavedPaymentMethodsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            saved_payment_methods: None,
-        }
-    }
 }
 
 /// `ListSellerReviewsResponse`.
@@ -14318,17 +13303,6 @@ pub struct ListSellerReviewsResponse {
     pub content: Option<ListSellerReviewsResponseContent>,
 }
 
-impl ListSellerReviewsResponse {
-    /// A `ListSellerReviewsResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `ListSellerReviewsResponseContent`.
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -14343,17 +13317,6 @@ pub struct ListSellerReviewsResponseContent {
     /// Paging information for the review list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
-}
-
-impl ListSellerReviewsResponseContent {
-    /// A `ListSellerReviewsResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            reviews: None,
-            reviews_stats: None,
-            pagination: None,
-        }
-    }
 }
 
 /// The `ListSimilarProductsResponse` of the operation `list-similar-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
@@ -15154,22 +14117,6 @@ pub struct LoyaltyPointActivity {
     /// When the entry was last updated (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl LoyaltyPointActivity {
-    /// A `LoyaltyPointActivity` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            action: None,
-            activity: None,
-            reference_number: None,
-            title: None,
-            loyalty_points: None,
-            remarks: None,
-            created_at: None,
-            modified_at: None,
-        }
-    }
 }
 
 /// Whether points were added to or removed from the balance.
@@ -16195,23 +15142,6 @@ pub struct NetbankingPayment {
     pub bank_name: Option<String>,
 }
 
-impl NetbankingPayment {
-    /// A `NetbankingPayment` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            transaction_type: None,
-            request_number: None,
-            amount: None,
-            payment_status: None,
-            payment_date: None,
-            payment_reference_number: None,
-            payment_method: None,
-            icon_url: None,
-            bank_name: None,
-        }
-    }
-}
-
 /// Opt-in flags for each channel through which one category of notifications may be sent.
 ///
 /// Schema: `#/components/schemas/NotificationChannelPreferences`
@@ -16561,19 +15491,6 @@ pub struct OrderCancellationRefundDetails {
     pub payment_mode: Option<OrderCancellationRefundDetailsPaymentMode>,
 }
 
-impl OrderCancellationRefundDetails {
-    /// A `OrderCancellationRefundDetails` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            loyalty_point: None,
-            refundable_amount: None,
-            cancellation_charges: None,
-            cancellation_charges_reason: None,
-            payment_mode: None,
-        }
-    }
-}
-
 /// `OrderCancellationRefundDetailsPaymentMode`.
 ///
 /// Schema: `#/components/schemas/Order/properties/cancellation_refund_details/properties/payment_mode`
@@ -16653,17 +15570,6 @@ pub struct OrderCurrency {
     /// `symbol`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symbol: Option<String>,
-}
-
-impl OrderCurrency {
-    /// A `OrderCurrency` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            name: None,
-            code: None,
-            symbol: None,
-        }
-    }
 }
 
 /// Full view of an order: all order fields plus its payment records and shipments.
@@ -17107,32 +16013,6 @@ pub struct OrderList {
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl OrderList {
-    /// A `OrderList` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            order_number: None,
-            order_date: None,
-            status: None,
-            payment_status: None,
-            payment_success_date: None,
-            has_refund: None,
-            on_subscription: None,
-            grand_total: None,
-            loyalty_point_redeemed: None,
-            credit_balance_used: None,
-            to_be_paid: None,
-            order_items_count: None,
-            order_items: None,
-            customer_note: None,
-            loyalty_point_earned: None,
-            currency: None,
-            created_at: None,
-            modified_at: None,
-        }
-    }
-}
-
 /// Fulfillment status of the order.
 ///
 /// Schema: `#/components/schemas/OrderList/properties/status`
@@ -17318,24 +16198,6 @@ pub struct OrderRefund {
     pub refund_remarks: Option<String>,
 }
 
-impl OrderRefund {
-    /// A `OrderRefund` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            request_number: None,
-            refund_amount: None,
-            refund_date: None,
-            status: None,
-            payment_mode: None,
-            payment_method: None,
-            payment_reference_number: None,
-            bank_account_number: None,
-            bank_name: None,
-            refund_remarks: None,
-        }
-    }
-}
-
 /// Where the refund goes: original payment method, loyalty points, bank transfer or NACH mandate.
 ///
 /// Schema: `#/components/schemas/OrderRefund/properties/payment_mode`
@@ -17497,22 +16359,6 @@ pub struct OrderReturn {
     pub received_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl OrderReturn {
-    /// A `OrderReturn` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            request_number: None,
-            status: None,
-            created_at: None,
-            modified_at: None,
-            approved_at: None,
-            rejected_at: None,
-            items: None,
-            received_at: None,
-        }
-    }
-}
-
 /// Full view of a return request: the return fields plus the linked return and replacement orders, refunds and attachments.
 ///
 /// Schema: `#/components/schemas/OrderReturnDetail`
@@ -17554,26 +16400,6 @@ pub struct OrderReturnDetail {
     /// Image and video URLs uploaded as evidence for the return, or null.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachments: Option<OrderReturnDetailAttachments>,
-}
-
-impl OrderReturnDetail {
-    /// A `OrderReturnDetail` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            request_number: None,
-            status: None,
-            created_at: None,
-            modified_at: None,
-            approved_at: None,
-            rejected_at: None,
-            items: None,
-            received_at: None,
-            return_order: None,
-            replacement_order: None,
-            refund: None,
-            attachments: None,
-        }
-    }
 }
 
 /// Image and video URLs uploaded as evidence for the return, or null.
@@ -18077,13 +16903,6 @@ pub struct PanDetail {
     pub id: Option<String>,
 }
 
-impl PanDetail {
-    /// A `PanDetail` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { id: None }
-    }
-}
-
 /// Fulfillment preference that splits an order: some items are collected in store and the rest are delivered.
 ///
 /// Schema: `#/components/schemas/PartialCollectAndDelivery`
@@ -18510,22 +17329,6 @@ pub struct PaymentInfo {
     pub icon_url: Option<String>,
 }
 
-impl PaymentInfo {
-    /// A `PaymentInfo` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            transaction_type: None,
-            request_number: None,
-            amount: None,
-            payment_status: None,
-            payment_date: None,
-            payment_reference_number: None,
-            payment_method: None,
-            icon_url: None,
-        }
-    }
-}
-
 /// Transaction status: pending, success, failed, partially paid or refund initiated.
 ///
 /// Schema: `#/components/schemas/PaymentInfo/properties/payment_status`
@@ -18754,27 +17557,6 @@ pub struct PayuPaymentInfo {
     pub hash: Option<String>,
 }
 
-impl PayuPaymentInfo {
-    /// A `PayuPaymentInfo` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            key: None,
-            txnid: None,
-            amount: None,
-            productinfo: None,
-            firstname: None,
-            lastname: None,
-            email: None,
-            phone: None,
-            si: None,
-            si_details: None,
-            furl: None,
-            surl: None,
-            hash: None,
-        }
-    }
-}
-
 /// Recurring billing terms: amount, currency (INR), cycle (monthly), interval and start and end dates.
 ///
 /// Schema: `#/components/schemas/PayuPaymentInfo/properties/si_details`
@@ -18822,20 +17604,6 @@ pub struct PayuPaymentInfoSiDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_end_date: Option<chrono::NaiveDate>,
-}
-
-impl PayuPaymentInfoSiDetails {
-    /// A `PayuPaymentInfoSiDetails` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            billing_amount: None,
-            billing_currency: None,
-            billing_cycle: None,
-            billing_interval: None,
-            payment_start_date: None,
-            payment_end_date: None,
-        }
-    }
 }
 
 /// `PayuPaymentInfoSiDetailsBillingCurrency`.
@@ -19086,19 +17854,6 @@ pub struct Pincode {
     /// ISO code of the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_iso_code: Option<String>,
-}
-
-impl Pincode {
-    /// A `Pincode` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            pincode: None,
-            city: None,
-            state_name: None,
-            country_name: None,
-            country_iso_code: None,
-        }
-    }
 }
 
 /// The `PosApplyCouponResponse` of the operation `pos-apply-coupon`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -21702,15 +20457,6 @@ pub struct RetryOrderPaymentBody {
     pub payment_method: Option<PaymentMethodPayload>,
 }
 
-impl RetryOrderPaymentBody {
-    /// A `RetryOrderPaymentBody` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            payment_method: None,
-        }
-    }
-}
-
 /// `RetryOrderPaymentResponse`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1retry-payment/post/responses/200/content/application~1json/schema`
@@ -21831,17 +20577,6 @@ pub struct SavedPaymentMethod {
     /// Saved (tokenized) cards, with masked number, brand, issuer, expiry and token details.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<Vec<SavedPaymentMethodCardItem>>,
-}
-
-impl SavedPaymentMethod {
-    /// A `SavedPaymentMethod` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            upi_collect: None,
-            wallet: None,
-            card: None,
-        }
-    }
 }
 
 /// `SavedPaymentMethodCardItem`.
@@ -22354,23 +21089,6 @@ pub struct SellerReview {
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
-impl SellerReview {
-    /// A `SellerReview` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            rating: None,
-            review_text: None,
-            name: None,
-            email: None,
-            status: None,
-            is_featured: None,
-            review_date: None,
-            created_at: None,
-            modified_at: None,
-        }
-    }
-}
-
 /// Aggregate review figures for a seller.
 ///
 /// Schema: `#/components/schemas/SellerReviewStats`
@@ -22382,16 +21100,6 @@ pub struct SellerReviewStats {
     /// Number of reviews.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<i64>,
-}
-
-impl SellerReviewStats {
-    /// A `SellerReviewStats` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            rating_sum: None,
-            count: None,
-        }
-    }
 }
 
 /// Request to send a one-time password to an email address.
@@ -22495,23 +21203,6 @@ pub struct ShipmentItem {
     /// Whether the item is a free item added by a promotion.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_free_item: Option<bool>,
-}
-
-impl ShipmentItem {
-    /// A `ShipmentItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            product_id: None,
-            product_name: None,
-            product_image_url: None,
-            variant_id: None,
-            variant_name: None,
-            sku: None,
-            quantity: None,
-            free_quantity: None,
-            is_free_item: None,
-        }
-    }
 }
 
 /// Stage of a shipment, from unscheduled and scheduled through packed, shipped and out for delivery to delivered, undelivered, returned to origin, cancelled or lost.
@@ -23114,16 +21805,6 @@ pub struct SubscriptionBehaviourUsageBasedTiersItem {
     pub price_per_unit: Option<f64>,
 }
 
-impl SubscriptionBehaviourUsageBasedTiersItem {
-    /// A `SubscriptionBehaviourUsageBasedTiersItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            up_to: None,
-            price_per_unit: None,
-        }
-    }
-}
-
 /// Full view of a subscription: the subscription fields plus its items and addresses.
 ///
 /// Schema: `#/components/schemas/SubscriptionDetail`
@@ -23664,21 +22345,6 @@ pub struct UnserviceableItem {
     pub max_available_quantity: Option<i64>,
 }
 
-impl UnserviceableItem {
-    /// A `UnserviceableItem` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            product_id: None,
-            product_name: None,
-            product_image_url: None,
-            variant_id: None,
-            variant_name: None,
-            unserviceable_quantity: None,
-            max_available_quantity: None,
-        }
-    }
-}
-
 /// The `UpdateAddressDetailResponse` of the operation `update-address-detail`: the same shape as [`CreateAddressResponse`], which another operation named first.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema`
@@ -23784,16 +22450,6 @@ pub struct UpdateCustomerMandateBody {
     /// Time after which the mandate stops.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-impl UpdateCustomerMandateBody {
-    /// A `UpdateCustomerMandateBody` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            max_amount: None,
-            end_at: None,
-        }
-    }
 }
 
 /// The `UpdateCustomerMandateResponse` of the operation `update-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
@@ -23992,13 +22648,6 @@ pub struct UpdateFulfillmentPreferenceResponseContent {
     /// The updated cart
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart: Option<Cart>,
-}
-
-impl UpdateFulfillmentPreferenceResponseContent {
-    /// A `UpdateFulfillmentPreferenceResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { cart: None }
-    }
 }
 
 /// Update for an inbound bank account; only the default flag can be changed.
@@ -24215,13 +22864,6 @@ pub struct UpdateProfileImageBody {
     pub image: Option<crate::support::FilePart>,
 }
 
-impl UpdateProfileImageBody {
-    /// A `UpdateProfileImageBody` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { image: None }
-    }
-}
-
 /// The `UpdateProfileImageResponse` of the operation `update-profile-image`: the same shape as [`GetProfileImageResponse`], which another operation named first.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/get/responses/200/content/application~1json/schema`
@@ -24321,23 +22963,6 @@ pub struct UpiPayment {
     pub upi_id: Option<String>,
 }
 
-impl UpiPayment {
-    /// A `UpiPayment` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            transaction_type: None,
-            request_number: None,
-            amount: None,
-            payment_status: None,
-            payment_date: None,
-            payment_reference_number: None,
-            payment_method: None,
-            icon_url: None,
-            upi_id: None,
-        }
-    }
-}
-
 /// Multipart upload of images and videos supporting a return request.
 ///
 /// Schema: `#/components/schemas/UploadOrderReturnAttachments`
@@ -24347,16 +22972,6 @@ pub struct UploadOrderReturnAttachments {
     pub images: Option<Vec<String>>,
     /// Video files to attach.
     pub videos: Option<Vec<String>>,
-}
-
-impl UploadOrderReturnAttachments {
-    /// A `UploadOrderReturnAttachments` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            images: None,
-            videos: None,
-        }
-    }
 }
 
 /// The `UploadOrderReturnAttachmentsResponse` of the operation `upload-order-return-attachments`: the same shape as [`DeleteUserResponse`], which another operation named first.
@@ -25038,17 +23653,6 @@ pub struct VerifyDocumentResponse {
     pub content: Option<VerifyDocumentResponseContent>,
 }
 
-impl VerifyDocumentResponse {
-    /// A `VerifyDocumentResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `VerifyDocumentResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -25057,13 +23661,6 @@ pub struct VerifyDocumentResponseContent {
     /// GSTIN or PAN details for the verified number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<VerifyDocumentResponseContentDocument>,
-}
-
-impl VerifyDocumentResponseContent {
-    /// A `VerifyDocumentResponseContent` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self { document: None }
-    }
 }
 
 /// GSTIN or PAN details for the verified number.
@@ -25293,17 +23890,6 @@ pub struct VerifyVpaResponse {
     pub content: Option<VerifyVpaResponseContent>,
 }
 
-impl VerifyVpaResponse {
-    /// A `VerifyVpaResponse` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            message: None,
-            success: None,
-            content: None,
-        }
-    }
-}
-
 /// `VerifyVpaResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1verify-vpa/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -25327,15 +23913,6 @@ pub struct VerifyVpaResponseContentMandateDetails {
     /// Whether the handle can be used for UPI mandates
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_handle_supported: Option<bool>,
-}
-
-impl VerifyVpaResponseContentMandateDetails {
-    /// A `VerifyVpaResponseContentMandateDetails` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            is_handle_supported: None,
-        }
-    }
 }
 
 /// Result of the check
@@ -25704,21 +24281,4 @@ pub struct WalletPayment {
     /// Name of the wallet used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wallet_name: Option<String>,
-}
-
-impl WalletPayment {
-    /// A `WalletPayment` with the given fields; the optional ones are `None`.
-    pub fn new() -> Self {
-        Self {
-            transaction_type: None,
-            request_number: None,
-            amount: None,
-            payment_status: None,
-            payment_date: None,
-            payment_reference_number: None,
-            payment_method: None,
-            icon_url: None,
-            wallet_name: None,
-        }
-    }
 }

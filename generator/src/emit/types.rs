@@ -387,6 +387,14 @@ fn constructor(def: &TypeDef, s: &StructDef, model: &Model) -> Option<Constructo
     if inits.iter().all(|(_, i)| matches!(i, FieldInit::Argument)) && s.extra.is_none() {
         return None;
     }
+    // every field optional: the derived `Default` is that constructor already
+    let all_optional = s.flattened.is_empty()
+        && s.fields
+            .iter()
+            .all(|f| matches!(f.repr, FieldRepr::Optional | FieldRepr::OptionalNullable));
+    if all_optional {
+        return None;
+    }
     let mut args = Vec::new();
     let mut sets = Vec::new();
     let mut documented = Vec::new();
