@@ -145,13 +145,7 @@ impl Incoming {
         match crate::params::parse_pairs::<T>(&pairs) {
             Ok(value) => Some(Some(value)),
             Err(e) => {
-                let path = e.path().to_string();
-                let field = if path == "." {
-                    name.to_owned()
-                } else {
-                    format!("{name}.{path}")
-                };
-                errors.add(field, e.into_inner().to_string());
+                crate::params::record_nested(name, e, errors);
                 None
             }
         }

@@ -191,13 +191,7 @@ impl Form {
         match serde_path_to_error::deserialize(&mut de) {
             Ok(v) => Some(Some(v)),
             Err(e) => {
-                let path = e.path().to_string();
-                let field = if path == "." {
-                    name.to_owned()
-                } else {
-                    format!("{name}.{path}")
-                };
-                errors.add(field, e.into_inner().to_string());
+                crate::params::record_nested(name, e, errors);
                 None
             }
         }

@@ -167,6 +167,22 @@ pub(crate) fn parse_items<T: DeserializeOwned>(
     ok.then_some(out)
 }
 
+/// Records why the value `name` did not parse, at the path inside it where it failed
+/// (`filter.min_age`; `name` itself when the value as a whole is wrong).
+pub(crate) fn record_nested<E: std::fmt::Display>(
+    name: &str,
+    e: serde_path_to_error::Error<E>,
+    errors: &mut Errors,
+) {
+    let path = e.path().to_string();
+    let field = if path == "." {
+        name.to_owned()
+    } else {
+        format!("{name}.{path}")
+    };
+    errors.add(field, e.into_inner().to_string());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
