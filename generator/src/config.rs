@@ -58,6 +58,100 @@ pub struct Options {
     /// Where the client and server crates get their runtime (`path`, `vendor`,
     /// `git=URL#REV`, `version=X`).
     pub runtime: crate::runtime::RuntimeSource,
+    /// Rust types that replace the generated type of some properties (money as
+    /// `rust_decimal::Decimal`, ...); the first that matches a property wins.
+    pub type_overrides: Vec<TypeOverride>,
+}
+
+/// A Rust type for the properties that match: by JSON type, `format` and property pattern.
+///
+/// It applies to object properties whose schema is a primitive of `type` (not to array items,
+/// map values or parameters); a field of the type keeps its `Option`s, its range check on the
+/// server (through the value's JSON number) and its docs, and loses its spec `default` (the
+/// field is optional instead).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeOverride {
+    /// JSON type of the schemas it replaces: `string`, `number`, `integer` or `boolean`.
+    #[serde(rename = "type")]
+    pub json_type: JsonType,
+    /// The schema's `format` must be this one; unset: any format.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Property names it applies to (`*` matches any run of characters, case-insensitive;
+    /// `Type.property` also names the Rust type holding it); empty: every property.
+    #[serde(default)]
+    pub properties: Vec<String>,
+    /// Property names it skips, in the same notation.
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// The Rust type, as a path (`rust_decimal::Decimal`).
+    pub rust: String,
+    /// A serde `with` module giving the wire form, when the type's own `Serialize` is not it
+    /// (`rust_decimal::serde::float`: a JSON number, not a string).
+    #[serde(default)]
+    pub with: Option<String>,
+    /// The types crate's dependency that provides the type, as a `Cargo.toml` line
+    /// (`rust_decimal = { version = "1", features = ["serde-with-float"] }`).
+    #[serde(default)]
+    pub dependency: Option<String>,
+}
+
+/// The JSON types a [`TypeOverride`] can replace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JsonType {
+    /// `type: string`.
+    String,
+    /// `type: number`.
+    Number,
+    /// `type: integer`.
+    Integer,
+    /// `type: boolean`.
+    Boolean,
+}
+
+impl TypeOverride {
+    /// Refuses an override whose `rust` is not a Rust type or whose `with` is not a path.
+    pub fn check(&self) -> Result<()> {
+        let error = |message: String| Error::Config {
+            path: PathBuf::from("type_overrides"),
+            message,
+        };
+        syn::parse_str::<syn::Type>(&self.rust)
+            .map_err(|e| error(format!("`rust = {:?}` is not a Rust type: {e}", self.rust)))?;
+        if let Some(with) = &self.with {
+            syn::parse_str::<syn::Path>(with)
+                .map_err(|e| error(format!("`with = {with:?}` is not a module path: {e}")))?;
+        }
+        if let Some(dependency) = &self.dependency {
+            toml::from_str::<toml::Table>(dependency).map_err(|e| {
+                error(format!(
+                    "`dependency = {dependency:?}` is not a Cargo.toml dependency line: {e}"
+                ))
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Whether the override applies to property `property` of Rust type `owner`, whose schema
+    /// is a `json_type` with `format`.
+    pub fn applies(
+        &self,
+        owner: &str,
+        property: &str,
+        json_type: JsonType,
+        format: Option<&str>,
+    ) -> bool {
+        let named = |pattern: &String| match pattern.split_once('.') {
+            Some((ty, prop)) => glob_match(ty, owner) && glob_match(prop, property),
+            None => glob_match(pattern, property),
+        };
+        self.json_type == json_type
+            && (self.format.is_none() || self.format.as_deref() == format)
+            && (self.properties.is_empty() || self.properties.iter().any(named))
+            && !self.except.iter().any(named)
+    }
 }
 
 /// The JSON envelope of an API's bodies: `{"message", "success", "content"}` on success,
@@ -136,6 +230,7 @@ impl Default for Options {
             envelope: None,
             server: ServerOptions::default(),
             runtime: Default::default(),
+            type_overrides: Vec::new(),
         }
     }
 }
@@ -227,5 +322,50 @@ mod tests {
         assert!(!glob_match("otp", "otp_token_x"));
         assert!(glob_match("a*b*c", "axxbyyc"));
         assert!(!glob_match("a*b*c", "axxc"));
+    }
+
+    #[test]
+    fn overrides_match_by_type_format_and_property() {
+        let money: super::TypeOverride = toml::from_str(
+            r#"
+type = "number"
+properties = ["*price*", "*total", "Cart.fee"]
+except = ["total_weight*", "Order.*_price"]
+rust = "rust_decimal::Decimal"
+"#,
+        )
+        .unwrap();
+        use super::JsonType::{Integer, Number};
+        assert!(money.applies("Product", "selling_price", Number, Some("double")));
+        assert!(money.applies("Cart", "grand_total", Number, None));
+        assert!(money.applies("Cart", "fee", Number, None));
+        assert!(!money.applies("Order", "fee", Number, None));
+        assert!(!money.applies("Cart", "total_weight", Number, None));
+        assert!(!money.applies("Order", "listing_price", Number, None));
+        assert!(!money.applies("Product", "selling_price", Integer, None));
+        let by_format: super::TypeOverride =
+            toml::from_str("type = \"string\"\nformat = \"decimal\"\nrust = \"D\"").unwrap();
+        assert!(by_format.applies("X", "any", super::JsonType::String, Some("decimal")));
+        assert!(!by_format.applies("X", "any", super::JsonType::String, None));
+        assert!(money.check().is_ok());
+    }
+
+    #[test]
+    fn overrides_that_are_not_rust_are_refused() {
+        for (field, bad) in [
+            ("rust", "not a type!"),
+            ("with", "a b"),
+            ("dependency", "x = "),
+        ] {
+            let mut o: super::TypeOverride =
+                toml::from_str("type = \"number\"\nrust = \"f64\"").unwrap();
+            match field {
+                "rust" => o.rust = bad.into(),
+                "with" => o.with = Some(bad.into()),
+                _ => o.dependency = Some(bad.into()),
+            }
+            let message = o.check().unwrap_err().to_string();
+            assert!(message.contains(field), "{message}");
+        }
     }
 }

@@ -185,9 +185,14 @@ pub fn server_source(
     emit::server::source(&model, &paths, emit::rust::Rustfmt::Now)
 }
 
-/// The Rust source of the `support` module that generated types use.
-pub fn support_source() -> Result<String> {
-    emit::support_source()
+/// The Rust source of the `support` module that the generated types of the specs at `specs`
+/// (each with its options) share: what the fixture crate compiles beside them.
+pub fn support_source(specs: &[(&Path, &Options)]) -> Result<String> {
+    let models = specs
+        .iter()
+        .map(|(path, options)| model::Model::build(&load::load(path)?, options))
+        .collect::<Result<Vec<_>>>()?;
+    emit::support_source(&models.iter().collect::<Vec<_>>())
 }
 
 /// `to` relative to the folder `from` (both made absolute against the current directory;

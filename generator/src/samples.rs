@@ -59,6 +59,7 @@ impl<'m> Samples<'m> {
     fn value(&self, ty: &TypeRef, c: Option<&Constraints>, depth: usize) -> Value {
         match ty {
             TypeRef::Prim(p) => prim(*p, c),
+            TypeRef::External(e) => prim(e.wire, c),
             TypeRef::Nullable(inner) => self.value(inner, c, depth),
             TypeRef::Vec(inner) => {
                 let min = c.and_then(|c| c.min_items).unwrap_or(0);
@@ -143,6 +144,7 @@ impl<'m> Samples<'m> {
         let def = match ty {
             TypeRef::Named(name) => self.model.types.get(name),
             TypeRef::Nullable(inner) => return value.is_null() || self.accepts(inner, value),
+            TypeRef::External(e) => return self.accepts(&e.wire_ref(), value),
             TypeRef::Prim(Prim::Bool) => return value.is_boolean(),
             TypeRef::Prim(Prim::I32 | Prim::I64) => return value.is_i64() || value.is_u64(),
             TypeRef::Prim(Prim::F32 | Prim::F64) => return value.is_number(),

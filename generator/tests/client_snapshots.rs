@@ -7,15 +7,15 @@ use generator::Options;
 
 #[test]
 fn cases() {
-    let options = Options {
-        pagination: Some(Pagination {
-            page_param: "page".into(),
-            limit_param: "limit".into(),
-            next_page: "content.pagination.next_page".into(),
-        }),
-        ..Options::default()
-    };
     insta::glob!("cases/*/openapi.yaml", |path| {
+        let options = Options {
+            pagination: Some(Pagination {
+                page_param: "page".into(),
+                limit_param: "limit".into(),
+                next_page: "content.pagination.next_page".into(),
+            }),
+            ..Options::read_or_default(&path.with_file_name("options.toml")).unwrap()
+        };
         let source = generator::client_source(path, &options)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         insta::assert_snapshot!(source);

@@ -8,9 +8,13 @@ use generator::Options;
 #[test]
 fn cases() {
     insta::glob!("cases/*/openapi.yaml", |path| {
-        let source =
-            generator::server_source(path, &Options::default(), "crate::types", "crate::support")
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let source = generator::server_source(
+            path,
+            &Options::read_or_default(&path.with_file_name("options.toml")).unwrap(),
+            "crate::types",
+            "crate::support",
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         insta::assert_snapshot!(source);
     });
 }

@@ -84,6 +84,17 @@ pub fn round2(value: f64) -> f64 {
     (value * 100.0).round() / 100.0
 }
 
+/// A stored amount as the exact decimal it was written as (the shortest decimal that reads
+/// back as the same `f64`: `19.99`, not `19.989999999999998`).
+pub fn money(value: f64) -> rust_decimal::Decimal {
+    value.to_string().parse().unwrap_or_default()
+}
+
+/// Rounds an amount to 2 decimal places, halves away from zero.
+pub fn round_money(value: rust_decimal::Decimal) -> rust_decimal::Decimal {
+    value.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,8 @@ use futures_util::StreamExt as _;
 use serde_json::json;
 use storefront::client::wishlist::GetWishlistError;
 use storefront::types::{
-    support::FilePart, AddProfileImageBody, OrderListStatus, RefreshTokenBody,
+    support::FilePart, AddProfileImageBody, OrderListStatus, RedeemCreditBalanceBody,
+    RefreshTokenBody,
 };
 use storefront::{ApiError, Client, Error, RetryPolicy};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -512,4 +513,52 @@ async fn a_union_shape_the_client_does_not_know_is_kept_as_unknown() {
         "{:?}",
         methods[1]
     );
+}
+
+#[tokio::test]
+async fn money_is_exact_decimal_both_ways() {
+    use storefront::types::rust_decimal::Decimal;
+    let server = MockServer::start().await;
+    // amounts arrive as JSON numbers and decode to exact decimals
+    Mock::given(method("GET"))
+        .and(path("/orders/ORD-1/payment-status"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"message":"ok","success":true,"content":{"status":"partial",
+                "amount_paid":1234567.89,"amount_unpaid":0.1,"is_retry_available":true}}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    let status = client(&server)
+        .orders()
+        .get_payment_status("ORD-1")
+        .await
+        .expect("a 200")
+        .content;
+    assert_eq!(status.amount_paid, Decimal::new(123_456_789, 2));
+    assert_eq!(status.amount_unpaid, Decimal::new(1, 1));
+    assert_eq!(
+        (status.amount_paid + status.amount_unpaid).to_string(),
+        "1234567.99"
+    );
+    // and a sum is sent as the exact number (with f64: 0.30000000000000004)
+    Mock::given(method("POST"))
+        .and(path("/carts/c1/credit-balance"))
+        .and(|request: &Request| request.body == br#"{"credit_balance_used":0.3}"#)
+        .respond_with(ResponseTemplate::new(400).set_body_json(error_body("E", "stop here")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let sum = Decimal::new(1, 1) + Decimal::new(2, 1);
+    let err = client(&server)
+        .carts()
+        .redeem_credit_balance(
+            "c1",
+            RedeemCreditBalanceBody {
+                credit_balance_used: sum,
+            },
+        )
+        .await
+        .expect_err("the mock answers 400");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err:?}");
 }

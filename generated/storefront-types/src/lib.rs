@@ -35,4 +35,7 @@ pub mod support;
 
 mod types;
 
+/// `rust_decimal`, whose types some fields have (a `codegen.toml` type override).
+pub use rust_decimal;
+
 pub use types::*;

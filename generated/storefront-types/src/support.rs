@@ -147,3 +147,63 @@ fn kept(value: &serde_json::Value, written: &serde_json::Value) -> usize {
         _ => 0,
     }
 }
+
+/// The `Option`s of a `rust_decimal::Decimal` field whose wire form `rust_decimal::serde::float` gives.
+pub mod rust_decimal_serde_float {
+    struct Out<'a>(&'a rust_decimal::Decimal);
+    impl serde::Serialize for Out<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            rust_decimal::serde::float::serialize(self.0, s)
+        }
+    }
+    struct In(rust_decimal::Decimal);
+    impl<'de> serde::Deserialize<'de> for In {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            rust_decimal::serde::float::deserialize(d).map(In)
+        }
+    }
+
+    /// `Option<T>`: `None` is `null` (or absent, with `#[serde(default)]`).
+    pub mod option {
+        use super::{In, Out};
+        use serde::Deserialize;
+        /// Writes the value, or `null`.
+        pub fn serialize<S: serde::Serializer>(
+            value: &Option<rust_decimal::Decimal>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(v) => s.serialize_some(&Out(v)),
+                None => s.serialize_none(),
+            }
+        }
+
+        /// Reads the value or `null`.
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<rust_decimal::Decimal>, D::Error> {
+            Ok(Option::<In>::deserialize(d)?.map(|v| v.0))
+        }
+    }
+
+    /// `Option<Option<T>>`: absent (with `#[serde(default)]`), `null` or a value.
+    pub mod double_option {
+        /// Writes the value or `null` (an absent field is skipped before).
+        pub fn serialize<S: serde::Serializer>(
+            value: &Option<Option<rust_decimal::Decimal>>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(Some(v)) => s.serialize_some(&super::Out(v)),
+                _ => s.serialize_none(),
+            }
+        }
+
+        /// Reads a present field: `null` or a value.
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<Option<rust_decimal::Decimal>>, D::Error> {
+            super::option::deserialize(d).map(Some)
+        }
+    }
+}

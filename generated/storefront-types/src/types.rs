@@ -33,7 +33,8 @@ pub struct AcceleratedRewardCouponPromotion {
     /// Minimum order value needed to qualify, in store currency; defaults to 0
     ///
     /// `None` is sent as `null`.
-    pub minimum_order_total: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_order_total: Option<rust_decimal::Decimal>,
     /// ISO-8601 date-time from which it is valid
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// ISO-8601 date-time when it expires; null when it does not expire
@@ -140,7 +141,8 @@ pub struct AcceleratedRewardRuleProductsItem {
     /// `minimum_value`.
     ///
     /// `None` is sent as `null`.
-    pub minimum_value: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_value: Option<rust_decimal::Decimal>,
 }
 
 /// `AddProfileImageBody`.
@@ -516,8 +518,12 @@ pub struct ApplicableCoupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<Vec<String>>,
     /// Estimated discount on this cart, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_discount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_discount: Option<rust_decimal::Decimal>,
     /// Short customer-facing text describing the saving
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub savings_message: Option<String>,
@@ -538,8 +544,12 @@ pub struct ApplicablePromotion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_type: Option<PromotionType>,
     /// Estimated discount on this cart, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub estimated_discount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub estimated_discount: Option<rust_decimal::Decimal>,
     /// Short customer-facing text describing the saving
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub savings_message: Option<String>,
@@ -555,7 +565,8 @@ pub struct AppliedCoupon {
     /// Kind of coupon that produced the saving
     pub coupon_type: AppliedCouponCouponType,
     /// Amount saved, in store currency
-    pub savings: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub savings: rust_decimal::Decimal,
     /// Product the saving applies to; null for a cart-level saving
     ///
     /// `None` is sent as `null`.
@@ -661,7 +672,8 @@ pub struct AppliedPromotion {
     /// Kind of promotion that produced the saving
     pub promotion_type: AppliedPromotionPromotionType,
     /// Amount saved, in store currency
-    pub savings: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub savings: rust_decimal::Decimal,
     /// Product the saving applies to; null for a cart-level saving
     ///
     /// `None` is sent as `null`.
@@ -900,7 +912,8 @@ pub struct AutoScaleBasedOnAmountProductsItem {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AutoScaleBasedOnAmountProductsItemSlab {
     /// `minimum_purchase_amount`.
-    pub minimum_purchase_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub minimum_purchase_amount: rust_decimal::Decimal,
     /// `get_quantity`.
     pub get_quantity: i64,
     /// `condition`.
@@ -909,7 +922,10 @@ pub struct AutoScaleBasedOnAmountProductsItemSlab {
 
 impl AutoScaleBasedOnAmountProductsItemSlab {
     /// A `AutoScaleBasedOnAmountProductsItemSlab` with the given fields; the optional ones are `None`, and `condition` takes the spec's default or only value.
-    pub fn new(minimum_purchase_amount: impl Into<f64>, get_quantity: impl Into<i64>) -> Self {
+    pub fn new(
+        minimum_purchase_amount: impl Into<rust_decimal::Decimal>,
+        get_quantity: impl Into<i64>,
+    ) -> Self {
         Self {
             minimum_purchase_amount: minimum_purchase_amount.into(),
             get_quantity: get_quantity.into(),
@@ -1165,8 +1181,12 @@ pub struct BankTransfer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentInfoPaymentStatus>,
@@ -1495,9 +1515,11 @@ pub struct BuyOrderItemAgain {
     /// `None` is sent as `null`.
     pub variant_name: Option<String>,
     /// Current selling price, in store currency
-    pub selling_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub selling_price: rust_decimal::Decimal,
     /// List price (MRP) before discounts, in store currency
-    pub listing_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub listing_price: rust_decimal::Decimal,
     /// ID of the marketplace seller; null when sold by the store
     ///
     /// `None` is sent as `null`.
@@ -1538,7 +1560,8 @@ pub struct BuyXGetYCouponPromotion {
     /// Minimum order value needed to qualify, in store currency; defaults to 0
     ///
     /// `None` is sent as `null`.
-    pub minimum_order_total: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_order_total: Option<rust_decimal::Decimal>,
     /// ISO-8601 date-time from which it is valid
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// ISO-8601 date-time when it expires; null when it does not expire
@@ -1561,7 +1584,7 @@ impl BuyXGetYCouponPromotion {
         tags: impl Into<Option<Vec<String>>>,
         redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
         redemption_count: impl Into<i64>,
-        minimum_order_total: impl Into<Option<f64>>,
+        minimum_order_total: impl Into<Option<rust_decimal::Decimal>>,
         starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
         expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
         details: impl Into<BuyXGetYRule>,
@@ -1700,14 +1723,15 @@ pub struct BuyXGetYRuleBasedOnAmount {
     /// Cap on the total discount, in store currency; null for no cap
     ///
     /// `None` is sent as `null`.
-    pub maximum_discount_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub maximum_discount_amount: Option<rust_decimal::Decimal>,
 }
 
 impl BuyXGetYRuleBasedOnAmount {
     /// A `BuyXGetYRuleBasedOnAmount` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
     pub fn new(
         products: impl Into<Vec<BuyXGetYRuleBasedOnAmountProductsItem>>,
-        maximum_discount_amount: impl Into<Option<f64>>,
+        maximum_discount_amount: impl Into<Option<rust_decimal::Decimal>>,
     ) -> Self {
         Self {
             spending_criteria_type:
@@ -1724,7 +1748,8 @@ impl BuyXGetYRuleBasedOnAmount {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BuyXGetYRuleBasedOnAmountProductsItem {
     /// `minimum_purchase_amount`.
-    pub minimum_purchase_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub minimum_purchase_amount: rust_decimal::Decimal,
     /// `buy_product_id`.
     ///
     /// `None` is sent as `null`.
@@ -1832,14 +1857,15 @@ pub struct BuyXGetYRuleBasedOnQuantity {
     /// Cap on the total discount, in store currency; null for no cap
     ///
     /// `None` is sent as `null`.
-    pub maximum_discount_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub maximum_discount_amount: Option<rust_decimal::Decimal>,
 }
 
 impl BuyXGetYRuleBasedOnQuantity {
     /// A `BuyXGetYRuleBasedOnQuantity` with the given fields; the optional ones are `None`, and `spending_criteria_type` takes the spec's default or only value.
     pub fn new(
         products: impl Into<Vec<BuyXGetYRuleBasedOnQuantityProductsItem>>,
-        maximum_discount_amount: impl Into<Option<f64>>,
+        maximum_discount_amount: impl Into<Option<rust_decimal::Decimal>>,
     ) -> Self {
         Self {
             spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType::MinimumQuantity,
@@ -2061,8 +2087,12 @@ pub struct CardPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentInfoPaymentStatus>,
@@ -2229,32 +2259,40 @@ pub struct Cart {
     /// `None` is sent as `null`.
     pub coupon_code: Option<String>,
     /// Total coupon discount, in store currency
-    pub coupon_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub coupon_discount_amount: rust_decimal::Decimal,
     /// Coupon discount as a percentage
     pub coupon_discount_percent: f64,
     /// Total promotion discount, in store currency
-    pub promotion_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub promotion_discount_amount: rust_decimal::Decimal,
     /// Promotion discount as a percentage
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_discount_percent: Option<f64>,
     /// Sum of item prices before tax, in store currency
-    pub subtotal: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub subtotal: rust_decimal::Decimal,
     /// Tax on the items, in store currency
-    pub items_tax_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub items_tax_amount: rust_decimal::Decimal,
     /// Item subtotal including tax, in store currency
-    pub subtotal_including_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub subtotal_including_tax: rust_decimal::Decimal,
     /// Estimated shipping cost before discounts, in store currency; null until known
     ///
     /// `None` is sent as `null`.
-    pub shipping_estimated_cost: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub shipping_estimated_cost: Option<rust_decimal::Decimal>,
     /// Discount on shipping, in store currency; null until known
     ///
     /// `None` is sent as `null`.
-    pub shipping_discount_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub shipping_discount_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge excluding tax, in store currency; null until known
     ///
     /// `None` is sent as `null`.
-    pub shipping_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax rate applied to shipping (percent); null until known
     ///
     /// `None` is sent as `null`.
@@ -2262,11 +2300,13 @@ pub struct Cart {
     /// Tax on shipping, in store currency; null until known
     ///
     /// `None` is sent as `null`.
-    pub shipping_tax_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in store currency; null until known
     ///
     /// `None` is sent as `null`.
-    pub shipping_amount_including_tax: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// Chosen fulfillment: delivery, collect in store, or a split of both
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_preference: Option<FulfillmentPreference>,
@@ -2275,19 +2315,26 @@ pub struct Cart {
     /// `None` is sent as `null`.
     pub estimated_delivery_days: Option<i64>,
     /// Handling charges before tax, in store currency
-    pub handling_charge_excluding_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charge_excluding_tax: rust_decimal::Decimal,
     /// Tax on handling charges, in store currency
-    pub handling_charge_tax_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charge_tax_amount: rust_decimal::Decimal,
     /// Handling charges including tax, in store currency
-    pub handling_charge_including_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charge_including_tax: rust_decimal::Decimal,
     /// Total tax across items, shipping and handling, in store currency
-    pub total_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub total_tax: rust_decimal::Decimal,
     /// Final cart total, in store currency
-    pub grand_total: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub grand_total: rust_decimal::Decimal,
     /// Customer credit balance applied to the cart, in store currency
-    pub credit_balance_used: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub credit_balance_used: rust_decimal::Decimal,
     /// Amount still payable after credits and redemptions, in store currency
-    pub to_be_paid: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub to_be_paid: rust_decimal::Decimal,
     /// Loyalty points redeemed on this cart
     pub loyalty_points_redeemed: f64,
     /// Loyalty points the customer will earn from this cart
@@ -2321,17 +2368,22 @@ pub struct Cart {
     /// Shipments the cart is split into, with their shipping charges
     pub shipments: Vec<CartShipment>,
     /// Total saved through promotions, in store currency
-    pub promotion_savings: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub promotion_savings: rust_decimal::Decimal,
     /// Total saved through coupons, in store currency
-    pub coupon_savings: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub coupon_savings: rust_decimal::Decimal,
     /// Other savings not from promotions or coupons, in store currency
-    pub other_savings: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub other_savings: rust_decimal::Decimal,
     /// Total of all savings, in store currency
-    pub total_savings: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub total_savings: rust_decimal::Decimal,
     /// Cart value above which shipping is free, in store currency; null when none
     ///
     /// `None` is sent as `null`.
-    pub free_shipping_threshold: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub free_shipping_threshold: Option<rust_decimal::Decimal>,
     /// Whether the cart is ready for payment; defaults to not-ready-for-payment
     pub status: CartStatus,
     /// Reason the cart is not ready for payment; null when ready
@@ -2350,26 +2402,26 @@ impl Cart {
         is_promotion_applied: impl Into<bool>,
         is_coupon_applied: impl Into<bool>,
         coupon_code: impl Into<Option<String>>,
-        coupon_discount_amount: impl Into<f64>,
+        coupon_discount_amount: impl Into<rust_decimal::Decimal>,
         coupon_discount_percent: impl Into<f64>,
-        promotion_discount_amount: impl Into<f64>,
-        subtotal: impl Into<f64>,
-        items_tax_amount: impl Into<f64>,
-        subtotal_including_tax: impl Into<f64>,
-        shipping_estimated_cost: impl Into<Option<f64>>,
-        shipping_discount_amount: impl Into<Option<f64>>,
-        shipping_amount: impl Into<Option<f64>>,
+        promotion_discount_amount: impl Into<rust_decimal::Decimal>,
+        subtotal: impl Into<rust_decimal::Decimal>,
+        items_tax_amount: impl Into<rust_decimal::Decimal>,
+        subtotal_including_tax: impl Into<rust_decimal::Decimal>,
+        shipping_estimated_cost: impl Into<Option<rust_decimal::Decimal>>,
+        shipping_discount_amount: impl Into<Option<rust_decimal::Decimal>>,
+        shipping_amount: impl Into<Option<rust_decimal::Decimal>>,
         shipping_tax_rate: impl Into<Option<f64>>,
-        shipping_tax_amount: impl Into<Option<f64>>,
-        shipping_amount_including_tax: impl Into<Option<f64>>,
+        shipping_tax_amount: impl Into<Option<rust_decimal::Decimal>>,
+        shipping_amount_including_tax: impl Into<Option<rust_decimal::Decimal>>,
         estimated_delivery_days: impl Into<Option<i64>>,
-        handling_charge_excluding_tax: impl Into<f64>,
-        handling_charge_tax_amount: impl Into<f64>,
-        handling_charge_including_tax: impl Into<f64>,
-        total_tax: impl Into<f64>,
-        grand_total: impl Into<f64>,
-        credit_balance_used: impl Into<f64>,
-        to_be_paid: impl Into<f64>,
+        handling_charge_excluding_tax: impl Into<rust_decimal::Decimal>,
+        handling_charge_tax_amount: impl Into<rust_decimal::Decimal>,
+        handling_charge_including_tax: impl Into<rust_decimal::Decimal>,
+        total_tax: impl Into<rust_decimal::Decimal>,
+        grand_total: impl Into<rust_decimal::Decimal>,
+        credit_balance_used: impl Into<rust_decimal::Decimal>,
+        to_be_paid: impl Into<rust_decimal::Decimal>,
         loyalty_points_redeemed: impl Into<f64>,
         loyalty_points_earned: impl Into<f64>,
         cart_items_count: impl Into<i64>,
@@ -2382,11 +2434,11 @@ impl Cart {
         applied_promotions: impl Into<Vec<AppliedPromotion>>,
         applied_coupons: impl Into<Vec<AppliedCoupon>>,
         shipments: impl Into<Vec<CartShipment>>,
-        promotion_savings: impl Into<f64>,
-        coupon_savings: impl Into<f64>,
-        other_savings: impl Into<f64>,
-        total_savings: impl Into<f64>,
-        free_shipping_threshold: impl Into<Option<f64>>,
+        promotion_savings: impl Into<rust_decimal::Decimal>,
+        coupon_savings: impl Into<rust_decimal::Decimal>,
+        other_savings: impl Into<rust_decimal::Decimal>,
+        total_savings: impl Into<rust_decimal::Decimal>,
+        free_shipping_threshold: impl Into<Option<rust_decimal::Decimal>>,
         status_error_message: impl Into<Option<String>>,
     ) -> Self {
         Self {
@@ -2593,17 +2645,22 @@ pub struct CartItem {
     /// Number of units given free
     pub free_quantity: i64,
     /// Promotion discount on this line, in store currency
-    pub promotion_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub promotion_discount_amount: rust_decimal::Decimal,
     /// Coupon discount on this line, in store currency
-    pub coupon_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub coupon_discount_amount: rust_decimal::Decimal,
     /// Whether the selling price already includes tax
     pub price_including_tax: bool,
     /// List price (MRP) per unit, in store currency
-    pub listing_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub listing_price: rust_decimal::Decimal,
     /// Selling price per unit, in store currency
-    pub selling_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub selling_price: rust_decimal::Decimal,
     /// Selling price per unit without tax, in store currency
-    pub selling_price_excluding_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub selling_price_excluding_tax: rust_decimal::Decimal,
     /// Minimum quantity that can be ordered; defaults to 1
     pub min_order_quantity: i64,
     /// Maximum quantity that can be ordered; null for no limit
@@ -2615,7 +2672,8 @@ pub struct CartItem {
     /// Handling charge before tax, in store currency (read-only)
     ///
     /// Read-only: set by the server.
-    pub handling_charge_excluding_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charge_excluding_tax: rust_decimal::Decimal,
     /// Tax rate on the handling charge (read-only)
     ///
     /// Read-only: set by the server.
@@ -2623,13 +2681,15 @@ pub struct CartItem {
     /// Handling charge including tax, in store currency (read-only)
     ///
     /// Read-only: set by the server.
-    pub handling_charge_including_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charge_including_tax: rust_decimal::Decimal,
     /// Tax regime; always GST
     pub tax_type: CartItemTaxType,
     /// Tax rate for the item (percent)
     pub tax_rate: f64,
     /// Tax amount for the item, in store currency
-    pub tax_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub tax_amount: rust_decimal::Decimal,
     /// Variant options that identify this item; may be null
     ///
     /// `None` is sent as `null`.
@@ -2667,18 +2727,18 @@ impl CartItem {
         quantity: impl Into<i64>,
         is_free_item: impl Into<bool>,
         free_quantity: impl Into<i64>,
-        promotion_discount_amount: impl Into<f64>,
-        coupon_discount_amount: impl Into<f64>,
+        promotion_discount_amount: impl Into<rust_decimal::Decimal>,
+        coupon_discount_amount: impl Into<rust_decimal::Decimal>,
         price_including_tax: impl Into<bool>,
-        listing_price: impl Into<f64>,
-        selling_price: impl Into<f64>,
-        selling_price_excluding_tax: impl Into<f64>,
+        listing_price: impl Into<rust_decimal::Decimal>,
+        selling_price: impl Into<rust_decimal::Decimal>,
+        selling_price_excluding_tax: impl Into<rust_decimal::Decimal>,
         max_order_quantity: impl Into<Option<i64>>,
-        handling_charge_excluding_tax: impl Into<f64>,
+        handling_charge_excluding_tax: impl Into<rust_decimal::Decimal>,
         handling_charge_tax_rate: impl Into<f64>,
-        handling_charge_including_tax: impl Into<f64>,
+        handling_charge_including_tax: impl Into<rust_decimal::Decimal>,
         tax_rate: impl Into<f64>,
-        tax_amount: impl Into<f64>,
+        tax_amount: impl Into<rust_decimal::Decimal>,
         associated_options: impl Into<Option<AssociatedOption>>,
         attributes: impl Into<Vec<ProductAttribute>>,
         subscriptions: impl Into<Option<Vec<ProductSubscription>>>,
@@ -2858,14 +2918,26 @@ pub struct CartShipment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub courier_company_name: Option<String>,
     /// Shipping charge excluding tax, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax on the shipping charge, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_tax_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// Number of items in the shipment
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_items_count: Option<i64>,
@@ -3750,7 +3822,8 @@ pub struct CouponPromotionCommonDetail {
     /// Minimum order value needed to qualify, in store currency; defaults to 0
     ///
     /// `None` is sent as `null`.
-    pub minimum_order_total: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_order_total: Option<rust_decimal::Decimal>,
     /// ISO-8601 date-time from which it is valid
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// ISO-8601 date-time when it expires; null when it does not expire
@@ -5490,13 +5563,17 @@ impl<'de> serde::Deserialize<'de> for CustomerBankAccountAccountType {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CustomerCreditLineBalance {
     /// Maximum amount chargeable per order under the mandate, in store currency
-    pub mandate_per_order_limit: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub mandate_per_order_limit: rust_decimal::Decimal,
     /// Total credit limit, in store currency
-    pub total_credit_limit: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub total_credit_limit: rust_decimal::Decimal,
     /// Credit already used, in store currency
-    pub utilized_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub utilized_amount: rust_decimal::Decimal,
     /// Credit still available, in store currency
-    pub balance_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub balance_amount: rust_decimal::Decimal,
     /// ID of the store the credit line belongs to
     pub store_id: String,
     /// When the credit line was created
@@ -5584,14 +5661,26 @@ pub struct CustomerLoyalty {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lifetime_orders: Option<i64>,
     /// Amount spent in the current period, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_spent: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_spent: Option<rust_decimal::Decimal>,
     /// Amount spent over the membership's lifetime, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifetime_spent: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifetime_spent: Option<rust_decimal::Decimal>,
     /// Amount saved over the membership's lifetime, in store currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lifetime_savings: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub lifetime_savings: Option<rust_decimal::Decimal>,
 }
 
 /// A recurring-payment mandate a customer has authorised with a payment gateway, with its limits, schedule and status.
@@ -5607,8 +5696,12 @@ pub struct CustomerMandate {
     /// Current status of the mandate
     pub status: MandateStatus,
     /// Maximum amount that can be debited, in the mandate currency
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_amount: Option<rust_decimal::Decimal>,
     /// How often debits can occur
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frequency: Option<String>,
@@ -5734,13 +5827,21 @@ pub struct CustomerReadyForReview {
     /// Selling price, in store currency (read-only)
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selling_price: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub selling_price: Option<rust_decimal::Decimal>,
     /// List price (MRP), in store currency (read-only)
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listing_price: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub listing_price: Option<rust_decimal::Decimal>,
     /// Number of the order the product was bought in (read-only)
     ///
     /// Read-only: set by the server.
@@ -5803,13 +5904,21 @@ pub struct CustomerReview {
     /// List price (MRP), in store currency (read-only)
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listing_price: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub listing_price: Option<rust_decimal::Decimal>,
     /// Selling price, in store currency (read-only)
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selling_price: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub selling_price: Option<rust_decimal::Decimal>,
     /// Number of the order the product was bought in (read-only)
     ///
     /// Read-only: set by the server.
@@ -6201,7 +6310,8 @@ pub struct DeliveryOption {
     /// Cart value above which shipping is free, in store currency; null when none
     ///
     /// `None` is sent as `null`.
-    pub free_shipping_threshold: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub free_shipping_threshold: Option<rust_decimal::Decimal>,
     /// Shipments with their items and available shipping methods, each listing courier companies with cost, delivery estimate, mode and rating
     pub shipments: Vec<DeliveryOptionShipmentsItem>,
 }
@@ -6257,8 +6367,12 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// `shipping_amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount: Option<rust_decimal::Decimal>,
     /// `estimated_delivery_days`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_delivery_days: Option<String>,
@@ -6446,8 +6560,12 @@ pub struct DiscountBasedPromotion {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount_percent: Option<f64>,
     /// Discount amount in store currency, for fixed-amount discounts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_fixed_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub discount_fixed_amount: Option<rust_decimal::Decimal>,
 }
 
 impl DiscountBasedPromotion {
@@ -6610,7 +6728,8 @@ pub struct DiscountCouponPromotion {
     /// Minimum order value needed to qualify, in store currency; defaults to 0
     ///
     /// `None` is sent as `null`.
-    pub minimum_order_total: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_order_total: Option<rust_decimal::Decimal>,
     /// ISO-8601 date-time from which it is valid
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// ISO-8601 date-time when it expires; null when it does not expire
@@ -7121,7 +7240,8 @@ pub struct FixedAmountDiscountRule {
     /// Discount type; always "fixed-amount"
     pub discount_type: FixedAmountDiscountRuleDiscountType,
     /// Amount taken off, in store currency
-    pub fixed_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub fixed_discount_amount: rust_decimal::Decimal,
     /// Eligible product/variant entries with optional minimum and maximum quantity and value (store currency)
     pub products: Vec<FixedAmountDiscountRuleProductsItem>,
     /// IDs of eligible categories
@@ -7131,7 +7251,7 @@ pub struct FixedAmountDiscountRule {
 impl FixedAmountDiscountRule {
     /// A `FixedAmountDiscountRule` with the given fields; the optional ones are `None`, and `discount_type` takes the spec's default or only value.
     pub fn new(
-        fixed_discount_amount: impl Into<f64>,
+        fixed_discount_amount: impl Into<rust_decimal::Decimal>,
         products: impl Into<Vec<FixedAmountDiscountRuleProductsItem>>,
         category_id: impl Into<Vec<String>>,
     ) -> Self {
@@ -7225,11 +7345,13 @@ pub struct FixedAmountDiscountRuleProductsItem {
     /// `minimum_value`.
     ///
     /// `None` is sent as `null`.
-    pub minimum_value: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_value: Option<rust_decimal::Decimal>,
     /// `maximum_value`.
     ///
     /// `None` is sent as `null`.
-    pub maximum_value: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub maximum_value: Option<rust_decimal::Decimal>,
 }
 
 /// A fixed-price coupon that sells qualifying products at a set offer price. It extends the common coupon/promotion details.
@@ -7262,7 +7384,8 @@ pub struct FixedPriceCouponPromotion {
     /// Minimum order value needed to qualify, in store currency; defaults to 0
     ///
     /// `None` is sent as `null`.
-    pub minimum_order_total: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_order_total: Option<rust_decimal::Decimal>,
     /// ISO-8601 date-time from which it is valid
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// ISO-8601 date-time when it expires; null when it does not expire
@@ -7285,7 +7408,7 @@ impl FixedPriceCouponPromotion {
         tags: impl Into<Option<Vec<String>>>,
         redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
         redemption_count: impl Into<i64>,
-        minimum_order_total: impl Into<Option<f64>>,
+        minimum_order_total: impl Into<Option<rust_decimal::Decimal>>,
         starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
         expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
         details: impl Into<FixedPriceRule>,
@@ -7314,12 +7437,13 @@ pub struct FixedPricePromotion {
     /// Promotion type; always "fixed-price"
     pub promotion_type: FixedPricePromotionPromotionType,
     /// Offer price, in store currency
-    pub offer_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub offer_price: rust_decimal::Decimal,
 }
 
 impl FixedPricePromotion {
     /// A `FixedPricePromotion` with the given fields; the optional ones are `None`, and `promotion_type` takes the spec's default or only value.
-    pub fn new(offer_price: impl Into<f64>) -> Self {
+    pub fn new(offer_price: impl Into<rust_decimal::Decimal>) -> Self {
         Self {
             promotion_type: FixedPricePromotionPromotionType::FixedPrice,
             offer_price: offer_price.into(),
@@ -7469,13 +7593,16 @@ pub struct FixedPriceRuleBasedAmountProductsItem {
     /// `None` is sent as `null`.
     pub variant_id: Option<String>,
     /// `minimum_purchase_amount`.
-    pub minimum_purchase_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub minimum_purchase_amount: rust_decimal::Decimal,
     /// `maximum_purchase_amount`.
     ///
     /// `None` is sent as `null`.
-    pub maximum_purchase_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub maximum_purchase_amount: Option<rust_decimal::Decimal>,
     /// `offer_price`.
-    pub offer_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub offer_price: rust_decimal::Decimal,
 }
 
 /// Fixed-price rule that applies when the quantity bought of a product falls within a range.
@@ -7519,7 +7646,8 @@ pub struct FixedPriceRuleBasedQuantityProductsItem {
     /// `None` is sent as `null`.
     pub maximum_quantity: Option<i64>,
     /// `offer_price`.
-    pub offer_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub offer_price: rust_decimal::Decimal,
 }
 
 /// `ForgotPasswordBody`.
@@ -7594,7 +7722,8 @@ pub struct FreeGoodCouponPromotion {
     /// Minimum order value needed to qualify, in store currency; defaults to 0
     ///
     /// `None` is sent as `null`.
-    pub minimum_order_total: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_order_total: Option<rust_decimal::Decimal>,
     /// ISO-8601 date-time from which it is valid
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// ISO-8601 date-time when it expires; null when it does not expire
@@ -7617,7 +7746,7 @@ impl FreeGoodCouponPromotion {
         tags: impl Into<Option<Vec<String>>>,
         redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
         redemption_count: impl Into<i64>,
-        minimum_order_total: impl Into<Option<f64>>,
+        minimum_order_total: impl Into<Option<rust_decimal::Decimal>>,
         starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
         expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
         details: impl Into<FreeGoodsRule>,
@@ -8921,9 +9050,11 @@ pub struct GetPaymentStatusResponseContent {
     /// Payment state of the order
     pub status: GetPaymentStatusResponseContentStatus,
     /// Amount received so far
-    pub amount_paid: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub amount_paid: rust_decimal::Decimal,
     /// Amount still outstanding
-    pub amount_unpaid: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub amount_unpaid: rust_decimal::Decimal,
     /// Whether the payment can be retried
     pub is_retry_available: bool,
 }
@@ -11365,11 +11496,19 @@ pub struct JuspayOrder {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Amount refunded so far
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount_refunded: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount_refunded: Option<rust_decimal::Decimal>,
     /// Order amount to be paid
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
 }
 
 impl JuspayOrder {
@@ -14280,7 +14419,8 @@ pub struct MandateDebitSchedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_number: Option<String>,
     /// Amount to debit, in the store currency.
-    pub amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub amount: rust_decimal::Decimal,
     /// Current state of the debit, from scheduled through success, failure, cancellation or awaiting a retry.
     pub status: MandateDebitScheduleStatus,
     /// When the debit is scheduled to run (ISO 8601 date-time).
@@ -14319,7 +14459,7 @@ impl MandateDebitSchedule {
         id: impl Into<String>,
         mandate_id: impl Into<String>,
         order_id: impl Into<String>,
-        amount: impl Into<f64>,
+        amount: impl Into<rust_decimal::Decimal>,
         status: impl Into<MandateDebitScheduleStatus>,
         scheduled_at: impl Into<chrono::DateTime<chrono::Utc>>,
         retry_attempt: impl Into<i64>,
@@ -15120,8 +15260,12 @@ pub struct NetbankingPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentInfoPaymentStatus>,
@@ -15284,8 +15428,12 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_promotion_applied: Option<bool>,
     /// Discount from promotions, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_discount_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub promotion_discount_amount: Option<rust_decimal::Decimal>,
     /// Promotion discount expressed as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_discount_percent: Option<f64>,
@@ -15296,8 +15444,12 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
     /// Discount from the coupon, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_discount_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub coupon_discount_amount: Option<rust_decimal::Decimal>,
     /// Coupon discount expressed as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_discount_percent: Option<f64>,
@@ -15306,47 +15458,95 @@ pub struct Order {
     /// Coupons applied to the order.
     pub applied_coupons: Vec<AppliedCoupon>,
     /// Total saved through promotions, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub promotion_savings: Option<rust_decimal::Decimal>,
     /// Total saved through coupons, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub coupon_savings: Option<rust_decimal::Decimal>,
     /// Savings from other sources, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub other_savings: Option<rust_decimal::Decimal>,
     /// Sum of all savings on the order, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_savings: Option<rust_decimal::Decimal>,
     /// Whether the order was generated from a subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_subscription: Option<bool>,
     /// Item total before tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtotal: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subtotal: Option<rust_decimal::Decimal>,
     /// Total tax on the items, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_total_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub item_total_tax: Option<rust_decimal::Decimal>,
     /// Item total including tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtotal_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subtotal_including_tax: Option<rust_decimal::Decimal>,
     /// Estimated shipping cost before discounts, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_estimated_cost: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_estimated_cost: Option<rust_decimal::Decimal>,
     /// Discount on shipping, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_discount_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_discount_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge before tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax rate applied to shipping, as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_tax_rate: Option<f64>,
     /// Tax on shipping, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_tax_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// How the order is to be fulfilled: delivery, in-store collection, or a mix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_preference: Option<FulfillmentPreference>,
@@ -15354,20 +15554,40 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_delivery_days: Option<i64>,
     /// Handling charge before tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handling_charge_excluding_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handling_charge_excluding_tax: Option<rust_decimal::Decimal>,
     /// Tax on the handling charge, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handling_charge_tax_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handling_charge_tax_amount: Option<rust_decimal::Decimal>,
     /// Handling charge including tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handling_charge_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handling_charge_including_tax: Option<rust_decimal::Decimal>,
     /// Total tax on the order, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_tax: Option<rust_decimal::Decimal>,
     /// Final order total, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grand_total: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grand_total: Option<rust_decimal::Decimal>,
     /// Loyalty points the customer earns from this order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_points_earned: Option<f64>,
@@ -15375,11 +15595,19 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_points_redeemed: Option<f64>,
     /// Store credit applied to the order, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_balance_used: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credit_balance_used: Option<rust_decimal::Decimal>,
     /// Amount still payable after points and credit, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_be_paid: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to_be_paid: Option<rust_decimal::Decimal>,
     /// Number of line items in the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_items_count: Option<i64>,
@@ -15478,11 +15706,19 @@ pub struct OrderCancellationRefundDetails {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_point: Option<f64>,
     /// `refundable_amount`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refundable_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refundable_amount: Option<rust_decimal::Decimal>,
     /// `cancellation_charges`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cancellation_charges: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cancellation_charges: Option<rust_decimal::Decimal>,
     /// `cancellation_charges_reason`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancellation_charges_reason: Option<String>,
@@ -15599,8 +15835,12 @@ pub struct OrderDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_promotion_applied: Option<bool>,
     /// Discount from promotions, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_discount_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub promotion_discount_amount: Option<rust_decimal::Decimal>,
     /// Promotion discount expressed as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_discount_percent: Option<f64>,
@@ -15611,8 +15851,12 @@ pub struct OrderDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
     /// Discount from the coupon, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_discount_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub coupon_discount_amount: Option<rust_decimal::Decimal>,
     /// Coupon discount expressed as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_discount_percent: Option<f64>,
@@ -15621,47 +15865,95 @@ pub struct OrderDetail {
     /// Coupons applied to the order.
     pub applied_coupons: Vec<AppliedCoupon>,
     /// Total saved through promotions, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub promotion_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub promotion_savings: Option<rust_decimal::Decimal>,
     /// Total saved through coupons, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coupon_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub coupon_savings: Option<rust_decimal::Decimal>,
     /// Savings from other sources, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub other_savings: Option<rust_decimal::Decimal>,
     /// Sum of all savings on the order, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_savings: Option<f32>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_savings: Option<rust_decimal::Decimal>,
     /// Whether the order was generated from a subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_subscription: Option<bool>,
     /// Item total before tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtotal: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subtotal: Option<rust_decimal::Decimal>,
     /// Total tax on the items, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub item_total_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub item_total_tax: Option<rust_decimal::Decimal>,
     /// Item total including tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subtotal_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subtotal_including_tax: Option<rust_decimal::Decimal>,
     /// Estimated shipping cost before discounts, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_estimated_cost: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_estimated_cost: Option<rust_decimal::Decimal>,
     /// Discount on shipping, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_discount_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_discount_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge before tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax rate applied to shipping, as a percentage.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipping_tax_rate: Option<f64>,
     /// Tax on shipping, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_tax_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// How the order is to be fulfilled: delivery, in-store collection, or a mix.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fulfillment_preference: Option<FulfillmentPreference>,
@@ -15669,20 +15961,40 @@ pub struct OrderDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_delivery_days: Option<i64>,
     /// Handling charge before tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handling_charge_excluding_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handling_charge_excluding_tax: Option<rust_decimal::Decimal>,
     /// Tax on the handling charge, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handling_charge_tax_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handling_charge_tax_amount: Option<rust_decimal::Decimal>,
     /// Handling charge including tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handling_charge_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub handling_charge_including_tax: Option<rust_decimal::Decimal>,
     /// Total tax on the order, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub total_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub total_tax: Option<rust_decimal::Decimal>,
     /// Final order total, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grand_total: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grand_total: Option<rust_decimal::Decimal>,
     /// Loyalty points the customer earns from this order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_points_earned: Option<f64>,
@@ -15690,11 +16002,19 @@ pub struct OrderDetail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_points_redeemed: Option<f64>,
     /// Store credit applied to the order, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_balance_used: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credit_balance_used: Option<rust_decimal::Decimal>,
     /// Amount still payable after points and credit, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_be_paid: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to_be_paid: Option<rust_decimal::Decimal>,
     /// Number of line items in the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_items_count: Option<i64>,
@@ -15846,27 +16166,35 @@ pub struct OrderItem {
     /// Whether the listed prices already include tax.
     pub price_including_tax: bool,
     /// Unit price charged, in the store currency.
-    pub selling_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub selling_price: rust_decimal::Decimal,
     /// Unit list price before any markdown, in the store currency.
-    pub listing_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub listing_price: rust_decimal::Decimal,
     /// Unit selling price without tax, in the store currency.
-    pub selling_price_excluding_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub selling_price_excluding_tax: rust_decimal::Decimal,
     /// Discount on this line from promotions, in the store currency.
-    pub promotion_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub promotion_discount_amount: rust_decimal::Decimal,
     /// Discount on this line from coupons, in the store currency.
-    pub coupon_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub coupon_discount_amount: rust_decimal::Decimal,
     /// Tax regime; always `GST`.
     pub tax_type: CartItemTaxType,
     /// Tax rate applied to the line, as a percentage.
     pub tax_rate: f64,
     /// Tax on the line, in the store currency.
-    pub tax_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub tax_amount: rust_decimal::Decimal,
     /// Handling charge for the line before tax, in the store currency.
-    pub handling_charge_excluding_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charge_excluding_tax: rust_decimal::Decimal,
     /// Tax rate applied to the handling charge, as a percentage.
     pub handling_charge_tax_rate: f64,
     /// Handling charge for the line including tax, in the store currency.
-    pub handling_charge_including_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charge_including_tax: rust_decimal::Decimal,
     /// Variant options (such as colour or size) that identify the chosen variant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub associated_options: Option<AssociatedOption>,
@@ -15903,16 +16231,16 @@ impl OrderItem {
         free_quantity: impl Into<i64>,
         is_free_item: impl Into<bool>,
         price_including_tax: impl Into<bool>,
-        selling_price: impl Into<f64>,
-        listing_price: impl Into<f64>,
-        selling_price_excluding_tax: impl Into<f64>,
-        promotion_discount_amount: impl Into<f64>,
-        coupon_discount_amount: impl Into<f64>,
+        selling_price: impl Into<rust_decimal::Decimal>,
+        listing_price: impl Into<rust_decimal::Decimal>,
+        selling_price_excluding_tax: impl Into<rust_decimal::Decimal>,
+        promotion_discount_amount: impl Into<rust_decimal::Decimal>,
+        coupon_discount_amount: impl Into<rust_decimal::Decimal>,
         tax_rate: impl Into<f64>,
-        tax_amount: impl Into<f64>,
-        handling_charge_excluding_tax: impl Into<f64>,
+        tax_amount: impl Into<rust_decimal::Decimal>,
+        handling_charge_excluding_tax: impl Into<rust_decimal::Decimal>,
         handling_charge_tax_rate: impl Into<f64>,
-        handling_charge_including_tax: impl Into<f64>,
+        handling_charge_including_tax: impl Into<rust_decimal::Decimal>,
     ) -> Self {
         Self {
             product_id: product_id.into(),
@@ -15979,17 +16307,29 @@ pub struct OrderList {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_subscription: Option<bool>,
     /// Final order total, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grand_total: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub grand_total: Option<rust_decimal::Decimal>,
     /// Loyalty points redeemed against the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub loyalty_point_redeemed: Option<f64>,
     /// Store credit applied to the order, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_balance_used: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub credit_balance_used: Option<rust_decimal::Decimal>,
     /// Amount payable after points and credit, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to_be_paid: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub to_be_paid: Option<rust_decimal::Decimal>,
     /// Number of line items in the order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_items_count: Option<i64>,
@@ -16170,8 +16510,12 @@ pub struct OrderRefund {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_number: Option<String>,
     /// Amount refunded, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refund_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub refund_amount: Option<rust_decimal::Decimal>,
     /// When the refund was made (ISO 8601 date-time).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_date: Option<chrono::DateTime<chrono::Utc>>,
@@ -16596,14 +16940,26 @@ pub struct OrderShipment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shipment_items: Option<Vec<ShipmentItem>>,
     /// Shipping charge before tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax on the shipping charge, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_tax_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shipping_amount_including_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// Name of the courier carrying the shipment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub courier_company_name: Option<String>,
@@ -17310,8 +17666,12 @@ pub struct PaymentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentInfoPaymentStatus>,
@@ -17523,8 +17883,12 @@ pub struct PayuPaymentInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txnid: Option<String>,
     /// Amount to collect, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
     /// Short description of what is being paid for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub productinfo: Option<String>,
@@ -17565,10 +17929,11 @@ pub struct PayuPaymentInfoSiDetails {
     /// `billingAmount`.
     #[serde(
         rename = "billingAmount",
+        with = "crate::support::rust_decimal_serde_float::option",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub billing_amount: Option<f64>,
+    pub billing_amount: Option<rust_decimal::Decimal>,
     /// `billingCurrency`.
     #[serde(
         rename = "billingCurrency",
@@ -17752,7 +18117,8 @@ pub struct PercentageDiscountRule {
     /// Upper limit on the discount, in the store currency, or null for no cap.
     ///
     /// `None` is sent as `null`.
-    pub maximum_discount_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub maximum_discount_amount: Option<rust_decimal::Decimal>,
     /// Products or variants the rule applies to, each with optional quantity and value bounds.
     pub products: Vec<FixedAmountDiscountRuleProductsItem>,
     /// Ids of the categories the rule applies to.
@@ -17763,7 +18129,7 @@ impl PercentageDiscountRule {
     /// A `PercentageDiscountRule` with the given fields; the optional ones are `None`, and `discount_type` takes the spec's default or only value.
     pub fn new(
         discount_percent: impl Into<f64>,
-        maximum_discount_amount: impl Into<Option<f64>>,
+        maximum_discount_amount: impl Into<Option<rust_decimal::Decimal>>,
         products: impl Into<Vec<FixedAmountDiscountRuleProductsItem>>,
         category_id: impl Into<Vec<String>>,
     ) -> Self {
@@ -19359,9 +19725,11 @@ pub struct ProductPricing {
     /// Whether the listing and selling prices already include tax.
     pub price_including_tax: bool,
     /// List price (MRP) before any markdown, in the store currency.
-    pub listing_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub listing_price: rust_decimal::Decimal,
     /// Price the customer pays, in the store currency.
-    pub selling_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub selling_price: rust_decimal::Decimal,
     /// Minimum quantity per order; defaults to 1.
     pub min_order_quantity: i64,
     /// Maximum quantity per order, or null for no limit.
@@ -19371,7 +19739,8 @@ pub struct ProductPricing {
     /// Step by which the quantity can be increased; defaults to 1.
     pub incremental_quantity: i64,
     /// Selling price without tax, in the store currency.
-    pub selling_price_excluding_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub selling_price_excluding_tax: rust_decimal::Decimal,
 }
 
 impl ProductPricing {
@@ -19380,10 +19749,10 @@ impl ProductPricing {
         currency: impl Into<String>,
         tax_rate: impl Into<f64>,
         price_including_tax: impl Into<bool>,
-        listing_price: impl Into<f64>,
-        selling_price: impl Into<f64>,
+        listing_price: impl Into<rust_decimal::Decimal>,
+        selling_price: impl Into<rust_decimal::Decimal>,
         max_order_quantity: impl Into<Option<i64>>,
-        selling_price_excluding_tax: impl Into<f64>,
+        selling_price_excluding_tax: impl Into<rust_decimal::Decimal>,
     ) -> Self {
         Self {
             currency: currency.into(),
@@ -19621,9 +19990,11 @@ impl<'de> serde::Deserialize<'de> for ProductReviewStatus {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ProductShipping {
     /// Handling charge including tax, in the store currency.
-    pub handling_charges_including_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charges_including_tax: rust_decimal::Decimal,
     /// Handling charge before tax, in the store currency.
-    pub handling_charges_excluding_tax: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub handling_charges_excluding_tax: rust_decimal::Decimal,
     /// Tax regime applied to the handling charge.
     pub tax_type: String,
     /// Tax rate applied to the handling charge, as a percentage.
@@ -19640,7 +20011,8 @@ pub struct ProductSubscription {
     /// Name of the plan.
     pub subscription_plan: String,
     /// Price per billing cycle, in the store currency.
-    pub subscription_price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub subscription_price: rust_decimal::Decimal,
     /// Number of frequency units between bills.
     pub billing_interval: i64,
     /// Billing frequency unit: weekly, monthly or annually.
@@ -19667,7 +20039,7 @@ impl ProductSubscription {
     pub fn new(
         id: impl Into<String>,
         subscription_plan: impl Into<String>,
-        subscription_price: impl Into<f64>,
+        subscription_price: impl Into<rust_decimal::Decimal>,
         billing_interval: impl Into<i64>,
         billing_frequency: impl Into<ProductSubscriptionBillingFrequency>,
         billing_limit: impl Into<i64>,
@@ -19980,7 +20352,8 @@ impl<'de> serde::Deserialize<'de> for PromotionType {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RedeemCreditBalanceBody {
     /// Amount of store credit to apply, in the cart currency
-    pub credit_balance_used: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub credit_balance_used: rust_decimal::Decimal,
 }
 
 /// The `RedeemCreditBalanceResponse` of the operation `redeem-credit-balance`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -21592,7 +21965,8 @@ pub struct Subscription {
     /// Read-only: set by the server.
     pub plan_name: String,
     /// Price per billing cycle, in the store currency.
-    pub price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub price: rust_decimal::Decimal,
     /// Subscription status: created, active, paused or revoked (read-only).
     ///
     /// Read-only: set by the server.
@@ -21656,7 +22030,8 @@ pub struct Subscription {
     /// Coupon discount as a percentage; defaults to 0.
     pub coupon_discount_percent: f64,
     /// Coupon discount amount, in the store currency; defaults to 0.
-    pub coupon_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub coupon_discount_amount: rust_decimal::Decimal,
     /// Limit on how many times the coupon may be redeemed for this subscription, or null; defaults to 0.
     ///
     /// `None` is sent as `null`.
@@ -21684,13 +22059,13 @@ pub struct Subscription {
 }
 
 impl Subscription {
-    /// A `Subscription` with the given fields; the optional ones are `None`, and `trial_days`, `billing_frequency`, `billing_interval`, `shipping_frequency`, `shipping_interval`, `coupon_discount_percent`, `coupon_discount_amount`, `is_prepaid`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    /// A `Subscription` with the given fields; the optional ones are `None`, and `trial_days`, `billing_frequency`, `billing_interval`, `shipping_frequency`, `shipping_interval`, `coupon_discount_percent`, `is_prepaid`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
         plan_id: impl Into<String>,
         plan_name: impl Into<String>,
-        price: impl Into<f64>,
+        price: impl Into<rust_decimal::Decimal>,
         status: impl Into<SubscriptionStatus>,
         start_date: impl Into<chrono::NaiveDate>,
         end_date: impl Into<Option<chrono::NaiveDate>>,
@@ -21704,6 +22079,7 @@ impl Subscription {
         shipping_limit: impl Into<Option<i64>>,
         coupon_id: impl Into<Option<String>>,
         coupon_code: impl Into<Option<String>>,
+        coupon_discount_amount: impl Into<rust_decimal::Decimal>,
         coupon_redemption_limit: impl Into<Option<i64>>,
         usage_based_billing: impl Into<bool>,
         usage_based_tiers: impl Into<Vec<SubscriptionUsageBasedTiersItem>>,
@@ -21736,7 +22112,7 @@ impl Subscription {
             coupon_id: coupon_id.into(),
             coupon_code: coupon_code.into(),
             coupon_discount_percent: 0f64,
-            coupon_discount_amount: 0f64,
+            coupon_discount_amount: coupon_discount_amount.into(),
             coupon_redemption_limit: coupon_redemption_limit.into(),
             is_prepaid: false,
             usage_based_billing: usage_based_billing.into(),
@@ -21801,8 +22177,12 @@ pub struct SubscriptionBehaviourUsageBasedTiersItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub up_to: Option<i64>,
     /// `price_per_unit`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub price_per_unit: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub price_per_unit: Option<rust_decimal::Decimal>,
 }
 
 /// Full view of a subscription: the subscription fields plus its items and addresses.
@@ -21823,7 +22203,8 @@ pub struct SubscriptionDetail {
     /// Read-only: set by the server.
     pub plan_name: String,
     /// Price per billing cycle, in the store currency.
-    pub price: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub price: rust_decimal::Decimal,
     /// Subscription status: created, active, paused or revoked (read-only).
     ///
     /// Read-only: set by the server.
@@ -21887,7 +22268,8 @@ pub struct SubscriptionDetail {
     /// Coupon discount as a percentage; defaults to 0.
     pub coupon_discount_percent: f64,
     /// Coupon discount amount, in the store currency; defaults to 0.
-    pub coupon_discount_amount: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub coupon_discount_amount: rust_decimal::Decimal,
     /// Limit on how many times the coupon may be redeemed for this subscription, or null; defaults to 0.
     ///
     /// `None` is sent as `null`.
@@ -21924,13 +22306,13 @@ pub struct SubscriptionDetail {
 }
 
 impl SubscriptionDetail {
-    /// A `SubscriptionDetail` with the given fields; the optional ones are `None`, and `trial_days`, `billing_frequency`, `billing_interval`, `shipping_frequency`, `shipping_interval`, `coupon_discount_percent`, `coupon_discount_amount`, `is_prepaid`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
+    /// A `SubscriptionDetail` with the given fields; the optional ones are `None`, and `trial_days`, `billing_frequency`, `billing_interval`, `shipping_frequency`, `shipping_interval`, `coupon_discount_percent`, `is_prepaid`, `grace_period_days`, `is_cancellation_allowed`, `days_until_cancellation_allowed` take the spec's default or only value.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         id: impl Into<String>,
         plan_id: impl Into<String>,
         plan_name: impl Into<String>,
-        price: impl Into<f64>,
+        price: impl Into<rust_decimal::Decimal>,
         status: impl Into<SubscriptionStatus>,
         start_date: impl Into<chrono::NaiveDate>,
         end_date: impl Into<Option<chrono::NaiveDate>>,
@@ -21944,6 +22326,7 @@ impl SubscriptionDetail {
         shipping_limit: impl Into<Option<i64>>,
         coupon_id: impl Into<Option<String>>,
         coupon_code: impl Into<Option<String>>,
+        coupon_discount_amount: impl Into<rust_decimal::Decimal>,
         coupon_redemption_limit: impl Into<Option<i64>>,
         usage_based_billing: impl Into<bool>,
         usage_based_tiers: impl Into<Vec<SubscriptionUsageBasedTiersItem>>,
@@ -21976,7 +22359,7 @@ impl SubscriptionDetail {
             coupon_id: coupon_id.into(),
             coupon_code: coupon_code.into(),
             coupon_discount_percent: 0f64,
-            coupon_discount_amount: 0f64,
+            coupon_discount_amount: coupon_discount_amount.into(),
             coupon_redemption_limit: coupon_redemption_limit.into(),
             is_prepaid: false,
             usage_based_billing: usage_based_billing.into(),
@@ -22031,13 +22414,21 @@ pub struct SubscriptionInvoiceItem {
     /// Unit list price, in the store currency (read-only).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub listing_price: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub listing_price: Option<rust_decimal::Decimal>,
     /// Unit price charged, in the store currency (read-only).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selling_price: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub selling_price: Option<rust_decimal::Decimal>,
     /// Tax regime; always `GST` (read-only).
     ///
     /// Read-only: set by the server.
@@ -22056,8 +22447,12 @@ pub struct SubscriptionInvoiceItem {
     /// Unit selling price without tax, in the store currency (read-only).
     ///
     /// Read-only: set by the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selling_price_excluding_tax: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub selling_price_excluding_tax: Option<rust_decimal::Decimal>,
 }
 
 impl SubscriptionInvoiceItem {
@@ -22215,7 +22610,8 @@ pub struct SubscriptionUsageBasedTiersItem {
     /// `up_to`.
     pub up_to: i64,
     /// `price_per_unit`.
-    pub price_per_unit: f64,
+    #[serde(with = "rust_decimal::serde::float")]
+    pub price_per_unit: rust_decimal::Decimal,
 }
 
 /// A product attribute whose value is free text.
@@ -22445,8 +22841,12 @@ pub type UpdateCartResponseContent = CreateCartResponseContent;
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateCustomerMandateBody {
     /// Highest amount that may be debited under the mandate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_amount: Option<rust_decimal::Decimal>,
     /// Time after which the mandate stops.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -22941,8 +23341,12 @@ pub struct UpiPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentInfoPaymentStatus>,
@@ -24010,7 +24414,8 @@ pub struct VolumeBasedCouponPromotion {
     /// Minimum order value needed to qualify, in store currency; defaults to 0
     ///
     /// `None` is sent as `null`.
-    pub minimum_order_total: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub minimum_order_total: Option<rust_decimal::Decimal>,
     /// ISO-8601 date-time from which it is valid
     pub starts_at: chrono::DateTime<chrono::Utc>,
     /// ISO-8601 date-time when it expires; null when it does not expire
@@ -24033,7 +24438,7 @@ impl VolumeBasedCouponPromotion {
         tags: impl Into<Option<Vec<String>>>,
         redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
         redemption_count: impl Into<i64>,
-        minimum_order_total: impl Into<Option<f64>>,
+        minimum_order_total: impl Into<Option<rust_decimal::Decimal>>,
         starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
         expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
         details: impl Into<VolumeBasedRule>,
@@ -24155,7 +24560,8 @@ pub struct VolumeBasedRule {
     /// Upper limit on the discount, in the store currency, or null for no cap.
     ///
     /// `None` is sent as `null`.
-    pub maximum_discount_amount: Option<f64>,
+    #[serde(with = "crate::support::rust_decimal_serde_float::option")]
+    pub maximum_discount_amount: Option<rust_decimal::Decimal>,
 }
 
 /// `VolumeBasedRuleProductsItem`.
@@ -24261,8 +24667,12 @@ pub struct WalletPayment {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
+    #[serde(
+        with = "crate::support::rust_decimal_serde_float::option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_status: Option<PaymentInfoPaymentStatus>,

@@ -41,6 +41,7 @@ pub fn describe(t: &TypeRef) -> String {
             Prim::Binary => "file",
         }
         .to_owned(),
+        TypeRef::External(e) => format!("{} as `{}`", describe(&e.wire_ref()), e.rust),
         TypeRef::Vec(inner) => format!("array of {}", describe(inner)),
         TypeRef::Map(inner) => format!("map of {}", describe(inner)),
         TypeRef::Nullable(inner) => format!("{} or null", describe(inner)),

@@ -5,7 +5,7 @@ mod examples;
 mod paths;
 pub mod rust;
 pub mod server;
-mod support;
+pub(crate) mod support;
 pub mod templates;
 mod types;
 
@@ -120,6 +120,7 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             chrono => model.uses.chrono,
             uuid => model.uses.uuid,
             serde_with => model.uses.serde_with,
+            dependencies => model.uses.dependencies,
         },
         counts => minijinja::context! {
             structs => count(|k| matches!(k, TypeKind::Struct(_))),
@@ -135,6 +136,15 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             pub use types::*;
         )
     });
+    // the crates of type overrides, so that callers name the version the types use
+    let override_crates = model.uses.dependencies.iter().filter_map(|line| {
+        let table: toml::Table = toml::from_str(line).ok()?;
+        let name = table.keys().next()?.replace('-', "_");
+        let doc =
+            format!(" `{name}`, whose types some fields have (a `codegen.toml` type override).");
+        let name = rust::ident(&name);
+        Some(quote!(#[doc = #doc] pub use #name;))
+    });
     let lib = quote! {
         #(#![doc = #doc_lines])*
         #![deny(clippy::large_stack_frames)]
@@ -142,6 +152,8 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
 
         pub mod support;
         mod types;
+
+        #(#override_crates)*
 
         #reexport
     };
@@ -152,7 +164,7 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
             path: dir.join("src/support.rs"),
             contents: rust::format_file(
                 &header,
-                support::support_module(),
+                support::support_module(&[model]),
                 "support.rs",
                 Rustfmt::Later,
             )?,
@@ -179,9 +191,14 @@ pub fn types_crate(model: &Model, ctx: &Context) -> Result<Vec<OutputFile>> {
     Ok(files)
 }
 
-/// The Rust source of the `support` module.
-pub fn support_source() -> Result<String> {
-    rust::format_file("", support::support_module(), "support.rs", Rustfmt::Now)
+/// The Rust source of the `support` module shared by the types of `models`.
+pub fn support_source(models: &[&Model]) -> Result<String> {
+    rust::format_file(
+        "",
+        support::support_module(models),
+        "support.rs",
+        Rustfmt::Now,
+    )
 }
 
 /// The Rust source of the types of `model` alone (no crate files): what snapshot tests show.

@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::error::{Error, Result};
-use crate::model::{Prim, TypeRef};
+use crate::model::{External, Prim, TypeRef};
 
 /// An identifier (names from [`crate::names`] are always valid identifiers).
 pub fn ident(name: &str) -> Ident {
@@ -23,6 +23,7 @@ pub fn type_tokens(t: &TypeRef, path: &TokenStream) -> TokenStream {
             }
         }
         TypeRef::Prim(p) => prim_tokens(*p),
+        TypeRef::External(e) => external_tokens(e),
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, path);
             quote!(Vec<#inner>)
@@ -39,6 +40,13 @@ pub fn type_tokens(t: &TypeRef, path: &TokenStream) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
     }
+}
+
+/// The Rust type of a type override (its path was checked when the model was built).
+pub fn external_tokens(e: &External) -> TokenStream {
+    syn::parse_str::<syn::Type>(&e.rust)
+        .map(|t| quote!(#t))
+        .unwrap_or_else(|e| e.to_compile_error())
 }
 
 /// The Rust type of a primitive.

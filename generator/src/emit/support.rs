@@ -1,10 +1,119 @@
 //! The `support` module of a types crate: the few helpers generated types share.
 
+use std::collections::BTreeMap;
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Tokens of `support.rs`.
-pub fn support_module() -> TokenStream {
+use crate::model::{Model, TypeKind, TypeRef};
+
+/// The `support` module named after a type override's `with` module
+/// (`rust_decimal::serde::float` -> `rust_decimal_serde_float`).
+pub fn with_module_name(with: &str) -> String {
+    with.split("::")
+        .filter(|s| !s.is_empty() && *s != "crate")
+        .collect::<Vec<_>>()
+        .join("_")
+}
+
+/// The `Option`s of the fields of a type override with a `with` module: `option` (`None` is
+/// `null` or absent) and `double_option` (absent, `null` or a value) modules that pass the
+/// value itself through `with`. One per `with` module, sorted by name.
+fn with_helpers(models: &[&Model]) -> Vec<TokenStream> {
+    let mut seen = BTreeMap::new();
+    for def in models.iter().flat_map(|m| m.types.values()) {
+        if let TypeKind::Struct(s) = &def.kind {
+            for f in &s.fields {
+                if let TypeRef::External(e) = &f.ty {
+                    if let Some(with) = &e.with {
+                        seen.insert(with_module_name(with), (with.clone(), e.rust.clone()));
+                    }
+                }
+            }
+        }
+    }
+    seen.into_iter()
+        .map(|(module, (with, rust))| {
+            let doc = format!(" The `Option`s of a `{rust}` field whose wire form `{with}` gives.");
+            let module = crate::emit::rust::ident(&module);
+            let with: syn::Path = syn::parse_str(&with).unwrap_or_else(|_| syn::parse_quote!(invalid));
+            let ty = crate::emit::rust::external_tokens(&crate::model::External {
+                rust,
+                wire: crate::model::Prim::String,
+                with: None,
+            });
+            quote! {
+                #[doc = #doc]
+                pub mod #module {
+                    struct Out<'a>(&'a #ty);
+
+                    impl serde::Serialize for Out<'_> {
+                        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                            #with::serialize(self.0, s)
+                        }
+                    }
+
+                    struct In(#ty);
+
+                    impl<'de> serde::Deserialize<'de> for In {
+                        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                            #with::deserialize(d).map(In)
+                        }
+                    }
+
+                    /// `Option<T>`: `None` is `null` (or absent, with `#[serde(default)]`).
+                    pub mod option {
+                        use super::{In, Out};
+                        use serde::Deserialize;
+
+                        /// Writes the value, or `null`.
+                        pub fn serialize<S: serde::Serializer>(
+                            value: &Option<#ty>,
+                            s: S,
+                        ) -> Result<S::Ok, S::Error> {
+                            match value {
+                                Some(v) => s.serialize_some(&Out(v)),
+                                None => s.serialize_none(),
+                            }
+                        }
+
+                        /// Reads the value or `null`.
+                        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+                            d: D,
+                        ) -> Result<Option<#ty>, D::Error> {
+                            Ok(Option::<In>::deserialize(d)?.map(|v| v.0))
+                        }
+                    }
+
+                    /// `Option<Option<T>>`: absent (with `#[serde(default)]`), `null` or a value.
+                    pub mod double_option {
+                        /// Writes the value or `null` (an absent field is skipped before).
+                        pub fn serialize<S: serde::Serializer>(
+                            value: &Option<Option<#ty>>,
+                            s: S,
+                        ) -> Result<S::Ok, S::Error> {
+                            match value {
+                                Some(Some(v)) => s.serialize_some(&super::Out(v)),
+                                _ => s.serialize_none(),
+                            }
+                        }
+
+                        /// Reads a present field: `null` or a value.
+                        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+                            d: D,
+                        ) -> Result<Option<Option<#ty>>, D::Error> {
+                            super::option::deserialize(d).map(Some)
+                        }
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Tokens of `support.rs`, with the helpers of the type overrides of `models`.
+pub fn support_module(models: &[&Model]) -> TokenStream {
+    let with_helpers = with_helpers(models);
     quote! {
         //! Helpers shared by the generated types.
 
@@ -143,5 +252,7 @@ pub fn support_module() -> TokenStream {
                 _ => 0,
             }
         }
+
+        #(#with_helpers)*
     }
 }

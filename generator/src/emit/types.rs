@@ -226,8 +226,30 @@ fn struct_item(def: &TypeDef, s: &StructDef, doc: TokenStream, model: &Model) ->
                 let json = &f.json_name;
                 attrs.push(quote!(rename = #json));
             }
+            // a type override's wire form, through its `with` module and the helpers of its
+            // `Option`s in `support`
+            let external_with = match &f.ty {
+                TypeRef::External(e) => e.with.as_deref(),
+                _ => None,
+            };
+            if let Some(with) = external_with {
+                let module = crate::emit::support::with_module_name(with);
+                let path = match f.repr {
+                    FieldRepr::Plain | FieldRepr::Defaulted => with.to_owned(),
+                    FieldRepr::Nullable | FieldRepr::Optional => {
+                        format!("crate::support::{module}::option")
+                    }
+                    FieldRepr::OptionalNullable => {
+                        format!("crate::support::{module}::double_option")
+                    }
+                };
+                attrs.push(quote!(with = #path));
+            }
             match f.repr {
                 FieldRepr::Optional => {
+                    attrs.push(quote!(default, skip_serializing_if = "Option::is_none"))
+                }
+                FieldRepr::OptionalNullable if external_with.is_some() => {
                     attrs.push(quote!(default, skip_serializing_if = "Option::is_none"))
                 }
                 FieldRepr::OptionalNullable => attrs.push(quote!(

@@ -374,12 +374,13 @@ fn representation(types: &mut BTreeMap<String, TypeDef>) {
 }
 
 /// Which optional crates the types need.
-pub fn uses(types: &BTreeMap<String, TypeDef>) -> Uses {
+pub fn uses(types: &BTreeMap<String, TypeDef>, options: &crate::config::Options) -> Uses {
     fn prims(t: &TypeRef, out: &mut BTreeSet<Prim>) {
         match t {
             TypeRef::Prim(p) => {
                 out.insert(*p);
             }
+
             TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
                 prims(inner, out)
             }
@@ -399,10 +400,31 @@ pub fn uses(types: &BTreeMap<String, TypeDef>) -> Uses {
                     .any(|f| f.repr == FieldRepr::OptionalNullable);
         }
     }
+    // the dependencies of the overrides some field uses
+    let used: BTreeSet<&str> = types
+        .values()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(s) => Some(&s.fields),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|f| match &f.ty {
+            TypeRef::External(e) => Some(e.rust.as_str()),
+            _ => None,
+        })
+        .collect();
+    let dependencies: BTreeSet<String> = options
+        .type_overrides
+        .iter()
+        .filter(|o| used.contains(o.rust.as_str()))
+        .filter_map(|o| o.dependency.clone())
+        .collect();
+    let dependencies = dependencies.into_iter().collect();
     Uses {
         chrono: all.contains(&Prim::DateTime) || all.contains(&Prim::Date),
         uuid: all.contains(&Prim::Uuid),
         serde_with,
+        dependencies,
     }
 }
 

@@ -117,7 +117,7 @@ pub enum SecuritySchemeKind {
 }
 
 /// Optional crates that generated types need.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Uses {
     /// `chrono` (date-time, date).
     pub chrono: bool,
@@ -125,6 +125,8 @@ pub struct Uses {
     pub uuid: bool,
     /// `serde_with` (optional nullable fields of request types).
     pub serde_with: bool,
+    /// `Cargo.toml` lines of the crates that type overrides use, sorted, once each.
+    pub dependencies: Vec<String>,
 }
 
 /// A named Rust type.
@@ -274,6 +276,9 @@ impl Constraints {
             {
                 Some(Check::Range)
             }
+            TypeRef::External(e) if self.minimum.is_some() || self.maximum.is_some() => {
+                self.check(&e.wire_ref())
+            }
             TypeRef::Vec(_) if self.min_items.is_some() || self.max_items.is_some() => {
                 Some(Check::Items)
             }
@@ -360,6 +365,9 @@ pub enum TypeRef {
     Named(String),
     /// A primitive.
     Prim(Prim),
+    /// A type of another crate that a `codegen.toml` type override puts in place of a
+    /// primitive (only ever a field's type).
+    External(Box<External>),
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `BTreeMap<String, T>`.
@@ -375,6 +383,17 @@ pub enum TypeRef {
     Json,
     /// Any JSON object.
     JsonObject,
+}
+
+/// A type of another crate standing in for a primitive ([`crate::config::TypeOverride`]).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct External {
+    /// The Rust type, as a path (`rust_decimal::Decimal`).
+    pub rust: String,
+    /// The primitive it replaces: its wire form, for samples, examples and the diff.
+    pub wire: Prim,
+    /// The serde `with` module of its wire form, when its own `Serialize` is not it.
+    pub with: Option<String>,
 }
 
 /// Primitive types.
@@ -413,6 +432,13 @@ pub struct Example {
     pub value: serde_json::Value,
 }
 
+impl External {
+    /// The primitive it stands for, as a type reference.
+    pub fn wire_ref(&self) -> TypeRef {
+        TypeRef::Prim(self.wire)
+    }
+}
+
 impl TypeRef {
     /// The named type this reference is or contains, if any.
     pub fn named(&self) -> Option<&str> {
@@ -427,6 +453,9 @@ impl TypeRef {
 impl Model {
     /// Builds the model of a loaded spec.
     pub fn build(spec: &LoadedSpec, options: &Options) -> Result<Model> {
+        for o in &options.type_overrides {
+            o.check()?;
+        }
         let mut builder = types::TypeBuilder::new(spec, options);
         builder.declare_components()?;
         let operations = operations::build(spec, &mut builder)?;
@@ -438,7 +467,7 @@ impl Model {
         if let Some(envelope) = &options.envelope {
             envelope::mark(&mut operations, &types, envelope);
         }
-        let uses = analysis::uses(&types);
+        let uses = analysis::uses(&types, options);
         pagination::mark(&mut operations, &types, options.pagination.as_ref());
         aliases::assign(&mut operations, &mut types);
         let info = &spec.openapi.info;

@@ -13,10 +13,10 @@ use serde_json::Value;
 
 use super::shape::{shape, ObjectShape, SchemaRef, Shape};
 use super::{
-    Discriminator, EnumVariant, Example, Field, FieldRepr, Prim, StructDef, TypeDef, TypeKind,
-    TypeRef, UnionDef, UnionVariant, Usage,
+    Constraints, Discriminator, EnumVariant, Example, External, Field, FieldRepr, Prim, StructDef,
+    TypeDef, TypeKind, TypeRef, UnionDef, UnionVariant, Usage,
 };
-use crate::config::{glob_match, Options};
+use crate::config::{glob_match, JsonType, Options};
 use crate::docs;
 use crate::error::{Error, Result, Warning};
 use crate::load::LoadedSpec;
@@ -554,12 +554,21 @@ impl<'a> TypeBuilder<'a> {
                 }
                 SchemaRef::Ref(_) => false,
             };
-            let default = data.and_then(|d| d.default.clone());
+            let mut default = data.and_then(|d| d.default.clone());
+            let constraints = super::shape::constraints(schema);
+            let ty = match self.type_override(name, prop, &converted.ty, &constraints) {
+                Some(external) => {
+                    // a default would need a literal of the external type
+                    default = None;
+                    TypeRef::External(Box::new(external))
+                }
+                None => converted.ty,
+            };
             fields.push(Field {
                 name: field_names.take(&names::field_name(prop)),
                 json_name: prop.to_owned(),
                 doc: data.and_then(doc_of),
-                ty: converted.ty,
+                ty,
                 required: required.contains(&prop),
                 nullable: converted.nullable,
                 read_only: data.is_some_and(|d| d.read_only),
@@ -568,7 +577,7 @@ impl<'a> TypeBuilder<'a> {
                 redact: is_password || self.options.redact.iter().any(|p| glob_match(p, prop)),
                 boxed: false,
                 repr: FieldRepr::Plain,
-                constraints: super::shape::constraints(schema),
+                constraints,
             });
         }
         let extra = match extra {
@@ -715,6 +724,38 @@ impl<'a> TypeBuilder<'a> {
     }
 
     /// Whether the named type is (or will be) a struct: an object schema.
+    /// The type of property `prop` of struct `owner` that the first matching type override
+    /// gives, if any matches.
+    fn type_override(
+        &self,
+        owner: &str,
+        prop: &str,
+        ty: &TypeRef,
+        constraints: &Constraints,
+    ) -> Option<External> {
+        let TypeRef::Prim(wire) = ty else {
+            return None;
+        };
+        let json_type = match wire {
+            Prim::String | Prim::DateTime | Prim::Date | Prim::Uuid => JsonType::String,
+            Prim::I32 | Prim::I64 => JsonType::Integer,
+            Prim::F32 | Prim::F64 => JsonType::Number,
+            Prim::Bool => JsonType::Boolean,
+            Prim::Binary => return None,
+        };
+        let format = constraints.format.as_deref();
+        let o = self
+            .options
+            .type_overrides
+            .iter()
+            .find(|o| o.applies(owner, prop, json_type, format))?;
+        Some(External {
+            rust: o.rust.clone(),
+            wire: *wire,
+            with: o.with.clone(),
+        })
+    }
+
     pub fn is_struct(&self, name: &str) -> bool {
         if let Some(def) = self.types.get(name) {
             return matches!(def.kind, TypeKind::Struct(_));
@@ -783,6 +824,7 @@ fn variant_name_for(ty: &TypeRef, parent: &str) -> String {
             Prim::Binary => "Binary",
         }
         .to_owned(),
+        TypeRef::External(e) => variant_name_for(&e.wire_ref(), parent),
         TypeRef::Vec(inner) => format!("{}List", variant_name_for(inner, parent)),
         TypeRef::Map(inner) => format!("{}Map", variant_name_for(inner, parent)),
         TypeRef::Nullable(inner) => format!("Optional{}", variant_name_for(inner, parent)),

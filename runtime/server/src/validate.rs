@@ -77,6 +77,17 @@ pub fn items(len: usize, min: Option<usize>, max: Option<usize>, name: &str, err
     }
 }
 
+/// The number a value of another crate's type stands for (a decimal standing in for a JSON
+/// number), through its own `Serialize`: a JSON number, or a string holding one (as decimals
+/// serialize by default); `None` for anything else.
+pub fn as_number<T: serde::Serialize>(value: &T) -> Option<f64> {
+    match serde_json::to_value(value).ok()? {
+        serde_json::Value::Number(n) => n.as_f64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 /// `minimum` / `maximum` (`exclusive_*`: the bound itself is out).
 pub fn range(
     value: f64,
@@ -152,6 +163,14 @@ mod tests {
         assert_eq!(map["b"], "must have at most 2 items");
         assert_eq!(map["c"], "must be greater than 0");
         assert_eq!(map["d"], "`x` is not one of `a`, `b`");
+    }
+
+    #[test]
+    fn numbers_of_other_types_are_read_through_their_json() {
+        assert_eq!(as_number(&19.5), Some(19.5));
+        assert_eq!(as_number(&"-0.25"), Some(-0.25));
+        assert_eq!(as_number(&"abc"), None);
+        assert_eq!(as_number(&true), None);
     }
 }
 

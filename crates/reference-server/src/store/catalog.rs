@@ -17,6 +17,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row as _;
@@ -1039,8 +1040,10 @@ fn associated_options(options: &[OptionValue]) -> AssociatedOption {
 impl Loaded {
     fn pricing(&self, listing: f64, selling: f64) -> ProductPricing {
         let p = &self.product;
+        let (listing, selling) = (util::money(listing), util::money(selling));
         let excluding = if p.price_including_tax {
-            util::round2(selling / (1.0 + p.tax_rate / 100.0))
+            let divisor = Decimal::ONE + util::money(p.tax_rate) / Decimal::ONE_HUNDRED;
+            util::round_money(selling / divisor)
         } else {
             selling
         };

@@ -272,7 +272,7 @@ async fn products_filter_and_sort() {
         })
         .await
         .unwrap();
-        let prices: Vec<f64> = by_price
+        let prices: Vec<rust_decimal::Decimal> = by_price
             .products
             .iter()
             .map(|p| p.pricing.selling_price)
@@ -437,7 +437,7 @@ async fn skus_list_every_variant_and_filter() {
         )
         .await
         .unwrap();
-        let prices: Vec<f64> = cheap_first
+        let prices: Vec<rust_decimal::Decimal> = cheap_first
             .skus
             .iter()
             .map(|s| s.pricing.selling_price)

@@ -74,6 +74,16 @@ pub(super) fn constraint_checks(
                 .then(|| quote!(#rt::validate::email(value, #name, #errors);));
             quote!(#length #pattern #email)
         }
+        (Check::Range, TypeRef::External(_)) => {
+            // a type of another crate: checked through the JSON number it is sent as
+            let (min, max) = (f64_opt(c.minimum), f64_opt(c.maximum));
+            let (emin, emax) = (c.exclusive_minimum, c.exclusive_maximum);
+            quote!(
+                if let Some(value) = #rt::validate::as_number(value) {
+                    #rt::validate::range(value, #min, #max, #emin, #emax, #name, #errors);
+                }
+            )
+        }
         (Check::Range, ty) => {
             let v = match ty {
                 TypeRef::Prim(Prim::I32 | Prim::F32) => quote!(f64::from(*value)),

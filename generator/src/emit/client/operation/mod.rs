@@ -28,6 +28,7 @@ pub fn ty(t: &TypeRef, paths: &Paths) -> TokenStream {
             quote!(#support::FilePart)
         }
         TypeRef::Prim(p) => prim_tokens(*p),
+        TypeRef::External(e) => crate::emit::rust::external_tokens(e),
         TypeRef::Vec(inner) => {
             let inner = ty(inner, paths);
             quote!(Vec<#inner>)

@@ -111,6 +111,7 @@ fn type_doc(ty: &TypeRef, paths: &Paths) -> String {
         TypeRef::Json => "any JSON value".to_owned(),
         TypeRef::JsonObject => "a JSON object".to_owned(),
         TypeRef::Prim(p) => format!("`{}`", crate::emit::rust::prim_tokens(*p)).replace(' ', ""),
+        TypeRef::External(e) => format!("`{}`", e.rust),
     }
 }
 
