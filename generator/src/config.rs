@@ -85,6 +85,10 @@ pub struct TypeOverride {
     /// Property names it skips, in the same notation.
     #[serde(default)]
     pub except: Vec<String>,
+    /// Formats it skips (`float`: a 32-bit float's range, to 3.4e38, is wider than a
+    /// decimal's, to 7.9e28).
+    #[serde(default)]
+    pub except_formats: Vec<String>,
     /// The Rust type, as a path (`rust_decimal::Decimal`).
     pub rust: String,
     /// A serde `with` module giving the wire form, when the type's own `Serialize` is not it
@@ -149,6 +153,7 @@ impl TypeOverride {
         };
         self.json_type == json_type
             && (self.format.is_none() || self.format.as_deref() == format)
+            && !format.is_some_and(|f| self.except_formats.iter().any(|e| e == f))
             && (self.properties.is_empty() || self.properties.iter().any(named))
             && !self.except.iter().any(named)
     }
@@ -331,6 +336,7 @@ mod tests {
 type = "number"
 properties = ["*price*", "*total", "Cart.fee"]
 except = ["total_weight*", "Order.*_price"]
+except_formats = ["float"]
 rust = "rust_decimal::Decimal"
 "#,
         )
@@ -343,6 +349,7 @@ rust = "rust_decimal::Decimal"
         assert!(!money.applies("Cart", "total_weight", Number, None));
         assert!(!money.applies("Order", "listing_price", Number, None));
         assert!(!money.applies("Product", "selling_price", Integer, None));
+        assert!(!money.applies("Cart", "grand_total", Number, Some("float")));
         let by_format: super::TypeOverride =
             toml::from_str("type = \"string\"\nformat = \"decimal\"\nrust = \"D\"").unwrap();
         assert!(by_format.applies("X", "any", super::JsonType::String, Some("decimal")));

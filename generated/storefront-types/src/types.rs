@@ -15458,33 +15458,17 @@ pub struct Order {
     /// Coupons applied to the order.
     pub applied_coupons: Vec<AppliedCoupon>,
     /// Total saved through promotions, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub promotion_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_savings: Option<f32>,
     /// Total saved through coupons, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_savings: Option<f32>,
     /// Savings from other sources, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub other_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_savings: Option<f32>,
     /// Sum of all savings on the order, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_savings: Option<f32>,
     /// Whether the order was generated from a subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_subscription: Option<bool>,
@@ -15865,33 +15849,17 @@ pub struct OrderDetail {
     /// Coupons applied to the order.
     pub applied_coupons: Vec<AppliedCoupon>,
     /// Total saved through promotions, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub promotion_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion_savings: Option<f32>,
     /// Total saved through coupons, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub coupon_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon_savings: Option<f32>,
     /// Savings from other sources, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub other_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_savings: Option<f32>,
     /// Sum of all savings on the order, in the store currency.
-    #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub total_savings: Option<rust_decimal::Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_savings: Option<f32>,
     /// Whether the order was generated from a subscription.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_subscription: Option<bool>,
