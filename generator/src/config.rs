@@ -58,6 +58,10 @@ pub struct Options {
     /// Where the client and server crates get their runtime (`path`, `vendor`,
     /// `git=URL#REV`, `version=X`).
     pub runtime: crate::runtime::RuntimeSource,
+    /// Structs are `#[non_exhaustive]`, built outside the types crate with `new(required..)`
+    /// (or `Default` when every field is optional) and field assignments: a new optional field
+    /// is then a minor version, not a major one.
+    pub non_exhaustive: bool,
     /// Rust types that replace the generated type of some properties (money as
     /// `rust_decimal::Decimal`, ...); the first that matches a property wins.
     pub type_overrides: Vec<TypeOverride>,
@@ -236,6 +240,7 @@ impl Default for Options {
             server: ServerOptions::default(),
             runtime: Default::default(),
             type_overrides: Vec::new(),
+            non_exhaustive: false,
         }
     }
 }

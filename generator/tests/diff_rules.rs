@@ -53,6 +53,12 @@ const EXPECTED: &[(&str, Impact, Impact, Bump)] = &[
         NonBreaking,
         Major,
     ),
+    (
+        "request-field-added-optional-non-exhaustive",
+        NonBreaking,
+        NonBreaking,
+        Minor,
+    ),
     ("request-field-removed", Info, Breaking, Major),
     (
         "request-field-became-required",
@@ -97,6 +103,12 @@ const EXPECTED: &[(&str, Impact, Impact, Bump)] = &[
         NonBreaking,
         NonBreaking,
         Major,
+    ),
+    (
+        "response-field-added-optional-non-exhaustive",
+        NonBreaking,
+        NonBreaking,
+        Minor,
     ),
     ("response-field-removed", Breaking, NonBreaking, Major),
     (
@@ -180,7 +192,10 @@ fn expected(id: &str) -> (Impact, Impact, Bump) {
 fn report(dir: &Path) -> diff::Report {
     let load = |name: &str| {
         let path = dir.join(name);
-        generator::load_model(&path, &generator::Options::default())
+        // the fixture's options.toml, if it has one (`non_exhaustive = true`)
+        let options = generator::Options::read_or_default(&dir.join("options.toml"))
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        generator::load_model(&path, &options)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     diff::diff(&load("old.yaml"), &load("new.yaml"))

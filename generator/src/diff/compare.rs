@@ -637,6 +637,7 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
                     name,
                     &a.fields,
                     &b.fields,
+                    a.non_exhaustive && b.non_exhaustive,
                     (input, &ops_in),
                     (output, &ops_out),
                     &mut out,
@@ -765,10 +766,13 @@ fn merged(new: &Reach, old: &Reach, name: &str, input: bool, output: bool) -> Ve
 
 type Direction<'a> = (bool, &'a Vec<String>);
 
+/// `non_exhaustive`: both versions of the struct are `#[non_exhaustive]`, so a new optional
+/// field breaks no code.
 fn struct_fields(
     name: &str,
     old: &[Field],
     new: &[Field],
+    non_exhaustive: bool,
     (input, ops_in): Direction<'_>,
     (output, ops_out): Direction<'_>,
     out: &mut Vec<Change>,
@@ -788,15 +792,15 @@ fn struct_fields(
     for f in new {
         let at = format!("{name}.{}", f.json_name);
         let Some(o) = old.iter().find(|o| o.json_name == f.json_name) else {
-            let req = (!f.read_only).then_some(if f.required {
-                RuleId::RequestFieldAddedRequired
-            } else {
-                RuleId::RequestFieldAddedOptional
+            let req = (!f.read_only).then_some(match (f.required, non_exhaustive) {
+                (true, _) => RuleId::RequestFieldAddedRequired,
+                (false, false) => RuleId::RequestFieldAddedOptional,
+                (false, true) => RuleId::RequestFieldAddedOptionalNonExhaustive,
             });
-            let res = (!f.write_only).then_some(if f.required {
-                RuleId::ResponseFieldAddedRequired
-            } else {
-                RuleId::ResponseFieldAddedOptional
+            let res = (!f.write_only).then_some(match (f.required, non_exhaustive) {
+                (true, _) => RuleId::ResponseFieldAddedRequired,
+                (false, false) => RuleId::ResponseFieldAddedOptional,
+                (false, true) => RuleId::ResponseFieldAddedOptionalNonExhaustive,
             });
             both(out, req, res, &at, &describe(&f.ty));
             continue;

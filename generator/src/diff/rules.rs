@@ -93,6 +93,7 @@ rules! {
     // fields of types sent to the server
     RequestFieldAddedRequired "request-field-added-required" => Breaking, NonBreaking, Major, "Requests without the new field fail; struct literals need it.";
     RequestFieldAddedOptional "request-field-added-optional" => NonBreaking, NonBreaking, Major, "A new optional field; struct literals without `..Default::default()` need it.";
+    RequestFieldAddedOptionalNonExhaustive "request-field-added-optional-non-exhaustive" => NonBreaking, NonBreaking, Minor, "A new optional field of a `#[non_exhaustive]` struct: built with `new()` or `Default`, no code breaks.";
     RequestFieldRemoved "request-field-removed" => Info, Breaking, Major, "The server ignores the field; generated fields are gone.";
     RequestFieldBecameRequired "request-field-became-required" => Breaking, NonBreaking, Major, "Requests without it now fail; its type loses the Option.";
     RequestFieldBecameOptional "request-field-became-optional" => NonBreaking, Breaking, Major, "It may now be absent: its type becomes an Option.";
@@ -108,6 +109,7 @@ rules! {
     // fields of types received from the server
     ResponseFieldAddedRequired "response-field-added-required" => NonBreaking, Breaking, Major, "A new field in every response: the server must fill it.";
     ResponseFieldAddedOptional "response-field-added-optional" => NonBreaking, NonBreaking, Major, "A new optional field; struct literals need it.";
+    ResponseFieldAddedOptionalNonExhaustive "response-field-added-optional-non-exhaustive" => NonBreaking, NonBreaking, Minor, "A new optional field of a `#[non_exhaustive]` struct: built with `new()` or `Default`, no code breaks.";
     ResponseFieldRemoved "response-field-removed" => Breaking, NonBreaking, Major, "Clients reading it break; the Rust field is gone.";
     ResponseFieldBecameOptional "response-field-became-optional" => Breaking, NonBreaking, Major, "Clients relying on it may not get it; its type becomes an Option.";
     ResponseFieldBecameRequired "response-field-became-required" => NonBreaking, Breaking, Major, "Always sent now: the server must fill it.";

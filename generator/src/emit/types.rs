@@ -354,9 +354,11 @@ fn struct_item(def: &TypeDef, s: &StructDef, doc: TokenStream, model: &Model) ->
             }
         }
     });
+    let non_exhaustive = s.non_exhaustive.then(|| quote!(#[non_exhaustive]));
     quote! {
         #doc
         #[derive(#(#derives),*)]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
             #(#flattened)*
@@ -406,7 +408,11 @@ fn constructor(def: &TypeDef, s: &StructDef, model: &Model) -> Option<Constructo
         },
     };
     let inits: Vec<(&Field, FieldInit)> = s.fields.iter().map(|f| (f, init(f))).collect();
-    if inits.iter().all(|(_, i)| matches!(i, FieldInit::Argument)) && s.extra.is_none() {
+    // a struct literal does as well, unless the struct is `#[non_exhaustive]`
+    if inits.iter().all(|(_, i)| matches!(i, FieldInit::Argument))
+        && s.extra.is_none()
+        && !s.non_exhaustive
+    {
         return None;
     }
     // every field optional: the derived `Default` is that constructor already

@@ -181,6 +181,9 @@ pub struct StructDef {
     pub extra: Option<TypeRef>,
     /// Unions among the members of an `allOf`, whose properties sit beside the fields.
     pub flattened: Vec<Flattened>,
+    /// `#[non_exhaustive]` ([`Options::non_exhaustive`]): other crates build it with its
+    /// constructor or `Default`, so a new optional field is a minor change.
+    pub non_exhaustive: bool,
 }
 
 /// A union flattened into a struct (`#[serde(flatten)]`).

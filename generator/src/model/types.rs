@@ -625,6 +625,7 @@ impl<'a> TypeBuilder<'a> {
             fields,
             extra,
             flattened,
+            non_exhaustive: self.options.non_exhaustive,
         })
     }
 
