@@ -195,8 +195,7 @@ fn report(dir: &Path) -> diff::Report {
         // the fixture's options.toml, if it has one (`non_exhaustive = true`)
         let options = generator::Options::read_or_default(&dir.join("options.toml"))
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        generator::load_model(&path, &options)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        generator::load_model(&path, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     diff::diff(&load("old.yaml"), &load("new.yaml"))
 }

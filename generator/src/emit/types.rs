@@ -397,15 +397,11 @@ fn constructor(def: &TypeDef, s: &StructDef, model: &Model) -> Option<Constructo
             let default = format_ident!("{}", default_fn_name(f));
             FieldInit::Value(quote!(Self::#default()))
         }
-        FieldRepr::Nullable => FieldInit::Argument,
+        _ if f.is_constructor_argument(&model.types) => FieldInit::Argument,
         // required on the wire, but the spec says what to send when in doubt
-        FieldRepr::Plain if f.default.is_some() && !f.boxed => {
-            FieldInit::Value(default_value(f, model))
-        }
-        FieldRepr::Plain => match only_value(&f.ty, model) {
-            Some(value) if !f.boxed => FieldInit::Value(value),
-            _ => FieldInit::Argument,
-        },
+        FieldRepr::Plain if f.default.is_some() => FieldInit::Value(default_value(f, model)),
+        // a string enum of one value
+        _ => FieldInit::Value(only_value(&f.ty, model).expect("a one-value enum")),
     };
     let inits: Vec<(&Field, FieldInit)> = s.fields.iter().map(|f| (f, init(f))).collect();
     // a struct literal does as well, unless the struct is `#[non_exhaustive]`

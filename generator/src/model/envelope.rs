@@ -23,6 +23,9 @@ pub struct SuccessEnvelope {
     pub others: Vec<String>,
     /// The message of the `ok` constructor.
     pub ok_message: String,
+    /// The body is `#[non_exhaustive]`: built with `new()`, which takes these fields (Rust
+    /// names, in order), then the rest set one by one; `None`: built with a struct literal.
+    pub constructor: Option<Vec<String>>,
 }
 
 /// The content field of a success envelope.
@@ -82,6 +85,8 @@ fn success_envelope(
     envelope: &Envelope,
 ) -> Option<SuccessEnvelope> {
     let fields = struct_fields(ty, types)?;
+    let non_exhaustive =
+        matches!(&types.get(ty.named()?)?.kind, TypeKind::Struct(s) if s.non_exhaustive);
     let find = |json: &str| fields.iter().find(|f| f.json_name == json);
     let message = find(&envelope.message)?;
     let success = find(&envelope.success)?;
@@ -112,6 +117,13 @@ fn success_envelope(
         }),
         others,
         ok_message: envelope.ok_message.clone(),
+        constructor: non_exhaustive.then(|| {
+            fields
+                .iter()
+                .filter(|f| f.is_constructor_argument(types))
+                .map(|f| f.name.clone())
+                .collect()
+        }),
     })
 }
 

@@ -435,6 +435,29 @@ pub struct Example {
     pub value: serde_json::Value,
 }
 
+impl Field {
+    /// Whether the struct's `new()` takes this field as an argument: a required field
+    /// (nullable or not) without a spec default and with more than one possible value; the
+    /// others it sets (`None`, the default, the enum's only value).
+    pub fn is_constructor_argument(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        match self.repr {
+            FieldRepr::Optional | FieldRepr::OptionalNullable | FieldRepr::Defaulted => false,
+            FieldRepr::Nullable => true,
+            FieldRepr::Plain => {
+                self.boxed || (self.default.is_none() && !self.has_one_value(types))
+            }
+        }
+    }
+
+    /// The field's type is a string enum of one value.
+    pub fn has_one_value(&self, types: &BTreeMap<String, TypeDef>) -> bool {
+        let TypeRef::Named(n) = &self.ty else {
+            return false;
+        };
+        matches!(types.get(n).map(|d| &d.kind), Some(TypeKind::StringEnum(v)) if v.len() == 1)
+    }
+}
+
 impl External {
     /// The primitive it stands for, as a type reference.
     pub fn wire_ref(&self) -> TypeRef {

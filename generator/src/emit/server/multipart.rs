@@ -67,7 +67,7 @@ impl Multiparts {
             let Some(body) = model.multipart.iter().find(|b| b.ty == *ty) else {
                 continue;
             };
-            items.push(builder(name, s, body, paths, &mut files));
+            items.push(builder(name, s, body, model, paths, &mut files));
         }
         if files {
             let support = &paths.support;
@@ -90,6 +90,7 @@ fn builder(
     name: &str,
     s: &StructDef,
     body: &MultipartBody,
+    model: &Model,
     paths: &Paths,
     files: &mut bool,
 ) -> TokenStream {
@@ -100,6 +101,9 @@ fn builder(
     let mut statements = Vec::new();
     let mut vars = Vec::new();
     let mut inits = Vec::new();
+    // a `#[non_exhaustive]` struct: `new()`'s arguments, then the other fields set one by one
+    let mut arguments = Vec::new();
+    let mut sets = Vec::new();
     for f in &s.fields {
         let Some(kind) = body.part(&f.name) else {
             continue;
@@ -184,11 +188,34 @@ fn builder(
         vars.push(var.clone());
         let field = ident(&f.name);
         inits.push(quote!(#field: #var,));
+        if f.is_constructor_argument(&model.types) {
+            arguments.push(var.clone());
+        } else {
+            sets.push(quote!(value.#field = #var;));
+        }
     }
     let extra = s
         .extra
         .as_ref()
         .map(|_| quote!(extra: std::collections::BTreeMap::new(),));
+    let build = if !s.non_exhaustive {
+        quote!(Some(#types::#type_name { #(#inits)* #extra }))
+    } else {
+        let start = if arguments.is_empty() {
+            quote!(<#types::#type_name as Default>::default())
+        } else {
+            quote!(#types::#type_name::new(#(#arguments),*))
+        };
+        if sets.is_empty() {
+            quote!(Some(#start))
+        } else {
+            quote! {
+                let mut value = #start;
+                #(#sets)*
+                Some(value)
+            }
+        }
+    };
     let doc = format!(" The `{name}` of a multipart body (`None`: a problem was recorded).");
     let take = if vars.is_empty() {
         quote!(let _ = (form, errors);)
@@ -207,7 +234,7 @@ fn builder(
             errors: &mut #rt::Errors,
         ) -> Option<#types::#type_name> {
             #take
-            Some(#types::#type_name { #(#inits)* #extra })
+            #build
         }
     }
 }

@@ -300,6 +300,7 @@ fn constructors(op: &Operation, reply: &Ident, paths: &Paths) -> TokenStream {
             let f = ident(f);
             quote!(#f: None,)
         });
+        let mut content_value = quote!();
         let (param, content_init, arg, content_doc): (TokenStream, TokenStream, TokenStream, &str) =
             match &env.content {
                 Some(c) => {
@@ -321,8 +322,10 @@ fn constructors(op: &Operation, reply: &Ident, paths: &Paths) -> TokenStream {
                         FieldRepr::OptionalNullable => quote!(Some(Some(#value))),
                     };
                     let init = if value.is_empty() {
+                        content_value = quote!(content);
                         quote!(#field,)
                     } else {
+                        content_value = value.clone();
                         quote!(#field: #value,)
                     };
                     (
@@ -334,6 +337,53 @@ fn constructors(op: &Operation, reply: &Ident, paths: &Paths) -> TokenStream {
                 }
                 None => (quote!(), quote!(), quote!(), ""),
             };
+        let build = match &env.constructor {
+            None => quote! {
+                #types::#body {
+                    #message_field: #message,
+                    #success_field: #success_value,
+                    #content_init
+                    #(#others)*
+                }
+            },
+            // `#[non_exhaustive]`: `new()` with its arguments, then the other fields
+            Some(arguments) => {
+                let mut values: Vec<(String, TokenStream)> = vec![
+                    (env.message.0.clone(), message.clone()),
+                    (env.success.0.clone(), success_value.clone()),
+                ];
+                if let Some(c) = &env.content {
+                    values.push((c.field.clone(), content_value.clone()));
+                }
+                let args = arguments.iter().map(|a| {
+                    let value = values.iter().find(|(n, _)| n == a).map(|(_, v)| v.clone());
+                    value.unwrap_or_else(|| quote!(None))
+                });
+                let sets: Vec<TokenStream> = values
+                    .iter()
+                    .filter(|(n, _)| !arguments.contains(n))
+                    .map(|(n, v)| {
+                        let n = ident(n);
+                        quote!(body.#n = #v;)
+                    })
+                    .collect();
+                // without arguments, `Default` (derived, or the `new()` of defaults)
+                let start = if arguments.is_empty() {
+                    quote!(<#types::#body as Default>::default())
+                } else {
+                    quote!(#types::#body::new(#(#args),*))
+                };
+                if sets.is_empty() {
+                    start
+                } else {
+                    quote! {{
+                        let mut body = #start;
+                        #(#sets)*
+                        body
+                    }}
+                }
+            }
+        };
         let ok_message = env.ok_message.as_str();
         let ok_doc = format!(
             " `{}`{content_doc} in the envelope, with the message `{ok_message}` and `success: true`.",
@@ -351,12 +401,7 @@ fn constructors(op: &Operation, reply: &Ident, paths: &Paths) -> TokenStream {
 
             #[doc = #with_doc]
             pub fn ok_with_message(message: impl Into<String>, #param) -> Self {
-                Self::#variant(#types::#body {
-                    #message_field: #message,
-                    #success_field: #success_value,
-                    #content_init
-                    #(#others)*
-                })
+                Self::#variant(#build)
             }
         });
     }
