@@ -3111,8 +3111,22 @@ impl<'de> serde::Deserialize<'de> for CheckFulfillmentBody {
             &value,
             "CheckFulfillmentBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::CartBasedFulfillmentCheck),
-                |v| serde::Deserialize::deserialize(v).map(Self::ItemsBasedFulfillmentCheck),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::CartBasedFulfillmentCheck),
+                    crate::support::Keeps::Properties(&[
+                        "delivery_pincode",
+                        "cart_id",
+                        "fulfillment_type",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::ItemsBasedFulfillmentCheck),
+                    crate::support::Keeps::Properties(&[
+                        "delivery_pincode",
+                        "items",
+                        "fulfillment_type",
+                    ]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -3779,13 +3793,119 @@ impl<'de> serde::Deserialize<'de> for CouponOneOf {
             value,
             "CouponOneOf",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::FixedPriceCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::BuyXGetYCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::AcceleratedRewardCouponPromotion),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::FixedPriceCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::BuyXGetYCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                    ]),
+                ),
+                (
+                    |v| {
+                        serde::Deserialize::deserialize(v)
+                            .map(Self::AcceleratedRewardCouponPromotion)
+                    },
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
             ],
             Self::Unknown,
         ))
@@ -4050,8 +4170,17 @@ impl<'de> serde::Deserialize<'de> for CreateCartAddressBody {
             &value,
             "CreateCartAddressBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::Variant0),
-                |v| serde::Deserialize::deserialize(v).map(Self::Variant1),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::Variant0),
+                    crate::support::Keeps::Properties(&[
+                        "billing_address_id",
+                        "shipping_address_id",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::Variant1),
+                    crate::support::Keeps::Properties(&["billing_address", "shipping_address"]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -4615,9 +4744,47 @@ impl<'de> serde::Deserialize<'de> for CreateOrderResponseContentPaymentInfo {
             value,
             "CreateOrderResponseContentPaymentInfo",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::JusPayHyperCheckoutResponse),
-                |v| serde::Deserialize::deserialize(v).map(Self::JusPayExpressCheckoutResponse),
-                |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentInfo),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JusPayHyperCheckoutResponse),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "status",
+                        "order_id",
+                        "payment_links",
+                        "sdk_payload",
+                        "order_expiry",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JusPayExpressCheckoutResponse),
+                    crate::support::Keeps::Properties(&[
+                        "txn_id",
+                        "txn_uuid",
+                        "status",
+                        "order_id",
+                        "juspay",
+                        "offer_details",
+                        "payment",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentInfo),
+                    crate::support::Keeps::Properties(&[
+                        "key",
+                        "txnid",
+                        "amount",
+                        "productinfo",
+                        "firstname",
+                        "lastname",
+                        "email",
+                        "phone",
+                        "si",
+                        "si_details",
+                        "furl",
+                        "surl",
+                        "hash",
+                    ]),
+                ),
             ],
             Self::Unknown,
         ))
@@ -6415,8 +6582,14 @@ impl<'de> serde::Deserialize<'de>
             value,
             "DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItemId",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::String),
-                |v| serde::Deserialize::deserialize(v).map(Self::Integer),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::String),
+                    crate::support::Keeps::Nothing,
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::Integer),
+                    crate::support::Keeps::Nothing,
+                ),
             ],
             Self::Unknown,
         ))
@@ -7671,8 +7844,14 @@ impl<'de> serde::Deserialize<'de> for ForgotPasswordBody {
             &value,
             "ForgotPasswordBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::SendOtpWithEmail),
-                |v| serde::Deserialize::deserialize(v).map(Self::SendOtpWithPhone),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::SendOtpWithEmail),
+                    crate::support::Keeps::Properties(&["email"]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::SendOtpWithPhone),
+                    crate::support::Keeps::Properties(&["phone", "country_code"]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -7875,10 +8054,22 @@ impl<'de> serde::Deserialize<'de> for FreeGoodsRule {
             value,
             "FreeGoodsRule",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::AutoScaleBasedOnQuantity),
-                |v| serde::Deserialize::deserialize(v).map(Self::AutoScaleBasedOnAmount),
-                |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnQuantity),
-                |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnAmount),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::AutoScaleBasedOnQuantity),
+                    crate::support::Keeps::Properties(&["spending_criteria_type", "products"]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::AutoScaleBasedOnAmount),
+                    crate::support::Keeps::Properties(&["spending_criteria_type", "products"]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnQuantity),
+                    crate::support::Keeps::Properties(&["spending_criteria_type", "products"]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::CustomSlabsBasedOnAmount),
+                    crate::support::Keeps::Properties(&["spending_criteria_type", "products"]),
+                ),
             ],
             Self::Unknown,
         ))
@@ -8116,8 +8307,19 @@ impl<'de> serde::Deserialize<'de> for GenerateOtpBody {
             &value,
             "GenerateOtpBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::GenerateOtpWithPhone),
-                |v| serde::Deserialize::deserialize(v).map(Self::GenerateOtpWithEmail),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::GenerateOtpWithPhone),
+                    crate::support::Keeps::Properties(&[
+                        "channel",
+                        "country_code",
+                        "phone",
+                        "otp_action",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::GenerateOtpWithEmail),
+                    crate::support::Keeps::Properties(&["channel", "email", "otp_action"]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -9603,11 +9805,70 @@ impl<'de> serde::Deserialize<'de> for JusPayExpressCheckout {
             &value,
             "JusPayExpressCheckout",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::JusPayNewCard),
-                |v| serde::Deserialize::deserialize(v).map(Self::JusPaySavedCardToken),
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayNetBanking),
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiCollect),
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiIntent),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JusPayNewCard),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "integration_type",
+                        "gateway_reference_id",
+                        "return_url",
+                        "save_to_locker",
+                        "payment_method_type",
+                        "card_number",
+                        "card_exp_month",
+                        "card_exp_year",
+                        "name_on_card",
+                        "card_security_code",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JusPaySavedCardToken),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "integration_type",
+                        "gateway_reference_id",
+                        "return_url",
+                        "save_to_locker",
+                        "payment_method_type",
+                        "payment_method",
+                        "card_token",
+                        "card_security_code",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JuspayNetBanking),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "integration_type",
+                        "gateway_reference_id",
+                        "return_url",
+                        "payment_method_type",
+                        "payment_method",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiCollect),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "integration_type",
+                        "gateway_reference_id",
+                        "return_url",
+                        "payment_method_type",
+                        "payment_method",
+                        "upi_vpa",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JuspayUpiIntent),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "integration_type",
+                        "gateway_reference_id",
+                        "return_url",
+                        "payment_method_type",
+                        "payment_method",
+                    ]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -13279,9 +13540,42 @@ impl<'de> serde::Deserialize<'de> for ListPaymentMethodsResponseContentPaymentMe
             value,
             "ListPaymentMethodsResponseContentPaymentMethodsItem",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentMethod),
-                |v| serde::Deserialize::deserialize(v).map(Self::JuspayPaymentMethod),
-                |v| serde::Deserialize::deserialize(v).map(Self::ManualPaymentMethod),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::PayuPaymentMethod),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "payment_instructions",
+                        "type",
+                        "payment_provider_slug",
+                        "details",
+                        "order_params",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JuspayPaymentMethod),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "payment_instructions",
+                        "type",
+                        "payment_provider_slug",
+                        "details",
+                        "order_params",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::ManualPaymentMethod),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "payment_instructions",
+                        "type",
+                        "payment_provider_slug",
+                        "details",
+                        "order_params",
+                    ]),
+                ),
             ],
             Self::Unknown,
         ))
@@ -13738,8 +14032,14 @@ impl<'de> serde::Deserialize<'de> for LoginWithPasswordBody {
             &value,
             "LoginWithPasswordBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::Variant0),
-                |v| serde::Deserialize::deserialize(v).map(Self::Variant1),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::Variant0),
+                    crate::support::Keeps::Properties(&["phone", "country_code", "password"]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::Variant1),
+                    crate::support::Keeps::Properties(&["email", "password"]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -16457,12 +16757,91 @@ impl<'de> serde::Deserialize<'de> for OrderPayment {
             value,
             "OrderPayment",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::CardPayment),
-                |v| serde::Deserialize::deserialize(v).map(Self::NetbankingPayment),
-                |v| serde::Deserialize::deserialize(v).map(Self::UpiPayment),
-                |v| serde::Deserialize::deserialize(v).map(Self::WalletPayment),
-                |v| serde::Deserialize::deserialize(v).map(Self::BankTransfer),
-                |v| serde::Deserialize::deserialize(v).map(Self::NachPayment),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::CardPayment),
+                    crate::support::Keeps::Properties(&[
+                        "transaction_type",
+                        "request_number",
+                        "amount",
+                        "payment_status",
+                        "payment_date",
+                        "payment_reference_number",
+                        "payment_method",
+                        "icon_url",
+                        "card_number",
+                        "card_type",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::NetbankingPayment),
+                    crate::support::Keeps::Properties(&[
+                        "transaction_type",
+                        "request_number",
+                        "amount",
+                        "payment_status",
+                        "payment_date",
+                        "payment_reference_number",
+                        "payment_method",
+                        "icon_url",
+                        "bank_name",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::UpiPayment),
+                    crate::support::Keeps::Properties(&[
+                        "transaction_type",
+                        "request_number",
+                        "amount",
+                        "payment_status",
+                        "payment_date",
+                        "payment_reference_number",
+                        "payment_method",
+                        "icon_url",
+                        "upi_id",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::WalletPayment),
+                    crate::support::Keeps::Properties(&[
+                        "transaction_type",
+                        "request_number",
+                        "amount",
+                        "payment_status",
+                        "payment_date",
+                        "payment_reference_number",
+                        "payment_method",
+                        "icon_url",
+                        "wallet_name",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::BankTransfer),
+                    crate::support::Keeps::Properties(&[
+                        "transaction_type",
+                        "request_number",
+                        "amount",
+                        "payment_status",
+                        "payment_date",
+                        "payment_reference_number",
+                        "payment_method",
+                        "icon_url",
+                        "bank_account_number",
+                        "bank_name",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::NachPayment),
+                    crate::support::Keeps::Properties(&[
+                        "transaction_type",
+                        "request_number",
+                        "amount",
+                        "payment_status",
+                        "payment_date",
+                        "payment_reference_number",
+                        "payment_method",
+                        "icon_url",
+                    ]),
+                ),
             ],
             Self::Unknown,
         ))
@@ -17808,10 +18187,35 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodPayload {
             &value,
             "PaymentMethodPayload",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::JusPayHyperCheckout),
-                |v| serde::Deserialize::deserialize(v).map(Self::JusPayExpressCheckout),
-                |v| serde::Deserialize::deserialize(v).map(Self::BankTransferCheckout),
-                |v| serde::Deserialize::deserialize(v).map(Self::LotusPayCheckout),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JusPayHyperCheckout),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "integration_type",
+                        "gateway_reference_id",
+                        "return_url",
+                        "action",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::JusPayExpressCheckout),
+                    crate::support::Keeps::All,
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::BankTransferCheckout),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "payment_method_type",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::LotusPayCheckout),
+                    crate::support::Keeps::Properties(&[
+                        "payment_provider_slug",
+                        "payment_method_type",
+                        "mandate_id",
+                    ]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -20234,11 +20638,84 @@ impl<'de> serde::Deserialize<'de> for PromotionOneOf {
             value,
             "PromotionOneOf",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::BuyXGetYCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedCouponPromotion),
-                |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::DiscountCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::FreeGoodCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::BuyXGetYCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::VolumeBasedCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                        "details",
+                        "applies_to_product",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::FreeShipingCouponPromotion),
+                    crate::support::Keeps::Properties(&[
+                        "id",
+                        "name",
+                        "description",
+                        "tags",
+                        "redemption_limits",
+                        "redemption_count",
+                        "minimum_order_total",
+                        "starts_at",
+                        "expires_at",
+                    ]),
+                ),
             ],
             Self::Unknown,
         ))
@@ -20536,8 +21013,26 @@ impl<'de> serde::Deserialize<'de> for RegisterWithPasswordBody {
             &value,
             "RegisterWithPasswordBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::RegisterWithEmailPassword),
-                |v| serde::Deserialize::deserialize(v).map(Self::RegisterWithPhonePassword),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::RegisterWithEmailPassword),
+                    crate::support::Keeps::Properties(&[
+                        "email",
+                        "password",
+                        "confirm_password",
+                        "phone",
+                        "country_code",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::RegisterWithPhonePassword),
+                    crate::support::Keeps::Properties(&[
+                        "country_code",
+                        "phone",
+                        "password",
+                        "confirm_password",
+                        "email",
+                    ]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -21272,8 +21767,14 @@ impl<'de> serde::Deserialize<'de> for SearchProductFilter {
             &value,
             "SearchProductFilter",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::String),
-                |v| serde::Deserialize::deserialize(v).map(Self::Variant1ItemList),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::String),
+                    crate::support::Keeps::Nothing,
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::Variant1ItemList),
+                    crate::support::Keeps::Nothing,
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -21301,8 +21802,14 @@ impl<'de> serde::Deserialize<'de> for SearchProductFilterVariant1Item {
             &value,
             "SearchProductFilterVariant1Item",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::String),
-                |v| serde::Deserialize::deserialize(v).map(Self::StringList),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::String),
+                    crate::support::Keeps::Nothing,
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::StringList),
+                    crate::support::Keeps::Nothing,
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -23204,9 +23711,30 @@ impl<'de> serde::Deserialize<'de> for UpdatePosCartCustomerBody {
             &value,
             "UpdatePosCartCustomerBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithId),
-                |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithPhone),
-                |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithEmail),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithId),
+                    crate::support::Keeps::Properties(&["customer_id"]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithPhone),
+                    crate::support::Keeps::Properties(&[
+                        "country_code",
+                        "phone",
+                        "email",
+                        "first_name",
+                        "last_name",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::PosUpdateCustomerWithEmail),
+                    crate::support::Keeps::Properties(&[
+                        "email",
+                        "phone",
+                        "country_code",
+                        "first_name",
+                        "last_name",
+                    ]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -23267,10 +23795,59 @@ impl<'de> serde::Deserialize<'de> for UpdateSubscriptionBody {
             &value,
             "UpdateSubscriptionBody",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::UpdatePhysicalProductSubscription),
-                |v| serde::Deserialize::deserialize(v).map(Self::UpdateDigitalProductSubscription),
-                |v| serde::Deserialize::deserialize(v).map(Self::PauseSubscription),
-                |v| serde::Deserialize::deserialize(v).map(Self::RevokeSubscription),
+                (
+                    |v| {
+                        serde::Deserialize::deserialize(v)
+                            .map(Self::UpdatePhysicalProductSubscription)
+                    },
+                    crate::support::Keeps::Properties(&[
+                        "command",
+                        "billing_frequency",
+                        "billing_interval",
+                        "billing_limit",
+                        "shipping_frequency",
+                        "shipping_interval",
+                        "shipping_limit",
+                        "is_prepaid",
+                        "usage_based_billing",
+                        "usage_based_tiers",
+                        "grace_period_days",
+                        "is_cancellation_allowed",
+                        "days_until_cancellation_allowed",
+                        "invoice_items",
+                    ]),
+                ),
+                (
+                    |v| {
+                        serde::Deserialize::deserialize(v)
+                            .map(Self::UpdateDigitalProductSubscription)
+                    },
+                    crate::support::Keeps::Properties(&[
+                        "command",
+                        "billing_frequency",
+                        "billing_interval",
+                        "billing_limit",
+                        "is_prepaid",
+                        "usage_based_billing",
+                        "usage_based_tiers",
+                        "grace_period_days",
+                        "is_cancellation_allowed",
+                        "days_until_cancellation_allowed",
+                        "invoice_items",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::PauseSubscription),
+                    crate::support::Keeps::Properties(&[
+                        "command",
+                        "pause_start_date",
+                        "pause_end_date",
+                    ]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::RevokeSubscription),
+                    crate::support::Keeps::Properties(&["command", "reason"]),
+                ),
             ],
         )
         .map_err(serde::de::Error::custom)
@@ -23971,8 +24548,14 @@ impl<'de> serde::Deserialize<'de> for VariantOptionValueItem {
             value,
             "VariantOptionValueItem",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::String),
-                |v| serde::Deserialize::deserialize(v).map(Self::Object),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::String),
+                    crate::support::Keeps::Nothing,
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::Object),
+                    crate::support::Keeps::All,
+                ),
             ],
             Self::Unknown,
         ))
@@ -24058,8 +24641,14 @@ impl<'de> serde::Deserialize<'de> for VerifyDocumentResponseContentDocument {
             value,
             "VerifyDocumentResponseContentDocument",
             &[
-                |v| serde::Deserialize::deserialize(v).map(Self::GstinDetail),
-                |v| serde::Deserialize::deserialize(v).map(Self::PanDetail),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::GstinDetail),
+                    crate::support::Keeps::Properties(&["id"]),
+                ),
+                (
+                    |v| serde::Deserialize::deserialize(v).map(Self::PanDetail),
+                    crate::support::Keeps::Properties(&["id"]),
+                ),
             ],
             Self::Unknown,
         ))

@@ -189,46 +189,66 @@ pub fn support_module(models: &[&Model]) -> TokenStream {
         /// Parses one alternative of a union.
         pub type Parser<T> = fn(&serde_json::Value) -> Result<T, serde_json::Error>;
 
-        /// Parses a `oneOf`/`anyOf` without a discriminator: every alternative that parses is a
-        /// candidate, and the one that keeps the most of the value (counted in properties, at
-        /// every depth) wins; ties go to the earlier alternative. Serde's `untagged` would take
-        /// the first that parses, and silently drop the properties of a later, better one.
-        pub fn best_alternative<T: serde::Serialize>(
+        /// What an alternative of a union keeps of an object it parses.
+        #[derive(Clone, Copy, Debug)]
+        pub enum Keeps {
+            /// The properties its struct names.
+            Properties(&'static [&'static str]),
+            /// Every property (a map, a struct with extra properties, any JSON).
+            All,
+            /// Nothing: it is not an object.
+            Nothing,
+        }
+
+        impl Keeps {
+            /// How many properties of `value` it keeps.
+            fn score(self, value: &serde_json::Value) -> usize {
+                let Some(object) = value.as_object() else {
+                    return 0;
+                };
+                match self {
+                    Keeps::Properties(names) => object.keys().filter(|k| names.contains(&k.as_str())).count(),
+                    Keeps::All => object.len(),
+                    Keeps::Nothing => 0,
+                }
+            }
+        }
+
+        /// Parses a `oneOf`/`anyOf` without a discriminator: every alternative that parses (from
+        /// the borrowed value, without a copy) is a candidate, and the one whose schema names the
+        /// most of the value's properties wins; ties go to the earlier alternative. Serde's
+        /// `untagged` would take the first that parses, and silently drop the properties of a
+        /// later, better one (`{"upi_id": null}` is a UPI payment, not a card one whose fields
+        /// are all optional).
+        pub fn best_alternative<T>(
             value: &serde_json::Value,
             type_name: &str,
-            alternatives: &[Parser<T>],
+            alternatives: &[(Parser<T>, Keeps)],
         ) -> Result<T, String> {
-            let mut candidates = Vec::new();
-            let mut errors = Vec::new();
-            for parse in alternatives {
-                match parse(value) {
-                    Ok(candidate) => candidates.push(candidate),
-                    Err(e) => errors.push(e),
-                }
-            }
-            if candidates.len() <= 1 {
-                // one way to read it (the common case): nothing to compare
-                return candidates.pop().ok_or_else(|| {
-                    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                    format!("the value matches no alternative of {type_name}: {}", errors.join("; "))
-                });
-            }
             let mut best: Option<(usize, T)> = None;
-            for candidate in candidates {
-                let kept = serde_json::to_value(&candidate).map(|w| kept(value, &w)).unwrap_or(0);
-                if best.as_ref().is_none_or(|(score, _)| kept > *score) {
-                    best = Some((kept, candidate));
+            let mut errors = Vec::new();
+            for (parse, keeps) in alternatives {
+                // a later alternative can only win by keeping more: skip what cannot
+                let score = keeps.score(value);
+                if best.as_ref().is_some_and(|(kept, _)| score <= *kept) {
+                    continue;
+                }
+                match parse(value) {
+                    Ok(candidate) => best = Some((score, candidate)),
+                    Err(e) => errors.push(e.to_string()),
                 }
             }
-            best.map(|(_, v)| v).ok_or_else(|| format!("no alternative of {type_name}"))
+            best.map(|(_, v)| v).ok_or_else(|| {
+                format!("the value matches no alternative of {type_name}: {}", errors.join("; "))
+            })
         }
 
         /// [`best_alternative`], or `unknown(value)` (with a warning) when the value is none
         /// of the alternatives: a union the API sends keeps a shape it does not know.
-        pub fn best_alternative_or<T: serde::Serialize>(
+        pub fn best_alternative_or<T>(
             value: serde_json::Value,
             type_name: &str,
-            alternatives: &[Parser<T>],
+            alternatives: &[(Parser<T>, Keeps)],
             unknown: fn(serde_json::Value) -> T,
         ) -> T {
             match best_alternative(&value, type_name, alternatives) {
@@ -237,19 +257,6 @@ pub fn support_module(models: &[&Model]) -> TokenStream {
                     tracing::warn!(r#type = type_name, %problem, "a value of no known alternative");
                     unknown(value)
                 }
-            }
-        }
-
-        /// How many properties of `value` (at every depth) `written` still has.
-        fn kept(value: &serde_json::Value, written: &serde_json::Value) -> usize {
-            use serde_json::Value;
-            match (value, written) {
-                (Value::Object(v), Value::Object(w)) => v
-                    .iter()
-                    .filter_map(|(key, inner)| w.get(key).map(|wi| 1 + kept(inner, wi)))
-                    .sum(),
-                (Value::Array(v), Value::Array(w)) => v.iter().zip(w).map(|(a, b)| kept(a, b)).sum(),
-                _ => 0,
             }
         }
 

@@ -91,7 +91,7 @@ fn type_item(def: &TypeDef, model: &Model) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union(u) => union_item(def, u, doc),
+        TypeKind::Union(u) => union_item(def, u, doc, model),
     }
 }
 
@@ -491,7 +491,27 @@ fn only_value(ty: &TypeRef, model: &Model) -> Option<TokenStream> {
     Some(quote!(#ty::#variant))
 }
 
-fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
+/// What an alternative of a union without a discriminator keeps of an object: the properties
+/// its struct names, or every property (a map, a struct with `additionalProperties` or
+/// flattened alternatives, any JSON); `None` for an alternative that is not an object.
+fn keeps(ty: &TypeRef, model: &Model) -> TokenStream {
+    let def = match ty {
+        TypeRef::Named(n) => model.types.get(n),
+        TypeRef::Map(_) | TypeRef::JsonObject | TypeRef::Json => None,
+        _ => return quote!(crate::support::Keeps::Nothing),
+    };
+    match def.map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) if s.extra.is_none() && s.flattened.is_empty() => {
+            let names = s.fields.iter().map(|f| f.json_name.as_str());
+            quote!(crate::support::Keeps::Properties(&[#(#names),*]))
+        }
+        Some(TypeKind::Alias(t)) => keeps(t, model),
+        Some(TypeKind::StringEnum(_)) => quote!(crate::support::Keeps::Nothing),
+        _ => quote!(crate::support::Keeps::All),
+    }
+}
+
+fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream, model: &Model) -> TokenStream {
     let name = ident(&def.name);
     let keyword = if u.any_of { "anyOf" } else { "oneOf" };
     let variants: Vec<TokenStream> = u
@@ -516,7 +536,8 @@ fn union_item(def: &TypeDef, u: &UnionDef, doc: TokenStream) -> TokenStream {
             let type_name = def.name.as_str();
             let parsers = u.variants.iter().map(|v| {
                 let vname = ident(&v.name);
-                quote!(|v| serde::Deserialize::deserialize(v).map(Self::#vname),)
+                let keeps = keeps(&v.ty, model);
+                quote!((|v| serde::Deserialize::deserialize(v).map(Self::#vname), #keeps),)
             });
             let (how, unknown, parse) = if u.unknown {
                 (
