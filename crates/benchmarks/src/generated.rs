@@ -45,9 +45,9 @@ impl storefront_server::Carts for Bench {
         _ctx: RequestContext<Verified<&'static str>>,
         _request: GetCartRequest,
     ) -> Result<GetCartReply, ErrorResponse> {
-        Ok(GetCartReply::ok(types::GetCartResponseContent {
-            cart: self.replies.cart.clone(),
-        }))
+        Ok(GetCartReply::ok(types::GetCartResponseContent::new(
+            self.replies.cart.clone(),
+        )))
     }
 
     async fn update_cart(
@@ -56,9 +56,9 @@ impl storefront_server::Carts for Bench {
         request: UpdateCartRequest,
     ) -> Result<UpdateCartReply, ErrorResponse> {
         std::hint::black_box(request);
-        Ok(UpdateCartReply::ok(types::UpdateCartResponseContent {
-            cart: self.replies.cart.clone(),
-        }))
+        Ok(UpdateCartReply::ok(types::UpdateCartResponseContent::new(
+            self.replies.cart.clone(),
+        )))
     }
 }
 
@@ -81,9 +81,11 @@ impl storefront_server::Auth for Bench {
     ) -> Result<AddProfileImageReply, ErrorResponse> {
         let image = request.body.image;
         Ok(AddProfileImageReply::ok(
-            types::AddProfileImageResponseContent {
-                profile_image_url: format!("/images/{}/{}", request.id, image.bytes.len()),
-            },
+            types::AddProfileImageResponseContent::new(format!(
+                "/images/{}/{}",
+                request.id,
+                image.bytes.len()
+            )),
         ))
     }
 }

@@ -49,13 +49,11 @@ async fn get_cart(
     if bearer(&headers).is_none() {
         return unauthorized();
     }
-    Json(types::GetCartResponse {
-        message: "OK".into(),
-        success: true,
-        content: types::GetCartResponseContent {
-            cart: replies.cart.clone(),
-        },
-    })
+    Json(types::GetCartResponse::new(
+        "OK",
+        true,
+        types::GetCartResponseContent::new(replies.cart.clone()),
+    ))
     .into_response()
 }
 
@@ -104,11 +102,11 @@ async fn list_products(
         Err(problem) => return error(StatusCode::BAD_REQUEST, "VALIDATION_ERROR", problem),
     };
     std::hint::black_box((query, headers.get("x-customer-group-id")));
-    Json(types::ListProductsResponse {
-        message: "OK".into(),
-        success: true,
-        content: replies.products.clone(),
-    })
+    Json(types::ListProductsResponse::new(
+        "OK",
+        true,
+        replies.products.clone(),
+    ))
     .into_response()
 }
 
@@ -140,13 +138,11 @@ async fn update_cart(
         }
     };
     std::hint::black_box(item);
-    Json(types::UpdateCartResponse {
-        message: "OK".into(),
-        success: true,
-        content: types::UpdateCartResponseContent {
-            cart: replies.cart.clone(),
-        },
-    })
+    Json(types::UpdateCartResponse::new(
+        "OK",
+        true,
+        types::UpdateCartResponseContent::new(replies.cart.clone()),
+    ))
     .into_response()
 }
 
@@ -189,13 +185,11 @@ async fn add_profile_image(
             "image: is required",
         );
     };
-    Json(types::AddProfileImageResponse {
-        message: "OK".into(),
-        success: true,
-        content: types::AddProfileImageResponseContent {
-            profile_image_url: format!("/images/{id}/{}", image.bytes.len()),
-        },
-    })
+    Json(types::AddProfileImageResponse::new(
+        "OK",
+        true,
+        types::AddProfileImageResponseContent::new(format!("/images/{id}/{}", image.bytes.len())),
+    ))
     .into_response()
 }
 

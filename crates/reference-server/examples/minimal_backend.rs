@@ -123,7 +123,7 @@ impl storefront_server::Carts for Shop {
                 .await?
                 .ok_or(ShopError::NotFound("cart"))?;
         let cart: types::Cart = serde_json::from_str(row.get("data"))?;
-        Ok(GetCartReply::ok(types::GetCartResponseContent { cart }))
+        Ok(GetCartReply::ok(types::GetCartResponseContent::new(cart)))
     }
 }
 
@@ -152,16 +152,12 @@ impl storefront_server::Catalog for Shop {
             .fetch_one(&self.pool)
             .await?;
         let pages = (total + limit - 1) / limit;
-        Ok(ListProductsReply::ok(types::ListProductsResponseContent {
-            products,
-            pagination: types::Pagination {
-                total_records: total,
-                total_pages: pages,
-                previous_page: (page > 1).then_some(page - 1),
-                limit,
-                next_page: (page < pages).then_some(page + 1),
-            },
-        }))
+        let mut pagination =
+            types::Pagination::new(total, pages, limit, (page < pages).then_some(page + 1));
+        pagination.previous_page = (page > 1).then_some(page - 1);
+        Ok(ListProductsReply::ok(
+            types::ListProductsResponseContent::new(products, pagination),
+        ))
     }
 }
 
@@ -197,12 +193,9 @@ impl storefront_server::Auth for Shop {
             .bind(&user)
             .execute(&self.pool)
             .await?;
+        let profile: types::User = serde_json::from_str(row.get("profile"))?;
         Ok(LoginWithPasswordReply::ok(
-            types::LoginWithPasswordResponseContent {
-                user: serde_json::from_str(row.get("profile"))?,
-                access_token: token,
-                refresh_token: String::new(),
-            },
+            types::LoginWithPasswordResponseContent::new(profile, token, String::new()),
         ))
     }
 }

@@ -391,11 +391,11 @@ impl AuthService {
         stores::get_store(&self.db, store_id).await?;
         let user = users::create_anonymous(&self.db, store_id).await?;
         let pair = self.issue(&user, Some(user.id.clone()), None).await?;
-        Ok(GetAnonymousTokenResponseContent {
-            user: user.to_anonymous_user(),
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-        })
+        Ok(GetAnonymousTokenResponseContent::new(
+            user.to_anonymous_user(),
+            pair.access_token,
+            pair.refresh_token,
+        ))
     }
 
     /// refresh-token: exchanges a refresh token for a new pair. The old token is spent; using
@@ -444,10 +444,10 @@ impl AuthService {
                 successor,
             )
             .await?;
-        Ok(ChangePasswordResponseContent {
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-        })
+        Ok(ChangePasswordResponseContent::new(
+            pair.access_token,
+            pair.refresh_token,
+        ))
     }
 
     /// logout: revokes every refresh token of the user and starts a fresh anonymous session.
@@ -455,11 +455,11 @@ impl AuthService {
         tokens::revoke_user(&self.db, &session.store_id, &session.ulid).await?;
         let user = users::create_anonymous(&self.db, &session.store_id).await?;
         let pair = self.issue(&user, Some(user.id.clone()), None).await?;
-        Ok(LogoutResponseContent {
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-            user: self.user_view(&user).await?,
-        })
+        Ok(LogoutResponseContent::new(
+            pair.access_token,
+            pair.refresh_token,
+            self.user_view(&user).await?,
+        ))
     }
 
     // ----- OTPs -----------------------------------------------------------------------------
@@ -506,11 +506,7 @@ impl AuthService {
             })?;
         }
         Ok(OtpChallenge {
-            content: OtpContent {
-                otp_token,
-                otp_action: action.to_owned(),
-                otp: None,
-            },
+            content: OtpContent::new(otp_token, action),
             debug_otp: (self.settings.debug && deliver).then_some(code),
         })
     }
@@ -940,11 +936,11 @@ impl AuthService {
             tokens::revoke_user(&self.db, store_id, &s.ulid).await?;
         }
         let pair = self.issue(&user, anonymous_id, None).await?;
-        Ok(LoginWithPasswordResponseContent {
-            user: self.user_view(&user).await?,
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-        })
+        Ok(LoginWithPasswordResponseContent::new(
+            self.user_view(&user).await?,
+            pair.access_token,
+            pair.refresh_token,
+        ))
     }
 
     // ----- passwords ------------------------------------------------------------------------
@@ -992,11 +988,11 @@ impl AuthService {
             tokens::revoke_user(&self.db, store_id, &s.ulid).await?;
         }
         let pair = self.issue(&user, anonymous_id, None).await?;
-        Ok(LoginWithPasswordResponseContent {
-            user: self.user_view(&user).await?,
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-        })
+        Ok(LoginWithPasswordResponseContent::new(
+            self.user_view(&user).await?,
+            pair.access_token,
+            pair.refresh_token,
+        ))
     }
 
     /// change-password: checks the old password, stores the new one, revokes every refresh
@@ -1029,10 +1025,10 @@ impl AuthService {
         let pair = self
             .issue(&user, session.anonymous_id.clone(), None)
             .await?;
-        Ok(ChangePasswordResponseContent {
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-        })
+        Ok(ChangePasswordResponseContent::new(
+            pair.access_token,
+            pair.refresh_token,
+        ))
     }
 
     async fn reset_otp(&self, store_id: &str, contact: Contact) -> Result<OtpChallenge> {
@@ -1103,11 +1099,11 @@ impl AuthService {
         let user = users::update(&self.db, &user).await?;
         tokens::revoke_user(&self.db, store_id, &user.id).await?;
         let pair = self.issue(&user, None, None).await?;
-        Ok(LogoutResponseContent {
-            access_token: pair.access_token,
-            refresh_token: pair.refresh_token,
-            user: self.user_view(&user).await?,
-        })
+        Ok(LogoutResponseContent::new(
+            pair.access_token,
+            pair.refresh_token,
+            self.user_view(&user).await?,
+        ))
     }
 
     // ----- the user -------------------------------------------------------------------------
@@ -1195,9 +1191,9 @@ impl AuthService {
         let user =
             users::set_profile_image(&self.db, &session.store_id, user_id, content_type, bytes)
                 .await?;
-        Ok(GetProfileImageResponseContent {
-            profile_image_url: user.profile_image_url().unwrap_or_default(),
-        })
+        Ok(GetProfileImageResponseContent::new(
+            user.profile_image_url().unwrap_or_default(),
+        ))
     }
 
     /// get-profile-image: the image's URL; `NotFound` when there is none.
@@ -1210,9 +1206,7 @@ impl AuthService {
         let url = user
             .profile_image_url()
             .ok_or_else(|| Error::not_found("profile image"))?;
-        Ok(GetProfileImageResponseContent {
-            profile_image_url: url,
-        })
+        Ok(GetProfileImageResponseContent::new(url))
     }
 
     /// remove-profile-image.
@@ -1266,9 +1260,9 @@ impl AuthService {
             body.phone.as_deref().unwrap_or_default(),
         )
         .await?;
-        Ok(CheckVerificationStatusResponseContent {
+        Ok(CheckVerificationStatusResponseContent::new(
             verified_phone,
             verified_email,
-        })
+        ))
     }
 }

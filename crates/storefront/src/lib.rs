@@ -34,10 +34,7 @@
 //! storefront
 //!     .auth()
 //!     .login_with_password(LoginWithPasswordBody::Variant1(Box::new(
-//!         LoginWithPasswordBodyVariant1 {
-//!             email: "ann@example.com".into(),
-//!             password: "correct horse battery staple".into(),
-//!         },
+//!         LoginWithPasswordBodyVariant1::new("ann@example.com", "correct horse battery staple"),
 //!     )))
 //!     .await?;
 //! let user_id = storefront.session().user_id().await.expect("signed in");

@@ -40,9 +40,7 @@ impl Refresher for StorefrontRefresher {
             let response = self
                 .client
                 .auth()
-                .refresh_token(RefreshTokenBody {
-                    refresh_token: refresh_token.to_owned(),
-                })
+                .refresh_token(RefreshTokenBody::new(refresh_token))
                 .await?;
             Ok(Tokens::new(
                 response.content.access_token,
@@ -349,29 +347,14 @@ mod tests {
             .build()
             .expect("client");
         let auth = client.auth();
-        let login = LoginWithPasswordBody::Variant1(Box::new(LoginWithPasswordBodyVariant1 {
-            email: "a@example.com".into(),
-            password: "p".into(),
-        }));
-        let verify = VerifyOtpBody {
-            otp: "1".into(),
-            otp_token: "t".into(),
-            otp_action: VerifyOtpBodyOtpAction::Login,
-        };
-        let change = ChangePasswordBody {
-            old_password: "a".into(),
-            new_password: "b".into(),
-            confirm_password: "b".into(),
-        };
-        let reset = ResetPasswordBody {
-            new_password: "b".into(),
-            confirm_password: "b".into(),
-            otp_token: "t".into(),
-            otp: "1".into(),
-        };
-        let refresh = RefreshTokenBody {
-            refresh_token: "r".into(),
-        };
+        let login = LoginWithPasswordBody::Variant1(Box::new(LoginWithPasswordBodyVariant1::new(
+            "a@example.com",
+            "p",
+        )));
+        let verify = VerifyOtpBody::new("1", "t", VerifyOtpBodyOtpAction::Login);
+        let change = ChangePasswordBody::new("a", "b", "b");
+        let reset = ResetPasswordBody::new("b", "b", "t", "1");
+        let refresh = RefreshTokenBody::new("r");
         let ids = [
             auth.login_with_password(login).into_request().1.operation,
             auth.verify_otp(verify).into_request().1.operation,

@@ -56,9 +56,7 @@ async fn json_request_and_response() {
         .await;
     let response = client(&server)
         .auth()
-        .refresh_token(RefreshTokenBody {
-            refresh_token: "r1".into(),
-        })
+        .refresh_token(RefreshTokenBody::new("r1"))
         .await
         .expect("a 200");
     assert_eq!(response.content.access_token, "a2");
@@ -108,7 +106,7 @@ async fn multipart_upload() {
         .with_content_type("image/png");
     let response = client(&server)
         .auth()
-        .add_profile_image("u 1", AddProfileImageBody { image })
+        .add_profile_image("u 1", AddProfileImageBody::new(image))
         .await
         .expect("a 200");
     assert_eq!(
@@ -244,9 +242,7 @@ async fn retry_after_is_honoured_and_post_retries_only_503() {
         .await;
     let err = client(&server)
         .auth()
-        .refresh_token(RefreshTokenBody {
-            refresh_token: "r".into(),
-        })
+        .refresh_token(RefreshTokenBody::new("r"))
         .await
         .expect_err("a 500");
     // 503 was retried (Retry-After: 0); the 500 of a POST is not
@@ -469,9 +465,7 @@ async fn a_success_comes_with_its_status_and_headers() {
         .await;
     let response = client(&server)
         .auth()
-        .refresh_token(RefreshTokenBody {
-            refresh_token: "r1".into(),
-        })
+        .refresh_token(RefreshTokenBody::new("r1"))
         .send_with_metadata()
         .await
         .expect("a 200");
@@ -552,12 +546,7 @@ async fn money_is_exact_decimal_both_ways() {
     let sum = Decimal::new(1, 1) + Decimal::new(2, 1);
     let err = client(&server)
         .carts()
-        .redeem_credit_balance(
-            "c1",
-            RedeemCreditBalanceBody {
-                credit_balance_used: sum,
-            },
-        )
+        .redeem_credit_balance("c1", RedeemCreditBalanceBody::new(sum))
         .await
         .expect_err("the mock answers 400");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err:?}");

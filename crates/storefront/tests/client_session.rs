@@ -250,10 +250,10 @@ fn anonymous_pair(access: &str, refresh: &str, id: &str) -> ResponseTemplate {
 }
 
 fn login_body() -> LoginWithPasswordBody {
-    LoginWithPasswordBody::Variant1(Box::new(LoginWithPasswordBodyVariant1 {
-        email: "ann@example.com".into(),
-        password: "secret".into(),
-    }))
+    LoginWithPasswordBody::Variant1(Box::new(LoginWithPasswordBodyVariant1::new(
+        "ann@example.com",
+        "secret",
+    )))
 }
 
 /// Mounts `GET /wishlist/{user}` answering 200 only to `Bearer {token}`, expected `times`.

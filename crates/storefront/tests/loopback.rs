@@ -41,10 +41,10 @@ impl storefront_server::Auth for Shop {
     ) -> Result<RefreshTokenReply, ErrorResponse> {
         Ok(RefreshTokenReply::ok_with_message(
             format!("refreshed for {}", ctx.principal().map_or("?", |p| p)),
-            types::ChangePasswordResponseContent {
-                access_token: format!("access-from-{}", request.body.refresh_token),
-                refresh_token: "r2".to_owned(),
-            },
+            types::ChangePasswordResponseContent::new(
+                format!("access-from-{}", request.body.refresh_token),
+                "r2",
+            ),
         ))
     }
 
@@ -56,15 +56,13 @@ impl storefront_server::Auth for Shop {
         let image = request.body.image;
         Ok(AddProfileImageReply::ok_with_message(
             "stored",
-            types::GetProfileImageResponseContent {
-                profile_image_url: format!(
-                    "https://cdn.example/{}/{}?type={}&bytes={}",
-                    request.id,
-                    image.file_name.unwrap_or_default(),
-                    image.content_type.unwrap_or_default(),
-                    String::from_utf8_lossy(&image.bytes)
-                ),
-            },
+            types::GetProfileImageResponseContent::new(format!(
+                "https://cdn.example/{}/{}?type={}&bytes={}",
+                request.id,
+                image.file_name.unwrap_or_default(),
+                image.content_type.unwrap_or_default(),
+                String::from_utf8_lossy(&image.bytes)
+            )),
         ))
     }
 }
@@ -75,6 +73,14 @@ impl storefront_server::Orders for Shop {
         ctx: RequestContext<Verified<String>>,
         request: ListOrdersRequest,
     ) -> Result<ListOrdersReply, ErrorResponse> {
+        let mut content = types::ListOrdersResponseContent::default();
+        content.orders = Some(vec![]);
+        content.pagination = Some(types::Pagination::new(
+            0,
+            1,
+            request.limit.unwrap_or(25),
+            None,
+        ));
         Ok(ListOrdersReply::ok_with_message(
             format!(
                 "store {} user {} statuses {}",
@@ -82,16 +88,7 @@ impl storefront_server::Orders for Shop {
                 request.user_id,
                 request.status.unwrap_or_default().join("+")
             ),
-            types::ListOrdersResponseContent {
-                orders: Some(vec![]),
-                pagination: Some(types::Pagination {
-                    total_records: 0,
-                    total_pages: 1,
-                    previous_page: None,
-                    limit: request.limit.unwrap_or(25),
-                    next_page: None,
-                }),
-            },
+            content,
         ))
     }
 }
@@ -136,9 +133,7 @@ async fn json_operation() {
     let addr = serve().await;
     let response = client(addr, "let-me-in")
         .auth()
-        .refresh_token(RefreshTokenBody {
-            refresh_token: "r1".into(),
-        })
+        .refresh_token(RefreshTokenBody::new("r1"))
         .await
         .expect("a 200");
     assert_eq!(response.message, "refreshed for u1");
@@ -175,7 +170,7 @@ async fn multipart_operation() {
         .with_content_type("image/png");
     let response = client(addr, "let-me-in")
         .auth()
-        .add_profile_image("u 1", AddProfileImageBody { image })
+        .add_profile_image("u 1", AddProfileImageBody::new(image))
         .await
         .expect("a 200");
     assert_eq!(

@@ -63,7 +63,7 @@ impl storefront_server::Carts for Shop {
         seen.coupons = Some(request);
         Ok(ListCouponsReply::ok_with_message(
             "coupons",
-            types::ListCouponsResponseContent { coupons: vec![] },
+            types::ListCouponsResponseContent::new(vec![]),
         ))
     }
 }
@@ -88,15 +88,13 @@ impl storefront_server::Auth for Shop {
         let image = request.body.image;
         Ok(AddProfileImageReply::ok_with_message(
             "stored",
-            types::GetProfileImageResponseContent {
-                profile_image_url: format!(
-                    "https://cdn.example/{}/{}?type={}&size={}",
-                    request.id,
-                    image.file_name.unwrap_or_default(),
-                    image.content_type.unwrap_or_default(),
-                    image.bytes.len()
-                ),
-            },
+            types::GetProfileImageResponseContent::new(format!(
+                "https://cdn.example/{}/{}?type={}&size={}",
+                request.id,
+                image.file_name.unwrap_or_default(),
+                image.content_type.unwrap_or_default(),
+                image.bytes.len()
+            )),
         ))
     }
 }

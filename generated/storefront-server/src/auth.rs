@@ -821,11 +821,11 @@ impl GetAnonymousTokenReply {
         message: impl Into<String>,
         content: storefront_types::GetAnonymousTokenResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetAnonymousTokenResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetAnonymousTokenResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -929,11 +929,11 @@ impl ChangePasswordReply {
         message: impl Into<String>,
         content: storefront_types::ChangePasswordResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ChangePasswordResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ChangePasswordResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1055,11 +1055,11 @@ impl ForgotPasswordReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::ForgotPasswordResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ForgotPasswordResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1195,11 +1195,11 @@ impl GenerateOtpReply {
         message: impl Into<String>,
         content: storefront_types::GenerateOtpResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GenerateOtpResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GenerateOtpResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1327,11 +1327,11 @@ impl LoginWithEmailReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginWithEmailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LoginWithEmailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1464,11 +1464,11 @@ impl LoginWithPasswordReply {
         message: impl Into<String>,
         content: storefront_types::LoginWithPasswordResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginWithPasswordResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LoginWithPasswordResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1599,11 +1599,11 @@ impl LoginWithPhoneReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginWithPhoneResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LoginWithPhoneResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1740,11 +1740,11 @@ impl LoginWithWhatsappReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginWithWhatsappResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LoginWithWhatsappResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1863,11 +1863,11 @@ impl LogoutReply {
         message: impl Into<String>,
         content: storefront_types::LogoutResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LogoutResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LogoutResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1980,11 +1980,11 @@ impl RefreshTokenReply {
         message: impl Into<String>,
         content: storefront_types::RefreshTokenResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RefreshTokenResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RefreshTokenResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2106,11 +2106,11 @@ impl RegisterWithEmailReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::RegisterWithEmailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RegisterWithEmailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2238,11 +2238,11 @@ impl RegisterWithPasswordReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::RegisterWithPasswordResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RegisterWithPasswordResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2370,11 +2370,11 @@ impl RegisterWithPhoneReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::RegisterWithPhoneResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RegisterWithPhoneResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2502,11 +2502,11 @@ impl RegisterWithWhatsappReply {
         message: impl Into<String>,
         content: storefront_types::OtpContent,
     ) -> Self {
-        Self::Ok(storefront_types::RegisterWithWhatsappResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RegisterWithWhatsappResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2630,11 +2630,11 @@ impl ResetPasswordReply {
         message: impl Into<String>,
         content: storefront_types::ResetPasswordResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ResetPasswordResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ResetPasswordResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2752,11 +2752,11 @@ impl GetUserDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetUserDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetUserDetailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetUserDetailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2881,11 +2881,11 @@ impl UpdateUserReply {
         message: impl Into<String>,
         content: storefront_types::UpdateUserResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateUserResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UpdateUserResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3005,10 +3005,10 @@ impl DeleteUserReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::DeleteUserResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3126,10 +3126,10 @@ impl DeactivateUserReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeactivateUserResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::DeactivateUserResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3250,11 +3250,11 @@ impl GetProfileImageReply {
         message: impl Into<String>,
         content: storefront_types::GetProfileImageResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetProfileImageResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetProfileImageResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3379,11 +3379,11 @@ impl UpdateProfileImageReply {
         message: impl Into<String>,
         content: storefront_types::UpdateProfileImageResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateProfileImageResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UpdateProfileImageResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3522,11 +3522,11 @@ impl AddProfileImageReply {
         message: impl Into<String>,
         content: storefront_types::AddProfileImageResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::AddProfileImageResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::AddProfileImageResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3649,10 +3649,10 @@ impl RemoveProfileImageReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::RemoveProfileImageResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::RemoveProfileImageResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3773,11 +3773,11 @@ impl CheckVerificationStatusReply {
         message: impl Into<String>,
         content: storefront_types::CheckVerificationStatusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CheckVerificationStatusResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CheckVerificationStatusResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3904,11 +3904,11 @@ impl VerifyOtpReply {
         message: impl Into<String>,
         content: storefront_types::VerifyOtpResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::VerifyOtpResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::VerifyOtpResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4036,11 +4036,11 @@ impl GetNotificationPreferencesReply {
         message: impl Into<String>,
         content: storefront_types::GetNotificationPreferencesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetNotificationPreferencesResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetNotificationPreferencesResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4168,11 +4168,13 @@ impl UpdateNotificationPreferencesReply {
         message: impl Into<String>,
         content: storefront_types::UpdateNotificationPreferencesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateNotificationPreferencesResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::UpdateNotificationPreferencesResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4314,11 +4316,13 @@ impl CreateNotificationPreferencesReply {
         message: impl Into<String>,
         content: storefront_types::CreateNotificationPreferencesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateNotificationPreferencesResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::CreateNotificationPreferencesResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.

@@ -83,9 +83,11 @@ impl SubscribeNewsletterReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::Envelope {
-            message: Some(message.into()),
-            success: Some(true),
+        Self::Ok({
+            let mut body = <storefront_types::Envelope as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body
         })
     }
 

@@ -626,11 +626,11 @@ impl CreateCartReply {
         message: impl Into<String>,
         content: storefront_types::CreateCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreateCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -757,11 +757,11 @@ impl ListCouponsReply {
         message: impl Into<String>,
         content: storefront_types::ListCouponsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCouponsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListCouponsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -885,11 +885,11 @@ impl ListPromotionsReply {
         message: impl Into<String>,
         content: storefront_types::ListPromotionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListPromotionsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListPromotionsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1004,11 +1004,11 @@ impl GetFulfillmentOptionsReply {
         message: impl Into<String>,
         content: storefront_types::GetFulfillmentOptionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetFulfillmentOptionsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetFulfillmentOptionsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1136,11 +1136,11 @@ impl GetUserCartReply {
         message: impl Into<String>,
         content: storefront_types::GetUserCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetUserCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetUserCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1260,10 +1260,10 @@ impl DeleteUserCartReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteUserCartResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::DeleteUserCartResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1386,11 +1386,11 @@ impl GetCartReply {
         message: impl Into<String>,
         content: storefront_types::GetCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1508,10 +1508,10 @@ impl DeleteCartReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::DeleteCartResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::DeleteCartResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1636,11 +1636,11 @@ impl CreateCartAddressReply {
         message: impl Into<String>,
         content: storefront_types::CreateCartAddressResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCartAddressResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreateCartAddressResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1776,11 +1776,11 @@ impl ApplyCouponReply {
         message: impl Into<String>,
         content: storefront_types::ApplyCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ApplyCouponResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ApplyCouponResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1911,11 +1911,11 @@ impl RemoveCouponReply {
         message: impl Into<String>,
         content: storefront_types::RemoveCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RemoveCouponResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RemoveCouponResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2040,11 +2040,11 @@ impl RedeemCreditBalanceReply {
         message: impl Into<String>,
         content: storefront_types::RedeemCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RedeemCreditBalanceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RedeemCreditBalanceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2166,11 +2166,11 @@ impl RemoveCreditBalanceReply {
         message: impl Into<String>,
         content: storefront_types::RemoveCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RemoveCreditBalanceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RemoveCreditBalanceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2291,11 +2291,11 @@ impl EvaluateCouponsReply {
         message: impl Into<String>,
         content: storefront_types::EvaluateCouponsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::EvaluateCouponsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::EvaluateCouponsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2407,11 +2407,11 @@ impl EvaluatePromotionsReply {
         message: impl Into<String>,
         content: storefront_types::EvaluatePromotionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::EvaluatePromotionsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::EvaluatePromotionsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2527,11 +2527,11 @@ impl UpdateFulfillmentPreferenceReply {
         message: impl Into<String>,
         content: storefront_types::UpdateFulfillmentPreferenceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateFulfillmentPreferenceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UpdateFulfillmentPreferenceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2670,11 +2670,11 @@ impl UpdateCartReply {
         message: impl Into<String>,
         content: storefront_types::UpdateCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UpdateCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2809,11 +2809,11 @@ impl RedeemLoyaltyPointsReply {
         message: impl Into<String>,
         content: storefront_types::RedeemLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RedeemLoyaltyPointsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RedeemLoyaltyPointsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2935,11 +2935,11 @@ impl RemoveLoyaltyPointsReply {
         message: impl Into<String>,
         content: storefront_types::RemoveLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RemoveLoyaltyPointsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RemoveLoyaltyPointsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3064,11 +3064,11 @@ impl RedeemGiftCardReply {
         message: impl Into<String>,
         content: storefront_types::RedeemGiftCardResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RedeemGiftCardResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RedeemGiftCardResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3199,11 +3199,11 @@ impl RemoveGiftCardReply {
         message: impl Into<String>,
         content: storefront_types::RemoveGiftCardResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RemoveGiftCardResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RemoveGiftCardResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.

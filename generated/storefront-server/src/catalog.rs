@@ -751,11 +751,11 @@ impl ListCategoriesReply {
         message: impl Into<String>,
         content: storefront_types::ListCategoriesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCategoriesResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListCategoriesResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -917,11 +917,11 @@ impl ListMarketplaceCategoriesReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceCategoriesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceCategoriesResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListMarketplaceCategoriesResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1098,11 +1098,11 @@ impl ListMarketplaceProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListMarketplaceProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1277,11 +1277,13 @@ impl ListMarketplaceCrosssellProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceCrosssellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceCrosssellProductsResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::ListMarketplaceCrosssellProductsResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1433,11 +1435,11 @@ impl SearchMarketplaceProductsReply {
         message: impl Into<String>,
         content: storefront_types::SearchMarketplaceProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::SearchMarketplaceProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::SearchMarketplaceProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1581,11 +1583,13 @@ impl ListMarketplaceSimilarProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceSimilarProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceSimilarProductsResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::ListMarketplaceSimilarProductsResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1749,11 +1753,13 @@ impl ListMarketplaceUpsellProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceUpsellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceUpsellProductsResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::ListMarketplaceUpsellProductsResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1909,11 +1915,11 @@ impl GetMarketplaceProductDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetMarketplaceProductDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetMarketplaceProductDetailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetMarketplaceProductDetailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2066,11 +2072,13 @@ impl ListMarketplaceProductReviewsReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceProductReviewsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceProductReviewsResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::ListMarketplaceProductReviewsResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2222,10 +2230,9 @@ impl CreateMarketplaceProductReviewReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::CreateMarketplaceProductReviewResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(
+            storefront_types::CreateMarketplaceProductReviewResponse::new(message.into(), true),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2369,11 +2376,13 @@ impl ListMarketplaceProductVariantsReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceProductVariantsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceProductVariantsResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::ListMarketplaceProductVariantsResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2518,11 +2527,11 @@ impl GetMarketplaceVariantDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetMarketplaceVariantDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetMarketplaceVariantDetailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetMarketplaceVariantDetailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2694,11 +2703,11 @@ impl ListMarketplaceSkusReply {
         message: impl Into<String>,
         content: storefront_types::ListMarketplaceSkusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListMarketplaceSkusResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListMarketplaceSkusResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2884,11 +2893,11 @@ impl ListProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3063,11 +3072,11 @@ impl ListCrosssellProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListCrosssellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCrosssellProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListCrosssellProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3216,11 +3225,11 @@ impl SearchProductsReply {
         message: impl Into<String>,
         content: storefront_types::SearchProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::SearchProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::SearchProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3361,11 +3370,11 @@ impl ListSimilarProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListSimilarProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListSimilarProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListSimilarProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3526,11 +3535,11 @@ impl ListUpsellProductsReply {
         message: impl Into<String>,
         content: storefront_types::ListUpsellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListUpsellProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListUpsellProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3683,11 +3692,11 @@ impl GetProductDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetProductDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetProductDetailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetProductDetailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3837,11 +3846,11 @@ impl ListProductReviewsReply {
         message: impl Into<String>,
         content: storefront_types::ListProductReviewsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListProductReviewsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListProductReviewsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3990,10 +3999,10 @@ impl CreateProductReviewReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::CreateProductReviewResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::CreateProductReviewResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4134,11 +4143,11 @@ impl ListProductVariantsReply {
         message: impl Into<String>,
         content: storefront_types::ListProductVariantsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListProductVariantsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListProductVariantsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4280,11 +4289,11 @@ impl GetVariantDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetVariantDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetVariantDetailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetVariantDetailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4457,11 +4466,11 @@ impl ListSkusReply {
         message: impl Into<String>,
         content: storefront_types::ListSkusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListSkusResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListSkusResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.

@@ -940,10 +940,12 @@ impl ListAddressesReply {
         message: impl Into<String>,
         content: storefront_types::ListAddressesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListAddressesResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListAddressesResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1077,10 +1079,12 @@ impl CreateAddressReply {
         message: impl Into<String>,
         content: storefront_types::CreateAddressResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateAddressResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::CreateAddressResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1209,10 +1213,12 @@ impl GetAddressDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetAddressDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetAddressDetailResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GetAddressDetailResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1347,10 +1353,12 @@ impl UpdateAddressDetailReply {
         message: impl Into<String>,
         content: storefront_types::UpdateAddressDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateAddressDetailResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::UpdateAddressDetailResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1488,9 +1496,11 @@ impl DeleteAddressReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::Envelope {
-            message: Some(message.into()),
-            success: Some(true),
+        Self::Ok({
+            let mut body = <storefront_types::Envelope as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body
         })
     }
 
@@ -1621,10 +1631,12 @@ impl ListBankAccountsReply {
         message: impl Into<String>,
         content: storefront_types::ListBankAccountsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListBankAccountsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListBankAccountsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1761,10 +1773,12 @@ impl CreateBankAccountReply {
         message: impl Into<String>,
         content: storefront_types::CreateBankAccountResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateBankAccountResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::CreateBankAccountResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1893,10 +1907,12 @@ impl GetBankAccountDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetBankAccountDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetBankAccountDetailResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GetBankAccountDetailResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2031,10 +2047,12 @@ impl UpdateBankAccountReply {
         message: impl Into<String>,
         content: storefront_types::UpdateBankAccountResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateBankAccountResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::UpdateBankAccountResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2172,9 +2190,11 @@ impl DeleteBankAccountReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::Envelope {
-            message: Some(message.into()),
-            success: Some(true),
+        Self::Ok({
+            let mut body = <storefront_types::Envelope as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body
         })
     }
 
@@ -2309,10 +2329,12 @@ impl VerifyBankAccountReply {
         message: impl Into<String>,
         content: storefront_types::VerifyBankAccountResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::VerifyBankAccountResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::VerifyBankAccountResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2448,11 +2470,11 @@ impl ListCustomerCardsReply {
         message: impl Into<String>,
         content: storefront_types::ListCustomerCardsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCustomerCardsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListCustomerCardsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2575,11 +2597,11 @@ impl GetCustomerCreditLineBalanceReply {
         message: impl Into<String>,
         content: storefront_types::GetCustomerCreditLineBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetCustomerCreditLineBalanceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetCustomerCreditLineBalanceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2705,10 +2727,12 @@ impl ListDocumentsReply {
         message: impl Into<String>,
         content: storefront_types::ListDocumentsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListDocumentsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListDocumentsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2836,10 +2860,12 @@ impl CreateDocumentReply {
         message: impl Into<String>,
         content: storefront_types::CreateDocumentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateDocumentResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::CreateDocumentResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2979,10 +3005,12 @@ impl VerifyDocumentReply {
         message: impl Into<String>,
         content: storefront_types::VerifyDocumentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::VerifyDocumentResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::VerifyDocumentResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -3119,10 +3147,12 @@ impl GetDocumentReply {
         message: impl Into<String>,
         content: storefront_types::GetDocumentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetDocumentResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GetDocumentResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -3257,10 +3287,12 @@ impl UpdateDocumentReply {
         message: impl Into<String>,
         content: storefront_types::UpdateDocumentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateDocumentResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::UpdateDocumentResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -3401,9 +3433,11 @@ impl DeleteDocumentReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::Envelope {
-            message: Some(message.into()),
-            success: Some(true),
+        Self::Ok({
+            let mut body = <storefront_types::Envelope as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body
         })
     }
 
@@ -3530,10 +3564,12 @@ impl GetLoyaltyDetailsReply {
         message: impl Into<String>,
         content: storefront_types::GetLoyaltyDetailsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetLoyaltyDetailsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GetLoyaltyDetailsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -3669,10 +3705,12 @@ impl ListLoyaltyActivitiesReply {
         message: impl Into<String>,
         content: storefront_types::ListLoyaltyActivitiesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListLoyaltyActivitiesResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListLoyaltyActivitiesResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -3813,11 +3851,11 @@ impl ListCustomerMandateDebitSchedulesReply {
         content: storefront_types::ListCustomerMandateDebitSchedulesResponseContent,
     ) -> Self {
         Self::Ok(
-            storefront_types::ListCustomerMandateDebitSchedulesResponse {
-                message: message.into(),
-                success: true,
+            storefront_types::ListCustomerMandateDebitSchedulesResponse::new(
+                message.into(),
+                true,
                 content,
-            },
+            ),
         )
     }
 
@@ -3950,11 +3988,11 @@ impl ListCustomerMandatesReply {
         message: impl Into<String>,
         content: storefront_types::ListCustomerMandatesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCustomerMandatesResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListCustomerMandatesResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4081,11 +4119,11 @@ impl CreateCustomerMandateReply {
         message: impl Into<String>,
         content: storefront_types::CreateCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateCustomerMandateResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreateCustomerMandateResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4225,11 +4263,11 @@ impl GetCustomerMandateReply {
         message: impl Into<String>,
         content: storefront_types::GetCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetCustomerMandateResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetCustomerMandateResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4366,11 +4404,11 @@ impl UpdateCustomerMandateReply {
         message: impl Into<String>,
         content: storefront_types::UpdateCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateCustomerMandateResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UpdateCustomerMandateResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4509,11 +4547,11 @@ impl PauseCustomerMandateReply {
         message: impl Into<String>,
         content: storefront_types::PauseCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PauseCustomerMandateResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PauseCustomerMandateResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4643,11 +4681,11 @@ impl ResumeCustomerMandateReply {
         message: impl Into<String>,
         content: storefront_types::ResumeCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ResumeCustomerMandateResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ResumeCustomerMandateResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4777,11 +4815,11 @@ impl RevokeCustomerMandateReply {
         message: impl Into<String>,
         content: storefront_types::RevokeCustomerMandateResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RevokeCustomerMandateResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RevokeCustomerMandateResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4911,10 +4949,13 @@ impl ListSavedPaymentMethodsReply {
         message: impl Into<String>,
         content: storefront_types::ListSavedPaymentMethodsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListSavedPaymentMethodsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body =
+                <storefront_types::ListSavedPaymentMethodsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -5045,10 +5086,12 @@ impl ListCustomerReviewsReply {
         message: impl Into<String>,
         content: storefront_types::ListCustomerReviewsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCustomerReviewsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListCustomerReviewsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -5180,10 +5223,13 @@ impl GetCustomerAuthorizedSellersReply {
         message: impl Into<String>,
         content: storefront_types::GetCustomerAuthorizedSellersResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetCustomerAuthorizedSellersResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body =
+                <storefront_types::GetCustomerAuthorizedSellersResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 

@@ -85,11 +85,11 @@ impl CheckFulfillmentReply {
         message: impl Into<String>,
         content: storefront_types::CheckFulfillmentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CheckFulfillmentResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CheckFulfillmentResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.

@@ -137,10 +137,12 @@ impl ListCountriesReply {
         message: impl Into<String>,
         content: storefront_types::ListCountriesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCountriesResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListCountriesResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -266,10 +268,12 @@ impl ListCountryPincodesReply {
         message: impl Into<String>,
         content: storefront_types::ListCountryPincodesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCountryPincodesResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListCountryPincodesResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -404,10 +408,12 @@ impl ListCountryStatesReply {
         message: impl Into<String>,
         content: storefront_types::ListCountryStatesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListCountryStatesResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListCountryStatesResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 

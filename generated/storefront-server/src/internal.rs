@@ -43,7 +43,7 @@ pub(crate) fn multipart_add_profile_image_body(
     let (Some(field_image),) = (field_image,) else {
         return None;
     };
-    Some(storefront_types::AddProfileImageBody { image: field_image })
+    Some(storefront_types::AddProfileImageBody::new(field_image))
 }
 
 /// The `CreateReview` of a multipart body (`None`: a problem was recorded).
@@ -75,14 +75,12 @@ pub(crate) fn multipart_create_review(
     else {
         return None;
     };
-    Some(storefront_types::CreateReview {
-        user_id: field_user_id,
-        order_number: field_order_number,
-        rating: field_rating,
-        review_text: field_review_text,
-        images: field_images,
-        videos: field_videos,
-    })
+    let mut value =
+        storefront_types::CreateReview::new(field_user_id, field_order_number, field_rating);
+    value.review_text = field_review_text;
+    value.images = field_images;
+    value.videos = field_videos;
+    Some(value)
 }
 
 /// The `Document` of a multipart body (`None`: a problem was recorded).
@@ -156,25 +154,24 @@ pub(crate) fn multipart_document(
     else {
         return None;
     };
-    Some(storefront_types::Document {
-        id: field_id,
-        document_number: field_document_number,
-        kyc_document_id: field_kyc_document_id,
-        note: field_note,
-        file: field_file,
-        status: field_status,
-        title: field_title,
-        file_url: field_file_url,
-        verification_type: field_verification_type,
-        is_verified: field_is_verified,
-        verified_at: field_verified_at,
-        created_by: field_created_by,
-        created_at: field_created_at,
-        modified_by: field_modified_by,
-        modified_at: field_modified_at,
-        modified_reason: field_modified_reason,
-        expires_at: field_expires_at,
-    })
+    let mut value = storefront_types::Document::new(field_document_number);
+    value.id = field_id;
+    value.kyc_document_id = field_kyc_document_id;
+    value.note = field_note;
+    value.file = field_file;
+    value.status = field_status;
+    value.title = field_title;
+    value.file_url = field_file_url;
+    value.verification_type = field_verification_type;
+    value.is_verified = field_is_verified;
+    value.verified_at = field_verified_at;
+    value.created_by = field_created_by;
+    value.created_at = field_created_at;
+    value.modified_by = field_modified_by;
+    value.modified_at = field_modified_at;
+    value.modified_reason = field_modified_reason;
+    value.expires_at = field_expires_at;
+    Some(value)
 }
 
 /// The `UpdateDocument` of a multipart body (`None`: a problem was recorded).
@@ -205,13 +202,14 @@ pub(crate) fn multipart_update_document(
     else {
         return None;
     };
-    Some(storefront_types::UpdateDocument {
-        document_number: field_document_number,
-        kyc_document_id: field_kyc_document_id,
-        note: field_note,
-        file: field_file,
-        modified_reason: field_modified_reason,
-    })
+    let mut value = storefront_types::UpdateDocument::new(
+        field_document_number,
+        field_kyc_document_id,
+        field_modified_reason,
+    );
+    value.note = field_note;
+    value.file = field_file;
+    Some(value)
 }
 
 /// The `UpdateProfileImageBody` of a multipart body (`None`: a problem was recorded).
@@ -225,7 +223,9 @@ pub(crate) fn multipart_update_profile_image_body(
     let (Some(field_image),) = (field_image,) else {
         return None;
     };
-    Some(storefront_types::UpdateProfileImageBody { image: field_image })
+    let mut value = <storefront_types::UpdateProfileImageBody as Default>::default();
+    value.image = field_image;
+    Some(value)
 }
 
 /// The `UploadOrderReturnAttachments` of a multipart body (`None`: a problem was recorded).
@@ -238,10 +238,10 @@ pub(crate) fn multipart_upload_order_return_attachments(
     let (Some(field_images), Some(field_videos)) = (field_images, field_videos) else {
         return None;
     };
-    Some(storefront_types::UploadOrderReturnAttachments {
-        images: field_images,
-        videos: field_videos,
-    })
+    let mut value = <storefront_types::UploadOrderReturnAttachments as Default>::default();
+    value.images = field_images;
+    value.videos = field_videos;
+    Some(value)
 }
 
 /// A file part as the types crate's file.

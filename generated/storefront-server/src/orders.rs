@@ -518,10 +518,12 @@ impl ListOrdersReply {
         message: impl Into<String>,
         content: storefront_types::ListOrdersResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListOrdersResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListOrdersResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -657,11 +659,11 @@ impl CreateOrderReply {
         message: impl Into<String>,
         content: storefront_types::CreateOrderResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateOrderResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreateOrderResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -788,11 +790,11 @@ impl ListBuyItAgainItemsReply {
         message: impl Into<String>,
         content: storefront_types::ListBuyItAgainItemsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListBuyItAgainItemsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListBuyItAgainItemsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -912,10 +914,10 @@ impl GetOrderDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetOrderDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetOrderDetailResponse {
-            message: message.into(),
-            success: true,
-            content,
+        Self::Ok({
+            let mut body = storefront_types::GetOrderDetailResponse::new(true, content);
+            body.message = message.into();
+            body
         })
     }
 
@@ -1043,10 +1045,12 @@ impl CancelOrderReply {
         message: impl Into<String>,
         content: storefront_types::CancelOrderResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CancelOrderResponse {
-            message: message.into(),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::CancelOrderResponse as Default>::default();
+            body.message = message.into();
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1177,10 +1181,10 @@ impl CancelPaymentRequestReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::CancelPaymentRequestResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::CancelPaymentRequestResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1303,10 +1307,10 @@ impl GetPaymentStatusReply {
         message: impl Into<String>,
         content: storefront_types::GetPaymentStatusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetPaymentStatusResponse {
-            message: message.into(),
-            success: true,
-            content,
+        Self::Ok({
+            let mut body = storefront_types::GetPaymentStatusResponse::new(true, content);
+            body.message = message.into();
+            body
         })
     }
 
@@ -1430,10 +1434,12 @@ impl ListOrderPaymentsReply {
         message: impl Into<String>,
         content: storefront_types::ListOrderPaymentsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListOrderPaymentsResponse {
-            message: message.into(),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListOrderPaymentsResponse as Default>::default();
+            body.message = message.into();
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1557,10 +1563,12 @@ impl ListOrderRefundsReply {
         message: impl Into<String>,
         content: storefront_types::ListOrderRefundsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListOrderRefundsResponse {
-            message: message.into(),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListOrderRefundsResponse as Default>::default();
+            body.message = message.into();
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1688,11 +1696,11 @@ impl RetryOrderPaymentReply {
         message: impl Into<String>,
         content: storefront_types::RetryOrderPaymentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RetryOrderPaymentResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RetryOrderPaymentResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1825,10 +1833,12 @@ impl ListOrderReturnsReply {
         message: impl Into<String>,
         content: storefront_types::ListOrderReturnsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListOrderReturnsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListOrderReturnsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1956,10 +1966,12 @@ impl CreateOrderReturnReply {
         message: impl Into<String>,
         content: storefront_types::CreateOrderReturnResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateOrderReturnResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::CreateOrderReturnResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2097,10 +2109,12 @@ impl GetOrderReturnDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetOrderReturnDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetOrderReturnDetailResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GetOrderReturnDetailResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2233,10 +2247,10 @@ impl UploadOrderReturnAttachmentsReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::UploadOrderReturnAttachmentsResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::UploadOrderReturnAttachmentsResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2386,10 +2400,12 @@ impl CancelOrderReturnReply {
         message: impl Into<String>,
         content: storefront_types::CancelOrderReturnResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CancelOrderReturnResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::CancelOrderReturnResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -2525,10 +2541,12 @@ impl ListOrderShipmentsReply {
         message: impl Into<String>,
         content: storefront_types::ListOrderShipmentsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListOrderShipmentsResponse {
-            message: message.into(),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListOrderShipmentsResponse as Default>::default();
+            body.message = message.into();
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 

@@ -337,9 +337,11 @@ impl AuthenticateDirectOtpReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::Envelope {
-            message: Some(message.into()),
-            success: Some(true),
+        Self::Ok({
+            let mut body = <storefront_types::Envelope as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body
         })
     }
 
@@ -458,11 +460,11 @@ impl GetCardInfoReply {
         message: impl Into<String>,
         content: storefront_types::GetCardInfoResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetCardInfoResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetCardInfoResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -585,10 +587,12 @@ impl GenerateHashReply {
         message: impl Into<String>,
         content: storefront_types::GenerateHashResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GenerateHashResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GenerateHashResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -717,11 +721,11 @@ impl GetIfscLookupReply {
         message: impl Into<String>,
         content: storefront_types::GetIfscLookupResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetIfscLookupResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetIfscLookupResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -844,11 +848,11 @@ impl CreateJuspayOrderReply {
         message: impl Into<String>,
         content: storefront_types::CreateJuspayOrderResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateJuspayOrderResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreateJuspayOrderResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -975,11 +979,11 @@ impl CreateJuspayCustomerReply {
         message: impl Into<String>,
         content: storefront_types::CreateJuspayCustomerResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateJuspayCustomerResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreateJuspayCustomerResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1106,11 +1110,11 @@ impl GetJuspayCustomerReply {
         message: impl Into<String>,
         content: storefront_types::GetJuspayCustomerResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetJuspayCustomerResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetJuspayCustomerResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1241,10 +1245,12 @@ impl ListPaymentMethodsReply {
         message: impl Into<String>,
         content: storefront_types::ListPaymentMethodsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListPaymentMethodsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListPaymentMethodsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -1392,11 +1398,11 @@ impl ResendDirectOtpReply {
         message: impl Into<String>,
         content: storefront_types::ResendDirectOtpResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ResendDirectOtpResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ResendDirectOtpResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1514,10 +1520,12 @@ impl VerifyVpaReply {
         message: impl Into<String>,
         content: storefront_types::VerifyVpaResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::VerifyVpaResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::VerifyVpaResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 

@@ -1302,11 +1302,11 @@ impl LoginPosDeviceWithEmailReply {
         message: impl Into<String>,
         content: storefront_types::LoginPosDeviceWithEmailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginPosDeviceWithEmailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LoginPosDeviceWithEmailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1436,11 +1436,11 @@ impl LoginPosDeviceWithPhoneReply {
         message: impl Into<String>,
         content: storefront_types::LoginPosDeviceWithPhoneResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginPosDeviceWithPhoneResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LoginPosDeviceWithPhoneResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1570,11 +1570,11 @@ impl LoginPosDeviceWithWhatsappReply {
         message: impl Into<String>,
         content: storefront_types::LoginPosDeviceWithWhatsappResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::LoginPosDeviceWithWhatsappResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::LoginPosDeviceWithWhatsappResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1692,10 +1692,10 @@ impl LogoutFromPosDeviceReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::LogoutFromPosDeviceResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::LogoutFromPosDeviceResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -1790,11 +1790,11 @@ impl PairPosDeviceReply {
         message: impl Into<String>,
         content: storefront_types::PairPosDeviceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PairPosDeviceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PairPosDeviceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -1912,11 +1912,11 @@ impl RefreshPosAccessTokenReply {
         message: impl Into<String>,
         content: storefront_types::RefreshPosAccessTokenResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::RefreshPosAccessTokenResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::RefreshPosAccessTokenResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2034,11 +2034,11 @@ impl VerifyPosLoginOtpReply {
         message: impl Into<String>,
         content: storefront_types::VerifyPosLoginOtpResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::VerifyPosLoginOtpResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::VerifyPosLoginOtpResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2157,11 +2157,11 @@ impl PosCreateCartReply {
         message: impl Into<String>,
         content: storefront_types::PosCreateCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosCreateCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosCreateCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2288,11 +2288,11 @@ impl PosListCouponsReply {
         message: impl Into<String>,
         content: storefront_types::PosListCouponsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListCouponsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListCouponsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2416,11 +2416,11 @@ impl PosListPromotionsReply {
         message: impl Into<String>,
         content: storefront_types::PosListPromotionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListPromotionsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListPromotionsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2535,11 +2535,11 @@ impl PosGetUserCartReply {
         message: impl Into<String>,
         content: storefront_types::PosGetUserCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosGetUserCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosGetUserCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2662,11 +2662,11 @@ impl PosGetCartReply {
         message: impl Into<String>,
         content: storefront_types::PosGetCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosGetCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosGetCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2784,10 +2784,10 @@ impl PosDeleteCartReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::PosDeleteCartResponse {
-            message: message.into(),
-            success: true,
-        })
+        Self::Ok(storefront_types::PosDeleteCartResponse::new(
+            message.into(),
+            true,
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -2912,11 +2912,11 @@ impl PosCreateCartAddressReply {
         message: impl Into<String>,
         content: storefront_types::PosCreateCartAddressResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosCreateCartAddressResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosCreateCartAddressResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3052,11 +3052,11 @@ impl PosApplyCouponReply {
         message: impl Into<String>,
         content: storefront_types::PosApplyCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosApplyCouponResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosApplyCouponResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3187,11 +3187,11 @@ impl PosRemoveCouponReply {
         message: impl Into<String>,
         content: storefront_types::PosRemoveCouponResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosRemoveCouponResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosRemoveCouponResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3316,11 +3316,11 @@ impl PosRedeemCreditBalanceReply {
         message: impl Into<String>,
         content: storefront_types::PosRedeemCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosRedeemCreditBalanceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosRedeemCreditBalanceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3442,11 +3442,11 @@ impl PosRemoveCreditBalanceReply {
         message: impl Into<String>,
         content: storefront_types::PosRemoveCreditBalanceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosRemoveCreditBalanceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosRemoveCreditBalanceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3567,11 +3567,11 @@ impl PosEvaluateCouponsReply {
         message: impl Into<String>,
         content: storefront_types::PosEvaluateCouponsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosEvaluateCouponsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosEvaluateCouponsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3683,11 +3683,11 @@ impl PosEvaluatePromotionsReply {
         message: impl Into<String>,
         content: storefront_types::PosEvaluatePromotionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosEvaluatePromotionsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosEvaluatePromotionsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3803,11 +3803,13 @@ impl PosUpdateFulfillmentPreferenceReply {
         message: impl Into<String>,
         content: storefront_types::PosUpdateFulfillmentPreferenceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosUpdateFulfillmentPreferenceResponse {
-            message: message.into(),
-            success: true,
-            content,
-        })
+        Self::Ok(
+            storefront_types::PosUpdateFulfillmentPreferenceResponse::new(
+                message.into(),
+                true,
+                content,
+            ),
+        )
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -3946,11 +3948,11 @@ impl PosUpdateCartReply {
         message: impl Into<String>,
         content: storefront_types::PosUpdateCartResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosUpdateCartResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosUpdateCartResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4085,11 +4087,11 @@ impl PosRedeemLoyaltyPointsReply {
         message: impl Into<String>,
         content: storefront_types::PosRedeemLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosRedeemLoyaltyPointsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosRedeemLoyaltyPointsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4211,11 +4213,11 @@ impl PosRemoveLoyaltyPointsReply {
         message: impl Into<String>,
         content: storefront_types::PosRemoveLoyaltyPointsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosRemoveLoyaltyPointsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosRemoveLoyaltyPointsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4340,11 +4342,11 @@ impl UpdatePosCartCustomerReply {
         message: impl Into<String>,
         content: storefront_types::UpdatePosCartCustomerResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdatePosCartCustomerResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UpdatePosCartCustomerResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4492,11 +4494,11 @@ impl PosListCategoriesReply {
         message: impl Into<String>,
         content: storefront_types::PosListCategoriesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListCategoriesResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListCategoriesResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4666,11 +4668,11 @@ impl PosListProductsReply {
         message: impl Into<String>,
         content: storefront_types::PosListProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4841,11 +4843,11 @@ impl PosListCrosssellProductsReply {
         message: impl Into<String>,
         content: storefront_types::PosListCrosssellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListCrosssellProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListCrosssellProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -4997,11 +4999,11 @@ impl PosSearchProductsReply {
         message: impl Into<String>,
         content: storefront_types::PosSearchProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosSearchProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosSearchProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -5142,11 +5144,11 @@ impl PosListSimilarProductsReply {
         message: impl Into<String>,
         content: storefront_types::PosListSimilarProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListSimilarProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListSimilarProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -5307,11 +5309,11 @@ impl PosListUpsellProductsReply {
         message: impl Into<String>,
         content: storefront_types::PosListUpsellProductsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListUpsellProductsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListUpsellProductsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -5464,11 +5466,11 @@ impl PosGetProductDetailReply {
         message: impl Into<String>,
         content: storefront_types::PosGetProductDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosGetProductDetailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosGetProductDetailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -5618,11 +5620,11 @@ impl PosListProductReviewsReply {
         message: impl Into<String>,
         content: storefront_types::PosListProductReviewsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListProductReviewsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListProductReviewsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -5778,11 +5780,11 @@ impl PosListProductVariantsReply {
         message: impl Into<String>,
         content: storefront_types::PosListProductVariantsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListProductVariantsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListProductVariantsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -5924,11 +5926,11 @@ impl PosGetVariantDetailReply {
         message: impl Into<String>,
         content: storefront_types::PosGetVariantDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosGetVariantDetailResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosGetVariantDetailResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -6093,11 +6095,11 @@ impl PosListSkusReply {
         message: impl Into<String>,
         content: storefront_types::PosListSkusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosListSkusResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::PosListSkusResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -6246,11 +6248,11 @@ impl ListPosDevicesReply {
         message: impl Into<String>,
         content: storefront_types::ListPosDevicesResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListPosDevicesResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListPosDevicesResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -6345,11 +6347,11 @@ impl ClaimPosDeviceReply {
         message: impl Into<String>,
         content: storefront_types::ClaimPosDeviceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ClaimPosDeviceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ClaimPosDeviceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -6470,11 +6472,11 @@ impl UnclaimPosDeviceReply {
         message: impl Into<String>,
         content: storefront_types::UnclaimPosDeviceResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UnclaimPosDeviceResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UnclaimPosDeviceResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -6595,11 +6597,11 @@ impl GetPosFulfillmentOptionsReply {
         message: impl Into<String>,
         content: storefront_types::GetPosFulfillmentOptionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetPosFulfillmentOptionsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetPosFulfillmentOptionsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -6725,11 +6727,11 @@ impl ListPosLocationsReply {
         message: impl Into<String>,
         content: storefront_types::ListPosLocationsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListPosLocationsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListPosLocationsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `401` with the error envelope (code `UNAUTHORIZED`): The credentials are missing, invalid or expired.
@@ -6824,11 +6826,11 @@ impl CreatePosOrderReply {
         message: impl Into<String>,
         content: storefront_types::CreatePosOrderResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreatePosOrderResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreatePosOrderResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -6947,10 +6949,10 @@ impl PosGetPaymentStatusReply {
         message: impl Into<String>,
         content: storefront_types::PosGetPaymentStatusResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::PosGetPaymentStatusResponse {
-            message: message.into(),
-            success: true,
-            content,
+        Self::Ok({
+            let mut body = storefront_types::PosGetPaymentStatusResponse::new(true, content);
+            body.message = message.into();
+            body
         })
     }
 
@@ -7074,11 +7076,11 @@ impl GetPosUserReply {
         message: impl Into<String>,
         content: storefront_types::GetPosUserResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetPosUserResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetPosUserResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.

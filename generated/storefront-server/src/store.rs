@@ -189,9 +189,11 @@ impl CheckStoreReply {
 
     /// `200` in the envelope, with `message`.
     pub fn ok_with_message(message: impl Into<String>) -> Self {
-        Self::Ok(storefront_types::Envelope {
-            message: Some(message.into()),
-            success: Some(true),
+        Self::Ok({
+            let mut body = <storefront_types::Envelope as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body
         })
     }
 
@@ -291,10 +293,12 @@ impl GetConfigReply {
         message: impl Into<String>,
         content: storefront_types::GetConfigResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetConfigResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GetConfigResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -403,10 +407,12 @@ impl ListKycDocumentReply {
         message: impl Into<String>,
         content: storefront_types::ListKycDocumentResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListKycDocumentResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListKycDocumentResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -511,10 +517,12 @@ impl GetSellerDetailReply {
         message: impl Into<String>,
         content: storefront_types::GetSellerDetailResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetSellerDetailResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::GetSellerDetailResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 
@@ -636,10 +644,12 @@ impl ListSellerReviewsReply {
         message: impl Into<String>,
         content: storefront_types::ListSellerReviewsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListSellerReviewsResponse {
-            message: Some(message.into()),
-            success: Some(true),
-            content: Some(content),
+        Self::Ok({
+            let mut body = <storefront_types::ListSellerReviewsResponse as Default>::default();
+            body.message = Some(message.into());
+            body.success = Some(true);
+            body.content = Some(content);
+            body
         })
     }
 

@@ -158,11 +158,11 @@ impl ListSubscriptionsReply {
         message: impl Into<String>,
         content: storefront_types::ListSubscriptionsResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::ListSubscriptionsResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::ListSubscriptionsResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -275,11 +275,11 @@ impl CreateSubscriptionReply {
         message: impl Into<String>,
         content: storefront_types::CreateSubscriptionResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::CreateSubscriptionResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::CreateSubscriptionResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -398,11 +398,11 @@ impl GetSubscriptionReply {
         message: impl Into<String>,
         content: storefront_types::GetSubscriptionResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetSubscriptionResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetSubscriptionResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -527,11 +527,11 @@ impl UpdateSubscriptionReply {
         message: impl Into<String>,
         content: storefront_types::UpdateSubscriptionResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::UpdateSubscriptionResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::UpdateSubscriptionResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.

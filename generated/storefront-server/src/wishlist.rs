@@ -140,11 +140,11 @@ impl GetWishlistReply {
         message: impl Into<String>,
         content: storefront_types::GetWishlistResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::GetWishlistResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::GetWishlistResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -273,11 +273,11 @@ impl AddToWishlistReply {
         message: impl Into<String>,
         content: storefront_types::AddToWishlistResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::AddToWishlistResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::AddToWishlistResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.
@@ -412,11 +412,11 @@ impl DeleteFromWishlistReply {
         message: impl Into<String>,
         content: storefront_types::DeleteFromWishlistResponseContent,
     ) -> Self {
-        Self::Ok(storefront_types::DeleteFromWishlistResponse {
-            message: message.into(),
-            success: true,
+        Self::Ok(storefront_types::DeleteFromWishlistResponse::new(
+            message.into(),
+            true,
             content,
-        })
+        ))
     }
 
     /// `400` with the error envelope (code `BAD_REQUEST`): The request was malformed or failed validation.

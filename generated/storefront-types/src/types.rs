@@ -7,6 +7,7 @@
 ///
 /// Schema: `#/components/schemas/AcceleratedRewardCouponPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceleratedRewardCouponPromotion {
     /// Unique ID of the coupon or promotion (read-only)
     ///
@@ -45,6 +46,38 @@ pub struct AcceleratedRewardCouponPromotion {
     pub details: AcceleratedRewardRule,
     /// Whether the rule targets specific products or whole categories
     pub applies_to_product: AcceleratedRewardCouponPromotionAppliesToProduct,
+}
+
+impl AcceleratedRewardCouponPromotion {
+    /// A `AcceleratedRewardCouponPromotion` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<Option<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
+        redemption_count: impl Into<i64>,
+        minimum_order_total: impl Into<Option<rust_decimal::Decimal>>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        details: impl Into<AcceleratedRewardRule>,
+        applies_to_product: impl Into<AcceleratedRewardCouponPromotionAppliesToProduct>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            tags: tags.into(),
+            redemption_limits: redemption_limits.into(),
+            redemption_count: redemption_count.into(),
+            minimum_order_total: minimum_order_total.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+            details: details.into(),
+            applies_to_product: applies_to_product.into(),
+        }
+    }
 }
 
 /// Whether the rule targets specific products or whole categories
@@ -112,6 +145,7 @@ impl<'de> serde::Deserialize<'de> for AcceleratedRewardCouponPromotionAppliesToP
 ///
 /// Schema: `#/components/schemas/AcceleratedRewardRule`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceleratedRewardRule {
     /// Qualifying product/variant entries, each with an optional minimum quantity or minimum purchase value (store currency)
     pub products: Vec<AcceleratedRewardRuleProductsItem>,
@@ -121,10 +155,26 @@ pub struct AcceleratedRewardRule {
     pub bonus_loyalty_point: f64,
 }
 
+impl AcceleratedRewardRule {
+    /// A `AcceleratedRewardRule` with the given fields; the optional ones are `None`.
+    pub fn new(
+        products: impl Into<Vec<AcceleratedRewardRuleProductsItem>>,
+        category_id: impl Into<Vec<String>>,
+        bonus_loyalty_point: impl Into<f64>,
+    ) -> Self {
+        Self {
+            products: products.into(),
+            category_id: category_id.into(),
+            bonus_loyalty_point: bonus_loyalty_point.into(),
+        }
+    }
+}
+
 /// `AcceleratedRewardRuleProductsItem`.
 ///
 /// Schema: `#/components/schemas/AcceleratedRewardRule/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AcceleratedRewardRuleProductsItem {
     /// `product_id`.
     ///
@@ -145,13 +195,40 @@ pub struct AcceleratedRewardRuleProductsItem {
     pub minimum_value: Option<rust_decimal::Decimal>,
 }
 
+impl AcceleratedRewardRuleProductsItem {
+    /// A `AcceleratedRewardRuleProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        minimum_quantity: impl Into<Option<i64>>,
+        minimum_value: impl Into<Option<rust_decimal::Decimal>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            minimum_quantity: minimum_quantity.into(),
+            minimum_value: minimum_value.into(),
+        }
+    }
+}
+
 /// `AddProfileImageBody`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/post/requestBody/content/multipart~1form-data/schema`
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct AddProfileImageBody {
     /// Image file to upload.
     pub image: crate::support::FilePart,
+}
+
+impl AddProfileImageBody {
+    /// A `AddProfileImageBody` with the given fields; the optional ones are `None`.
+    pub fn new(image: impl Into<crate::support::FilePart>) -> Self {
+        Self {
+            image: image.into(),
+        }
+    }
 }
 
 /// The `AddProfileImageResponse` of the operation `add-profile-image`: the same shape as [`GetProfileImageResponse`], which another operation named first.
@@ -168,6 +245,7 @@ pub type AddProfileImageResponseContent = GetProfileImageResponseContent;
 ///
 /// Schema: `#/paths/~1wishlist~1{user_id}/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AddToWishlistBody {
     /// ID of the product
     pub product_id: String,
@@ -175,6 +253,16 @@ pub struct AddToWishlistBody {
     ///
     /// `None` is sent as `null`.
     pub variant_id: Option<String>,
+}
+
+impl AddToWishlistBody {
+    /// A `AddToWishlistBody` with the given fields; the optional ones are `None`.
+    pub fn new(product_id: impl Into<String>, variant_id: impl Into<Option<String>>) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+        }
+    }
 }
 
 /// The `AddToWishlistResponse` of the operation `add-to-wishlist`: the same shape as [`GetWishlistResponse`], which another operation named first.
@@ -191,6 +279,7 @@ pub type AddToWishlistResponseContent = GetWishlistResponseContent;
 ///
 /// Schema: `#/components/schemas/AdditionalProductDetails`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AdditionalProductDetails {
     /// Full product description; null when not set
     ///
@@ -218,10 +307,37 @@ pub struct AdditionalProductDetails {
     pub metadata: Option<std::collections::BTreeMap<String, String>>,
 }
 
+impl AdditionalProductDetails {
+    /// A `AdditionalProductDetails` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        description: impl Into<Option<String>>,
+        hsn_code: impl Into<Option<String>>,
+        videos: impl Into<Vec<ProductVideo>>,
+        shipping: impl Into<Option<ProductShipping>>,
+        upselling_product_ids: impl Into<Vec<Option<String>>>,
+        crossselling_product_ids: impl Into<Vec<String>>,
+        seo: impl Into<Seo>,
+        metadata: impl Into<Option<std::collections::BTreeMap<String, String>>>,
+    ) -> Self {
+        Self {
+            description: description.into(),
+            hsn_code: hsn_code.into(),
+            videos: videos.into(),
+            shipping: shipping.into(),
+            upselling_product_ids: upselling_product_ids.into(),
+            crossselling_product_ids: crossselling_product_ids.into(),
+            seo: seo.into(),
+            metadata: metadata.into(),
+        }
+    }
+}
+
 /// A single tracking event sent by a storefront client to the analytics endpoint, in a track-call format.
 ///
 /// Schema: `#/components/schemas/AnalyticsEvent`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnalyticsEvent {
     /// Name of the event, such as a product view or add-to-cart
     pub event: String,
@@ -329,12 +445,23 @@ impl<'de> serde::Deserialize<'de> for AnalyticsEventChannel {
 ///
 /// Schema: `#/components/schemas/AnalyticsEvent/properties/context`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnalyticsEventContext {
     /// `ip`.
     pub ip: String,
     /// `userAgent`.
     #[serde(rename = "userAgent")]
     pub user_agent: String,
+}
+
+impl AnalyticsEventContext {
+    /// A `AnalyticsEventContext` with the given fields; the optional ones are `None`.
+    pub fn new(ip: impl Into<String>, user_agent: impl Into<String>) -> Self {
+        Self {
+            ip: ip.into(),
+            user_agent: user_agent.into(),
+        }
+    }
 }
 
 /// Call type; always "track"
@@ -394,6 +521,7 @@ impl<'de> serde::Deserialize<'de> for AnalyticsEventType {
 ///
 /// Schema: `#/components/schemas/AnalyticsProvider`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnalyticsProvider {
     /// Unique id of the provider.
     pub id: String,
@@ -413,10 +541,37 @@ pub struct AnalyticsProvider {
     pub api_credentials: serde_json::Map<String, serde_json::Value>,
 }
 
+impl AnalyticsProvider {
+    /// A `AnalyticsProvider` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        short_description: impl Into<String>,
+        features: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        logo_dark: impl Into<String>,
+        logo_light: impl Into<String>,
+        analytics_provider_slug: impl Into<String>,
+        api_credentials: impl Into<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            short_description: short_description.into(),
+            features: features.into(),
+            logo_dark: logo_dark.into(),
+            logo_light: logo_light.into(),
+            analytics_provider_slug: analytics_provider_slug.into(),
+            api_credentials: api_credentials.into(),
+        }
+    }
+}
+
 /// The user record behind an anonymous (guest) session, returned together with the session tokens. Profile fields stay null until the user supplies them or logs in.
 ///
 /// Schema: `#/components/schemas/AnonymousUser`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AnonymousUser {
     /// Unique ID of the user (read-only)
     ///
@@ -504,6 +659,7 @@ impl AnonymousUser {
 ///
 /// Schema: `#/components/schemas/ApplicableCoupon`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicableCoupon {
     /// Unique ID of the coupon
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -533,6 +689,7 @@ pub struct ApplicableCoupon {
 ///
 /// Schema: `#/components/schemas/ApplicablePromotion`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplicablePromotion {
     /// Unique ID of the promotion
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -559,6 +716,7 @@ pub struct ApplicablePromotion {
 ///
 /// Schema: `#/components/schemas/AppliedCoupon`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppliedCoupon {
     /// ID of the applied coupon
     pub coupon_id: String,
@@ -583,6 +741,29 @@ pub struct AppliedCoupon {
     ///
     /// `None` is sent as `null`.
     pub variant_name: Option<String>,
+}
+
+impl AppliedCoupon {
+    /// A `AppliedCoupon` with the given fields; the optional ones are `None`.
+    pub fn new(
+        coupon_id: impl Into<String>,
+        coupon_type: impl Into<AppliedCouponCouponType>,
+        savings: impl Into<rust_decimal::Decimal>,
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        product_name: impl Into<Option<String>>,
+        variant_name: impl Into<Option<String>>,
+    ) -> Self {
+        Self {
+            coupon_id: coupon_id.into(),
+            coupon_type: coupon_type.into(),
+            savings: savings.into(),
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            product_name: product_name.into(),
+            variant_name: variant_name.into(),
+        }
+    }
 }
 
 /// Kind of coupon that produced the saving
@@ -666,6 +847,7 @@ impl<'de> serde::Deserialize<'de> for AppliedCouponCouponType {
 ///
 /// Schema: `#/components/schemas/AppliedPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AppliedPromotion {
     /// ID of the applied promotion
     pub promotion_id: String,
@@ -694,6 +876,34 @@ pub struct AppliedPromotion {
     pub applied_sequence: i64,
     /// Level at which the promotion was applied
     pub scope: String,
+}
+
+impl AppliedPromotion {
+    /// A `AppliedPromotion` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        promotion_id: impl Into<String>,
+        promotion_type: impl Into<AppliedPromotionPromotionType>,
+        savings: impl Into<rust_decimal::Decimal>,
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        product_name: impl Into<Option<String>>,
+        variant_name: impl Into<Option<String>>,
+        applied_sequence: impl Into<i64>,
+        scope: impl Into<String>,
+    ) -> Self {
+        Self {
+            promotion_id: promotion_id.into(),
+            promotion_type: promotion_type.into(),
+            savings: savings.into(),
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            product_name: product_name.into(),
+            variant_name: variant_name.into(),
+            applied_sequence: applied_sequence.into(),
+            scope: scope.into(),
+        }
+    }
 }
 
 /// Kind of promotion that produced the saving
@@ -773,9 +983,19 @@ impl<'de> serde::Deserialize<'de> for AppliedPromotionPromotionType {
 ///
 /// Schema: `#/paths/~1carts~1{id}~1coupon/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ApplyCouponBody {
     /// Code of the coupon to apply
     pub coupon_code: String,
+}
+
+impl ApplyCouponBody {
+    /// A `ApplyCouponBody` with the given fields; the optional ones are `None`.
+    pub fn new(coupon_code: impl Into<String>) -> Self {
+        Self {
+            coupon_code: coupon_code.into(),
+        }
+    }
 }
 
 /// The `ApplyCouponResponse` of the operation `apply-coupon`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -846,6 +1066,7 @@ impl<'de> serde::Deserialize<'de> for AssociatedOptionValue {
 ///
 /// Schema: `#/paths/~1payments~1authenticate-direct-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthenticateDirectOtpBody {
     /// Gateway transaction ID of the payment
     pub txn_id: String,
@@ -853,6 +1074,21 @@ pub struct AuthenticateDirectOtpBody {
     pub challenge_id: String,
     /// One-time password entered by the shopper
     pub otp: String,
+}
+
+impl AuthenticateDirectOtpBody {
+    /// A `AuthenticateDirectOtpBody` with the given fields; the optional ones are `None`.
+    pub fn new(
+        txn_id: impl Into<String>,
+        challenge_id: impl Into<String>,
+        otp: impl Into<String>,
+    ) -> Self {
+        Self {
+            txn_id: txn_id.into(),
+            challenge_id: challenge_id.into(),
+            otp: otp.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for AuthenticateDirectOtpBody {
@@ -869,6 +1105,7 @@ impl std::fmt::Debug for AuthenticateDirectOtpBody {
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnAmount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoScaleBasedOnAmount {
     /// Spending criterion; always "minimum-purchase-amount"
     pub spending_criteria_type: AutoScaleBasedOnAmountSpendingCriteriaType,
@@ -891,6 +1128,7 @@ impl AutoScaleBasedOnAmount {
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnAmount/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoScaleBasedOnAmountProductsItem {
     /// `product_id`.
     ///
@@ -906,10 +1144,28 @@ pub struct AutoScaleBasedOnAmountProductsItem {
     pub slab: AutoScaleBasedOnAmountProductsItemSlab,
 }
 
+impl AutoScaleBasedOnAmountProductsItem {
+    /// A `AutoScaleBasedOnAmountProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        auto_scale: impl Into<bool>,
+        slab: impl Into<AutoScaleBasedOnAmountProductsItemSlab>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            auto_scale: auto_scale.into(),
+            slab: slab.into(),
+        }
+    }
+}
+
 /// `AutoScaleBasedOnAmountProductsItemSlab`.
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnAmount/properties/products/items/properties/slab`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoScaleBasedOnAmountProductsItemSlab {
     /// `minimum_purchase_amount`.
     #[serde(with = "rust_decimal::serde::float")]
@@ -1052,6 +1308,7 @@ impl<'de> serde::Deserialize<'de> for AutoScaleBasedOnAmountSpendingCriteriaType
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnQuantity`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoScaleBasedOnQuantity {
     /// Spending criterion; always "minimum-quantity"
     pub spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType,
@@ -1073,6 +1330,7 @@ impl AutoScaleBasedOnQuantity {
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnQuantity/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoScaleBasedOnQuantityProductsItem {
     /// `product_id`.
     ///
@@ -1088,10 +1346,28 @@ pub struct AutoScaleBasedOnQuantityProductsItem {
     pub slab: AutoScaleBasedOnQuantityProductsItemSlab,
 }
 
+impl AutoScaleBasedOnQuantityProductsItem {
+    /// A `AutoScaleBasedOnQuantityProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        auto_scale: impl Into<bool>,
+        slab: impl Into<AutoScaleBasedOnQuantityProductsItemSlab>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            auto_scale: auto_scale.into(),
+            slab: slab.into(),
+        }
+    }
+}
+
 /// `AutoScaleBasedOnQuantityProductsItemSlab`.
 ///
 /// Schema: `#/components/schemas/AutoScaleBasedOnQuantity/properties/products/items/properties/slab`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AutoScaleBasedOnQuantityProductsItemSlab {
     /// `buy_quantity`.
     pub buy_quantity: i64,
@@ -1173,6 +1449,7 @@ impl<'de> serde::Deserialize<'de> for AutoScaleBasedOnQuantitySpendingCriteriaTy
 ///
 /// Schema: `#/components/schemas/BankTransfer`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankTransfer {
     /// Whether the transaction is a payment or a refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1214,6 +1491,7 @@ pub struct BankTransfer {
 ///
 /// Schema: `#/components/schemas/BankTransferCheckout`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BankTransferCheckout {
     /// Payment provider; always "icici-ecollection"
     pub payment_provider_slug: BankTransferCheckoutPaymentProviderSlug,
@@ -1355,6 +1633,7 @@ impl<'de> serde::Deserialize<'de> for BankTransferCheckoutPaymentProviderSlug {
 ///
 /// Schema: `#/components/schemas/BooleanAttribute`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BooleanAttribute {
     /// Unique ID of the attribute
     pub id: String,
@@ -1444,6 +1723,7 @@ impl<'de> serde::Deserialize<'de> for BooleanAttributeType {
 ///
 /// Schema: `#/components/schemas/Brand`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Brand {
     /// Brand name
     pub name: String,
@@ -1455,10 +1735,26 @@ pub struct Brand {
     pub social_media_links: std::collections::BTreeMap<String, String>,
 }
 
+impl Brand {
+    /// A `Brand` with the given fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        logo_url: impl Into<Option<String>>,
+        social_media_links: impl Into<std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            logo_url: logo_url.into(),
+            social_media_links: social_media_links.into(),
+        }
+    }
+}
+
 /// Business details attached to a user account that buys on behalf of a company.
 ///
 /// Schema: `#/components/schemas/Business`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Business {
     /// Type of business entity
     #[serde(rename = "type")]
@@ -1495,6 +1791,7 @@ impl Business {
 ///
 /// Schema: `#/components/schemas/BuyOrderItemAgain`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyOrderItemAgain {
     /// ID of the product
     pub product_id: String,
@@ -1530,10 +1827,39 @@ pub struct BuyOrderItemAgain {
     pub seller_detail: Option<SellerInfo>,
 }
 
+impl BuyOrderItemAgain {
+    /// A `BuyOrderItemAgain` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        product_id: impl Into<String>,
+        product_name: impl Into<Option<String>>,
+        product_image_url: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        variant_name: impl Into<Option<String>>,
+        selling_price: impl Into<rust_decimal::Decimal>,
+        listing_price: impl Into<rust_decimal::Decimal>,
+        seller_id: impl Into<Option<String>>,
+        seller_detail: impl Into<Option<SellerInfo>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            product_name: product_name.into(),
+            product_image_url: product_image_url.into(),
+            variant_id: variant_id.into(),
+            variant_name: variant_name.into(),
+            selling_price: selling_price.into(),
+            listing_price: listing_price.into(),
+            seller_id: seller_id.into(),
+            seller_detail: seller_detail.into(),
+        }
+    }
+}
+
 /// A buy-X-get-Y coupon or promotion: buying qualifying products earns other products free or at a discount. It extends the common coupon/promotion details.
 ///
 /// Schema: `#/components/schemas/BuyXGetYCouponPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyXGetYCouponPromotion {
     /// Unique ID of the coupon or promotion (read-only)
     ///
@@ -1715,6 +2041,7 @@ impl<'de> serde::Deserialize<'de> for BuyXGetYRule {
 ///
 /// Schema: `#/components/schemas/BuyXGetYRuleBasedOnAmount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyXGetYRuleBasedOnAmount {
     /// Spending criterion; always "minimum-purchase-amount"
     pub spending_criteria_type: AutoScaleBasedOnAmountSpendingCriteriaType,
@@ -1746,6 +2073,7 @@ impl BuyXGetYRuleBasedOnAmount {
 ///
 /// Schema: `#/components/schemas/BuyXGetYRuleBasedOnAmount/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyXGetYRuleBasedOnAmountProductsItem {
     /// `minimum_purchase_amount`.
     #[serde(with = "rust_decimal::serde::float")]
@@ -1782,6 +2110,36 @@ pub struct BuyXGetYRuleBasedOnAmountProductsItem {
     ///
     /// `None` is sent as `null`.
     pub get_discount_percent: Option<f64>,
+}
+
+impl BuyXGetYRuleBasedOnAmountProductsItem {
+    /// A `BuyXGetYRuleBasedOnAmountProductsItem` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        minimum_purchase_amount: impl Into<rust_decimal::Decimal>,
+        buy_product_id: impl Into<Option<String>>,
+        buy_variant_id: impl Into<Option<String>>,
+        buy_from_category_id: impl Into<Option<String>>,
+        get_product_id: impl Into<Option<String>>,
+        get_variant_id: impl Into<Option<String>>,
+        get_from_category_id: impl Into<Option<String>>,
+        get_quantity: impl Into<i64>,
+        get_offer_type: impl Into<BuyXGetYRuleBasedOnAmountProductsItemGetOfferType>,
+        get_discount_percent: impl Into<Option<f64>>,
+    ) -> Self {
+        Self {
+            minimum_purchase_amount: minimum_purchase_amount.into(),
+            buy_product_id: buy_product_id.into(),
+            buy_variant_id: buy_variant_id.into(),
+            buy_from_category_id: buy_from_category_id.into(),
+            get_product_id: get_product_id.into(),
+            get_variant_id: get_variant_id.into(),
+            get_from_category_id: get_from_category_id.into(),
+            get_quantity: get_quantity.into(),
+            get_offer_type: get_offer_type.into(),
+            get_discount_percent: get_discount_percent.into(),
+        }
+    }
 }
 
 /// `BuyXGetYRuleBasedOnAmountProductsItemGetOfferType`.
@@ -1849,6 +2207,7 @@ impl<'de> serde::Deserialize<'de> for BuyXGetYRuleBasedOnAmountProductsItemGetOf
 ///
 /// Schema: `#/components/schemas/BuyXGetYRuleBasedOnQuantity`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyXGetYRuleBasedOnQuantity {
     /// Spending criterion; always "minimum-quantity"
     pub spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType,
@@ -1879,6 +2238,7 @@ impl BuyXGetYRuleBasedOnQuantity {
 ///
 /// Schema: `#/components/schemas/BuyXGetYRuleBasedOnQuantity/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BuyXGetYRuleBasedOnQuantityProductsItem {
     /// `minimum_quantity`.
     pub minimum_quantity: i64,
@@ -1916,10 +2276,41 @@ pub struct BuyXGetYRuleBasedOnQuantityProductsItem {
     pub get_discount_percent: Option<f64>,
 }
 
+impl BuyXGetYRuleBasedOnQuantityProductsItem {
+    /// A `BuyXGetYRuleBasedOnQuantityProductsItem` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        minimum_quantity: impl Into<i64>,
+        buy_product_id: impl Into<Option<String>>,
+        buy_variant_id: impl Into<Option<String>>,
+        buy_from_category_id: impl Into<Option<String>>,
+        get_product_id: impl Into<Option<String>>,
+        get_variant_id: impl Into<Option<String>>,
+        get_from_category_id: impl Into<Option<String>>,
+        get_quantity: impl Into<i64>,
+        get_offer_type: impl Into<BuyXGetYRuleBasedOnAmountProductsItemGetOfferType>,
+        get_discount_percent: impl Into<Option<f64>>,
+    ) -> Self {
+        Self {
+            minimum_quantity: minimum_quantity.into(),
+            buy_product_id: buy_product_id.into(),
+            buy_variant_id: buy_variant_id.into(),
+            buy_from_category_id: buy_from_category_id.into(),
+            get_product_id: get_product_id.into(),
+            get_variant_id: get_variant_id.into(),
+            get_from_category_id: get_from_category_id.into(),
+            get_quantity: get_quantity.into(),
+            get_offer_type: get_offer_type.into(),
+            get_discount_percent: get_discount_percent.into(),
+        }
+    }
+}
+
 /// `CancelOrderBody`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1cancel/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelOrderBody {
     /// Why the customer is cancelling
     pub cancellation_reason: String,
@@ -2009,6 +2400,7 @@ impl<'de> serde::Deserialize<'de> for CancelOrderBodyRefundMode {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1cancel/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelOrderResponse {
     /// `message`.
     ///
@@ -2045,6 +2437,7 @@ impl Default for CancelOrderResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1cancel/post/responses/200/content/application~1json/schema/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelOrderResponseContent {
     /// The cancelled order
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2055,9 +2448,19 @@ pub struct CancelOrderResponseContent {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns~1{return_number}~1cancel/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CancelOrderReturnBody {
     /// Why the return is being withdrawn
     pub reason: String,
+}
+
+impl CancelOrderReturnBody {
+    /// A `CancelOrderReturnBody` with the given fields; the optional ones are `None`.
+    pub fn new(reason: impl Into<String>) -> Self {
+        Self {
+            reason: reason.into(),
+        }
+    }
 }
 
 /// The `CancelOrderReturnResponse` of the operation `cancel-order-return`: the same shape as [`CreateOrderReturnResponse`], which another operation named first.
@@ -2079,6 +2482,7 @@ pub type CancelPaymentRequestResponse = DeleteUserResponse;
 ///
 /// Schema: `#/components/schemas/CardPayment`
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CardPayment {
     /// Whether the transaction is a payment or a refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2205,6 +2609,7 @@ impl<'de> serde::Deserialize<'de> for CardPaymentCardType {
 ///
 /// Schema: `#/components/schemas/CardbinInfo`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CardbinInfo {
     /// Sub-type of the card
     pub card_sub_type: String,
@@ -2237,10 +2642,49 @@ pub struct CardbinInfo {
     pub direct_otp_support: bool,
 }
 
+impl CardbinInfo {
+    /// A `CardbinInfo` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        card_sub_type: impl Into<String>,
+        extended_card_type: impl Into<String>,
+        country: impl Into<String>,
+        cvv_less_support: impl Into<bool>,
+        bank: impl Into<String>,
+        id: impl Into<String>,
+        mandate_support: impl Into<bool>,
+        brand: impl Into<String>,
+        card_sub_type_category: impl Into<String>,
+        juspay_bank_code: impl Into<String>,
+        type_: impl Into<String>,
+        country_code: impl Into<String>,
+        object: impl Into<String>,
+        direct_otp_support: impl Into<bool>,
+    ) -> Self {
+        Self {
+            card_sub_type: card_sub_type.into(),
+            extended_card_type: extended_card_type.into(),
+            country: country.into(),
+            cvv_less_support: cvv_less_support.into(),
+            bank: bank.into(),
+            id: id.into(),
+            mandate_support: mandate_support.into(),
+            brand: brand.into(),
+            card_sub_type_category: card_sub_type_category.into(),
+            juspay_bank_code: juspay_bank_code.into(),
+            type_: type_.into(),
+            country_code: country_code.into(),
+            object: object.into(),
+            direct_otp_support: direct_otp_support.into(),
+        }
+    }
+}
+
 /// A shopping cart with its items, addresses, fulfillment choice, applied discounts and computed totals. All amounts are in the store currency.
 ///
 /// Schema: `#/components/schemas/Cart`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Cart {
     /// Unique ID of the cart
     pub id: String,
@@ -2497,6 +2941,7 @@ impl Cart {
 ///
 /// Schema: `#/components/schemas/CartBasedFulfillmentCheck`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CartBasedFulfillmentCheck {
     /// Pincode to check delivery to; may be null
     ///
@@ -2585,6 +3030,7 @@ impl<'de> serde::Deserialize<'de> for CartBasedFulfillmentCheckFulfillmentType {
 ///
 /// Schema: `#/components/schemas/CartBasedFulfillmentOption`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CartBasedFulfillmentOption {
     /// ID of the cart
     pub cart_id: String,
@@ -2607,6 +3053,7 @@ impl CartBasedFulfillmentOption {
 ///
 /// Schema: `#/components/schemas/CartItem`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CartItem {
     /// ID of the product
     pub product_id: String,
@@ -2901,6 +3348,7 @@ impl<'de> serde::Deserialize<'de> for CartItemTaxType {
 ///
 /// Schema: `#/components/schemas/CartShipment`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CartShipment {
     /// Unique ID of the shipment
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3007,6 +3455,7 @@ impl<'de> serde::Deserialize<'de> for CartStatus {
 ///
 /// Schema: `#/components/schemas/Category`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Category {
     /// Unique ID of the category (read-only)
     ///
@@ -3034,10 +3483,34 @@ pub struct Category {
     pub active: bool,
 }
 
+impl Category {
+    /// A `Category` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        description: impl Into<Option<String>>,
+        parent_category_id: impl Into<Option<String>>,
+        product_count: impl Into<i64>,
+        active: impl Into<bool>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            description: description.into(),
+            parent_category_id: parent_category_id.into(),
+            product_count: product_count.into(),
+            active: active.into(),
+        }
+    }
+}
+
 /// `ChangePasswordBody`.
 ///
 /// Schema: `#/paths/~1auth~1change-password/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChangePasswordBody {
     /// The user's current password.
     pub old_password: String,
@@ -3045,6 +3518,21 @@ pub struct ChangePasswordBody {
     pub new_password: String,
     /// The new password typed again; must match `new_password`.
     pub confirm_password: String,
+}
+
+impl ChangePasswordBody {
+    /// A `ChangePasswordBody` with the given fields; the optional ones are `None`.
+    pub fn new(
+        old_password: impl Into<String>,
+        new_password: impl Into<String>,
+        confirm_password: impl Into<String>,
+    ) -> Self {
+        Self {
+            old_password: old_password.into(),
+            new_password: new_password.into(),
+            confirm_password: confirm_password.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for ChangePasswordBody {
@@ -3061,6 +3549,7 @@ impl std::fmt::Debug for ChangePasswordBody {
 ///
 /// Schema: `#/paths/~1auth~1change-password/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChangePasswordResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -3070,15 +3559,41 @@ pub struct ChangePasswordResponse {
     pub content: ChangePasswordResponseContent,
 }
 
+impl ChangePasswordResponse {
+    /// A `ChangePasswordResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ChangePasswordResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ChangePasswordResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1change-password/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ChangePasswordResponseContent {
     /// Short-lived JWT to send as the bearer token on later calls.
     pub access_token: String,
     /// Longer-lived token used to obtain a new access token.
     pub refresh_token: String,
+}
+
+impl ChangePasswordResponseContent {
+    /// A `ChangePasswordResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(access_token: impl Into<String>, refresh_token: impl Into<String>) -> Self {
+        Self {
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for ChangePasswordResponseContent {
@@ -3137,6 +3652,7 @@ impl<'de> serde::Deserialize<'de> for CheckFulfillmentBody {
 ///
 /// Schema: `#/paths/~1fulfillment~1serviceability/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckFulfillmentResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -3146,10 +3662,26 @@ pub struct CheckFulfillmentResponse {
     pub content: CheckFulfillmentResponseContent,
 }
 
+impl CheckFulfillmentResponse {
+    /// A `CheckFulfillmentResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CheckFulfillmentResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CheckFulfillmentResponseContent`.
 ///
 /// Schema: `#/paths/~1fulfillment~1serviceability/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckFulfillmentResponseContent {
     /// Whether every item can be fulfilled
     pub is_serviceable: bool,
@@ -3172,6 +3704,7 @@ impl CheckFulfillmentResponseContent {
 ///
 /// Schema: `#/paths/~1auth~1verified-email-phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckVerificationStatusBody {
     /// Phone numbers to check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3185,6 +3718,7 @@ pub struct CheckVerificationStatusBody {
 ///
 /// Schema: `#/paths/~1auth~1verified-email-phone/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckVerificationStatusResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -3194,10 +3728,26 @@ pub struct CheckVerificationStatusResponse {
     pub content: CheckVerificationStatusResponseContent,
 }
 
+impl CheckVerificationStatusResponse {
+    /// A `CheckVerificationStatusResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CheckVerificationStatusResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CheckVerificationStatusResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1verified-email-phone/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CheckVerificationStatusResponseContent {
     /// Submitted phone numbers that are verified.
     pub verified_phone: Vec<String>,
@@ -3205,10 +3755,24 @@ pub struct CheckVerificationStatusResponseContent {
     pub verified_email: Vec<String>,
 }
 
+impl CheckVerificationStatusResponseContent {
+    /// A `CheckVerificationStatusResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        verified_phone: impl Into<Vec<String>>,
+        verified_email: impl Into<Vec<String>>,
+    ) -> Self {
+        Self {
+            verified_phone: verified_phone.into(),
+            verified_email: verified_email.into(),
+        }
+    }
+}
+
 /// `ClaimPosDeviceResponse`.
 ///
 /// Schema: `#/paths/~1pos~1devices~1{id}~1claim/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClaimPosDeviceResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -3218,19 +3782,43 @@ pub struct ClaimPosDeviceResponse {
     pub content: ClaimPosDeviceResponseContent,
 }
 
+impl ClaimPosDeviceResponse {
+    /// A `ClaimPosDeviceResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ClaimPosDeviceResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ClaimPosDeviceResponseContent`.
 ///
 /// Schema: `#/paths/~1pos~1devices~1{id}~1claim/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClaimPosDeviceResponseContent {
     /// The POS user after claiming the device
     pub user: PosUser,
+}
+
+impl ClaimPosDeviceResponseContent {
+    /// A `ClaimPosDeviceResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(user: impl Into<PosUser>) -> Self {
+        Self { user: user.into() }
+    }
 }
 
 /// A store location where the customer can pick up an order, with distance and readiness estimate.
 ///
 /// Schema: `#/components/schemas/CollectInStore`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CollectInStore {
     /// ID of the pickup location
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3256,6 +3844,7 @@ pub struct CollectInStore {
 ///
 /// Schema: `#/components/schemas/CollectInStoreAddress`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CollectInStoreAddress {
     /// Name shown for the location
     pub name: String,
@@ -3307,6 +3896,7 @@ impl CollectInStoreAddress {
 ///
 /// Schema: `#/components/schemas/CollectInStoreFulfillment`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CollectInStoreFulfillment {
     /// Fulfillment type; always "collect-in-store"
     pub fulfillment_type: CollectInStoreFulfillmentFulfillmentType,
@@ -3458,6 +4048,7 @@ impl<'de> serde::Deserialize<'de> for CollectInStoreFulfillmentPreferenceType {
 ///
 /// Schema: `#/components/schemas/ColorAttribute`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ColorAttribute {
     /// Unique ID of the attribute
     pub id: String,
@@ -3547,6 +4138,7 @@ impl<'de> serde::Deserialize<'de> for ColorAttributeType {
 ///
 /// Schema: `#/components/schemas/ColorAttribute/properties/value/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ColorAttributeValueItem {
     /// Display name of the attribute
     pub name: String,
@@ -3554,10 +4146,21 @@ pub struct ColorAttributeValueItem {
     pub hexcode: String,
 }
 
+impl ColorAttributeValueItem {
+    /// A `ColorAttributeValueItem` with the given fields; the optional ones are `None`.
+    pub fn new(name: impl Into<String>, hexcode: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            hexcode: hexcode.into(),
+        }
+    }
+}
+
 /// A colour variant option, such as the colour selected for a cart item.
 ///
 /// Schema: `#/components/schemas/ColorOption`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ColorOption {
     /// Name of the option
     pub name: String,
@@ -3583,6 +4186,7 @@ impl ColorOption {
 ///
 /// Schema: `#/components/schemas/ColorOption/properties/value`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ColorOptionValue {
     /// `hexcode`.
     pub hexcode: String,
@@ -3590,10 +4194,21 @@ pub struct ColorOptionValue {
     pub name: String,
 }
 
+impl ColorOptionValue {
+    /// A `ColorOptionValue` with the given fields; the optional ones are `None`.
+    pub fn new(hexcode: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            hexcode: hexcode.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// A country the store supports, with its codes and currency details.
 ///
 /// Schema: `#/components/schemas/Country`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Country {
     /// Unique ID of the country
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3631,6 +4246,7 @@ pub struct Country {
 ///
 /// Schema: `#/components/schemas/CountryState`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CountryState {
     /// Unique ID of the state (read-only)
     ///
@@ -3668,6 +4284,7 @@ impl CountryState {
 ///
 /// Schema: `#/components/schemas/Coupon`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Coupon {
     /// Kind of benefit the coupon gives
     pub coupon_type: AppliedCouponCouponType,
@@ -3684,15 +4301,48 @@ pub struct Coupon {
     pub one_of: CouponOneOf,
 }
 
+impl Coupon {
+    /// A `Coupon` with the given fields; the optional ones are `None`.
+    pub fn new(
+        coupon_type: impl Into<AppliedCouponCouponType>,
+        coupon_code: impl Into<Vec<String>>,
+        application_rules: impl Into<Option<CouponApplicationRules>>,
+        can_be_used_with_promotion: impl Into<bool>,
+        one_of: impl Into<CouponOneOf>,
+    ) -> Self {
+        Self {
+            coupon_type: coupon_type.into(),
+            coupon_code: coupon_code.into(),
+            application_rules: application_rules.into(),
+            can_be_used_with_promotion: can_be_used_with_promotion.into(),
+            one_of: one_of.into(),
+        }
+    }
+}
+
 /// How many items the coupon can apply to and which items are discounted first; may be null
 ///
 /// Schema: `#/components/schemas/Coupon/allOf/1/properties/application_rules`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CouponApplicationRules {
     /// `max_applicable_items`.
     pub max_applicable_items: i64,
     /// `application_priority`.
     pub application_priority: CouponApplicationRulesApplicationPriority,
+}
+
+impl CouponApplicationRules {
+    /// A `CouponApplicationRules` with the given fields; the optional ones are `None`.
+    pub fn new(
+        max_applicable_items: impl Into<i64>,
+        application_priority: impl Into<CouponApplicationRulesApplicationPriority>,
+    ) -> Self {
+        Self {
+            max_applicable_items: max_applicable_items.into(),
+            application_priority: application_priority.into(),
+        }
+    }
 }
 
 /// `CouponApplicationRulesApplicationPriority`.
@@ -3916,6 +4566,7 @@ impl<'de> serde::Deserialize<'de> for CouponOneOf {
 ///
 /// Schema: `#/components/schemas/CouponPromotionCommonDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CouponPromotionCommonDetail {
     /// Unique ID of the coupon or promotion (read-only)
     ///
@@ -3952,10 +4603,39 @@ pub struct CouponPromotionCommonDetail {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl CouponPromotionCommonDetail {
+    /// A `CouponPromotionCommonDetail` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<Option<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
+        redemption_count: impl Into<i64>,
+        minimum_order_total: impl Into<Option<rust_decimal::Decimal>>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            tags: tags.into(),
+            redemption_limits: redemption_limits.into(),
+            redemption_count: redemption_count.into(),
+            minimum_order_total: minimum_order_total.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+        }
+    }
+}
+
 /// Caps on total redemptions, redemptions per customer and redemptions per code; null when unlimited
 ///
 /// Schema: `#/components/schemas/CouponPromotionCommonDetail/properties/redemption_limits`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CouponPromotionCommonDetailRedemptionLimits {
     /// `total_redemptions`.
     ///
@@ -3969,6 +4649,21 @@ pub struct CouponPromotionCommonDetailRedemptionLimits {
     ///
     /// `None` is sent as `null`.
     pub per_coupon_code_redemptions: Option<i64>,
+}
+
+impl CouponPromotionCommonDetailRedemptionLimits {
+    /// A `CouponPromotionCommonDetailRedemptionLimits` with the given fields; the optional ones are `None`.
+    pub fn new(
+        total_redemptions: impl Into<Option<i64>>,
+        per_customer_redemptions: impl Into<Option<i64>>,
+        per_coupon_code_redemptions: impl Into<Option<i64>>,
+    ) -> Self {
+        Self {
+            total_redemptions: total_redemptions.into(),
+            per_customer_redemptions: per_customer_redemptions.into(),
+            per_coupon_code_redemptions: per_coupon_code_redemptions.into(),
+        }
+    }
 }
 
 /// The kind of benefit a coupon gives: discount, free goods, fixed price, free shipping, buy-X-get-Y, volume-based or accelerated rewards.
@@ -4052,6 +4747,7 @@ impl<'de> serde::Deserialize<'de> for CouponType {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAddressResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4068,6 +4764,7 @@ pub struct CreateAddressResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAddressResponseContent {
     /// The address that was created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4127,6 +4824,7 @@ impl<'de> serde::Deserialize<'de> for CreateBankAccount {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBankAccountResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4143,6 +4841,7 @@ pub struct CreateBankAccountResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateBankAccountResponseContent {
     /// The bank account that was added.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4191,6 +4890,7 @@ impl<'de> serde::Deserialize<'de> for CreateCartAddressBody {
 ///
 /// Schema: `#/paths/~1carts~1{id}~1address/post/requestBody/content/application~1json/schema/oneOf/0`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCartAddressBodyVariant0 {
     /// ID of a saved customer address to bill to
     pub billing_address_id: String,
@@ -4198,10 +4898,24 @@ pub struct CreateCartAddressBodyVariant0 {
     pub shipping_address_id: String,
 }
 
+impl CreateCartAddressBodyVariant0 {
+    /// A `CreateCartAddressBodyVariant0` with the given fields; the optional ones are `None`.
+    pub fn new(
+        billing_address_id: impl Into<String>,
+        shipping_address_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            billing_address_id: billing_address_id.into(),
+            shipping_address_id: shipping_address_id.into(),
+        }
+    }
+}
+
 /// `CreateCartAddressBodyVariant1`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1address/post/requestBody/content/application~1json/schema/oneOf/1`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCartAddressBodyVariant1 {
     /// Full billing address
     ///
@@ -4211,6 +4925,19 @@ pub struct CreateCartAddressBodyVariant1 {
     ///
     /// `None` is sent as `null`.
     pub shipping_address: Option<CustomerAddress>,
+}
+
+impl CreateCartAddressBodyVariant1 {
+    /// A `CreateCartAddressBodyVariant1` with the given fields; the optional ones are `None`.
+    pub fn new(
+        billing_address: impl Into<Option<CustomerAddress>>,
+        shipping_address: impl Into<Option<CustomerAddress>>,
+    ) -> Self {
+        Self {
+            billing_address: billing_address.into(),
+            shipping_address: shipping_address.into(),
+        }
+    }
 }
 
 /// The `CreateCartAddressResponse` of the operation `create-cart-address`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -4227,6 +4954,7 @@ pub type CreateCartAddressResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/paths/~1carts/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCartBody {
     /// Line items to place in the new cart
     pub items: Vec<UpdateCartItem>,
@@ -4249,6 +4977,7 @@ impl CreateCartBody {
 ///
 /// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCartResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -4258,19 +4987,43 @@ pub struct CreateCartResponse {
     pub content: CreateCartResponseContent,
 }
 
+impl CreateCartResponse {
+    /// A `CreateCartResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreateCartResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CreateCartResponseContent`.
 ///
 /// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCartResponseContent {
     /// The cart object
     pub cart: Cart,
+}
+
+impl CreateCartResponseContent {
+    /// A `CreateCartResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(cart: impl Into<Cart>) -> Self {
+        Self { cart: cart.into() }
+    }
 }
 
 /// Plan settings for a subscription with a custom billing and shipping schedule.
 ///
 /// Schema: `#/components/schemas/CreateCustomSubscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomSubscription {
     /// Plan type; always "custom" (read-only)
     ///
@@ -4463,6 +5216,7 @@ impl<'de> serde::Deserialize<'de> for CreateCustomSubscriptionPlanType {
 ///
 /// Schema: `#/components/schemas/CreateCustomerMandate`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomerMandate {
     /// Type of payment method the mandate uses
     pub payment_method_type: String,
@@ -4480,10 +5234,34 @@ pub struct CreateCustomerMandate {
     pub bank_beneficiary_name: String,
 }
 
+impl CreateCustomerMandate {
+    /// A `CreateCustomerMandate` with the given fields; the optional ones are `None`.
+    pub fn new(
+        payment_method_type: impl Into<String>,
+        payment_method: impl Into<String>,
+        service_provider_slug: impl Into<String>,
+        gateway_reference_id: impl Into<String>,
+        bank_ifsc: impl Into<String>,
+        bank_account_number: impl Into<String>,
+        bank_beneficiary_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            payment_method_type: payment_method_type.into(),
+            payment_method: payment_method.into(),
+            service_provider_slug: service_provider_slug.into(),
+            gateway_reference_id: gateway_reference_id.into(),
+            bank_ifsc: bank_ifsc.into(),
+            bank_account_number: bank_account_number.into(),
+            bank_beneficiary_name: bank_beneficiary_name.into(),
+        }
+    }
+}
+
 /// `CreateCustomerMandateResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomerMandateResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -4493,19 +5271,45 @@ pub struct CreateCustomerMandateResponse {
     pub content: CreateCustomerMandateResponseContent,
 }
 
+impl CreateCustomerMandateResponse {
+    /// A `CreateCustomerMandateResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreateCustomerMandateResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CreateCustomerMandateResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateCustomerMandateResponseContent {
     /// The newly created mandate.
     pub mandate: CustomerMandate,
+}
+
+impl CreateCustomerMandateResponseContent {
+    /// A `CreateCustomerMandateResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(mandate: impl Into<CustomerMandate>) -> Self {
+        Self {
+            mandate: mandate.into(),
+        }
+    }
 }
 
 /// `CreateDocumentResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDocumentResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4522,6 +5326,7 @@ pub struct CreateDocumentResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateDocumentResponseContent {
     /// The submitted document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4532,6 +5337,7 @@ pub struct CreateDocumentResponseContent {
 ///
 /// Schema: `#/components/schemas/CreateInboundBankAccount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateInboundBankAccount {
     /// Account type; "inbound"
     pub account_type: CreateInboundBankAccountAccountType,
@@ -4614,6 +5420,7 @@ impl<'de> serde::Deserialize<'de> for CreateInboundBankAccountAccountType {
 ///
 /// Schema: `#/paths/~1payments~1juspay~1customers/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateJuspayCustomerResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -4623,10 +5430,26 @@ pub struct CreateJuspayCustomerResponse {
     pub content: CreateJuspayCustomerResponseContent,
 }
 
+impl CreateJuspayCustomerResponse {
+    /// A `CreateJuspayCustomerResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreateJuspayCustomerResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CreateJuspayCustomerResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1juspay~1customers/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateJuspayCustomerResponseContent {
     /// Juspay's record of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4637,6 +5460,7 @@ pub struct CreateJuspayCustomerResponseContent {
 ///
 /// Schema: `#/paths/~1payments~1juspay~1create-order/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateJuspayOrderResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -4646,10 +5470,26 @@ pub struct CreateJuspayOrderResponse {
     pub content: CreateJuspayOrderResponseContent,
 }
 
+impl CreateJuspayOrderResponse {
+    /// A `CreateJuspayOrderResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreateJuspayOrderResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CreateJuspayOrderResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1juspay~1create-order/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateJuspayOrderResponseContent {
     /// Juspay's record of the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4675,6 +5515,7 @@ pub type CreateNotificationPreferencesResponseContent = GetNotificationPreferenc
 ///
 /// Schema: `#/paths/~1orders/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderBody {
     /// ID of the cart to turn into an order
     pub cart_id: String,
@@ -4697,6 +5538,7 @@ impl CreateOrderBody {
 ///
 /// Schema: `#/paths/~1orders/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -4706,10 +5548,26 @@ pub struct CreateOrderResponse {
     pub content: CreateOrderResponseContent,
 }
 
+impl CreateOrderResponse {
+    /// A `CreateOrderResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreateOrderResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CreateOrderResponseContent`.
 ///
 /// Schema: `#/paths/~1orders/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderResponseContent {
     /// The created order
     pub order: Order,
@@ -4717,6 +5575,21 @@ pub struct CreateOrderResponseContent {
     pub payment_required: bool,
     /// Gateway-specific data for starting the payment
     pub payment_info: CreateOrderResponseContentPaymentInfo,
+}
+
+impl CreateOrderResponseContent {
+    /// A `CreateOrderResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        order: impl Into<Order>,
+        payment_required: impl Into<bool>,
+        payment_info: impl Into<CreateOrderResponseContentPaymentInfo>,
+    ) -> Self {
+        Self {
+            order: order.into(),
+            payment_required: payment_required.into(),
+            payment_info: payment_info.into(),
+        }
+    }
 }
 
 /// Gateway-specific data for starting the payment
@@ -4795,11 +5668,25 @@ impl<'de> serde::Deserialize<'de> for CreateOrderResponseContentPaymentInfo {
 ///
 /// Schema: `#/components/schemas/CreateOrderReturn`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderReturn {
     /// Requested outcome: refund or replacement
     pub requested_settlement: CreateOrderReturnRequestedSettlement,
     /// Items to return, with shipment, quantity and reason
     pub items: Vec<OrderReturnItem>,
+}
+
+impl CreateOrderReturn {
+    /// A `CreateOrderReturn` with the given fields; the optional ones are `None`.
+    pub fn new(
+        requested_settlement: impl Into<CreateOrderReturnRequestedSettlement>,
+        items: impl Into<Vec<OrderReturnItem>>,
+    ) -> Self {
+        Self {
+            requested_settlement: requested_settlement.into(),
+            items: items.into(),
+        }
+    }
 }
 
 /// Requested outcome: refund or replacement
@@ -4867,6 +5754,7 @@ impl<'de> serde::Deserialize<'de> for CreateOrderReturnRequestedSettlement {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderReturnResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4883,6 +5771,7 @@ pub struct CreateOrderReturnResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOrderReturnResponseContent {
     /// The return request
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -4893,6 +5782,7 @@ pub struct CreateOrderReturnResponseContent {
 ///
 /// Schema: `#/components/schemas/CreateOutboundBankAccount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateOutboundBankAccount {
     /// Account type; "outbound"
     pub account_type: CreateOutboundBankAccountAccountType,
@@ -4989,6 +5879,7 @@ impl<'de> serde::Deserialize<'de> for CreateOutboundBankAccountAccountType {
 ///
 /// Schema: `#/paths/~1pos~1orders/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePosOrderBody {
     /// Cart to convert into an order
     pub cart_id: String,
@@ -5070,6 +5961,7 @@ impl<'de> serde::Deserialize<'de> for CreatePosOrderBodyOneOf {
 ///
 /// Schema: `#/paths/~1pos~1orders/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePosOrderResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -5079,15 +5971,41 @@ pub struct CreatePosOrderResponse {
     pub content: CreatePosOrderResponseContent,
 }
 
+impl CreatePosOrderResponse {
+    /// A `CreatePosOrderResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreatePosOrderResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CreatePosOrderResponseContent`.
 ///
 /// Schema: `#/paths/~1pos~1orders/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreatePosOrderResponseContent {
     /// The order that was created
     pub order: Order,
     /// Whether a payment must still be collected for the order
     pub payment_required: bool,
+}
+
+impl CreatePosOrderResponseContent {
+    /// A `CreatePosOrderResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(order: impl Into<Order>, payment_required: impl Into<bool>) -> Self {
+        Self {
+            order: order.into(),
+            payment_required: payment_required.into(),
+        }
+    }
 }
 
 /// The `CreateProductReviewResponse` of the operation `create-product-review`: the same shape as [`DeleteUserResponse`], which another operation named first.
@@ -5099,6 +6017,7 @@ pub type CreateProductReviewResponse = DeleteUserResponse;
 ///
 /// Schema: `#/components/schemas/CreateReview`
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct CreateReview {
     /// ID of the user writing the review
     pub user_id: String,
@@ -5138,6 +6057,7 @@ impl CreateReview {
 ///
 /// Schema: `#/components/schemas/CreateStandardSubscription`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateStandardSubscription {
     /// Plan type; always "standard" (read-only)
     ///
@@ -5233,6 +6153,7 @@ impl<'de> serde::Deserialize<'de> for CreateStandardSubscriptionPlanType {
 ///
 /// Schema: `#/components/schemas/CreateSubscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscription {
     /// Whether the subscription is paid in advance; defaults to false.
     pub is_prepaid: bool,
@@ -5326,6 +6247,7 @@ impl<'de> serde::Deserialize<'de> for CreateSubscriptionOneOf {
 ///
 /// Schema: `#/paths/~1subscriptions/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -5335,19 +6257,45 @@ pub struct CreateSubscriptionResponse {
     pub content: CreateSubscriptionResponseContent,
 }
 
+impl CreateSubscriptionResponse {
+    /// A `CreateSubscriptionResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreateSubscriptionResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `CreateSubscriptionResponseContent`.
 ///
 /// Schema: `#/paths/~1subscriptions/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSubscriptionResponseContent {
     /// The subscription
     pub subscription: SubscriptionDetail,
+}
+
+impl CreateSubscriptionResponseContent {
+    /// A `CreateSubscriptionResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(subscription: impl Into<SubscriptionDetail>) -> Self {
+        Self {
+            subscription: subscription.into(),
+        }
+    }
 }
 
 /// A currency used for prices.
 ///
 /// Schema: `#/components/schemas/Currency`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Currency {
     /// Name of the currency
     pub name: String,
@@ -5357,10 +6305,26 @@ pub struct Currency {
     pub symbol: String,
 }
 
+impl Currency {
+    /// A `Currency` with the given fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        code: impl Into<String>,
+        symbol: impl Into<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            code: code.into(),
+            symbol: symbol.into(),
+        }
+    }
+}
+
 /// Free-goods rule with merchant-defined slabs, where each spending threshold on the qualifying product grants a set free quantity.
 ///
 /// Schema: `#/components/schemas/CustomSlabsBasedOnAmount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomSlabsBasedOnAmount {
     /// Spending criterion; always "minimum-purchase-amount"
     pub spending_criteria_type: AutoScaleBasedOnAmountSpendingCriteriaType,
@@ -5383,6 +6347,7 @@ impl CustomSlabsBasedOnAmount {
 ///
 /// Schema: `#/components/schemas/CustomSlabsBasedOnAmount/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomSlabsBasedOnAmountProductsItem {
     /// `product_id`.
     ///
@@ -5396,10 +6361,26 @@ pub struct CustomSlabsBasedOnAmountProductsItem {
     pub slabs: Vec<AutoScaleBasedOnAmountProductsItemSlab>,
 }
 
+impl CustomSlabsBasedOnAmountProductsItem {
+    /// A `CustomSlabsBasedOnAmountProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        slabs: impl Into<Vec<AutoScaleBasedOnAmountProductsItemSlab>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            slabs: slabs.into(),
+        }
+    }
+}
+
 /// Free-goods rule with merchant-defined slabs, where each quantity threshold of the qualifying product grants a set free quantity.
 ///
 /// Schema: `#/components/schemas/CustomSlabsBasedOnQuantity`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomSlabsBasedOnQuantity {
     /// Spending criterion; always "minimum-quantity"
     pub spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType,
@@ -5421,6 +6402,7 @@ impl CustomSlabsBasedOnQuantity {
 ///
 /// Schema: `#/components/schemas/CustomSlabsBasedOnQuantity/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomSlabsBasedOnQuantityProductsItem {
     /// `product_id`.
     ///
@@ -5434,10 +6416,26 @@ pub struct CustomSlabsBasedOnQuantityProductsItem {
     pub slabs: Vec<AutoScaleBasedOnQuantityProductsItemSlab>,
 }
 
+impl CustomSlabsBasedOnQuantityProductsItem {
+    /// A `CustomSlabsBasedOnQuantityProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        slabs: impl Into<Vec<AutoScaleBasedOnQuantityProductsItemSlab>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            slabs: slabs.into(),
+        }
+    }
+}
+
 /// A customer's postal address used for billing or shipping, with contact details and optional business tax information.
 ///
 /// Schema: `#/components/schemas/CustomerAddress`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerAddress {
     /// Unique ID of the address (read-only)
     ///
@@ -5609,6 +6607,7 @@ impl<'de> serde::Deserialize<'de> for CustomerAddressCountry {
 ///
 /// Schema: `#/components/schemas/CustomerBankAccount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerBankAccount {
     /// Account type: inbound or outbound
     pub account_type: CustomerBankAccountAccountType,
@@ -5728,6 +6727,7 @@ impl<'de> serde::Deserialize<'de> for CustomerBankAccountAccountType {
 ///
 /// Schema: `#/components/schemas/CustomerCreditLineBalance`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerCreditLineBalance {
     /// Maximum amount chargeable per order under the mandate, in store currency
     #[serde(with = "rust_decimal::serde::float")]
@@ -5749,10 +6749,34 @@ pub struct CustomerCreditLineBalance {
     pub modified_at: chrono::DateTime<chrono::Utc>,
 }
 
+impl CustomerCreditLineBalance {
+    /// A `CustomerCreditLineBalance` with the given fields; the optional ones are `None`.
+    pub fn new(
+        mandate_per_order_limit: impl Into<rust_decimal::Decimal>,
+        total_credit_limit: impl Into<rust_decimal::Decimal>,
+        utilized_amount: impl Into<rust_decimal::Decimal>,
+        balance_amount: impl Into<rust_decimal::Decimal>,
+        store_id: impl Into<String>,
+        created_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        modified_at: impl Into<chrono::DateTime<chrono::Utc>>,
+    ) -> Self {
+        Self {
+            mandate_per_order_limit: mandate_per_order_limit.into(),
+            total_credit_limit: total_credit_limit.into(),
+            utilized_amount: utilized_amount.into(),
+            balance_amount: balance_amount.into(),
+            store_id: store_id.into(),
+            created_at: created_at.into(),
+            modified_at: modified_at.into(),
+        }
+    }
+}
+
 /// A group of customers used to segment pricing and offers.
 ///
 /// Schema: `#/components/schemas/CustomerGroup`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerGroup {
     /// Unique ID of the group (read-only)
     ///
@@ -5796,6 +6820,7 @@ impl CustomerGroup {
 ///
 /// Schema: `#/components/schemas/CustomerLoyalty`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerLoyalty {
     /// Loyalty membership number
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5854,6 +6879,7 @@ pub struct CustomerLoyalty {
 ///
 /// Schema: `#/components/schemas/CustomerMandate`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerMandate {
     /// Unique ID of the mandate
     pub id: String,
@@ -5939,6 +6965,7 @@ impl CustomerMandate {
 ///
 /// Schema: `#/components/schemas/CustomerMandate/properties/payment_info`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerMandatePaymentInfo {
     /// `payment_method_type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5955,6 +6982,7 @@ pub struct CustomerMandatePaymentInfo {
 ///
 /// Schema: `#/components/schemas/CustomerMandate/properties/payment_info/properties/bank_details`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerMandatePaymentInfoBankDetails {
     /// `account_number`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5977,6 +7005,7 @@ pub struct CustomerMandatePaymentInfoBankDetails {
 ///
 /// Schema: `#/components/schemas/CustomerReadyForReview`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerReadyForReview {
     /// ID of the product
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6020,6 +7049,7 @@ pub struct CustomerReadyForReview {
 ///
 /// Schema: `#/components/schemas/CustomerReview`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerReview {
     /// Unique ID of the review (read-only)
     ///
@@ -6136,6 +7166,7 @@ impl CustomerReview {
 ///
 /// Schema: `#/components/schemas/CustomerReview/properties/images/items`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerReviewImagesItem {
     /// `blur_url`.
     ///
@@ -6158,6 +7189,7 @@ pub struct CustomerReviewImagesItem {
 ///
 /// Schema: `#/components/schemas/CustomerReview/properties/videos/items`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerReviewVideosItem {
     /// `cover_image_url`.
     ///
@@ -6188,6 +7220,7 @@ pub struct CustomerReviewVideosItem {
 ///
 /// Schema: `#/components/schemas/CustomerReview/properties/videos/items/properties/ playback`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CustomerReviewVideosItemPlayback {
     /// `hls`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6201,6 +7234,7 @@ pub struct CustomerReviewVideosItemPlayback {
 ///
 /// Schema: `#/components/schemas/DateAttribute`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DateAttribute {
     /// Unique ID of the attribute
     pub id: String,
@@ -6310,6 +7344,7 @@ pub type DeleteFromWishlistResponseContent = GetWishlistResponseContent;
 ///
 /// Schema: `#/paths/~1carts~1users~1{user_id}/delete/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteUserCartResponse {
     /// `message`.
     ///
@@ -6321,10 +7356,21 @@ pub struct DeleteUserCartResponse {
     pub success: bool,
 }
 
+impl DeleteUserCartResponse {
+    /// A `DeleteUserCartResponse` with the given fields; the optional ones are `None`.
+    pub fn new(message: impl Into<String>, success: impl Into<bool>) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+        }
+    }
+}
+
 /// `DeleteUserResponse`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}/delete/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteUserResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -6332,10 +7378,21 @@ pub struct DeleteUserResponse {
     pub success: bool,
 }
 
+impl DeleteUserResponse {
+    /// A `DeleteUserResponse` with the given fields; the optional ones are `None`.
+    pub fn new(message: impl Into<String>, success: impl Into<bool>) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+        }
+    }
+}
+
 /// Fulfillment preference for delivering the whole order, with the shipping provider and courier chosen for each shipment.
 ///
 /// Schema: `#/components/schemas/DeliveryFulfillment`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryFulfillment {
     /// Fulfillment type; always "delivery"
     pub fulfillment_type: DeliveryFulfillmentFulfillmentType,
@@ -6420,6 +7477,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryFulfillmentFulfillmentType {
 ///
 /// Schema: `#/components/schemas/DeliveryFulfillment/properties/shipments/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryFulfillmentShipmentsItem {
     /// `id`.
     pub id: String,
@@ -6471,6 +7529,7 @@ impl DeliveryFulfillmentShipmentsItem {
 ///
 /// Schema: `#/components/schemas/DeliveryOption`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryOption {
     /// Whether delivery is possible
     pub is_serviceable: bool,
@@ -6483,10 +7542,26 @@ pub struct DeliveryOption {
     pub shipments: Vec<DeliveryOptionShipmentsItem>,
 }
 
+impl DeliveryOption {
+    /// A `DeliveryOption` with the given fields; the optional ones are `None`.
+    pub fn new(
+        is_serviceable: impl Into<bool>,
+        free_shipping_threshold: impl Into<Option<rust_decimal::Decimal>>,
+        shipments: impl Into<Vec<DeliveryOptionShipmentsItem>>,
+    ) -> Self {
+        Self {
+            is_serviceable: is_serviceable.into(),
+            free_shipping_threshold: free_shipping_threshold.into(),
+            shipments: shipments.into(),
+        }
+    }
+}
+
 /// `DeliveryOptionShipmentsItem`.
 ///
 /// Schema: `#/components/schemas/DeliveryOption/properties/shipments/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryOptionShipmentsItem {
     /// `id`.
     pub id: String,
@@ -6496,10 +7571,26 @@ pub struct DeliveryOptionShipmentsItem {
     pub shipping_methods: Vec<DeliveryOptionShipmentsItemShippingMethodsItem>,
 }
 
+impl DeliveryOptionShipmentsItem {
+    /// A `DeliveryOptionShipmentsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        items: impl Into<Vec<ShipmentItem>>,
+        shipping_methods: impl Into<Vec<DeliveryOptionShipmentsItemShippingMethodsItem>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            items: items.into(),
+            shipping_methods: shipping_methods.into(),
+        }
+    }
+}
+
 /// `DeliveryOptionShipmentsItemShippingMethodsItem`.
 ///
 /// Schema: `#/components/schemas/DeliveryOption/properties/shipments/items/properties/shipping_methods/items`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryOptionShipmentsItemShippingMethodsItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6526,6 +7617,7 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItem {
 ///
 /// Schema: `#/components/schemas/DeliveryOption/properties/shipments/items/properties/shipping_methods/items/properties/courier_companies/items`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
     /// `id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -6724,6 +7816,7 @@ impl<'de> serde::Deserialize<'de> for DeliveryOptionShipmentsItemShippingMethods
 ///
 /// Schema: `#/components/schemas/DiscountBasedPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DiscountBasedPromotion {
     /// Promotion type; always "discount"
     pub promotion_type: DiscountBasedPromotionPromotionType,
@@ -6875,6 +7968,7 @@ impl<'de> serde::Deserialize<'de> for DiscountBasedPromotionPromotionType {
 ///
 /// Schema: `#/components/schemas/DiscountCouponPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DiscountCouponPromotion {
     /// Unique ID of the coupon or promotion (read-only)
     ///
@@ -6913,6 +8007,38 @@ pub struct DiscountCouponPromotion {
     pub details: DiscountRule,
     /// Scope of the discount: all products, specific products or categories
     pub applies_to_product: DiscountCouponPromotionAppliesToProduct,
+}
+
+impl DiscountCouponPromotion {
+    /// A `DiscountCouponPromotion` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        description: impl Into<Option<String>>,
+        tags: impl Into<Option<Vec<String>>>,
+        redemption_limits: impl Into<Option<CouponPromotionCommonDetailRedemptionLimits>>,
+        redemption_count: impl Into<i64>,
+        minimum_order_total: impl Into<Option<rust_decimal::Decimal>>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        details: impl Into<DiscountRule>,
+        applies_to_product: impl Into<DiscountCouponPromotionAppliesToProduct>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            description: description.into(),
+            tags: tags.into(),
+            redemption_limits: redemption_limits.into(),
+            redemption_count: redemption_count.into(),
+            minimum_order_total: minimum_order_total.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+            details: details.into(),
+            applies_to_product: applies_to_product.into(),
+        }
+    }
 }
 
 /// Scope of the discount: all products, specific products or categories
@@ -7033,6 +8159,7 @@ impl<'de> serde::Deserialize<'de> for DiscountRule {
 ///
 /// Schema: `#/components/schemas/Document`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Document {
     /// Unique ID of the document (read-only)
     ///
@@ -7324,6 +8451,7 @@ impl<'de> serde::Deserialize<'de> for DocumentVerificationType {
 ///
 /// Schema: `#/components/schemas/Envelope`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Envelope {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7337,6 +8465,7 @@ pub struct Envelope {
 ///
 /// Schema: `#/components/schemas/ErrorEnvelope`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorEnvelope {
     /// Human-readable description of the error.
     pub message: String,
@@ -7361,6 +8490,7 @@ impl ErrorEnvelope {
 ///
 /// Schema: `#/paths/~1carts~1{id}~1evaluate-coupons/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluateCouponsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -7370,10 +8500,26 @@ pub struct EvaluateCouponsResponse {
     pub content: EvaluateCouponsResponseContent,
 }
 
+impl EvaluateCouponsResponse {
+    /// A `EvaluateCouponsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<EvaluateCouponsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `EvaluateCouponsResponseContent`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1evaluate-coupons/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluateCouponsResponseContent {
     /// Coupons the cart qualifies for, with estimated savings
     pub applicable_coupons: Vec<ApplicableCoupon>,
@@ -7381,10 +8527,24 @@ pub struct EvaluateCouponsResponseContent {
     pub inapplicable_coupons: Vec<InapplicableCoupon>,
 }
 
+impl EvaluateCouponsResponseContent {
+    /// A `EvaluateCouponsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        applicable_coupons: impl Into<Vec<ApplicableCoupon>>,
+        inapplicable_coupons: impl Into<Vec<InapplicableCoupon>>,
+    ) -> Self {
+        Self {
+            applicable_coupons: applicable_coupons.into(),
+            inapplicable_coupons: inapplicable_coupons.into(),
+        }
+    }
+}
+
 /// `EvaluatePromotionsResponse`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1evaluate-promotions/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluatePromotionsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -7394,10 +8554,26 @@ pub struct EvaluatePromotionsResponse {
     pub content: EvaluatePromotionsResponseContent,
 }
 
+impl EvaluatePromotionsResponse {
+    /// A `EvaluatePromotionsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<EvaluatePromotionsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `EvaluatePromotionsResponseContent`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1evaluate-promotions/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EvaluatePromotionsResponseContent {
     /// Promotions the cart qualifies for
     pub applicable_promotions: Vec<ApplicablePromotion>,
@@ -7405,10 +8581,24 @@ pub struct EvaluatePromotionsResponseContent {
     pub inapplicable_promotions: Vec<InapplicablePromotion>,
 }
 
+impl EvaluatePromotionsResponseContent {
+    /// A `EvaluatePromotionsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        applicable_promotions: impl Into<Vec<ApplicablePromotion>>,
+        inapplicable_promotions: impl Into<Vec<InapplicablePromotion>>,
+    ) -> Self {
+        Self {
+            applicable_promotions: applicable_promotions.into(),
+            inapplicable_promotions: inapplicable_promotions.into(),
+        }
+    }
+}
+
 /// Discount rule that takes a fixed amount off eligible products or categories.
 ///
 /// Schema: `#/components/schemas/FixedAmountDiscountRule`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedAmountDiscountRule {
     /// Discount type; always "fixed-amount"
     pub discount_type: FixedAmountDiscountRuleDiscountType,
@@ -7498,6 +8688,7 @@ impl<'de> serde::Deserialize<'de> for FixedAmountDiscountRuleDiscountType {
 ///
 /// Schema: `#/components/schemas/FixedAmountDiscountRule/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedAmountDiscountRuleProductsItem {
     /// `product_id`.
     ///
@@ -7527,10 +8718,32 @@ pub struct FixedAmountDiscountRuleProductsItem {
     pub maximum_value: Option<rust_decimal::Decimal>,
 }
 
+impl FixedAmountDiscountRuleProductsItem {
+    /// A `FixedAmountDiscountRuleProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        minimum_quantity: impl Into<Option<i64>>,
+        maximum_quantity: impl Into<Option<i64>>,
+        minimum_value: impl Into<Option<rust_decimal::Decimal>>,
+        maximum_value: impl Into<Option<rust_decimal::Decimal>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            minimum_quantity: minimum_quantity.into(),
+            maximum_quantity: maximum_quantity.into(),
+            minimum_value: minimum_value.into(),
+            maximum_value: maximum_value.into(),
+        }
+    }
+}
+
 /// A fixed-price coupon that sells qualifying products at a set offer price. It extends the common coupon/promotion details.
 ///
 /// Schema: `#/components/schemas/FixedPriceCouponPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedPriceCouponPromotion {
     /// Unique ID of the coupon or promotion (read-only)
     ///
@@ -7606,6 +8819,7 @@ impl FixedPriceCouponPromotion {
 ///
 /// Schema: `#/components/schemas/FixedPricePromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedPricePromotion {
     /// Promotion type; always "fixed-price"
     pub promotion_type: FixedPricePromotionPromotionType,
@@ -7734,6 +8948,7 @@ impl<'de> serde::Deserialize<'de> for FixedPriceRule {
 ///
 /// Schema: `#/components/schemas/FixedPriceRuleBasedAmount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedPriceRuleBasedAmount {
     /// Spending criterion; always "minimum-purchase-amount"
     pub spending_criteria_type: AutoScaleBasedOnAmountSpendingCriteriaType,
@@ -7756,6 +8971,7 @@ impl FixedPriceRuleBasedAmount {
 ///
 /// Schema: `#/components/schemas/FixedPriceRuleBasedAmount/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedPriceRuleBasedAmountProductsItem {
     /// `product_id`.
     ///
@@ -7778,10 +8994,30 @@ pub struct FixedPriceRuleBasedAmountProductsItem {
     pub offer_price: rust_decimal::Decimal,
 }
 
+impl FixedPriceRuleBasedAmountProductsItem {
+    /// A `FixedPriceRuleBasedAmountProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        minimum_purchase_amount: impl Into<rust_decimal::Decimal>,
+        maximum_purchase_amount: impl Into<Option<rust_decimal::Decimal>>,
+        offer_price: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            minimum_purchase_amount: minimum_purchase_amount.into(),
+            maximum_purchase_amount: maximum_purchase_amount.into(),
+            offer_price: offer_price.into(),
+        }
+    }
+}
+
 /// Fixed-price rule that applies when the quantity bought of a product falls within a range.
 ///
 /// Schema: `#/components/schemas/FixedPriceRuleBasedQuantity`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedPriceRuleBasedQuantity {
     /// Spending criterion; always "minimum-quantity"
     pub spending_criteria_type: AutoScaleBasedOnQuantitySpendingCriteriaType,
@@ -7803,6 +9039,7 @@ impl FixedPriceRuleBasedQuantity {
 ///
 /// Schema: `#/components/schemas/FixedPriceRuleBasedQuantity/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FixedPriceRuleBasedQuantityProductsItem {
     /// `product_id`.
     ///
@@ -7821,6 +9058,25 @@ pub struct FixedPriceRuleBasedQuantityProductsItem {
     /// `offer_price`.
     #[serde(with = "rust_decimal::serde::float")]
     pub offer_price: rust_decimal::Decimal,
+}
+
+impl FixedPriceRuleBasedQuantityProductsItem {
+    /// A `FixedPriceRuleBasedQuantityProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        minimum_quantity: impl Into<i64>,
+        maximum_quantity: impl Into<Option<i64>>,
+        offer_price: impl Into<rust_decimal::Decimal>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            minimum_quantity: minimum_quantity.into(),
+            maximum_quantity: maximum_quantity.into(),
+            offer_price: offer_price.into(),
+        }
+    }
 }
 
 /// `ForgotPasswordBody`.
@@ -7862,6 +9118,7 @@ impl<'de> serde::Deserialize<'de> for ForgotPasswordBody {
 ///
 /// Schema: `#/paths/~1auth~1forgot-password/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ForgotPasswordResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -7871,10 +9128,26 @@ pub struct ForgotPasswordResponse {
     pub content: OtpContent,
 }
 
+impl ForgotPasswordResponse {
+    /// A `ForgotPasswordResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<OtpContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// A free-goods coupon or promotion that gives extra units free when the buying criteria are met. It extends the common coupon/promotion details.
 ///
 /// Schema: `#/components/schemas/FreeGoodCouponPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FreeGoodCouponPromotion {
     /// Unique ID of the coupon or promotion (read-only)
     ///
@@ -7950,6 +9223,7 @@ impl FreeGoodCouponPromotion {
 ///
 /// Schema: `#/components/schemas/FreeGoodsPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FreeGoodsPromotion {
     /// Promotion type; always "free-goods"
     pub promotion_type: FreeGoodsPromotionPromotionType,
@@ -8085,6 +9359,7 @@ pub type FreeShipingCouponPromotion = CouponPromotionCommonDetail;
 ///
 /// Schema: `#/components/schemas/FulfillmentItem`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct FulfillmentItem {
     /// ID of the product
     pub product_id: String,
@@ -8186,6 +9461,7 @@ impl<'de> serde::Deserialize<'de> for FulfillmentPreference {
 ///
 /// Schema: `#/paths/~1payments~1generate-hash/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateHashBody {
     /// Gateway the hash is for
     pub payment_gateway: GenerateHashBodyPaymentGateway,
@@ -8264,6 +9540,7 @@ impl<'de> serde::Deserialize<'de> for GenerateHashBodyPaymentGateway {
 ///
 /// Schema: `#/paths/~1payments~1generate-hash/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateHashResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8280,6 +9557,7 @@ pub struct GenerateHashResponse {
 ///
 /// Schema: `#/paths/~1payments~1generate-hash/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateHashResponseContent {
     /// The computed hash
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8330,6 +9608,7 @@ impl<'de> serde::Deserialize<'de> for GenerateOtpBody {
 ///
 /// Schema: `#/paths/~1auth~1generate-otp/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateOtpResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -8339,10 +9618,26 @@ pub struct GenerateOtpResponse {
     pub content: GenerateOtpResponseContent,
 }
 
+impl GenerateOtpResponse {
+    /// A `GenerateOtpResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GenerateOtpResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GenerateOtpResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1generate-otp/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateOtpResponseContent {
     /// Token identifying the OTP that was sent; pass it to Verify OTP.
     pub otp_token: String,
@@ -8378,6 +9673,7 @@ impl std::fmt::Debug for GenerateOtpResponseContent {
 ///
 /// Schema: `#/components/schemas/GenerateOtpWithEmail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateOtpWithEmail {
     /// Delivery channel; always "email"
     pub channel: GenerateOtpWithEmailChannel,
@@ -8531,6 +9827,7 @@ impl<'de> serde::Deserialize<'de> for GenerateOtpWithEmailOtpAction {
 ///
 /// Schema: `#/components/schemas/GenerateOtpWithPhone`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GenerateOtpWithPhone {
     /// Delivery channel: sms or whatsapp
     pub channel: GenerateOtpWithPhoneChannel,
@@ -8709,6 +10006,7 @@ pub type GetAddressDetailResponseContent = CreateAddressResponseContent;
 ///
 /// Schema: `#/paths/~1auth~1anonymous/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAnonymousTokenResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -8718,10 +10016,26 @@ pub struct GetAnonymousTokenResponse {
     pub content: GetAnonymousTokenResponseContent,
 }
 
+impl GetAnonymousTokenResponse {
+    /// A `GetAnonymousTokenResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetAnonymousTokenResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetAnonymousTokenResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1anonymous/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetAnonymousTokenResponseContent {
     /// The anonymous user record created for this session.
     pub user: AnonymousUser,
@@ -8729,6 +10043,21 @@ pub struct GetAnonymousTokenResponseContent {
     pub access_token: String,
     /// Longer-lived token used to obtain a new access token.
     pub refresh_token: String,
+}
+
+impl GetAnonymousTokenResponseContent {
+    /// A `GetAnonymousTokenResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        user: impl Into<AnonymousUser>,
+        access_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            user: user.into(),
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for GetAnonymousTokenResponseContent {
@@ -8755,6 +10084,7 @@ pub type GetBankAccountDetailResponseContent = CreateBankAccountResponseContent;
 ///
 /// Schema: `#/paths/~1payments~1card-info/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCardInfoResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -8764,13 +10094,38 @@ pub struct GetCardInfoResponse {
     pub content: GetCardInfoResponseContent,
 }
 
+impl GetCardInfoResponse {
+    /// A `GetCardInfoResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetCardInfoResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetCardInfoResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1card-info/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCardInfoResponseContent {
     /// Details of the card's issuer, brand and supported features
     pub card_info: CardbinInfo,
+}
+
+impl GetCardInfoResponseContent {
+    /// A `GetCardInfoResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(card_info: impl Into<CardbinInfo>) -> Self {
+        Self {
+            card_info: card_info.into(),
+        }
+    }
 }
 
 /// The `GetCartResponse` of the operation `get-cart`: the same shape as [`GetUserCartResponse`], which another operation named first.
@@ -8787,6 +10142,7 @@ pub type GetCartResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/paths/~1store~1config/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8803,6 +10159,7 @@ pub struct GetConfigResponse {
 ///
 /// Schema: `#/paths/~1store~1config/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetConfigResponseContent {
     /// The store's storefront configuration.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8813,6 +10170,7 @@ pub struct GetConfigResponseContent {
 ///
 /// Schema: `#/paths/~1customers~1{id}~1authorized-sellers/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCustomerAuthorizedSellersResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8829,6 +10187,7 @@ pub struct GetCustomerAuthorizedSellersResponse {
 ///
 /// Schema: `#/paths/~1customers~1{id}~1authorized-sellers/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCustomerAuthorizedSellersResponseContent {
     /// Sellers the customer may buy from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -8842,6 +10201,7 @@ pub struct GetCustomerAuthorizedSellersResponseContent {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1credit-line-balance/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCustomerCreditLineBalanceResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -8851,10 +10211,26 @@ pub struct GetCustomerCreditLineBalanceResponse {
     pub content: GetCustomerCreditLineBalanceResponseContent,
 }
 
+impl GetCustomerCreditLineBalanceResponse {
+    /// A `GetCustomerCreditLineBalanceResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetCustomerCreditLineBalanceResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetCustomerCreditLineBalanceResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1credit-line-balance/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetCustomerCreditLineBalanceResponseContent {
     /// Whether the customer can use a credit line.
     pub is_eligible: bool,
@@ -8864,6 +10240,21 @@ pub struct GetCustomerCreditLineBalanceResponseContent {
     pub credit_line_balance: Option<CustomerCreditLineBalance>,
     /// Mandates currently active for the customer.
     pub active_mandates: Vec<CustomerMandate>,
+}
+
+impl GetCustomerCreditLineBalanceResponseContent {
+    /// A `GetCustomerCreditLineBalanceResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        is_eligible: impl Into<bool>,
+        credit_line_balance: impl Into<Option<CustomerCreditLineBalance>>,
+        active_mandates: impl Into<Vec<CustomerMandate>>,
+    ) -> Self {
+        Self {
+            is_eligible: is_eligible.into(),
+            credit_line_balance: credit_line_balance.into(),
+            active_mandates: active_mandates.into(),
+        }
+    }
 }
 
 /// The `GetCustomerMandateResponse` of the operation `get-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
@@ -8890,6 +10281,7 @@ pub type GetDocumentResponseContent = CreateDocumentResponseContent;
 ///
 /// Schema: `#/paths/~1carts~1fulfillment-options/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetFulfillmentOptionsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -8899,10 +10291,26 @@ pub struct GetFulfillmentOptionsResponse {
     pub content: GetFulfillmentOptionsResponseContent,
 }
 
+impl GetFulfillmentOptionsResponse {
+    /// A `GetFulfillmentOptionsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetFulfillmentOptionsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetFulfillmentOptionsResponseContent`.
 ///
 /// Schema: `#/paths/~1carts~1fulfillment-options/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetFulfillmentOptionsResponseContent {
     /// Overview of which fulfillment types are possible and which is recommended
     pub summary: GetFulfillmentOptionsResponseContentSummary,
@@ -8929,6 +10337,7 @@ impl GetFulfillmentOptionsResponseContent {
 ///
 /// Schema: `#/paths/~1carts~1fulfillment-options/post/responses/200/content/application~1json/schema/allOf/1/properties/content/properties/summary`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetFulfillmentOptionsResponseContentSummary {
     /// Whether the cart can be collected in a store
     pub collect_available: bool,
@@ -9027,6 +10436,7 @@ impl<'de> serde::Deserialize<'de>
 ///
 /// Schema: `#/paths/~1payments~1ifsc-lookup~1{ifsc_code}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetIfscLookupResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9036,13 +10446,36 @@ pub struct GetIfscLookupResponse {
     pub content: GetIfscLookupResponseContent,
 }
 
+impl GetIfscLookupResponse {
+    /// A `GetIfscLookupResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetIfscLookupResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetIfscLookupResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1ifsc-lookup~1{ifsc_code}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetIfscLookupResponseContent {
     /// Bank and branch details for the code
     pub ifsc: IfscDetail,
+}
+
+impl GetIfscLookupResponseContent {
+    /// A `GetIfscLookupResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(ifsc: impl Into<IfscDetail>) -> Self {
+        Self { ifsc: ifsc.into() }
+    }
 }
 
 /// The `GetJuspayCustomerResponse` of the operation `get-juspay-customer`: the same shape as [`CreateJuspayCustomerResponse`], which another operation named first.
@@ -9059,6 +10492,7 @@ pub type GetJuspayCustomerResponseContent = CreateJuspayCustomerResponseContent;
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetLoyaltyDetailsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9075,6 +10509,7 @@ pub struct GetLoyaltyDetailsResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetLoyaltyDetailsResponseContent {
     /// The customer's loyalty membership and points summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9085,6 +10520,7 @@ pub struct GetLoyaltyDetailsResponseContent {
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMarketplaceProductDetailResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9094,19 +10530,45 @@ pub struct GetMarketplaceProductDetailResponse {
     pub content: GetMarketplaceProductDetailResponseContent,
 }
 
+impl GetMarketplaceProductDetailResponse {
+    /// A `GetMarketplaceProductDetailResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetMarketplaceProductDetailResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetMarketplaceProductDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMarketplaceProductDetailResponseContent {
     /// The product
     pub product: MarketplaceProductDetail,
+}
+
+impl GetMarketplaceProductDetailResponseContent {
+    /// A `GetMarketplaceProductDetailResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(product: impl Into<MarketplaceProductDetail>) -> Self {
+        Self {
+            product: product.into(),
+        }
+    }
 }
 
 /// `GetMarketplaceVariantDetailResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants~1{variant_id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMarketplaceVariantDetailResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9116,19 +10578,45 @@ pub struct GetMarketplaceVariantDetailResponse {
     pub content: GetMarketplaceVariantDetailResponseContent,
 }
 
+impl GetMarketplaceVariantDetailResponse {
+    /// A `GetMarketplaceVariantDetailResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetMarketplaceVariantDetailResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetMarketplaceVariantDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants~1{variant_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetMarketplaceVariantDetailResponseContent {
     /// The variant
     pub variant: VariantDetail,
+}
+
+impl GetMarketplaceVariantDetailResponseContent {
+    /// A `GetMarketplaceVariantDetailResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(variant: impl Into<VariantDetail>) -> Self {
+        Self {
+            variant: variant.into(),
+        }
+    }
 }
 
 /// `GetNotificationPreferencesResponse`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1notification-preferences/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetNotificationPreferencesResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9138,19 +10626,45 @@ pub struct GetNotificationPreferencesResponse {
     pub content: GetNotificationPreferencesResponseContent,
 }
 
+impl GetNotificationPreferencesResponse {
+    /// A `GetNotificationPreferencesResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetNotificationPreferencesResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetNotificationPreferencesResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1notification-preferences/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetNotificationPreferencesResponseContent {
     /// The user's opt-in settings per message category and channel.
     pub notification_preferences: NotificationPreferences,
+}
+
+impl GetNotificationPreferencesResponseContent {
+    /// A `GetNotificationPreferencesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(notification_preferences: impl Into<NotificationPreferences>) -> Self {
+        Self {
+            notification_preferences: notification_preferences.into(),
+        }
+    }
 }
 
 /// `GetOrderDetailResponse`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderDetailResponse {
     /// `message`.
     ///
@@ -9182,15 +10696,26 @@ impl GetOrderDetailResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}/get/responses/200/content/application~1json/schema/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderDetailResponseContent {
     /// The order
     pub order: OrderDetail,
+}
+
+impl GetOrderDetailResponseContent {
+    /// A `GetOrderDetailResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(order: impl Into<OrderDetail>) -> Self {
+        Self {
+            order: order.into(),
+        }
+    }
 }
 
 /// `GetOrderReturnDetailResponse`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns~1{return_number}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderReturnDetailResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9207,6 +10732,7 @@ pub struct GetOrderReturnDetailResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns~1{return_number}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetOrderReturnDetailResponseContent {
     /// The return request
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9217,6 +10743,7 @@ pub struct GetOrderReturnDetailResponseContent {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1payment-status/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPaymentStatusResponse {
     /// `message`.
     ///
@@ -9248,6 +10775,7 @@ impl GetPaymentStatusResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1payment-status/get/responses/200/content/application~1json/schema/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetPaymentStatusResponseContent {
     /// Payment state of the order
     pub status: GetPaymentStatusResponseContentStatus,
@@ -9259,6 +10787,23 @@ pub struct GetPaymentStatusResponseContent {
     pub amount_unpaid: rust_decimal::Decimal,
     /// Whether the payment can be retried
     pub is_retry_available: bool,
+}
+
+impl GetPaymentStatusResponseContent {
+    /// A `GetPaymentStatusResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        status: impl Into<GetPaymentStatusResponseContentStatus>,
+        amount_paid: impl Into<rust_decimal::Decimal>,
+        amount_unpaid: impl Into<rust_decimal::Decimal>,
+        is_retry_available: impl Into<bool>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            amount_paid: amount_paid.into(),
+            amount_unpaid: amount_unpaid.into(),
+            is_retry_available: is_retry_available.into(),
+        }
+    }
 }
 
 /// Payment state of the order
@@ -9354,6 +10899,7 @@ pub type GetPosUserResponseContent = ClaimPosDeviceResponseContent;
 ///
 /// Schema: `#/paths/~1catalog~1products~1{product_id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProductDetailResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9363,19 +10909,45 @@ pub struct GetProductDetailResponse {
     pub content: GetProductDetailResponseContent,
 }
 
+impl GetProductDetailResponse {
+    /// A `GetProductDetailResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetProductDetailResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetProductDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1products~1{product_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProductDetailResponseContent {
     /// The product
     pub product: ProductDetail,
+}
+
+impl GetProductDetailResponseContent {
+    /// A `GetProductDetailResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(product: impl Into<ProductDetail>) -> Self {
+        Self {
+            product: product.into(),
+        }
+    }
 }
 
 /// `GetProfileImageResponse`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProfileImageResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9385,19 +10957,45 @@ pub struct GetProfileImageResponse {
     pub content: GetProfileImageResponseContent,
 }
 
+impl GetProfileImageResponse {
+    /// A `GetProfileImageResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetProfileImageResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetProfileImageResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetProfileImageResponseContent {
     /// URL of the user's profile image.
     pub profile_image_url: String,
+}
+
+impl GetProfileImageResponseContent {
+    /// A `GetProfileImageResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(profile_image_url: impl Into<String>) -> Self {
+        Self {
+            profile_image_url: profile_image_url.into(),
+        }
+    }
 }
 
 /// `GetSellerDetailResponse`.
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSellerDetailResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9414,6 +11012,7 @@ pub struct GetSellerDetailResponse {
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetSellerDetailResponseContent {
     /// Public information about the seller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9437,6 +11036,7 @@ pub type GetSubscriptionResponseContent = CreateSubscriptionResponseContent;
 ///
 /// Schema: `#/paths/~1carts~1users~1{user_id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetUserCartResponse {
     /// `message`.
     ///
@@ -9450,6 +11050,21 @@ pub struct GetUserCartResponse {
     pub content: CreateCartResponseContent,
 }
 
+impl GetUserCartResponse {
+    /// A `GetUserCartResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<CreateCartResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// The `GetUserCartResponseContent` of the operation `get-user-cart`: the same shape as [`CreateCartResponseContent`], which another operation named first.
 ///
 /// Schema: `#/paths/~1carts/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
@@ -9459,6 +11074,7 @@ pub type GetUserCartResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetUserDetailResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9468,13 +11084,36 @@ pub struct GetUserDetailResponse {
     pub content: GetUserDetailResponseContent,
 }
 
+impl GetUserDetailResponse {
+    /// A `GetUserDetailResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetUserDetailResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetUserDetailResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetUserDetailResponseContent {
     /// The user's profile.
     pub user: User,
+}
+
+impl GetUserDetailResponseContent {
+    /// A `GetUserDetailResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(user: impl Into<User>) -> Self {
+        Self { user: user.into() }
+    }
 }
 
 /// The `GetVariantDetailResponse` of the operation `get-variant-detail`: the same shape as [`GetMarketplaceVariantDetailResponse`], which another operation named first.
@@ -9491,6 +11130,7 @@ pub type GetVariantDetailResponseContent = GetMarketplaceVariantDetailResponseCo
 ///
 /// Schema: `#/paths/~1wishlist~1{user_id}/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetWishlistResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -9500,19 +11140,45 @@ pub struct GetWishlistResponse {
     pub content: GetWishlistResponseContent,
 }
 
+impl GetWishlistResponse {
+    /// A `GetWishlistResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<GetWishlistResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `GetWishlistResponseContent`.
 ///
 /// Schema: `#/paths/~1wishlist~1{user_id}/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetWishlistResponseContent {
     /// Products saved in the wishlist
     pub products: Vec<Item>,
+}
+
+impl GetWishlistResponseContent {
+    /// A `GetWishlistResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(products: impl Into<Vec<Item>>) -> Self {
+        Self {
+            products: products.into(),
+        }
+    }
 }
 
 /// Result of verifying a GSTIN (GST registration number) document.
 ///
 /// Schema: `#/components/schemas/GstinDetail`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GstinDetail {
     /// Identifier of the verified GSTIN record
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9523,6 +11189,7 @@ pub struct GstinDetail {
 ///
 /// Schema: `#/components/schemas/IfscDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IfscDetail {
     /// Branch address
     pub address: String,
@@ -9562,10 +11229,55 @@ pub struct IfscDetail {
     pub upi: bool,
 }
 
+impl IfscDetail {
+    /// A `IfscDetail` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        address: impl Into<String>,
+        bank: impl Into<String>,
+        bankcode: impl Into<String>,
+        branch: impl Into<String>,
+        centre: impl Into<String>,
+        city: impl Into<String>,
+        contact: impl Into<String>,
+        district: impl Into<String>,
+        ifsc: impl Into<String>,
+        imps: impl Into<bool>,
+        iso3166: impl Into<String>,
+        micr: impl Into<String>,
+        neft: impl Into<bool>,
+        rtgs: impl Into<bool>,
+        state: impl Into<String>,
+        swift: impl Into<Option<String>>,
+        upi: impl Into<bool>,
+    ) -> Self {
+        Self {
+            address: address.into(),
+            bank: bank.into(),
+            bankcode: bankcode.into(),
+            branch: branch.into(),
+            centre: centre.into(),
+            city: city.into(),
+            contact: contact.into(),
+            district: district.into(),
+            ifsc: ifsc.into(),
+            imps: imps.into(),
+            iso3166: iso3166.into(),
+            micr: micr.into(),
+            neft: neft.into(),
+            rtgs: rtgs.into(),
+            state: state.into(),
+            swift: swift.into(),
+            upi: upi.into(),
+        }
+    }
+}
+
 /// A coupon that cannot be applied to the current cart, with the reason and a hint on how to qualify.
 ///
 /// Schema: `#/components/schemas/InapplicableCoupon`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InapplicableCoupon {
     /// Unique ID of the coupon
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9591,6 +11303,7 @@ pub struct InapplicableCoupon {
 ///
 /// Schema: `#/components/schemas/InapplicablePromotion`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InapplicablePromotion {
     /// Unique ID of the promotion
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -9613,6 +11326,7 @@ pub struct InapplicablePromotion {
 ///
 /// Schema: `#/components/schemas/Item`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Item {
     /// ID of the product
     pub product_id: String,
@@ -9752,6 +11466,7 @@ impl Item {
 ///
 /// Schema: `#/components/schemas/ItemsBasedFulfillmentCheck`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ItemsBasedFulfillmentCheck {
     /// Pincode to check delivery to; may be null
     ///
@@ -9879,6 +11594,7 @@ impl<'de> serde::Deserialize<'de> for JusPayExpressCheckout {
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutCommonField`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutCommonField {
     /// Slug of the payment provider
     pub payment_provider_slug: String,
@@ -9964,6 +11680,7 @@ impl<'de> serde::Deserialize<'de> for JusPayExpressCheckoutCommonFieldIntegratio
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutResponse {
     /// Juspay transaction ID
     pub txn_id: String,
@@ -9981,10 +11698,34 @@ pub struct JusPayExpressCheckoutResponse {
     pub payment: JusPayExpressCheckoutResponsePayment,
 }
 
+impl JusPayExpressCheckoutResponse {
+    /// A `JusPayExpressCheckoutResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        txn_id: impl Into<String>,
+        txn_uuid: impl Into<String>,
+        status: impl Into<String>,
+        order_id: impl Into<String>,
+        juspay: impl Into<JusPayExpressCheckoutResponseJuspay>,
+        offer_details: impl Into<JusPayExpressCheckoutResponseOfferDetails>,
+        payment: impl Into<JusPayExpressCheckoutResponsePayment>,
+    ) -> Self {
+        Self {
+            txn_id: txn_id.into(),
+            txn_uuid: txn_uuid.into(),
+            status: status.into(),
+            order_id: order_id.into(),
+            juspay: juspay.into(),
+            offer_details: offer_details.into(),
+            payment: payment.into(),
+        }
+    }
+}
+
 /// Client auth token and its expiry for calling Juspay from the client
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/juspay`
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutResponseJuspay {
     /// `client_auth_token`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10013,15 +11754,26 @@ impl std::fmt::Debug for JusPayExpressCheckoutResponseJuspay {
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/offer_details`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutResponseOfferDetails {
     /// `offers`.
     pub offers: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl JusPayExpressCheckoutResponseOfferDetails {
+    /// A `JusPayExpressCheckoutResponseOfferDetails` with the given fields; the optional ones are `None`.
+    pub fn new(offers: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>) -> Self {
+        Self {
+            offers: offers.into(),
+        }
+    }
 }
 
 /// Next-step data: UPI intent SDK parameters, or the authentication request (method, URL and parameters such as OTP challenge details)
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/payment`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutResponsePayment {
     /// `sdk_params`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10035,6 +11787,7 @@ pub struct JusPayExpressCheckoutResponsePayment {
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/payment/properties/authentication`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutResponsePaymentAuthentication {
     /// `method`.
     pub method: JusPayExpressCheckoutResponsePaymentAuthenticationMethod,
@@ -10117,6 +11870,7 @@ impl<'de> serde::Deserialize<'de> for JusPayExpressCheckoutResponsePaymentAuthen
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/payment/properties/authentication/properties/params`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutResponsePaymentAuthenticationParams {
     /// `card_issuer_bank_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10148,6 +11902,7 @@ pub struct JusPayExpressCheckoutResponsePaymentAuthenticationParams {
 ///
 /// Schema: `#/components/schemas/JusPayExpressCheckoutResponse/properties/payment/properties/sdk_params`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayExpressCheckoutResponsePaymentSdkParams {
     /// `tr`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10179,6 +11934,7 @@ pub struct JusPayExpressCheckoutResponsePaymentSdkParams {
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckout`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayHyperCheckout {
     /// Slug of the payment provider
     pub payment_provider_slug: String,
@@ -10320,6 +12076,7 @@ impl<'de> serde::Deserialize<'de> for JusPayHyperCheckoutIntegrationType {
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckoutResponse`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayHyperCheckoutResponse {
     /// Juspay session ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10345,6 +12102,7 @@ pub struct JusPayHyperCheckoutResponse {
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckoutResponse/properties/payment_links`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayHyperCheckoutResponsePaymentLinks {
     /// `web`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10358,6 +12116,7 @@ pub struct JusPayHyperCheckoutResponsePaymentLinks {
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckoutResponse/properties/sdk_payload`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayHyperCheckoutResponseSdkPayload {
     /// `requestId`.
     #[serde(rename = "requestId", default, skip_serializing_if = "Option::is_none")]
@@ -10374,6 +12133,7 @@ pub struct JusPayHyperCheckoutResponseSdkPayload {
 ///
 /// Schema: `#/components/schemas/JusPayHyperCheckoutResponse/properties/sdk_payload/properties/payload`
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayHyperCheckoutResponseSdkPayloadPayload {
     /// `clientId`.
     #[serde(rename = "clientId", default, skip_serializing_if = "Option::is_none")]
@@ -10712,6 +12472,7 @@ impl<'de> serde::Deserialize<'de>
 ///
 /// Schema: `#/components/schemas/JusPayNewCard`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPayNewCard {
     /// Slug of the payment provider
     pub payment_provider_slug: String,
@@ -10789,6 +12550,7 @@ impl std::fmt::Debug for JusPayNewCard {
 ///
 /// Schema: `#/components/schemas/JusPaySavedCardToken`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JusPaySavedCardToken {
     /// Slug of the payment provider
     pub payment_provider_slug: String,
@@ -10940,6 +12702,7 @@ impl<'de> serde::Deserialize<'de> for JusPaySavedCardTokenPaymentMethod {
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCardDetail {
     /// Sub-type of the card
     pub card_sub_type: String,
@@ -11117,6 +12880,7 @@ impl std::fmt::Debug for JuspayCardDetail {
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail/allOf/0/properties/metadata`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCardDetailMetadata {
     /// `origin_customer_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11130,6 +12894,7 @@ pub struct JuspayCardDetailMetadata {
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail/allOf/0/properties/token`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCardDetailToken {
     /// `tokenization_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11182,6 +12947,7 @@ pub struct JuspayCardDetailToken {
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail/allOf/0/properties/token/allOf/0/properties/cvv_less_details/items`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCardDetailTokenCvvLessDetailsItem {
     /// `gateway`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11195,6 +12961,7 @@ pub struct JuspayCardDetailTokenCvvLessDetailsItem {
 ///
 /// Schema: `#/components/schemas/JuspayCardDetail/allOf/0/properties/tokens/items`
 #[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCardDetailTokensItem {
     /// `tokenization_status`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11260,6 +13027,7 @@ impl std::fmt::Debug for JuspayCardDetailTokensItem {
 ///
 /// Schema: `#/components/schemas/JuspayCardPaymentMethod`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCardPaymentMethod {
     /// Display description of the method
     pub description: String,
@@ -11421,15 +13189,26 @@ impl<'de> serde::Deserialize<'de> for JuspayCardPaymentMethodPaymentMethodType {
 ///
 /// Schema: `#/components/schemas/JuspayCardPaymentMethod/properties/validations`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCardPaymentMethodValidations {
     /// `refund_support`.
     pub refund_support: bool,
+}
+
+impl JuspayCardPaymentMethodValidations {
+    /// A `JuspayCardPaymentMethodValidations` with the given fields; the optional ones are `None`.
+    pub fn new(refund_support: impl Into<bool>) -> Self {
+        Self {
+            refund_support: refund_support.into(),
+        }
+    }
 }
 
 /// Request body for creating the customer's record at Juspay.
 ///
 /// Schema: `#/components/schemas/JuspayCreateCustomerPayload`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCreateCustomerPayload {
     /// ID of the user to create in Juspay
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11440,6 +13219,7 @@ pub struct JuspayCreateCustomerPayload {
 ///
 /// Schema: `#/components/schemas/JuspayCreateOrderPayload`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCreateOrderPayload {
     /// Number of the store order to pay
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11453,6 +13233,7 @@ pub struct JuspayCreateOrderPayload {
 ///
 /// Schema: `#/components/schemas/JuspayCustomer`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayCustomer {
     /// Juspay ID of the customer
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11543,6 +13324,7 @@ impl<'de> serde::Deserialize<'de> for JuspayCustomerObject {
 ///
 /// Schema: `#/components/schemas/JuspayNetBanking`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayNetBanking {
     /// Slug of the payment provider
     pub payment_provider_slug: String,
@@ -11638,6 +13420,7 @@ impl<'de> serde::Deserialize<'de> for JuspayNetBankingPaymentMethodType {
 ///
 /// Schema: `#/components/schemas/JuspayNetbankingPaymentMethod`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayNetbankingPaymentMethod {
     /// Display description, usually the bank name
     pub description: String,
@@ -11681,6 +13464,7 @@ impl JuspayNetbankingPaymentMethod {
 ///
 /// Schema: `#/components/schemas/JuspayOrder`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayOrder {
     /// Juspay's internal ID of the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11817,6 +13601,7 @@ impl Default for JuspayOrder {
 ///
 /// Schema: `#/components/schemas/JuspayOrder/properties/payment_links`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayOrderPaymentLinks {
     /// `web`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11833,6 +13618,7 @@ pub struct JuspayOrderPaymentLinks {
 ///
 /// Schema: `#/components/schemas/JuspayPaymentMethod`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayPaymentMethod {
     /// Unique ID of the payment method
     pub id: String,
@@ -11939,6 +13725,7 @@ impl<'de> serde::Deserialize<'de> for JuspayPaymentMethodDetail {
 ///
 /// Schema: `#/components/schemas/JuspayUpiCollect`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayUpiCollect {
     /// Slug of the payment provider
     pub payment_provider_slug: String,
@@ -12094,6 +13881,7 @@ impl<'de> serde::Deserialize<'de> for JuspayUpiCollectPaymentMethodType {
 ///
 /// Schema: `#/components/schemas/JuspayUpiIntent`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayUpiIntent {
     /// Slug of the payment provider
     pub payment_provider_slug: String,
@@ -12185,6 +13973,7 @@ impl<'de> serde::Deserialize<'de> for JuspayUpiIntentPaymentMethod {
 ///
 /// Schema: `#/components/schemas/JuspayUpiPaymentMethod`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayUpiPaymentMethod {
     /// Display description of the method
     pub description: String,
@@ -12293,6 +14082,7 @@ impl<'de> serde::Deserialize<'de> for JuspayUpiPaymentMethodJuspayBankCode {
 ///
 /// Schema: `#/components/schemas/JuspayWalletPaymentMethod`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct JuspayWalletPaymentMethod {
     /// Display description, usually the wallet name
     pub description: String,
@@ -12400,6 +14190,7 @@ impl<'de> serde::Deserialize<'de> for JuspayWalletPaymentMethodPaymentMethodSubT
 ///
 /// Schema: `#/components/schemas/KycDocumentConfig`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KycDocumentConfig {
     /// Unique id of this KYC document configuration (read-only).
     ///
@@ -12577,6 +14368,7 @@ impl<'de> serde::Deserialize<'de> for KycDocumentConfigVerificationType {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAddressesResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12593,6 +14385,7 @@ pub struct ListAddressesResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1addresses/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListAddressesResponseContent {
     /// The customer's saved addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12667,6 +14460,7 @@ impl<'de> serde::Deserialize<'de> for ListBankAccountsAccountType {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListBankAccountsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12683,6 +14477,7 @@ pub struct ListBankAccountsResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListBankAccountsResponseContent {
     /// Bank accounts on file for the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12693,6 +14488,7 @@ pub struct ListBankAccountsResponseContent {
 ///
 /// Schema: `#/paths/~1orders~1buy-it-again/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListBuyItAgainItemsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -12702,10 +14498,26 @@ pub struct ListBuyItAgainItemsResponse {
     pub content: ListBuyItAgainItemsResponseContent,
 }
 
+impl ListBuyItAgainItemsResponse {
+    /// A `ListBuyItAgainItemsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListBuyItAgainItemsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListBuyItAgainItemsResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1buy-it-again/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListBuyItAgainItemsResponseContent {
     /// Previously purchased products with current prices
     pub items: Vec<BuyOrderItemAgain>,
@@ -12713,10 +14525,24 @@ pub struct ListBuyItAgainItemsResponseContent {
     pub pagination: Pagination,
 }
 
+impl ListBuyItAgainItemsResponseContent {
+    /// A `ListBuyItAgainItemsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        items: impl Into<Vec<BuyOrderItemAgain>>,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            items: items.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `ListCategoriesResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1categories/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCategoriesResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -12726,10 +14552,26 @@ pub struct ListCategoriesResponse {
     pub content: ListCategoriesResponseContent,
 }
 
+impl ListCategoriesResponse {
+    /// A `ListCategoriesResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListCategoriesResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListCategoriesResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1categories/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCategoriesResponseContent {
     /// Categories on this page
     pub categories: Vec<ProductCategory>,
@@ -12737,10 +14579,24 @@ pub struct ListCategoriesResponseContent {
     pub pagination: Pagination,
 }
 
+impl ListCategoriesResponseContent {
+    /// A `ListCategoriesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        categories: impl Into<Vec<ProductCategory>>,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            categories: categories.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `ListCountriesResponse`.
 ///
 /// Schema: `#/paths/~1common~1countries/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountriesResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12757,6 +14613,7 @@ pub struct ListCountriesResponse {
 ///
 /// Schema: `#/paths/~1common~1countries/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountriesResponseContent {
     /// Countries with their codes and currency information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12767,6 +14624,7 @@ pub struct ListCountriesResponseContent {
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1pincodes/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountryPincodesResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12783,6 +14641,7 @@ pub struct ListCountryPincodesResponse {
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1pincodes/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountryPincodesResponseContent {
     /// Postal codes with their city, state and country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12793,6 +14652,7 @@ pub struct ListCountryPincodesResponseContent {
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1states/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountryStatesResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12809,6 +14669,7 @@ pub struct ListCountryStatesResponse {
 ///
 /// Schema: `#/paths/~1common~1countries~1{country_iso_code}~1states/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCountryStatesResponseContent {
     /// States belonging to the country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12819,6 +14680,7 @@ pub struct ListCountryStatesResponseContent {
 ///
 /// Schema: `#/paths/~1carts~1available-coupons/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCouponsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -12828,19 +14690,45 @@ pub struct ListCouponsResponse {
     pub content: ListCouponsResponseContent,
 }
 
+impl ListCouponsResponse {
+    /// A `ListCouponsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListCouponsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListCouponsResponseContent`.
 ///
 /// Schema: `#/paths/~1carts~1available-coupons/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCouponsResponseContent {
     /// Coupons the shopper may apply
     pub coupons: Vec<Coupon>,
+}
+
+impl ListCouponsResponseContent {
+    /// A `ListCouponsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(coupons: impl Into<Vec<Coupon>>) -> Self {
+        Self {
+            coupons: coupons.into(),
+        }
+    }
 }
 
 /// `ListCrosssellProductsResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCrosssellProductsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -12850,10 +14738,26 @@ pub struct ListCrosssellProductsResponse {
     pub content: ListCrosssellProductsResponseContent,
 }
 
+impl ListCrosssellProductsResponse {
+    /// A `ListCrosssellProductsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListCrosssellProductsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListCrosssellProductsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCrosssellProductsResponseContent {
     /// Recommended items (SKUs) on this page
     pub products: Vec<Item>,
@@ -12861,10 +14765,21 @@ pub struct ListCrosssellProductsResponseContent {
     pub pagination: Pagination,
 }
 
+impl ListCrosssellProductsResponseContent {
+    /// A `ListCrosssellProductsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(products: impl Into<Vec<Item>>, pagination: impl Into<Pagination>) -> Self {
+        Self {
+            products: products.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `ListCustomerCardsResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1cards/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerCardsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -12874,19 +14789,45 @@ pub struct ListCustomerCardsResponse {
     pub content: ListCustomerCardsResponseContent,
 }
 
+impl ListCustomerCardsResponse {
+    /// A `ListCustomerCardsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListCustomerCardsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListCustomerCardsResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1cards/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerCardsResponseContent {
     /// Saved card records from Juspay.
     pub cards: Vec<JuspayCardDetail>,
+}
+
+impl ListCustomerCardsResponseContent {
+    /// A `ListCustomerCardsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(cards: impl Into<Vec<JuspayCardDetail>>) -> Self {
+        Self {
+            cards: cards.into(),
+        }
+    }
 }
 
 /// `ListCustomerMandateDebitSchedulesResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandate-debit-schedules/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerMandateDebitSchedulesResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -12896,10 +14837,26 @@ pub struct ListCustomerMandateDebitSchedulesResponse {
     pub content: ListCustomerMandateDebitSchedulesResponseContent,
 }
 
+impl ListCustomerMandateDebitSchedulesResponse {
+    /// A `ListCustomerMandateDebitSchedulesResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListCustomerMandateDebitSchedulesResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListCustomerMandateDebitSchedulesResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandate-debit-schedules/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerMandateDebitSchedulesResponseContent {
     /// Scheduled debits under the customer's mandates.
     pub mandate_debit_schedules: Vec<MandateDebitSchedule>,
@@ -12907,10 +14864,24 @@ pub struct ListCustomerMandateDebitSchedulesResponseContent {
     pub pagination: Pagination,
 }
 
+impl ListCustomerMandateDebitSchedulesResponseContent {
+    /// A `ListCustomerMandateDebitSchedulesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        mandate_debit_schedules: impl Into<Vec<MandateDebitSchedule>>,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            mandate_debit_schedules: mandate_debit_schedules.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `ListCustomerMandatesResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerMandatesResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -12920,19 +14891,45 @@ pub struct ListCustomerMandatesResponse {
     pub content: ListCustomerMandatesResponseContent,
 }
 
+impl ListCustomerMandatesResponse {
+    /// A `ListCustomerMandatesResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListCustomerMandatesResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListCustomerMandatesResponseContent`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerMandatesResponseContent {
     /// The customer's payment mandates.
     pub mandates: Vec<CustomerMandate>,
+}
+
+impl ListCustomerMandatesResponseContent {
+    /// A `ListCustomerMandatesResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(mandates: impl Into<Vec<CustomerMandate>>) -> Self {
+        Self {
+            mandates: mandates.into(),
+        }
+    }
 }
 
 /// `ListCustomerReviewsResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1reviews/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerReviewsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12949,6 +14946,7 @@ pub struct ListCustomerReviewsResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListCustomerReviewsResponseContent {
     /// Reviews the customer has written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12962,6 +14960,7 @@ pub struct ListCustomerReviewsResponseContent {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDocumentsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12978,6 +14977,7 @@ pub struct ListDocumentsResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListDocumentsResponseContent {
     /// KYC documents submitted by the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -12988,6 +14988,7 @@ pub struct ListDocumentsResponseContent {
 ///
 /// Schema: `#/paths/~1store~1kyc-document/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListKycDocumentResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13004,6 +15005,7 @@ pub struct ListKycDocumentResponse {
 ///
 /// Schema: `#/paths/~1store~1kyc-document/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListKycDocumentResponseContent {
     /// Document types the store accepts for KYC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13034,6 +15036,7 @@ impl Default for ListKycDocumentResponseContent {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty-points-activity/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListLoyaltyActivitiesResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13050,6 +15053,7 @@ pub struct ListLoyaltyActivitiesResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1loyalty-points-activity/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListLoyaltyActivitiesResponseContent {
     /// Entries that added or removed loyalty points.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13070,6 +15074,7 @@ pub type ListMarketplaceCategoriesResponseContent = ListCategoriesResponseConten
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1cross-sell/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceCrosssellProductsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13079,10 +15084,26 @@ pub struct ListMarketplaceCrosssellProductsResponse {
     pub content: ListMarketplaceCrosssellProductsResponseContent,
 }
 
+impl ListMarketplaceCrosssellProductsResponse {
+    /// A `ListMarketplaceCrosssellProductsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListMarketplaceCrosssellProductsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListMarketplaceCrosssellProductsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1cross-sell/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceCrosssellProductsResponseContent {
     /// Recommended items (SKUs) on this page
     pub products: Vec<MarketplaceItem>,
@@ -13090,10 +15111,24 @@ pub struct ListMarketplaceCrosssellProductsResponseContent {
     pub pagination: Pagination,
 }
 
+impl ListMarketplaceCrosssellProductsResponseContent {
+    /// A `ListMarketplaceCrosssellProductsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        products: impl Into<Vec<MarketplaceItem>>,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            products: products.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `ListMarketplaceProductReviewsResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1reviews/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceProductReviewsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13103,10 +15138,26 @@ pub struct ListMarketplaceProductReviewsResponse {
     pub content: ListMarketplaceProductReviewsResponseContent,
 }
 
+impl ListMarketplaceProductReviewsResponse {
+    /// A `ListMarketplaceProductReviewsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListMarketplaceProductReviewsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListMarketplaceProductReviewsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceProductReviewsResponseContent {
     /// Reviews on this page
     pub reviews: Vec<ProductReview>,
@@ -13133,6 +15184,7 @@ impl ListMarketplaceProductReviewsResponseContent {
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceProductVariantsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13142,19 +15194,45 @@ pub struct ListMarketplaceProductVariantsResponse {
     pub content: ListMarketplaceProductVariantsResponseContent,
 }
 
+impl ListMarketplaceProductVariantsResponse {
+    /// A `ListMarketplaceProductVariantsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListMarketplaceProductVariantsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListMarketplaceProductVariantsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1{product_id}~1variants/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceProductVariantsResponseContent {
     /// Variants of the product
     pub variants: Vec<Variant>,
+}
+
+impl ListMarketplaceProductVariantsResponseContent {
+    /// A `ListMarketplaceProductVariantsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(variants: impl Into<Vec<Variant>>) -> Self {
+        Self {
+            variants: variants.into(),
+        }
+    }
 }
 
 /// `ListMarketplaceProductsResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceProductsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13164,15 +15242,44 @@ pub struct ListMarketplaceProductsResponse {
     pub content: ListMarketplaceProductsResponseContent,
 }
 
+impl ListMarketplaceProductsResponse {
+    /// A `ListMarketplaceProductsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListMarketplaceProductsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListMarketplaceProductsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceProductsResponseContent {
     /// Products on this page, with seller details
     pub products: Vec<MarketplaceProduct>,
     /// Paging details for the result set
     pub pagination: Pagination,
+}
+
+impl ListMarketplaceProductsResponseContent {
+    /// A `ListMarketplaceProductsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        products: impl Into<Vec<MarketplaceProduct>>,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            products: products.into(),
+            pagination: pagination.into(),
+        }
+    }
 }
 
 /// The `ListMarketplaceSimilarProductsResponse` of the operation `list-marketplace-similar-products`: the same shape as [`ListMarketplaceCrosssellProductsResponse`], which another operation named first.
@@ -13190,6 +15297,7 @@ pub type ListMarketplaceSimilarProductsResponseContent =
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1skus/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceSkusResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13199,10 +15307,26 @@ pub struct ListMarketplaceSkusResponse {
     pub content: ListMarketplaceSkusResponseContent,
 }
 
+impl ListMarketplaceSkusResponse {
+    /// A `ListMarketplaceSkusResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListMarketplaceSkusResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListMarketplaceSkusResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1skus/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListMarketplaceSkusResponseContent {
     /// SKUs on this page, with seller details
     ///
@@ -13210,6 +15334,16 @@ pub struct ListMarketplaceSkusResponseContent {
     pub skus: Vec<MarketplaceItem>,
     /// Paging details for the result set
     pub pagination: Pagination,
+}
+
+impl ListMarketplaceSkusResponseContent {
+    /// A `ListMarketplaceSkusResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(skus: impl Into<Vec<MarketplaceItem>>, pagination: impl Into<Pagination>) -> Self {
+        Self {
+            skus: skus.into(),
+            pagination: pagination.into(),
+        }
+    }
 }
 
 /// The `ListMarketplaceUpsellProductsResponse` of the operation `list-marketplace-upsell-products`: the same shape as [`ListMarketplaceCrosssellProductsResponse`], which another operation named first.
@@ -13227,6 +15361,7 @@ pub type ListMarketplaceUpsellProductsResponseContent =
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1payments/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderPaymentsResponse {
     /// `message`.
     ///
@@ -13263,6 +15398,7 @@ impl Default for ListOrderPaymentsResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1payments/get/responses/200/content/application~1json/schema/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderPaymentsResponseContent {
     /// Payments made for the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13273,6 +15409,7 @@ pub struct ListOrderPaymentsResponseContent {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1refunds/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderRefundsResponse {
     /// `message`.
     ///
@@ -13309,6 +15446,7 @@ impl Default for ListOrderRefundsResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1refunds/get/responses/200/content/application~1json/schema/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderRefundsResponseContent {
     /// Refunds issued for the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13319,6 +15457,7 @@ pub struct ListOrderRefundsResponseContent {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderReturnsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13335,6 +15474,7 @@ pub struct ListOrderReturnsResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1returns/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderReturnsResponseContent {
     /// Return requests for the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13345,6 +15485,7 @@ pub struct ListOrderReturnsResponseContent {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1shipments/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderShipmentsResponse {
     /// `message`.
     ///
@@ -13381,6 +15522,7 @@ impl Default for ListOrderShipmentsResponse {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1shipments/get/responses/200/content/application~1json/schema/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrderShipmentsResponseContent {
     /// Shipments of the order
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13391,6 +15533,7 @@ pub struct ListOrderShipmentsResponseContent {
 ///
 /// Schema: `#/paths/~1orders/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrdersResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13407,6 +15550,7 @@ pub struct ListOrdersResponse {
 ///
 /// Schema: `#/paths/~1orders/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListOrdersResponseContent {
     /// Order summaries on this page
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13493,6 +15637,7 @@ impl<'de> serde::Deserialize<'de> for ListPaymentMethodsPaymentMethodType {
 ///
 /// Schema: `#/paths/~1payments~1payment-methods/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPaymentMethodsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13509,6 +15654,7 @@ pub struct ListPaymentMethodsResponse {
 ///
 /// Schema: `#/paths/~1payments~1payment-methods/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPaymentMethodsResponseContent {
     /// Payment methods the shopper can choose from
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13586,6 +15732,7 @@ impl<'de> serde::Deserialize<'de> for ListPaymentMethodsResponseContentPaymentMe
 ///
 /// Schema: `#/paths/~1pos~1devices/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPosDevicesResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13595,10 +15742,26 @@ pub struct ListPosDevicesResponse {
     pub content: ListPosDevicesResponseContent,
 }
 
+impl ListPosDevicesResponse {
+    /// A `ListPosDevicesResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListPosDevicesResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListPosDevicesResponseContent`.
 ///
 /// Schema: `#/paths/~1pos~1devices/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPosDevicesResponseContent {
     /// POS device records
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13609,6 +15772,7 @@ pub struct ListPosDevicesResponseContent {
 ///
 /// Schema: `#/paths/~1pos~1locations/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPosLocationsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13618,10 +15782,26 @@ pub struct ListPosLocationsResponse {
     pub content: ListPosLocationsResponseContent,
 }
 
+impl ListPosLocationsResponse {
+    /// A `ListPosLocationsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListPosLocationsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListPosLocationsResponseContent`.
 ///
 /// Schema: `#/paths/~1pos~1locations/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPosLocationsResponseContent {
     /// Store locations available to the POS
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13652,6 +15832,7 @@ pub type ListProductVariantsResponseContent = ListMarketplaceProductVariantsResp
 ///
 /// Schema: `#/paths/~1catalog~1products/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListProductsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13661,10 +15842,26 @@ pub struct ListProductsResponse {
     pub content: ListProductsResponseContent,
 }
 
+impl ListProductsResponse {
+    /// A `ListProductsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListProductsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListProductsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1products/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListProductsResponseContent {
     /// Products on this page
     pub products: Vec<Product>,
@@ -13672,10 +15869,21 @@ pub struct ListProductsResponseContent {
     pub pagination: Pagination,
 }
 
+impl ListProductsResponseContent {
+    /// A `ListProductsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(products: impl Into<Vec<Product>>, pagination: impl Into<Pagination>) -> Self {
+        Self {
+            products: products.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `ListPromotionsResponse`.
 ///
 /// Schema: `#/paths/~1carts~1available-promotions/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPromotionsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13685,19 +15893,45 @@ pub struct ListPromotionsResponse {
     pub content: ListPromotionsResponseContent,
 }
 
+impl ListPromotionsResponse {
+    /// A `ListPromotionsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListPromotionsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListPromotionsResponseContent`.
 ///
 /// Schema: `#/paths/~1carts~1available-promotions/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListPromotionsResponseContent {
     /// Active promotions
     pub promotions: Vec<Promotion>,
+}
+
+impl ListPromotionsResponseContent {
+    /// A `ListPromotionsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(promotions: impl Into<Vec<Promotion>>) -> Self {
+        Self {
+            promotions: promotions.into(),
+        }
+    }
 }
 
 /// `ListSavedPaymentMethodsResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1payment-methods/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSavedPaymentMethodsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13714,6 +15948,7 @@ pub struct ListSavedPaymentMethodsResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1payment-methods/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSavedPaymentMethodsResponseContent {
     /// Saved UPI IDs, wallets and cards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13724,6 +15959,7 @@ pub struct ListSavedPaymentMethodsResponseContent {
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}~1reviews/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSellerReviewsResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13740,6 +15976,7 @@ pub struct ListSellerReviewsResponse {
 ///
 /// Schema: `#/paths/~1store~1sellers~1{id}~1reviews/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSellerReviewsResponseContent {
     /// Reviews written about the seller.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -13766,6 +16003,7 @@ pub type ListSimilarProductsResponseContent = ListCrosssellProductsResponseConte
 ///
 /// Schema: `#/paths/~1catalog~1skus/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSkusResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13775,10 +16013,26 @@ pub struct ListSkusResponse {
     pub content: ListSkusResponseContent,
 }
 
+impl ListSkusResponse {
+    /// A `ListSkusResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListSkusResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListSkusResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1skus/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSkusResponseContent {
     /// SKUs on this page
     ///
@@ -13788,10 +16042,21 @@ pub struct ListSkusResponseContent {
     pub pagination: Pagination,
 }
 
+impl ListSkusResponseContent {
+    /// A `ListSkusResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(skus: impl Into<Vec<Item>>, pagination: impl Into<Pagination>) -> Self {
+        Self {
+            skus: skus.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `ListSubscriptionsResponse`.
 ///
 /// Schema: `#/paths/~1subscriptions/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSubscriptionsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13801,15 +16066,44 @@ pub struct ListSubscriptionsResponse {
     pub content: ListSubscriptionsResponseContent,
 }
 
+impl ListSubscriptionsResponse {
+    /// A `ListSubscriptionsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ListSubscriptionsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ListSubscriptionsResponseContent`.
 ///
 /// Schema: `#/paths/~1subscriptions/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListSubscriptionsResponseContent {
     /// Subscriptions on this page
     pub subscriptions: Vec<Subscription>,
     /// Paging details for the result set
     pub pagination: Pagination,
+}
+
+impl ListSubscriptionsResponseContent {
+    /// A `ListSubscriptionsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        subscriptions: impl Into<Vec<Subscription>>,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            subscriptions: subscriptions.into(),
+            pagination: pagination.into(),
+        }
+    }
 }
 
 /// The `ListUpsellProductsResponse` of the operation `list-upsell-products`: the same shape as [`ListCrosssellProductsResponse`], which another operation named first.
@@ -13826,6 +16120,7 @@ pub type ListUpsellProductsResponseContent = ListCrosssellProductsResponseConten
 ///
 /// Schema: `#/paths/~1pos~1auth~1login~1email/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginPosDeviceWithEmailBody {
     /// Store location the staff member is signing in to
     pub location_id: String,
@@ -13833,10 +16128,21 @@ pub struct LoginPosDeviceWithEmailBody {
     pub email: String,
 }
 
+impl LoginPosDeviceWithEmailBody {
+    /// A `LoginPosDeviceWithEmailBody` with the given fields; the optional ones are `None`.
+    pub fn new(location_id: impl Into<String>, email: impl Into<String>) -> Self {
+        Self {
+            location_id: location_id.into(),
+            email: email.into(),
+        }
+    }
+}
+
 /// `LoginPosDeviceWithEmailResponse`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginPosDeviceWithEmailResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -13846,10 +16152,26 @@ pub struct LoginPosDeviceWithEmailResponse {
     pub content: LoginPosDeviceWithEmailResponseContent,
 }
 
+impl LoginPosDeviceWithEmailResponse {
+    /// A `LoginPosDeviceWithEmailResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<LoginPosDeviceWithEmailResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `LoginPosDeviceWithEmailResponseContent`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1login~1email/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginPosDeviceWithEmailResponseContent {
     /// Opaque token identifying this OTP request; pass it to the POS verify-OTP call
     pub otp_token: String,
@@ -13937,6 +16259,7 @@ impl<'de> serde::Deserialize<'de> for LoginPosDeviceWithEmailResponseContentOtpA
 ///
 /// Schema: `#/paths/~1pos~1auth~1login~1phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginPosDeviceWithPhoneBody {
     /// Store location the staff member is signing in to
     pub location_id: String,
@@ -13988,6 +16311,7 @@ pub type LoginPosDeviceWithWhatsappResponseContent = LoginPosDeviceWithEmailResp
 ///
 /// Schema: `#/paths/~1auth~1login~1email/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginWithEmailBody {
     /// Email address that receives the one-time password.
     pub email: String,
@@ -14050,6 +16374,7 @@ impl<'de> serde::Deserialize<'de> for LoginWithPasswordBody {
 ///
 /// Schema: `#/paths/~1auth~1login~1password/post/requestBody/content/application~1json/schema/oneOf/0`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginWithPasswordBodyVariant0 {
     /// Registered mobile number without the country code.
     pub phone: String,
@@ -14091,11 +16416,22 @@ impl std::fmt::Debug for LoginWithPasswordBodyVariant0 {
 ///
 /// Schema: `#/paths/~1auth~1login~1password/post/requestBody/content/application~1json/schema/oneOf/1`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginWithPasswordBodyVariant1 {
     /// Registered email address.
     pub email: String,
     /// The account password.
     pub password: String,
+}
+
+impl LoginWithPasswordBodyVariant1 {
+    /// A `LoginWithPasswordBodyVariant1` with the given fields; the optional ones are `None`.
+    pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            password: password.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for LoginWithPasswordBodyVariant1 {
@@ -14111,6 +16447,7 @@ impl std::fmt::Debug for LoginWithPasswordBodyVariant1 {
 ///
 /// Schema: `#/paths/~1auth~1login~1password/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginWithPasswordResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -14120,10 +16457,26 @@ pub struct LoginWithPasswordResponse {
     pub content: LoginWithPasswordResponseContent,
 }
 
+impl LoginWithPasswordResponse {
+    /// A `LoginWithPasswordResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<LoginWithPasswordResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `LoginWithPasswordResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1login~1password/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginWithPasswordResponseContent {
     /// The user who has just signed in.
     pub user: User,
@@ -14131,6 +16484,21 @@ pub struct LoginWithPasswordResponseContent {
     pub access_token: String,
     /// Longer-lived token used to obtain a new access token.
     pub refresh_token: String,
+}
+
+impl LoginWithPasswordResponseContent {
+    /// A `LoginWithPasswordResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        user: impl Into<User>,
+        access_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            user: user.into(),
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for LoginWithPasswordResponseContent {
@@ -14147,6 +16515,7 @@ impl std::fmt::Debug for LoginWithPasswordResponseContent {
 ///
 /// Schema: `#/paths/~1auth~1login~1phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginWithPhoneBody {
     /// Dialling code of the phone number; only `+91` is accepted.
     ///
@@ -14241,6 +16610,7 @@ pub type LoginWithPhoneResponse = ForgotPasswordResponse;
 ///
 /// Schema: `#/paths/~1auth~1login~1whatsapp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoginWithWhatsappBody {
     /// Dialling code of the phone number; only `+91` is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14334,6 +16704,7 @@ pub type LogoutFromPosDeviceResponse = DeleteUserResponse;
 ///
 /// Schema: `#/paths/~1auth~1logout/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LogoutResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -14343,10 +16714,26 @@ pub struct LogoutResponse {
     pub content: LogoutResponseContent,
 }
 
+impl LogoutResponse {
+    /// A `LogoutResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<LogoutResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `LogoutResponseContent`.
 ///
 /// Schema: `#/paths/~1auth~1logout/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LogoutResponseContent {
     /// Short-lived JWT to send as the bearer token on later calls.
     pub access_token: String,
@@ -14354,6 +16741,21 @@ pub struct LogoutResponseContent {
     pub refresh_token: String,
     /// The user attached to the session after logout.
     pub user: User,
+}
+
+impl LogoutResponseContent {
+    /// A `LogoutResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        access_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+        user: impl Into<User>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+            user: user.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for LogoutResponseContent {
@@ -14370,6 +16772,7 @@ impl std::fmt::Debug for LogoutResponseContent {
 ///
 /// Schema: `#/components/schemas/LotBatchDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LotBatchDetail {
     /// Lot or batch identifier.
     pub lot_batch: String,
@@ -14389,10 +16792,30 @@ pub struct LotBatchDetail {
     pub stock_quantity: i64,
 }
 
+impl LotBatchDetail {
+    /// A `LotBatchDetail` with the given fields; the optional ones are `None`.
+    pub fn new(
+        lot_batch: impl Into<String>,
+        mfg_date: impl Into<Option<chrono::NaiveDate>>,
+        exp_date: impl Into<Option<chrono::NaiveDate>>,
+        manufacturer: impl Into<Option<String>>,
+        stock_quantity: impl Into<i64>,
+    ) -> Self {
+        Self {
+            lot_batch: lot_batch.into(),
+            mfg_date: mfg_date.into(),
+            exp_date: exp_date.into(),
+            manufacturer: manufacturer.into(),
+            stock_quantity: stock_quantity.into(),
+        }
+    }
+}
+
 /// Payment method payload for paying an order through an existing NACH mandate via Juspay.
 ///
 /// Schema: `#/components/schemas/LotusPayCheckout`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LotusPayCheckout {
     /// Payment provider identifier; always `juspay`.
     pub payment_provider_slug: LotusPayCheckoutPaymentProviderSlug,
@@ -14531,6 +16954,7 @@ impl<'de> serde::Deserialize<'de> for LotusPayCheckoutPaymentProviderSlug {
 ///
 /// Schema: `#/components/schemas/LoyaltyPointActivity`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct LoyaltyPointActivity {
     /// Whether points were added to or removed from the balance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -14708,6 +17132,7 @@ impl<'de> serde::Deserialize<'de> for LoyaltyPointActivityActivity {
 ///
 /// Schema: `#/components/schemas/MandateDebitSchedule`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MandateDebitSchedule {
     /// Unique id of the debit schedule entry.
     pub id: String,
@@ -14936,6 +17361,7 @@ impl<'de> serde::Deserialize<'de> for MandateStatus {
 ///
 /// Schema: `#/components/schemas/ManualPaymentMethod`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ManualPaymentMethod {
     /// Unique id of the payment method.
     pub id: String,
@@ -14981,6 +17407,7 @@ impl ManualPaymentMethod {
 ///
 /// Schema: `#/components/schemas/MarketplaceItem`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarketplaceItem {
     /// ID of the product
     pub product_id: String,
@@ -15128,6 +17555,7 @@ impl MarketplaceItem {
 ///
 /// Schema: `#/components/schemas/MarketplaceProduct`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarketplaceProduct {
     /// Unique id of the product.
     pub id: String,
@@ -15277,6 +17705,7 @@ impl MarketplaceProduct {
 ///
 /// Schema: `#/components/schemas/MarketplaceProductDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MarketplaceProductDetail {
     /// Unique id of the product.
     pub id: String,
@@ -15458,6 +17887,7 @@ impl MarketplaceProductDetail {
 ///
 /// Schema: `#/components/schemas/MultiSelectAttribute`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MultiSelectAttribute {
     /// Unique id of the attribute.
     pub id: String,
@@ -15552,6 +17982,7 @@ pub type NachPayment = PaymentInfo;
 ///
 /// Schema: `#/components/schemas/NetbankingPayment`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NetbankingPayment {
     /// Whether the transaction is a payment or a refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15590,6 +18021,7 @@ pub struct NetbankingPayment {
 ///
 /// Schema: `#/components/schemas/NotificationChannelPreferences`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotificationChannelPreferences {
     /// Whether notifications may be sent by email.
     pub email: bool,
@@ -15599,10 +18031,22 @@ pub struct NotificationChannelPreferences {
     pub whatsapp: bool,
 }
 
+impl NotificationChannelPreferences {
+    /// A `NotificationChannelPreferences` with the given fields; the optional ones are `None`.
+    pub fn new(email: impl Into<bool>, sms: impl Into<bool>, whatsapp: impl Into<bool>) -> Self {
+        Self {
+            email: email.into(),
+            sms: sms.into(),
+            whatsapp: whatsapp.into(),
+        }
+    }
+}
+
 /// A user's notification opt-ins, grouped by message category and then by channel.
 ///
 /// Schema: `#/components/schemas/NotificationPreferences`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NotificationPreferences {
     /// Channel preferences for transactional messages such as order and payment updates.
     pub transactional: NotificationChannelPreferences,
@@ -15612,10 +18056,26 @@ pub struct NotificationPreferences {
     pub newsletter: NotificationChannelPreferences,
 }
 
+impl NotificationPreferences {
+    /// A `NotificationPreferences` with the given fields; the optional ones are `None`.
+    pub fn new(
+        transactional: impl Into<NotificationChannelPreferences>,
+        promotional: impl Into<NotificationChannelPreferences>,
+        newsletter: impl Into<NotificationChannelPreferences>,
+    ) -> Self {
+        Self {
+            transactional: transactional.into(),
+            promotional: promotional.into(),
+            newsletter: newsletter.into(),
+        }
+    }
+}
+
 /// A product attribute whose value is a number.
 ///
 /// Schema: `#/components/schemas/NumberAttribute`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct NumberAttribute {
     /// Unique id of the attribute.
     pub id: String,
@@ -15705,6 +18165,7 @@ impl<'de> serde::Deserialize<'de> for NumberAttributeType {
 ///
 /// Schema: `#/components/schemas/Order`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Order {
     /// Human-readable unique order number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -15985,6 +18446,7 @@ impl Order {
 ///
 /// Schema: `#/components/schemas/Order/properties/cancellation_refund_details`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderCancellationRefundDetails {
     /// `loyalty_point`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16080,6 +18542,7 @@ impl<'de> serde::Deserialize<'de> for OrderCancellationRefundDetailsPaymentMode 
 ///
 /// Schema: `#/components/schemas/Order/properties/currency`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderCurrency {
     /// `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16096,6 +18559,7 @@ pub struct OrderCurrency {
 ///
 /// Schema: `#/components/schemas/OrderDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderDetail {
     /// Human-readable unique order number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16384,6 +18848,7 @@ impl OrderDetail {
 ///
 /// Schema: `#/components/schemas/OrderItem`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderItem {
     /// Id of the product.
     pub product_id: String,
@@ -16552,6 +19017,7 @@ impl OrderItem {
 ///
 /// Schema: `#/components/schemas/OrderList`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderList {
     /// Human-readable unique order number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -16852,6 +19318,7 @@ impl<'de> serde::Deserialize<'de> for OrderPayment {
 ///
 /// Schema: `#/components/schemas/OrderRefund`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderRefund {
     /// Reference number of the refund request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17023,6 +19490,7 @@ impl<'de> serde::Deserialize<'de> for OrderRefundStatus {
 ///
 /// Schema: `#/components/schemas/OrderReturn`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderReturn {
     /// Unique return request number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17054,6 +19522,7 @@ pub struct OrderReturn {
 ///
 /// Schema: `#/components/schemas/OrderReturnDetail`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderReturnDetail {
     /// Unique return request number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17097,6 +19566,7 @@ pub struct OrderReturnDetail {
 ///
 /// Schema: `#/components/schemas/OrderReturnDetail/allOf/1/properties/attachments`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderReturnDetailAttachments {
     /// `images`.
     pub images: Vec<String>,
@@ -17104,10 +19574,21 @@ pub struct OrderReturnDetailAttachments {
     pub videos: Vec<String>,
 }
 
+impl OrderReturnDetailAttachments {
+    /// A `OrderReturnDetailAttachments` with the given fields; the optional ones are `None`.
+    pub fn new(images: impl Into<Vec<String>>, videos: impl Into<Vec<String>>) -> Self {
+        Self {
+            images: images.into(),
+            videos: videos.into(),
+        }
+    }
+}
+
 /// One item in a return request: which shipped product or variant, how many units and why.
 ///
 /// Schema: `#/components/schemas/OrderReturnItem`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderReturnItem {
     /// Number of the shipment the item was delivered in.
     pub shipment_number: String,
@@ -17172,6 +19653,7 @@ impl OrderReturnItem {
 ///
 /// Schema: `#/components/schemas/OrderReturnOrder`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderReturnOrder {
     /// Number of the return order.
     pub order_number: String,
@@ -17181,10 +19663,26 @@ pub struct OrderReturnOrder {
     pub order_status: String,
 }
 
+impl OrderReturnOrder {
+    /// A `OrderReturnOrder` with the given fields; the optional ones are `None`.
+    pub fn new(
+        order_number: impl Into<String>,
+        order_date: impl Into<chrono::DateTime<chrono::Utc>>,
+        order_status: impl Into<String>,
+    ) -> Self {
+        Self {
+            order_number: order_number.into(),
+            order_date: order_date.into(),
+            order_status: order_status.into(),
+        }
+    }
+}
+
 /// Short reference to the replacement order created for a return request.
 ///
 /// Schema: `#/components/schemas/OrderReturnReplacementOrder`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderReturnReplacementOrder {
     /// Number of the replacement order.
     pub order_number: String,
@@ -17192,6 +19690,21 @@ pub struct OrderReturnReplacementOrder {
     pub order_date: chrono::DateTime<chrono::Utc>,
     /// Current status of the replacement order.
     pub order_status: String,
+}
+
+impl OrderReturnReplacementOrder {
+    /// A `OrderReturnReplacementOrder` with the given fields; the optional ones are `None`.
+    pub fn new(
+        order_number: impl Into<String>,
+        order_date: impl Into<chrono::DateTime<chrono::Utc>>,
+        order_status: impl Into<String>,
+    ) -> Self {
+        Self {
+            order_number: order_number.into(),
+            order_date: order_date.into(),
+            order_status: order_status.into(),
+        }
+    }
 }
 
 /// Return status: created, approved, rejected, complete or cancelled.
@@ -17267,6 +19780,7 @@ impl<'de> serde::Deserialize<'de> for OrderReturnStatus {
 ///
 /// Schema: `#/components/schemas/OrderShipment`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrderShipment {
     /// Reference number of the shipment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17496,6 +20010,7 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 ///
 /// Schema: `#/components/schemas/OtpContent`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OtpContent {
     /// Token identifying this OTP request; send it back together with the OTP to verify.
     pub otp_token: String,
@@ -17531,6 +20046,7 @@ impl std::fmt::Debug for OtpContent {
 ///
 /// Schema: `#/components/schemas/Pagination`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pagination {
     /// Total number of records matching the request.
     pub total_records: i64,
@@ -17569,15 +20085,26 @@ impl Pagination {
 ///
 /// Schema: `#/paths/~1pos~1auth~1pair-device/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PairPosDeviceBody {
     /// Short code issued for the terminal being paired
     pub pairing_code: String,
+}
+
+impl PairPosDeviceBody {
+    /// A `PairPosDeviceBody` with the given fields; the optional ones are `None`.
+    pub fn new(pairing_code: impl Into<String>) -> Self {
+        Self {
+            pairing_code: pairing_code.into(),
+        }
+    }
 }
 
 /// `PairPosDeviceResponse`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1pair-device/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PairPosDeviceResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -17587,19 +20114,45 @@ pub struct PairPosDeviceResponse {
     pub content: PairPosDeviceResponseContent,
 }
 
+impl PairPosDeviceResponse {
+    /// A `PairPosDeviceResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<PairPosDeviceResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `PairPosDeviceResponseContent`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1pair-device/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PairPosDeviceResponseContent {
     /// The POS device that is now paired
     pub device: PosDevice,
+}
+
+impl PairPosDeviceResponseContent {
+    /// A `PairPosDeviceResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(device: impl Into<PosDevice>) -> Self {
+        Self {
+            device: device.into(),
+        }
+    }
 }
 
 /// Result of verifying a PAN (Permanent Account Number) document.
 ///
 /// Schema: `#/components/schemas/PanDetail`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PanDetail {
     /// Id of the verified PAN document record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -17610,6 +20163,7 @@ pub struct PanDetail {
 ///
 /// Schema: `#/components/schemas/PartialCollectAndDelivery`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartialCollectAndDelivery {
     /// Fulfillment type; always `partial-collect-and-delivery`.
     pub fulfillment_type: PartialCollectAndDeliveryFulfillmentType,
@@ -17644,6 +20198,7 @@ impl PartialCollectAndDelivery {
 ///
 /// Schema: `#/components/schemas/PartialCollectAndDelivery/properties/collect-in-store`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartialCollectAndDeliveryCollectInStore {
     /// `pickup_location_id`.
     pub pickup_location_id: String,
@@ -17674,6 +20229,7 @@ impl PartialCollectAndDeliveryCollectInStore {
 ///
 /// Schema: `#/components/schemas/PartialCollectAndDelivery/properties/delivery`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PartialCollectAndDeliveryDelivery {
     /// `shipping_provider_id`.
     pub shipping_provider_id: String,
@@ -17795,6 +20351,7 @@ pub type PauseCustomerMandateResponseContent = CreateCustomerMandateResponseCont
 ///
 /// Schema: `#/components/schemas/PauseSubscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PauseSubscription {
     /// Operation to perform; always `pause`.
     pub command: PauseSubscriptionCommand,
@@ -17880,6 +20437,7 @@ impl<'de> serde::Deserialize<'de> for PauseSubscriptionCommand {
 ///
 /// Schema: `#/components/schemas/PayWithCard`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayWithCard {
     /// Payment mode; always `CARD`.
     pub payment_mode: JuspayCardPaymentMethodPaymentMethodType,
@@ -17904,6 +20462,7 @@ impl Default for PayWithCard {
 ///
 /// Schema: `#/components/schemas/PayWithCash`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayWithCash {
     /// Payment mode; always `CASH`.
     pub payment_mode: PayWithCashPaymentMode,
@@ -17981,6 +20540,7 @@ impl<'de> serde::Deserialize<'de> for PayWithCashPaymentMode {
 ///
 /// Schema: `#/components/schemas/PayWithUpi`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayWithUpi {
     /// Payment mode; always `UPI`.
     pub payment_mode: JuspayUpiCollectPaymentMethodType,
@@ -18005,6 +20565,7 @@ impl Default for PayWithUpi {
 ///
 /// Schema: `#/components/schemas/PaymentInfo`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentInfo {
     /// Whether the transaction is a payment or a refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18226,6 +20787,7 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodPayload {
 ///
 /// Schema: `#/components/schemas/PaymentProvider`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaymentProvider {
     /// Unique id of the provider.
     pub id: String,
@@ -18243,10 +20805,34 @@ pub struct PaymentProvider {
     pub payment_provider_slug: String,
 }
 
+impl PaymentProvider {
+    /// A `PaymentProvider` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        short_description: impl Into<String>,
+        features: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        logo_dark: impl Into<String>,
+        logo_light: impl Into<String>,
+        payment_provider_slug: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            short_description: short_description.into(),
+            features: features.into(),
+            logo_dark: logo_dark.into(),
+            logo_light: logo_light.into(),
+            payment_provider_slug: payment_provider_slug.into(),
+        }
+    }
+}
+
 /// Parameters needed to hand the customer off to PayU to complete payment, including standing-instruction (recurring) details when applicable.
 ///
 /// Schema: `#/components/schemas/PayuPaymentInfo`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayuPaymentInfo {
     /// Merchant key issued by PayU.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18297,6 +20883,7 @@ pub struct PayuPaymentInfo {
 ///
 /// Schema: `#/components/schemas/PayuPaymentInfo/properties/si_details`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayuPaymentInfoSiDetails {
     /// `billingAmount`.
     #[serde(
@@ -18404,6 +20991,7 @@ impl<'de> serde::Deserialize<'de> for PayuPaymentInfoSiDetailsBillingCurrency {
 ///
 /// Schema: `#/components/schemas/PayuPaymentMethod`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayuPaymentMethod {
     /// Unique id of the payment method.
     pub id: String,
@@ -18449,6 +21037,7 @@ impl PayuPaymentMethod {
 ///
 /// Schema: `#/components/schemas/PayuPaymentMethod/properties/details/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayuPaymentMethodDetailsItem {
     /// `code`.
     pub code: String,
@@ -18460,10 +21049,28 @@ pub struct PayuPaymentMethodDetailsItem {
     pub payment_method: String,
 }
 
+impl PayuPaymentMethodDetailsItem {
+    /// A `PayuPaymentMethodDetailsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        code: impl Into<String>,
+        is_subscription_enabled: impl Into<bool>,
+        options: impl Into<Vec<PayuPaymentMethodDetailsItemOptionsItem>>,
+        payment_method: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            is_subscription_enabled: is_subscription_enabled.into(),
+            options: options.into(),
+            payment_method: payment_method.into(),
+        }
+    }
+}
+
 /// `PayuPaymentMethodDetailsItemOptionsItem`.
 ///
 /// Schema: `#/components/schemas/PayuPaymentMethod/properties/details/items/properties/options/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PayuPaymentMethodDetailsItemOptionsItem {
     /// `bankcode`.
     pub bankcode: String,
@@ -18477,10 +21084,30 @@ pub struct PayuPaymentMethodDetailsItemOptionsItem {
     pub pg: String,
 }
 
+impl PayuPaymentMethodDetailsItemOptionsItem {
+    /// A `PayuPaymentMethodDetailsItemOptionsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        bankcode: impl Into<String>,
+        icon_url: impl Into<String>,
+        is_subscription_enabled: impl Into<bool>,
+        name: impl Into<String>,
+        pg: impl Into<String>,
+    ) -> Self {
+        Self {
+            bankcode: bankcode.into(),
+            icon_url: icon_url.into(),
+            is_subscription_enabled: is_subscription_enabled.into(),
+            name: name.into(),
+            pg: pg.into(),
+        }
+    }
+}
+
 /// Coupon discount rule that takes a percentage off qualifying products or categories, optionally capped.
 ///
 /// Schema: `#/components/schemas/PercentageDiscountRule`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PercentageDiscountRule {
     /// Rule type; always `percentage`.
     pub discount_type: PercentageDiscountRuleDiscountType,
@@ -18576,6 +21203,7 @@ impl<'de> serde::Deserialize<'de> for PercentageDiscountRuleDiscountType {
 ///
 /// Schema: `#/components/schemas/Pincode`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Pincode {
     /// Postal code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -18633,6 +21261,7 @@ pub type PosDeleteCartResponse = DeleteUserCartResponse;
 ///
 /// Schema: `#/components/schemas/PosDevice`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosDevice {
     /// Unique id of the device (read-only).
     ///
@@ -18711,6 +21340,7 @@ impl PosDevice {
 ///
 /// Schema: `#/components/schemas/PosDeviceClaimedUser`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosDeviceClaimedUser {
     /// Unique id of the user (read-only).
     ///
@@ -18726,6 +21356,25 @@ pub struct PosDeviceClaimedUser {
     pub phone: String,
     /// User's email address.
     pub email: String,
+}
+
+impl PosDeviceClaimedUser {
+    /// A `PosDeviceClaimedUser` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<Option<String>>,
+        phone: impl Into<String>,
+        email: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            phone: phone.into(),
+            email: email.into(),
+        }
+    }
 }
 
 /// Device type; currently only `pos-terminal`.
@@ -19016,6 +21665,7 @@ pub type PosListUpsellProductsResponseContent = ListCrosssellProductsResponseCon
 ///
 /// Schema: `#/components/schemas/PosLocation`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosLocation {
     /// Unique id of the location (read-only).
     ///
@@ -19256,6 +21906,7 @@ pub type PosUpdateCartResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/components/schemas/PosUpdateCustomerWithEmail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUpdateCustomerWithEmail {
     /// Customer's email address.
     pub email: String,
@@ -19314,15 +21965,26 @@ impl PosUpdateCustomerWithEmail {
 ///
 /// Schema: `#/components/schemas/PosUpdateCustomerWithId`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUpdateCustomerWithId {
     /// Id of the existing customer.
     pub customer_id: String,
+}
+
+impl PosUpdateCustomerWithId {
+    /// A `PosUpdateCustomerWithId` with the given fields; the optional ones are `None`.
+    pub fn new(customer_id: impl Into<String>) -> Self {
+        Self {
+            customer_id: customer_id.into(),
+        }
+    }
 }
 
 /// Attaches a customer to a POS cart identified by phone number, with optional email and name.
 ///
 /// Schema: `#/components/schemas/PosUpdateCustomerWithPhone`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUpdateCustomerWithPhone {
     /// Phone dialling code; defaults to +91.
     ///
@@ -19386,6 +22048,7 @@ pub type PosUpdateFulfillmentPreferenceResponseContent = UpdateFulfillmentPrefer
 ///
 /// Schema: `#/components/schemas/PosUser`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUser {
     /// Unique id of the POS user.
     pub id: String,
@@ -19411,10 +22074,39 @@ pub struct PosUser {
     pub roles: Vec<PosUserRolesItem>,
 }
 
+impl PosUser {
+    /// A `PosUser` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<Option<String>>,
+        phone: impl Into<String>,
+        email: impl Into<String>,
+        channel: impl Into<PosUserChannel>,
+        device: impl Into<Option<PosUserDevice>>,
+        location: impl Into<PosUserChannel>,
+        roles: impl Into<Vec<PosUserRolesItem>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            phone: phone.into(),
+            email: email.into(),
+            channel: channel.into(),
+            device: device.into(),
+            location: location.into(),
+            roles: roles.into(),
+        }
+    }
+}
+
 /// Sales channel the user operates in (id and name).
 ///
 /// Schema: `#/components/schemas/PosUser/properties/channel`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUserChannel {
     /// Unique id of the POS user.
     pub id: String,
@@ -19422,10 +22114,21 @@ pub struct PosUserChannel {
     pub name: String,
 }
 
+impl PosUserChannel {
+    /// A `PosUserChannel` with the given fields; the optional ones are `None`.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// POS device currently held by the user (id and name), or null if none.
 ///
 /// Schema: `#/components/schemas/PosUser/properties/device`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUserDevice {
     /// Unique id of the POS user.
     pub id: String,
@@ -19433,10 +22136,21 @@ pub struct PosUserDevice {
     pub name: String,
 }
 
+impl PosUserDevice {
+    /// A `PosUserDevice` with the given fields; the optional ones are `None`.
+    pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
+
 /// `PosUserRolesItem`.
 ///
 /// Schema: `#/components/schemas/PosUser/properties/roles/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PosUserRolesItem {
     /// `location_id`.
     pub location_id: String,
@@ -19466,6 +22180,7 @@ impl PosUserRolesItem {
 ///
 /// Schema: `#/components/schemas/Product`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Product {
     /// Unique id of the product.
     pub id: String,
@@ -19691,6 +22406,7 @@ pub type ProductBundleItem = Vec<ProductBundleItemItem>;
 ///
 /// Schema: `#/components/schemas/ProductBundleItem/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductBundleItemItem {
     /// Number of units of this item included in the bundle (read-only).
     ///
@@ -19844,6 +22560,7 @@ impl ProductBundleItemItem {
 ///
 /// Schema: `#/components/schemas/ProductCategory`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductCategory {
     /// Unique ID of the category (read-only)
     ///
@@ -19875,10 +22592,37 @@ pub struct ProductCategory {
     pub child_categories: Option<Vec<Category>>,
 }
 
+impl ProductCategory {
+    /// A `ProductCategory` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        slug: impl Into<String>,
+        description: impl Into<Option<String>>,
+        parent_category_id: impl Into<Option<String>>,
+        product_count: impl Into<i64>,
+        active: impl Into<bool>,
+        child_categories: impl Into<Option<Vec<Category>>>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            slug: slug.into(),
+            description: description.into(),
+            parent_category_id: parent_category_id.into(),
+            product_count: product_count.into(),
+            active: active.into(),
+            child_categories: child_categories.into(),
+        }
+    }
+}
+
 /// Full details of a product: the product fields combined with the extended detail fields (long description, videos, shipping, SEO and related products).
 ///
 /// Schema: `#/components/schemas/ProductDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductDetail {
     /// Unique id of the product.
     pub id: String,
@@ -20060,6 +22804,7 @@ impl ProductDetail {
 ///
 /// Schema: `#/components/schemas/ProductImage`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductImage {
     /// Unique id of the image.
     pub id: String,
@@ -20083,10 +22828,37 @@ pub struct ProductImage {
     pub url_zoom: String,
 }
 
+impl ProductImage {
+    /// A `ProductImage` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: impl Into<String>,
+        title: impl Into<Option<String>>,
+        alternate_text: impl Into<Option<String>>,
+        sort_order: impl Into<i64>,
+        url_tiny: impl Into<String>,
+        url_thumbnail: impl Into<String>,
+        url_standard: impl Into<String>,
+        url_zoom: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            title: title.into(),
+            alternate_text: alternate_text.into(),
+            sort_order: sort_order.into(),
+            url_tiny: url_tiny.into(),
+            url_thumbnail: url_thumbnail.into(),
+            url_standard: url_standard.into(),
+            url_zoom: url_zoom.into(),
+        }
+    }
+}
+
 /// Price, tax and order-quantity rules for a product or variant. Prices are in the store currency.
 ///
 /// Schema: `#/components/schemas/ProductPricing`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductPricing {
     /// Currency code of the prices.
     pub currency: String,
@@ -20145,6 +22917,7 @@ impl ProductPricing {
 ///
 /// Schema: `#/components/schemas/ProductPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductPromotion {
     /// Unique id of the promotion.
     pub id: String,
@@ -20156,6 +22929,23 @@ pub struct ProductPromotion {
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Discount terms: discount-based, fixed price, volume-based or free goods.
     pub details: ProductPromotionDetails,
+}
+
+impl ProductPromotion {
+    /// A `ProductPromotion` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        starts_at: impl Into<chrono::DateTime<chrono::Utc>>,
+        expires_at: impl Into<Option<chrono::DateTime<chrono::Utc>>>,
+        details: impl Into<ProductPromotionDetails>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            starts_at: starts_at.into(),
+            expires_at: expires_at.into(),
+            details: details.into(),
+        }
+    }
 }
 
 /// Discount terms: discount-based, fixed price, volume-based or free goods.
@@ -20223,6 +23013,7 @@ impl<'de> serde::Deserialize<'de> for ProductPromotionDetails {
 ///
 /// Schema: `#/components/schemas/ProductReview`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductReview {
     /// Rating given by the reviewer (read-only).
     ///
@@ -20360,6 +23151,7 @@ impl<'de> serde::Deserialize<'de> for ProductReviewStatus {
 ///
 /// Schema: `#/components/schemas/ProductShipping`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductShipping {
     /// Handling charge including tax, in the store currency.
     #[serde(with = "rust_decimal::serde::float")]
@@ -20373,10 +23165,28 @@ pub struct ProductShipping {
     pub tax_rate: f64,
 }
 
+impl ProductShipping {
+    /// A `ProductShipping` with the given fields; the optional ones are `None`.
+    pub fn new(
+        handling_charges_including_tax: impl Into<rust_decimal::Decimal>,
+        handling_charges_excluding_tax: impl Into<rust_decimal::Decimal>,
+        tax_type: impl Into<String>,
+        tax_rate: impl Into<f64>,
+    ) -> Self {
+        Self {
+            handling_charges_including_tax: handling_charges_including_tax.into(),
+            handling_charges_excluding_tax: handling_charges_excluding_tax.into(),
+            tax_type: tax_type.into(),
+            tax_rate: tax_rate.into(),
+        }
+    }
+}
+
 /// A subscription plan offered for a product or variant, with its price and billing and delivery schedule.
 ///
 /// Schema: `#/components/schemas/ProductSubscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductSubscription {
     /// Unique id of the plan.
     pub id: String,
@@ -20572,6 +23382,7 @@ impl<'de> serde::Deserialize<'de> for ProductSubscriptionOrderFrequency {
 ///
 /// Schema: `#/components/schemas/ProductVideo`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ProductVideo {
     /// Video title, if any.
     ///
@@ -20595,10 +23406,37 @@ pub struct ProductVideo {
     pub video_duration: f64,
 }
 
+impl ProductVideo {
+    /// A `ProductVideo` with the given fields; the optional ones are `None`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        title: impl Into<Option<String>>,
+        alternate_text: impl Into<Option<String>>,
+        sort_order: impl Into<i64>,
+        video_preview_url: impl Into<String>,
+        video_stream_hls_url: impl Into<String>,
+        video_stream_dash_url: impl Into<String>,
+        image_thumbnail_url: impl Into<String>,
+        video_duration: impl Into<f64>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            alternate_text: alternate_text.into(),
+            sort_order: sort_order.into(),
+            video_preview_url: video_preview_url.into(),
+            video_stream_hls_url: video_stream_hls_url.into(),
+            video_stream_dash_url: video_stream_dash_url.into(),
+            image_thumbnail_url: image_thumbnail_url.into(),
+            video_duration: video_duration.into(),
+        }
+    }
+}
+
 /// A store promotion available to a cart: one of the coupon-style promotion shapes plus its type and whether it stacks with others.
 ///
 /// Schema: `#/components/schemas/Promotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Promotion {
     /// Kind of promotion: discount, free goods, free shipping, buy X get Y, or volume-based.
     pub promotion_type: AppliedPromotionPromotionType,
@@ -20607,6 +23445,21 @@ pub struct Promotion {
     /// The properties of the [`PromotionOneOf`] alternative that applies.
     #[serde(flatten)]
     pub one_of: PromotionOneOf,
+}
+
+impl Promotion {
+    /// A `Promotion` with the given fields; the optional ones are `None`.
+    pub fn new(
+        promotion_type: impl Into<AppliedPromotionPromotionType>,
+        can_be_used_with_other_promotion: impl Into<bool>,
+        one_of: impl Into<PromotionOneOf>,
+    ) -> Self {
+        Self {
+            promotion_type: promotion_type.into(),
+            can_be_used_with_other_promotion: can_be_used_with_other_promotion.into(),
+            one_of: one_of.into(),
+        }
+    }
 }
 
 /// `PromotionOneOf`.
@@ -20795,10 +23648,20 @@ impl<'de> serde::Deserialize<'de> for PromotionType {
 ///
 /// Schema: `#/paths/~1carts~1{id}~1credit-balance/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RedeemCreditBalanceBody {
     /// Amount of store credit to apply, in the cart currency
     #[serde(with = "rust_decimal::serde::float")]
     pub credit_balance_used: rust_decimal::Decimal,
+}
+
+impl RedeemCreditBalanceBody {
+    /// A `RedeemCreditBalanceBody` with the given fields; the optional ones are `None`.
+    pub fn new(credit_balance_used: impl Into<rust_decimal::Decimal>) -> Self {
+        Self {
+            credit_balance_used: credit_balance_used.into(),
+        }
+    }
 }
 
 /// The `RedeemCreditBalanceResponse` of the operation `redeem-credit-balance`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -20815,9 +23678,19 @@ pub type RedeemCreditBalanceResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/paths/~1carts~1{id}~1gift-card/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RedeemGiftCardBody {
     /// Code of the gift card to redeem
     pub gift_card_code: String,
+}
+
+impl RedeemGiftCardBody {
+    /// A `RedeemGiftCardBody` with the given fields; the optional ones are `None`.
+    pub fn new(gift_card_code: impl Into<String>) -> Self {
+        Self {
+            gift_card_code: gift_card_code.into(),
+        }
+    }
 }
 
 /// The `RedeemGiftCardResponse` of the operation `redeem-gift-card`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -20834,9 +23707,19 @@ pub type RedeemGiftCardResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/paths/~1carts~1{id}~1loyalty-points/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RedeemLoyaltyPointsBody {
     /// Number of loyalty points to redeem
     pub loyalty_point_redeemed: f64,
+}
+
+impl RedeemLoyaltyPointsBody {
+    /// A `RedeemLoyaltyPointsBody` with the given fields; the optional ones are `None`.
+    pub fn new(loyalty_point_redeemed: impl Into<f64>) -> Self {
+        Self {
+            loyalty_point_redeemed: loyalty_point_redeemed.into(),
+        }
+    }
 }
 
 /// The `RedeemLoyaltyPointsResponse` of the operation `redeem-loyalty-points`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -20863,9 +23746,19 @@ pub type RefreshPosAccessTokenResponseContent = ChangePasswordResponseContent;
 ///
 /// Schema: `#/paths/~1auth~1refresh-token/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RefreshTokenBody {
     /// In the request, the current refresh token; in the response, the newly issued one.
     pub refresh_token: String,
+}
+
+impl RefreshTokenBody {
+    /// A `RefreshTokenBody` with the given fields; the optional ones are `None`.
+    pub fn new(refresh_token: impl Into<String>) -> Self {
+        Self {
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for RefreshTokenBody {
@@ -20890,6 +23783,7 @@ pub type RefreshTokenResponseContent = ChangePasswordResponseContent;
 ///
 /// Schema: `#/paths/~1auth~1register~1email/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegisterWithEmailBody {
     /// Email address that identifies the account and receives the OTP.
     pub email: String,
@@ -20931,6 +23825,7 @@ impl RegisterWithEmailBody {
 ///
 /// Schema: `#/components/schemas/RegisterWithEmailPassword`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegisterWithEmailPassword {
     /// Email address for the new account.
     pub email: String,
@@ -21048,6 +23943,7 @@ pub type RegisterWithPasswordResponse = ForgotPasswordResponse;
 ///
 /// Schema: `#/paths/~1auth~1register~1phone/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegisterWithPhoneBody {
     /// Dialling code of the phone number; only `+91` is accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21093,6 +23989,7 @@ impl RegisterWithPhoneBody {
 ///
 /// Schema: `#/components/schemas/RegisterWithPhonePassword`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RegisterWithPhonePassword {
     /// Phone dialling code, such as +91.
     ///
@@ -21208,6 +24105,7 @@ pub type RemoveProfileImageResponse = DeleteUserResponse;
 ///
 /// Schema: `#/paths/~1payments~1resend-direct-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResendDirectOtpBody {
     /// Gateway transaction ID of the payment
     pub txn_id: String,
@@ -21215,10 +24113,21 @@ pub struct ResendDirectOtpBody {
     pub challenge_id: String,
 }
 
+impl ResendDirectOtpBody {
+    /// A `ResendDirectOtpBody` with the given fields; the optional ones are `None`.
+    pub fn new(txn_id: impl Into<String>, challenge_id: impl Into<String>) -> Self {
+        Self {
+            txn_id: txn_id.into(),
+            challenge_id: challenge_id.into(),
+        }
+    }
+}
+
 /// `ResendDirectOtpResponse`.
 ///
 /// Schema: `#/paths/~1payments~1resend-direct-otp/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResendDirectOtpResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -21228,19 +24137,45 @@ pub struct ResendDirectOtpResponse {
     pub content: ResendDirectOtpResponseContent,
 }
 
+impl ResendDirectOtpResponse {
+    /// A `ResendDirectOtpResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<ResendDirectOtpResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `ResendDirectOtpResponseContent`.
 ///
 /// Schema: `#/paths/~1payments~1resend-direct-otp/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResendDirectOtpResponseContent {
     /// Express Checkout details for the transaction
     pub payment_info: JusPayExpressCheckoutResponse,
+}
+
+impl ResendDirectOtpResponseContent {
+    /// A `ResendDirectOtpResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(payment_info: impl Into<JusPayExpressCheckoutResponse>) -> Self {
+        Self {
+            payment_info: payment_info.into(),
+        }
+    }
 }
 
 /// `ResetPasswordBody`.
 ///
 /// Schema: `#/paths/~1auth~1reset-password/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ResetPasswordBody {
     /// The password to set.
     pub new_password: String,
@@ -21250,6 +24185,23 @@ pub struct ResetPasswordBody {
     pub otp_token: String,
     /// The one-time password the user received.
     pub otp: String,
+}
+
+impl ResetPasswordBody {
+    /// A `ResetPasswordBody` with the given fields; the optional ones are `None`.
+    pub fn new(
+        new_password: impl Into<String>,
+        confirm_password: impl Into<String>,
+        otp_token: impl Into<String>,
+        otp: impl Into<String>,
+    ) -> Self {
+        Self {
+            new_password: new_password.into(),
+            confirm_password: confirm_password.into(),
+            otp_token: otp_token.into(),
+            otp: otp.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for ResetPasswordBody {
@@ -21287,6 +24239,7 @@ pub type ResumeCustomerMandateResponseContent = CreateCustomerMandateResponseCon
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1retry-payment/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RetryOrderPaymentBody {
     /// Payment gateway, integration and method to pay with
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21297,6 +24250,7 @@ pub struct RetryOrderPaymentBody {
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1retry-payment/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RetryOrderPaymentResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -21306,13 +24260,38 @@ pub struct RetryOrderPaymentResponse {
     pub content: RetryOrderPaymentResponseContent,
 }
 
+impl RetryOrderPaymentResponse {
+    /// A `RetryOrderPaymentResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<RetryOrderPaymentResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `RetryOrderPaymentResponseContent`.
 ///
 /// Schema: `#/paths/~1orders~1{order_number}~1retry-payment/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RetryOrderPaymentResponseContent {
     /// Gateway-specific data for starting the payment
     pub payment_info: CreateOrderResponseContentPaymentInfo,
+}
+
+impl RetryOrderPaymentResponseContent {
+    /// A `RetryOrderPaymentResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(payment_info: impl Into<CreateOrderResponseContentPaymentInfo>) -> Self {
+        Self {
+            payment_info: payment_info.into(),
+        }
+    }
 }
 
 /// The `RevokeCustomerMandateResponse` of the operation `revoke-customer-mandate`: the same shape as [`CreateCustomerMandateResponse`], which another operation named first.
@@ -21329,6 +24308,7 @@ pub type RevokeCustomerMandateResponseContent = CreateCustomerMandateResponseCon
 ///
 /// Schema: `#/components/schemas/RevokeSubscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RevokeSubscription {
     /// Operation to perform; always `revoke`.
     pub command: RevokeSubscriptionCommand,
@@ -21403,6 +24383,7 @@ impl<'de> serde::Deserialize<'de> for RevokeSubscriptionCommand {
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SavedPaymentMethod {
     /// Saved UPI IDs (VPAs), with usage count and when each was last used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21419,6 +24400,7 @@ pub struct SavedPaymentMethod {
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/card/items`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SavedPaymentMethodCardItem {
     /// `card_sub_type`.
     pub card_sub_type: String,
@@ -21568,15 +24550,26 @@ impl std::fmt::Debug for SavedPaymentMethodCardItem {
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/card/items/properties/metadata`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SavedPaymentMethodCardItemMetadata {
     /// `origin_merchant_id`.
     pub origin_merchant_id: String,
+}
+
+impl SavedPaymentMethodCardItemMetadata {
+    /// A `SavedPaymentMethodCardItemMetadata` with the given fields; the optional ones are `None`.
+    pub fn new(origin_merchant_id: impl Into<String>) -> Self {
+        Self {
+            origin_merchant_id: origin_merchant_id.into(),
+        }
+    }
 }
 
 /// `SavedPaymentMethodUpiCollectItem`.
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/upi_collect/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SavedPaymentMethodUpiCollectItem {
     /// `count`.
     pub count: i64,
@@ -21586,10 +24579,26 @@ pub struct SavedPaymentMethodUpiCollectItem {
     pub vpa: String,
 }
 
+impl SavedPaymentMethodUpiCollectItem {
+    /// A `SavedPaymentMethodUpiCollectItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        count: impl Into<i64>,
+        last_used: impl Into<String>,
+        vpa: impl Into<String>,
+    ) -> Self {
+        Self {
+            count: count.into(),
+            last_used: last_used.into(),
+            vpa: vpa.into(),
+        }
+    }
+}
+
 /// `SavedPaymentMethodWalletItem`.
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/wallet/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SavedPaymentMethodWalletItem {
     /// `linked`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21634,6 +24643,7 @@ impl SavedPaymentMethodWalletItem {
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/wallet/items/properties/metadata`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SavedPaymentMethodWalletItemMetadata {
     /// `mobile_number`.
     pub mobile_number: String,
@@ -21656,6 +24666,7 @@ impl SavedPaymentMethodWalletItemMetadata {
 ///
 /// Schema: `#/components/schemas/SavedPaymentMethod/properties/wallet/items/properties/sub_details`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SavedPaymentMethodWalletItemSubDetails {
     /// `last_used`.
     pub last_used: String,
@@ -21669,10 +24680,30 @@ pub struct SavedPaymentMethodWalletItemSubDetails {
     pub payment_method_type: String,
 }
 
+impl SavedPaymentMethodWalletItemSubDetails {
+    /// A `SavedPaymentMethodWalletItemSubDetails` with the given fields; the optional ones are `None`.
+    pub fn new(
+        last_used: impl Into<String>,
+        current_balance: impl Into<String>,
+        last_refreshed: impl Into<String>,
+        payment_method: impl Into<String>,
+        payment_method_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            last_used: last_used.into(),
+            current_balance: current_balance.into(),
+            last_refreshed: last_refreshed.into(),
+            payment_method: payment_method.into(),
+            payment_method_type: payment_method_type.into(),
+        }
+    }
+}
+
 /// `SearchMarketplaceProductsResponse`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1search/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchMarketplaceProductsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -21682,10 +24713,26 @@ pub struct SearchMarketplaceProductsResponse {
     pub content: SearchMarketplaceProductsResponseContent,
 }
 
+impl SearchMarketplaceProductsResponse {
+    /// A `SearchMarketplaceProductsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<SearchMarketplaceProductsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `SearchMarketplaceProductsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1search/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchMarketplaceProductsResponseContent {
     /// Matching SKUs on this page
     pub skus: Vec<MarketplaceItem>,
@@ -21699,10 +24746,35 @@ pub struct SearchMarketplaceProductsResponseContent {
     pub pagination: Pagination,
 }
 
+impl SearchMarketplaceProductsResponseContent {
+    /// A `SearchMarketplaceProductsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        skus: impl Into<Vec<MarketplaceItem>>,
+        facet_distribution: impl Into<
+            std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>>,
+        >,
+        facet_stats: impl Into<
+            std::collections::BTreeMap<
+                String,
+                SearchMarketplaceProductsResponseContentFacetStatsValue,
+            >,
+        >,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            skus: skus.into(),
+            facet_distribution: facet_distribution.into(),
+            facet_stats: facet_stats.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// `SearchMarketplaceProductsResponseContentFacetStatsValue`.
 ///
 /// Schema: `#/paths/~1catalog~1marketplace~1products~1search/post/responses/200/content/application~1json/schema/allOf/1/properties/content/properties/facet_stats/additionalProperties`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchMarketplaceProductsResponseContentFacetStatsValue {
     /// Lowest value of the facet
     pub min: f64,
@@ -21710,10 +24782,21 @@ pub struct SearchMarketplaceProductsResponseContentFacetStatsValue {
     pub max: f64,
 }
 
+impl SearchMarketplaceProductsResponseContentFacetStatsValue {
+    /// A `SearchMarketplaceProductsResponseContentFacetStatsValue` with the given fields; the optional ones are `None`.
+    pub fn new(min: impl Into<f64>, max: impl Into<f64>) -> Self {
+        Self {
+            min: min.into(),
+            max: max.into(),
+        }
+    }
+}
+
 /// Request body for a product search, with optional facets, filters and sorting.
 ///
 /// Schema: `#/components/schemas/SearchProduct`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchProduct {
     /// Search text.
     pub query: String,
@@ -21820,6 +24903,7 @@ impl<'de> serde::Deserialize<'de> for SearchProductFilterVariant1Item {
 ///
 /// Schema: `#/paths/~1catalog~1products~1search/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchProductsResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -21829,10 +24913,26 @@ pub struct SearchProductsResponse {
     pub content: SearchProductsResponseContent,
 }
 
+impl SearchProductsResponse {
+    /// A `SearchProductsResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<SearchProductsResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `SearchProductsResponseContent`.
 ///
 /// Schema: `#/paths/~1catalog~1products~1search/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SearchProductsResponseContent {
     /// Matching SKUs on this page
     pub skus: Vec<Item>,
@@ -21846,10 +24946,35 @@ pub struct SearchProductsResponseContent {
     pub pagination: Pagination,
 }
 
+impl SearchProductsResponseContent {
+    /// A `SearchProductsResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        skus: impl Into<Vec<Item>>,
+        facet_distribution: impl Into<
+            std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>>,
+        >,
+        facet_stats: impl Into<
+            std::collections::BTreeMap<
+                String,
+                SearchMarketplaceProductsResponseContentFacetStatsValue,
+            >,
+        >,
+        pagination: impl Into<Pagination>,
+    ) -> Self {
+        Self {
+            skus: skus.into(),
+            facet_distribution: facet_distribution.into(),
+            facet_stats: facet_stats.into(),
+            pagination: pagination.into(),
+        }
+    }
+}
+
 /// A marketplace seller's profile: the basic seller fields plus a description.
 ///
 /// Schema: `#/components/schemas/SellerDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SellerDetail {
     /// Unique id of the seller.
     pub id: String,
@@ -21890,6 +25015,7 @@ impl SellerDetail {
 ///
 /// Schema: `#/components/schemas/SellerInfo`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SellerInfo {
     /// Unique id of the seller.
     pub id: String,
@@ -21903,10 +25029,30 @@ pub struct SellerInfo {
     pub tax_identification_number: String,
 }
 
+impl SellerInfo {
+    /// A `SellerInfo` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        trade_name: impl Into<String>,
+        legal_name: impl Into<String>,
+        business_type: impl Into<String>,
+        tax_identification_number: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            trade_name: trade_name.into(),
+            legal_name: legal_name.into(),
+            business_type: business_type.into(),
+            tax_identification_number: tax_identification_number.into(),
+        }
+    }
+}
+
 /// A customer review of a marketplace seller.
 ///
 /// Schema: `#/components/schemas/SellerReview`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SellerReview {
     /// Rating given by the reviewer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21941,6 +25087,7 @@ pub struct SellerReview {
 ///
 /// Schema: `#/components/schemas/SellerReviewStats`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SellerReviewStats {
     /// Sum of all ratings; divide by the count for the average.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -21954,15 +25101,26 @@ pub struct SellerReviewStats {
 ///
 /// Schema: `#/components/schemas/SendOtpWithEmail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendOtpWithEmail {
     /// Email address to send the OTP to.
     pub email: String,
+}
+
+impl SendOtpWithEmail {
+    /// A `SendOtpWithEmail` with the given fields; the optional ones are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+        }
+    }
 }
 
 /// Request to send a one-time password to a phone number.
 ///
 /// Schema: `#/components/schemas/SendOtpWithPhone`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SendOtpWithPhone {
     /// Phone number to send the OTP to.
     pub phone: String,
@@ -21985,6 +25143,7 @@ impl SendOtpWithPhone {
 ///
 /// Schema: `#/components/schemas/Seo`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Seo {
     /// Page title for search engines, if set.
     ///
@@ -22000,10 +25159,26 @@ pub struct Seo {
     pub keywords: Option<Vec<String>>,
 }
 
+impl Seo {
+    /// A `Seo` with the given fields; the optional ones are `None`.
+    pub fn new(
+        title: impl Into<Option<String>>,
+        description: impl Into<Option<String>>,
+        keywords: impl Into<Option<Vec<String>>>,
+    ) -> Self {
+        Self {
+            title: title.into(),
+            description: description.into(),
+            keywords: keywords.into(),
+        }
+    }
+}
+
 /// Display details of a third-party service provider, such as a payment or analytics integration.
 ///
 /// Schema: `#/components/schemas/ServiceProviderBasicDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ServiceProviderBasicDetail {
     /// Unique id of the provider.
     pub id: String,
@@ -22019,10 +25194,32 @@ pub struct ServiceProviderBasicDetail {
     pub logo_light: String,
 }
 
+impl ServiceProviderBasicDetail {
+    /// A `ServiceProviderBasicDetail` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        short_description: impl Into<String>,
+        features: impl Into<Vec<serde_json::Map<String, serde_json::Value>>>,
+        logo_dark: impl Into<String>,
+        logo_light: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            short_description: short_description.into(),
+            features: features.into(),
+            logo_dark: logo_dark.into(),
+            logo_light: logo_light.into(),
+        }
+    }
+}
+
 /// A product or variant included in a shipment, with its quantity.
 ///
 /// Schema: `#/components/schemas/ShipmentItem`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ShipmentItem {
     /// Id of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22158,6 +25355,7 @@ impl<'de> serde::Deserialize<'de> for ShipmentStatus {
 ///
 /// Schema: `#/components/schemas/SingleSelectAttribute`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SingleSelectAttribute {
     /// Unique id of the attribute.
     pub id: String,
@@ -22247,6 +25445,7 @@ impl<'de> serde::Deserialize<'de> for SingleSelectAttributeType {
 ///
 /// Schema: `#/components/schemas/SingleSelectOption`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SingleSelectOption {
     /// Display name of the option.
     pub name: String,
@@ -22272,6 +25471,7 @@ impl SingleSelectOption {
 ///
 /// Schema: `#/components/schemas/StoreConfig`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreConfig {
     /// Whether customers must complete KYC; defaults to false.
     pub is_kyc_enabled: bool,
@@ -22335,6 +25535,7 @@ impl StoreConfig {
 ///
 /// Schema: `#/components/schemas/StoreTemplate`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct StoreTemplate {
     /// Unique id of the template (read-only).
     ///
@@ -22350,6 +25551,25 @@ pub struct StoreTemplate {
     pub content_type: StoreTemplateContentType,
     /// Body of the page in the given format.
     pub content: String,
+}
+
+impl StoreTemplate {
+    /// A `StoreTemplate` with the given fields; the optional ones are `None`.
+    pub fn new(
+        id: impl Into<String>,
+        name: impl Into<String>,
+        content_title: impl Into<Option<String>>,
+        content_type: impl Into<StoreTemplateContentType>,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            name: name.into(),
+            content_title: content_title.into(),
+            content_type: content_type.into(),
+            content: content.into(),
+        }
+    }
 }
 
 /// Format of the content: HTML, Markdown or plain text.
@@ -22417,15 +25637,26 @@ impl<'de> serde::Deserialize<'de> for StoreTemplateContentType {
 ///
 /// Schema: `#/paths/~1campaigns~1newsletter-subscribe/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscribeNewsletterBody {
     /// Email address to add to the newsletter list.
     pub email: String,
+}
+
+impl SubscribeNewsletterBody {
+    /// A `SubscribeNewsletterBody` with the given fields; the optional ones are `None`.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+        }
+    }
 }
 
 /// A customer's subscription to a plan, with its status, schedule, pricing, coupon and cancellation rules. Amounts are in the store currency.
 ///
 /// Schema: `#/components/schemas/Subscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// Unique id of the subscription (read-only).
     ///
@@ -22607,6 +25838,7 @@ impl Subscription {
 ///
 /// Schema: `#/components/schemas/SubscriptionBehaviour`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionBehaviour {
     /// Whether the subscription is paid in advance; defaults to false.
     pub is_prepaid: bool,
@@ -22647,6 +25879,7 @@ impl Default for SubscriptionBehaviour {
 ///
 /// Schema: `#/components/schemas/SubscriptionBehaviour/properties/usage_based_tiers/items`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionBehaviourUsageBasedTiersItem {
     /// `up_to`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -22664,6 +25897,7 @@ pub struct SubscriptionBehaviourUsageBasedTiersItem {
 ///
 /// Schema: `#/components/schemas/SubscriptionDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionDetail {
     /// Unique id of the subscription (read-only).
     ///
@@ -22857,6 +26091,7 @@ impl SubscriptionDetail {
 ///
 /// Schema: `#/components/schemas/SubscriptionInvoiceItem`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionInvoiceItem {
     /// Id of the product.
     pub product_id: String,
@@ -23081,6 +26316,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionStatus {
 ///
 /// Schema: `#/components/schemas/Subscription/properties/usage_based_tiers/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionUsageBasedTiersItem {
     /// `up_to`.
     pub up_to: i64,
@@ -23089,10 +26325,21 @@ pub struct SubscriptionUsageBasedTiersItem {
     pub price_per_unit: rust_decimal::Decimal,
 }
 
+impl SubscriptionUsageBasedTiersItem {
+    /// A `SubscriptionUsageBasedTiersItem` with the given fields; the optional ones are `None`.
+    pub fn new(up_to: impl Into<i64>, price_per_unit: impl Into<rust_decimal::Decimal>) -> Self {
+        Self {
+            up_to: up_to.into(),
+            price_per_unit: price_per_unit.into(),
+        }
+    }
+}
+
 /// A product attribute whose value is free text.
 ///
 /// Schema: `#/components/schemas/TextAttribute`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TextAttribute {
     /// Unique id of the attribute.
     pub id: String,
@@ -23192,6 +26439,7 @@ pub type UnclaimPosDeviceResponseContent = ClaimPosDeviceResponseContent;
 ///
 /// Schema: `#/components/schemas/UnserviceableItem`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UnserviceableItem {
     /// Id of the product.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23289,6 +26537,7 @@ pub type UpdateBankAccountResponseContent = CreateBankAccountResponseContent;
 ///
 /// Schema: `#/components/schemas/UpdateCartItem`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCartItem {
     /// Id of the product.
     pub product_id: String,
@@ -23298,6 +26547,21 @@ pub struct UpdateCartItem {
     pub variant_id: Option<String>,
     /// Desired quantity of the item in the cart.
     pub quantity: i64,
+}
+
+impl UpdateCartItem {
+    /// A `UpdateCartItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<String>,
+        variant_id: impl Into<Option<String>>,
+        quantity: impl Into<i64>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            quantity: quantity.into(),
+        }
+    }
 }
 
 /// The `UpdateCartResponse` of the operation `update-cart`: the same shape as [`CreateCartResponse`], which another operation named first.
@@ -23314,6 +26578,7 @@ pub type UpdateCartResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1mandates~1{mandate_id}/put/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateCustomerMandateBody {
     /// Highest amount that may be debited under the mandate.
     #[serde(
@@ -23341,6 +26606,7 @@ pub type UpdateCustomerMandateResponseContent = CreateCustomerMandateResponseCon
 ///
 /// Schema: `#/components/schemas/UpdateDigitalProductSubscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateDigitalProductSubscription {
     /// Operation to perform; always `update`.
     pub command: UpdateDigitalProductSubscriptionCommand,
@@ -23462,6 +26728,7 @@ impl<'de> serde::Deserialize<'de> for UpdateDigitalProductSubscriptionCommand {
 ///
 /// Schema: `#/components/schemas/UpdateDocument`
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateDocument {
     /// Document number, such as the GSTIN or PAN.
     pub document_number: String,
@@ -23506,6 +26773,7 @@ pub type UpdateDocumentResponseContent = CreateDocumentResponseContent;
 ///
 /// Schema: `#/paths/~1carts~1{id}~1fulfillment-preference/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFulfillmentPreferenceResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -23515,10 +26783,26 @@ pub struct UpdateFulfillmentPreferenceResponse {
     pub content: UpdateFulfillmentPreferenceResponseContent,
 }
 
+impl UpdateFulfillmentPreferenceResponse {
+    /// A `UpdateFulfillmentPreferenceResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<UpdateFulfillmentPreferenceResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `UpdateFulfillmentPreferenceResponseContent`.
 ///
 /// Schema: `#/paths/~1carts~1{id}~1fulfillment-preference/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateFulfillmentPreferenceResponseContent {
     /// The updated cart
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23529,6 +26813,7 @@ pub struct UpdateFulfillmentPreferenceResponseContent {
 ///
 /// Schema: `#/components/schemas/UpdateInboundBankAccount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateInboundBankAccount {
     /// Account type; always `inbound`.
     pub account_type: CreateInboundBankAccountAccountType,
@@ -23567,6 +26852,7 @@ pub type UpdateNotificationPreferencesResponseContent = GetNotificationPreferenc
 ///
 /// Schema: `#/components/schemas/UpdateOutboundBankAccount`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdateOutboundBankAccount {
     /// Account type; always `outbound`.
     pub account_type: CreateOutboundBankAccountAccountType,
@@ -23611,6 +26897,7 @@ impl Default for UpdateOutboundBankAccount {
 ///
 /// Schema: `#/components/schemas/UpdatePhysicalProductSubscription`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpdatePhysicalProductSubscription {
     /// Operation to perform; always `update`.
     pub command: UpdateDigitalProductSubscriptionCommand,
@@ -23755,6 +27042,7 @@ pub type UpdatePosCartCustomerResponseContent = CreateCartResponseContent;
 ///
 /// Schema: `#/paths/~1auth~1user~1{id}~1profile-image/put/requestBody/content/multipart~1form-data/schema`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateProfileImageBody {
     /// Replacement image file.
     pub image: Option<crate::support::FilePart>,
@@ -23878,6 +27166,7 @@ pub type UpdateUserResponseContent = GetUserDetailResponseContent;
 ///
 /// Schema: `#/components/schemas/UpiPayment`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct UpiPayment {
     /// Whether the transaction is a payment or a refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -23916,6 +27205,7 @@ pub struct UpiPayment {
 ///
 /// Schema: `#/components/schemas/UploadOrderReturnAttachments`
 #[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadOrderReturnAttachments {
     /// Image files to attach.
     pub images: Option<Vec<String>>,
@@ -23932,6 +27222,7 @@ pub type UploadOrderReturnAttachmentsResponse = DeleteUserResponse;
 ///
 /// Schema: `#/components/schemas/User`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     /// Unique id of the user (read-only).
     ///
@@ -24136,6 +27427,7 @@ impl<'de> serde::Deserialize<'de> for UserLoginMethodsItem {
 ///
 /// Schema: `#/components/schemas/ValidationErrorEnvelope`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ValidationErrorEnvelope {
     /// Human-readable description of the error.
     pub message: String,
@@ -24164,6 +27456,7 @@ impl ValidationErrorEnvelope {
 ///
 /// Schema: `#/components/schemas/Variant`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Variant {
     /// Unique id of the variant.
     pub id: String,
@@ -24277,6 +27570,7 @@ impl Variant {
 ///
 /// Schema: `#/components/schemas/VariantDetail`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VariantDetail {
     /// Unique id of the variant.
     pub id: String,
@@ -24456,6 +27750,7 @@ impl VariantDetail {
 ///
 /// Schema: `#/components/schemas/VariantOption`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VariantOption {
     /// Display name of the option.
     pub name: String,
@@ -24466,6 +27761,23 @@ pub struct VariantOption {
     pub type_: VariantOptionType,
     /// Possible values of the option: plain strings, or objects for colour options.
     pub value: Vec<VariantOptionValueItem>,
+}
+
+impl VariantOption {
+    /// A `VariantOption` with the given fields; the optional ones are `None`.
+    pub fn new(
+        name: impl Into<String>,
+        key: impl Into<String>,
+        type_: impl Into<VariantOptionType>,
+        value: impl Into<Vec<VariantOptionValueItem>>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            type_: type_.into(),
+            value: value.into(),
+        }
+    }
 }
 
 /// Option type: single-select or colour.
@@ -24566,9 +27878,19 @@ impl<'de> serde::Deserialize<'de> for VariantOptionValueItem {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1bank-accounts~1{account_id}~1verify/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyBankAccountBody {
     /// Verification state to record for the account.
     pub is_verified: bool,
+}
+
+impl VerifyBankAccountBody {
+    /// A `VerifyBankAccountBody` with the given fields; the optional ones are `None`.
+    pub fn new(is_verified: impl Into<bool>) -> Self {
+        Self {
+            is_verified: is_verified.into(),
+        }
+    }
 }
 
 /// The `VerifyBankAccountResponse` of the operation `verify-bank-account`: the same shape as [`CreateBankAccountResponse`], which another operation named first.
@@ -24585,6 +27907,7 @@ pub type VerifyBankAccountResponseContent = CreateBankAccountResponseContent;
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/requestBody/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDocumentBody {
     /// The GSTIN, PAN or other number to check.
     pub document_number: String,
@@ -24592,10 +27915,21 @@ pub struct VerifyDocumentBody {
     pub document_type_id: String,
 }
 
+impl VerifyDocumentBody {
+    /// A `VerifyDocumentBody` with the given fields; the optional ones are `None`.
+    pub fn new(document_number: impl Into<String>, document_type_id: impl Into<String>) -> Self {
+        Self {
+            document_number: document_number.into(),
+            document_type_id: document_type_id.into(),
+        }
+    }
+}
+
 /// `VerifyDocumentResponse`.
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDocumentResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24612,6 +27946,7 @@ pub struct VerifyDocumentResponse {
 ///
 /// Schema: `#/paths/~1customers~1{customer_id}~1documents~1verify/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDocumentResponseContent {
     /// GSTIN or PAN details for the verified number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24659,6 +27994,7 @@ impl<'de> serde::Deserialize<'de> for VerifyDocumentResponseContentDocument {
 ///
 /// Schema: `#/paths/~1auth~1verify-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOtpBody {
     /// The one-time password the user received.
     pub otp: String,
@@ -24666,6 +28002,21 @@ pub struct VerifyOtpBody {
     pub otp_token: String,
     /// The flow the OTP confirms, such as login, register or verify-phone.
     pub otp_action: VerifyOtpBodyOtpAction,
+}
+
+impl VerifyOtpBody {
+    /// A `VerifyOtpBody` with the given fields; the optional ones are `None`.
+    pub fn new(
+        otp: impl Into<String>,
+        otp_token: impl Into<String>,
+        otp_action: impl Into<VerifyOtpBodyOtpAction>,
+    ) -> Self {
+        Self {
+            otp: otp.into(),
+            otp_token: otp_token.into(),
+            otp_action: otp_action.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for VerifyOtpBody {
@@ -24769,6 +28120,7 @@ pub type VerifyOtpResponseContent = LoginWithPasswordResponseContent;
 ///
 /// Schema: `#/paths/~1pos~1auth~1verify-otp/post/requestBody/content/application~1json/schema`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyPosLoginOtpBody {
     /// One-time password entered by the staff member
     pub otp: String,
@@ -24803,6 +28155,7 @@ impl std::fmt::Debug for VerifyPosLoginOtpBody {
 ///
 /// Schema: `#/paths/~1pos~1auth~1verify-otp/post/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyPosLoginOtpResponse {
     /// Human-readable outcome of the request.
     pub message: String,
@@ -24812,10 +28165,26 @@ pub struct VerifyPosLoginOtpResponse {
     pub content: VerifyPosLoginOtpResponseContent,
 }
 
+impl VerifyPosLoginOtpResponse {
+    /// A `VerifyPosLoginOtpResponse` with the given fields; the optional ones are `None`.
+    pub fn new(
+        message: impl Into<String>,
+        success: impl Into<bool>,
+        content: impl Into<VerifyPosLoginOtpResponseContent>,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            success: success.into(),
+            content: content.into(),
+        }
+    }
+}
+
 /// `VerifyPosLoginOtpResponseContent`.
 ///
 /// Schema: `#/paths/~1pos~1auth~1verify-otp/post/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyPosLoginOtpResponseContent {
     /// Profile of the authenticated POS staff member
     pub user: PosUser,
@@ -24823,6 +28192,21 @@ pub struct VerifyPosLoginOtpResponseContent {
     pub access_token: String,
     /// Long-lived token for obtaining new access tokens
     pub refresh_token: String,
+}
+
+impl VerifyPosLoginOtpResponseContent {
+    /// A `VerifyPosLoginOtpResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        user: impl Into<PosUser>,
+        access_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+    ) -> Self {
+        Self {
+            user: user.into(),
+            access_token: access_token.into(),
+            refresh_token: refresh_token.into(),
+        }
+    }
 }
 
 impl std::fmt::Debug for VerifyPosLoginOtpResponseContent {
@@ -24839,6 +28223,7 @@ impl std::fmt::Debug for VerifyPosLoginOtpResponseContent {
 ///
 /// Schema: `#/paths/~1payments~1verify-vpa/get/responses/200/content/application~1json/schema`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyVpaResponse {
     /// Human-readable outcome of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24855,6 +28240,7 @@ pub struct VerifyVpaResponse {
 ///
 /// Schema: `#/paths/~1payments~1verify-vpa/get/responses/200/content/application~1json/schema/allOf/1/properties/content`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyVpaResponseContent {
     /// The address that was checked
     pub vpa: String,
@@ -24866,10 +28252,28 @@ pub struct VerifyVpaResponseContent {
     pub mandate_details: VerifyVpaResponseContentMandateDetails,
 }
 
+impl VerifyVpaResponseContent {
+    /// A `VerifyVpaResponseContent` with the given fields; the optional ones are `None`.
+    pub fn new(
+        vpa: impl Into<String>,
+        status: impl Into<VerifyVpaResponseContentStatus>,
+        customer_name: impl Into<String>,
+        mandate_details: impl Into<VerifyVpaResponseContentMandateDetails>,
+    ) -> Self {
+        Self {
+            vpa: vpa.into(),
+            status: status.into(),
+            customer_name: customer_name.into(),
+            mandate_details: mandate_details.into(),
+        }
+    }
+}
+
 /// What the UPI handle supports for mandates
 ///
 /// Schema: `#/paths/~1payments~1verify-vpa/get/responses/200/content/application~1json/schema/allOf/1/properties/content/properties/mandate_details`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyVpaResponseContentMandateDetails {
     /// Whether the handle can be used for UPI mandates
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -24945,6 +28349,7 @@ impl<'de> serde::Deserialize<'de> for VerifyVpaResponseContentStatus {
 ///
 /// Schema: `#/components/schemas/VolumeBasedCouponPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeBasedCouponPromotion {
     /// Unique ID of the coupon or promotion (read-only)
     ///
@@ -25020,6 +28425,7 @@ impl VolumeBasedCouponPromotion {
 ///
 /// Schema: `#/components/schemas/VolumeBasedPromotion`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeBasedPromotion {
     /// Promotion type; always `volume-based`.
     pub promotion_type: VolumeBasedPromotionPromotionType,
@@ -25098,6 +28504,7 @@ impl<'de> serde::Deserialize<'de> for VolumeBasedPromotionPromotionType {
 ///
 /// Schema: `#/components/schemas/VolumeBasedPromotion/properties/slabs/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeBasedPromotionSlabsItem {
     /// `quantity_limit`.
     pub quantity_limit: i64,
@@ -25107,10 +28514,21 @@ pub struct VolumeBasedPromotionSlabsItem {
     pub discount_percent: f64,
 }
 
+impl VolumeBasedPromotionSlabsItem {
+    /// A `VolumeBasedPromotionSlabsItem` with the given fields; the optional ones are `None`.
+    pub fn new(quantity_limit: impl Into<i64>, discount_percent: impl Into<f64>) -> Self {
+        Self {
+            quantity_limit: quantity_limit.into(),
+            discount_percent: discount_percent.into(),
+        }
+    }
+}
+
 /// Quantity-tier discount rule used by volume-based coupons.
 ///
 /// Schema: `#/components/schemas/VolumeBasedRule`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeBasedRule {
     /// Products or variants the rule covers, each with quantity slabs (a quantity, a comparison condition and a discount percentage).
     pub products: Vec<VolumeBasedRuleProductsItem>,
@@ -25121,10 +28539,24 @@ pub struct VolumeBasedRule {
     pub maximum_discount_amount: Option<rust_decimal::Decimal>,
 }
 
+impl VolumeBasedRule {
+    /// A `VolumeBasedRule` with the given fields; the optional ones are `None`.
+    pub fn new(
+        products: impl Into<Vec<VolumeBasedRuleProductsItem>>,
+        maximum_discount_amount: impl Into<Option<rust_decimal::Decimal>>,
+    ) -> Self {
+        Self {
+            products: products.into(),
+            maximum_discount_amount: maximum_discount_amount.into(),
+        }
+    }
+}
+
 /// `VolumeBasedRuleProductsItem`.
 ///
 /// Schema: `#/components/schemas/VolumeBasedRule/properties/products/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeBasedRuleProductsItem {
     /// `product_id`.
     ///
@@ -25138,10 +28570,26 @@ pub struct VolumeBasedRuleProductsItem {
     pub slabs: Vec<VolumeBasedRuleProductsItemSlabsItem>,
 }
 
+impl VolumeBasedRuleProductsItem {
+    /// A `VolumeBasedRuleProductsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        product_id: impl Into<Option<String>>,
+        variant_id: impl Into<Option<String>>,
+        slabs: impl Into<Vec<VolumeBasedRuleProductsItemSlabsItem>>,
+    ) -> Self {
+        Self {
+            product_id: product_id.into(),
+            variant_id: variant_id.into(),
+            slabs: slabs.into(),
+        }
+    }
+}
+
 /// `VolumeBasedRuleProductsItemSlabsItem`.
 ///
 /// Schema: `#/components/schemas/VolumeBasedRule/properties/products/items/properties/slabs/items`
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VolumeBasedRuleProductsItemSlabsItem {
     /// `quantity`.
     pub quantity: i64,
@@ -25149,6 +28597,21 @@ pub struct VolumeBasedRuleProductsItemSlabsItem {
     pub condition: VolumeBasedRuleProductsItemSlabsItemCondition,
     /// `discount_percent`.
     pub discount_percent: f64,
+}
+
+impl VolumeBasedRuleProductsItemSlabsItem {
+    /// A `VolumeBasedRuleProductsItemSlabsItem` with the given fields; the optional ones are `None`.
+    pub fn new(
+        quantity: impl Into<i64>,
+        condition: impl Into<VolumeBasedRuleProductsItemSlabsItemCondition>,
+        discount_percent: impl Into<f64>,
+    ) -> Self {
+        Self {
+            quantity: quantity.into(),
+            condition: condition.into(),
+            discount_percent: discount_percent.into(),
+        }
+    }
 }
 
 /// `VolumeBasedRuleProductsItemSlabsItemCondition`.
@@ -25216,6 +28679,7 @@ impl<'de> serde::Deserialize<'de> for VolumeBasedRuleProductsItemSlabsItemCondit
 ///
 /// Schema: `#/components/schemas/WalletPayment`
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WalletPayment {
     /// Whether the transaction is a payment or a refund.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -110,16 +110,10 @@ impl storefront_server::Auth for App {
             .auth
             .generate_otp(ctx.store_id(), Some(claims(&ctx)?), &request.body)
             .await?;
-        let OtpContent {
-            otp_token,
-            otp_action,
-            otp,
-        } = otp_content(challenge, request.x_debug_mode);
-        Ok(GenerateOtpReply::ok(GenerateOtpResponseContent {
-            otp_token,
-            otp_action,
-            otp,
-        }))
+        let content = otp_content(challenge, request.x_debug_mode);
+        let mut reply = GenerateOtpResponseContent::new(content.otp_token, content.otp_action);
+        reply.otp = content.otp;
+        Ok(GenerateOtpReply::ok(reply))
     }
 
     async fn login_with_email(
@@ -314,7 +308,7 @@ impl storefront_server::Auth for App {
     ) -> Result<GetUserDetailReply> {
         let user = self.auth.get_user(claims(&ctx)?, &request.id).await?;
         Ok(GetUserDetailReply::ok(
-            storefront_types::GetUserDetailResponseContent { user },
+            storefront_types::GetUserDetailResponseContent::new(user),
         ))
     }
 
@@ -336,7 +330,7 @@ impl storefront_server::Auth for App {
             .update_user(claims(&ctx)?, &request.id, &update)
             .await?;
         Ok(UpdateUserReply::ok(
-            storefront_types::UpdateUserResponseContent { user },
+            storefront_types::UpdateUserResponseContent::new(user),
         ))
     }
 
@@ -458,9 +452,9 @@ impl storefront_server::Auth for App {
             .get_notification_preferences(claims(&ctx)?, &request.id)
             .await?;
         Ok(GetNotificationPreferencesReply::ok(
-            storefront_types::GetNotificationPreferencesResponseContent {
+            storefront_types::GetNotificationPreferencesResponseContent::new(
                 notification_preferences,
-            },
+            ),
         ))
     }
 
@@ -478,9 +472,9 @@ impl storefront_server::Auth for App {
             )
             .await?;
         Ok(UpdateNotificationPreferencesReply::ok(
-            storefront_types::UpdateNotificationPreferencesResponseContent {
+            storefront_types::UpdateNotificationPreferencesResponseContent::new(
                 notification_preferences,
-            },
+            ),
         ))
     }
 
@@ -498,9 +492,9 @@ impl storefront_server::Auth for App {
             )
             .await?;
         Ok(CreateNotificationPreferencesReply::ok(
-            storefront_types::CreateNotificationPreferencesResponseContent {
+            storefront_types::CreateNotificationPreferencesResponseContent::new(
                 notification_preferences,
-            },
+            ),
         ))
     }
 }

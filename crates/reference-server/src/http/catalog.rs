@@ -32,24 +32,28 @@ type Public = RequestContext<Credentials<Principal>>;
 /// A session's context (the operation needs a bearer token).
 type Session = RequestContext<Verified<Principal>>;
 
-/// Builds `storefront_types::$to` from `$from`, moving the listed fields and setting the
-/// extra ones: the marketplace types are the plain ones plus seller fields, and a missing
-/// field is a compile error.
+/// Builds `storefront_types::$to` from `$from`: its `new` gets the fields in parentheses
+/// (the constructor's arguments, in its order) followed by the extra values after the `;`,
+/// and the fields in braces (the optional ones) are moved across after. The marketplace
+/// types are the plain ones plus seller fields; a missing constructor argument is a compile
+/// error, an optional field left out stays `None`.
 macro_rules! convert {
-    ($from:expr => $to:ident { $($field:ident),* $(,)? } $($extra:ident: $value:expr),* $(,)?) => {{
+    ($from:expr => $to:ident($($arg:ident),* $(,)? $(; $($extra:expr),* $(,)?)?) { $($field:ident),* $(,)? }) => {{
         let from = $from;
-        storefront_types::$to { $($field: from.$field,)* $($extra: $value,)* }
+        let mut to = storefront_types::$to::new($(from.$arg,)* $($($extra,)*)?);
+        $(to.$field = from.$field;)*
+        to
     }};
 }
 
 fn marketplace_item(item: Item, seller: &SellerInfo) -> MarketplaceItem {
-    convert!(item => MarketplaceItem {
+    convert!(item => MarketplaceItem(
         product_id, variant_id, sku, product_slug, variant_slug, product_name, variant_name,
-        product_type, short_description, active, stock_available, backorder, on_subscription,
-        on_promotion, category_ids, categories, tags, reviews_count, reviews_rating_sum,
-        attributes, images, pricing, promotion, subscription, associated_options, shipping,
-        inventory,
-    } seller_id: seller.id.clone(), seller_detail: seller.clone())
+        product_type, short_description, active, stock_available, on_subscription,
+        on_promotion, category_ids, tags, reviews_count, reviews_rating_sum, attributes,
+        images, pricing, promotion, subscription, associated_options;
+        seller.id.clone(), seller.clone(),
+    ) { backorder, categories, shipping, inventory })
 }
 
 fn marketplace_items(items: Vec<Item>, seller: &SellerInfo) -> Vec<MarketplaceItem> {
@@ -196,10 +200,10 @@ impl App {
             .recommendations(ctx, product_ids, kind, sort_by, page, limit)
             .await?;
         let seller = super::store::house_seller(self, ctx.store_id()).await?;
-        Ok(ListMarketplaceCrosssellProductsResponseContent {
-            products: marketplace_items(plain.products, &seller),
-            pagination: plain.pagination,
-        })
+        Ok(ListMarketplaceCrosssellProductsResponseContent::new(
+            marketplace_items(plain.products, &seller),
+            plain.pagination,
+        ))
     }
 }
 
@@ -255,31 +259,29 @@ impl storefront_server::Catalog for App {
             .await?
         else {
             return Ok(ListMarketplaceProductsReply::ok(
-                ListMarketplaceProductsResponseContent {
-                    products: Vec::new(),
-                    pagination: Page::new(query.page, query.limit)?.pagination(0),
-                },
+                ListMarketplaceProductsResponseContent::new(
+                    Vec::new(),
+                    Page::new(query.page, query.limit)?.pagination(0),
+                ),
             ));
         };
         let plain = catalog::list_products(&self.db, ctx.store_id(), &query).await?;
-        let products = plain
+        let products: Vec<_> = plain
             .products
             .into_iter()
             .map(|product| {
-                convert!(product => MarketplaceProduct {
+                convert!(product => MarketplaceProduct(
                     id, sku, name, slug, short_description, product_type, active,
-                    stock_available, backorder, on_subscription, on_promotion, has_variant, tags,
+                    stock_available, on_subscription, on_promotion, has_variant, tags,
                     category_ids, categories, reviews_rating_sum, reviews_count, attributes,
                     pricing, variant_options, promotion, images, subscription, variants,
-                    bundle_items, inventory,
-                } seller_id: seller.id.clone(), seller_detail: seller.clone())
+                    bundle_items;
+                    seller.id.clone(), seller.clone(),
+                ) { backorder, inventory })
             })
             .collect();
         Ok(ListMarketplaceProductsReply::ok(
-            ListMarketplaceProductsResponseContent {
-                products,
-                pagination: plain.pagination,
-            },
+            ListMarketplaceProductsResponseContent::new(products, plain.pagination),
         ))
     }
 
@@ -310,12 +312,12 @@ impl storefront_server::Catalog for App {
         let plain = catalog::search_products(&self.db, ctx.store_id(), query, page, limit).await?;
         let seller = super::store::house_seller(self, ctx.store_id()).await?;
         Ok(SearchMarketplaceProductsReply::ok(
-            SearchMarketplaceProductsResponseContent {
-                skus: marketplace_items(plain.skus, &seller),
-                facet_distribution: plain.facet_distribution,
-                facet_stats: plain.facet_stats,
-                pagination: plain.pagination,
-            },
+            SearchMarketplaceProductsResponseContent::new(
+                marketplace_items(plain.skus, &seller),
+                plain.facet_distribution,
+                plain.facet_stats,
+                plain.pagination,
+            ),
         ))
     }
 
@@ -362,16 +364,15 @@ impl storefront_server::Catalog for App {
     ) -> Result<GetMarketplaceProductDetailReply> {
         let plain =
             catalog::get_product_detail(&self.db, ctx.store_id(), &request.product_id).await?;
-        let product = convert!(plain.product => MarketplaceProductDetail {
+        let product = convert!(plain.product => MarketplaceProductDetail(
             id, sku, name, slug, short_description, product_type, active, stock_available,
-            backorder, on_subscription, on_promotion, has_variant, tags, category_ids,
-            categories, reviews_rating_sum, reviews_count, attributes, pricing,
-            variant_options, promotion, images, subscription, variants, bundle_items,
-            inventory, description, hsn_code, videos, shipping, upselling_product_ids,
-            crossselling_product_ids, seo, metadata,
-        });
+            on_subscription, on_promotion, has_variant, tags, category_ids, categories,
+            reviews_rating_sum, reviews_count, attributes, pricing, variant_options, promotion,
+            images, subscription, variants, bundle_items, description, hsn_code, videos,
+            shipping, upselling_product_ids, crossselling_product_ids, seo, metadata,
+        ) { backorder, inventory });
         Ok(GetMarketplaceProductDetailReply::ok(
-            GetMarketplaceProductDetailResponseContent { product },
+            GetMarketplaceProductDetailResponseContent::new(product),
         ))
     }
 
@@ -445,18 +446,18 @@ impl storefront_server::Catalog for App {
             .await?
         else {
             return Ok(ListMarketplaceSkusReply::ok(
-                ListMarketplaceSkusResponseContent {
-                    skus: Vec::new(),
-                    pagination: Page::new(query.page, query.limit)?.pagination(0),
-                },
+                ListMarketplaceSkusResponseContent::new(
+                    Vec::new(),
+                    Page::new(query.page, query.limit)?.pagination(0),
+                ),
             ));
         };
         let plain = catalog::list_skus(&self.db, ctx.store_id(), &query).await?;
         Ok(ListMarketplaceSkusReply::ok(
-            ListMarketplaceSkusResponseContent {
-                skus: marketplace_items(plain.skus, &seller),
-                pagination: plain.pagination,
-            },
+            ListMarketplaceSkusResponseContent::new(
+                marketplace_items(plain.skus, &seller),
+                plain.pagination,
+            ),
         ))
     }
 

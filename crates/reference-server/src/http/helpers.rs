@@ -31,9 +31,9 @@ impl storefront_server::Helpers for App {
         _request: ListCountriesRequest,
     ) -> Result<ListCountriesReply> {
         let countries = geo::list_countries(&self.db, ctx.store_id()).await?;
-        Ok(ListCountriesReply::ok(ListCountriesResponseContent {
-            countries: Some(countries),
-        }))
+        let mut content = ListCountriesResponseContent::default();
+        content.countries = Some(countries);
+        Ok(ListCountriesReply::ok(content))
     }
 
     async fn list_country_pincodes(
@@ -66,10 +66,8 @@ impl storefront_server::Helpers for App {
             country_code(&request.country_iso_code)?,
         )
         .await?;
-        Ok(ListCountryStatesReply::ok(
-            ListCountryStatesResponseContent {
-                states: Some(states),
-            },
-        ))
+        let mut content = ListCountryStatesResponseContent::default();
+        content.states = Some(states);
+        Ok(ListCountryStatesReply::ok(content))
     }
 }

@@ -25,13 +25,13 @@ type Keyed = RequestContext<Verified<Principal>>;
 /// The house seller of `store_id`: the store itself.
 pub(super) async fn house_seller(app: &App, store_id: &str) -> Result<SellerInfo> {
     let store = stores::get_store(&app.db, store_id).await?;
-    Ok(SellerInfo {
-        id: store.id,
-        trade_name: store.config.brand.name.clone(),
-        legal_name: store.name,
-        business_type: "company".into(),
-        tax_identification_number: String::new(),
-    })
+    Ok(SellerInfo::new(
+        store.id,
+        store.config.brand.name.clone(),
+        store.name,
+        "company",
+        String::new(),
+    ))
 }
 
 /// The house seller when `id` names it; `NotFound` for any other seller.
@@ -46,10 +46,10 @@ async fn seller(app: &App, store_id: &str, id: &str) -> Result<SellerInfo> {
 
 /// The review figures of a seller: sellers have no reviews here.
 fn no_reviews() -> SellerReviewStats {
-    SellerReviewStats {
-        rating_sum: Some(0.0),
-        count: Some(0),
-    }
+    let mut stats = SellerReviewStats::default();
+    stats.rating_sum = Some(0.0);
+    stats.count = Some(0);
+    stats
 }
 
 impl storefront_server::Store for App {
@@ -64,9 +64,9 @@ impl storefront_server::Store for App {
 
     async fn get_config(&self, ctx: Keyed, _request: GetConfigRequest) -> Result<GetConfigReply> {
         let config = stores::get_config(&self.db, ctx.store_id()).await?;
-        Ok(GetConfigReply::ok(GetConfigResponseContent {
-            store_config: Some(config),
-        }))
+        let mut content = GetConfigResponseContent::default();
+        content.store_config = Some(config);
+        Ok(GetConfigReply::ok(content))
     }
 
     async fn list_kyc_document(
@@ -75,10 +75,10 @@ impl storefront_server::Store for App {
         _request: ListKycDocumentRequest,
     ) -> Result<ListKycDocumentReply> {
         let config = stores::get_config(&self.db, ctx.store_id()).await?;
-        Ok(ListKycDocumentReply::ok(ListKycDocumentResponseContent {
-            kyc_documents: Some(config.kyc_documents),
-            is_kyc_enabled: config.is_kyc_enabled,
-        }))
+        let mut content = ListKycDocumentResponseContent::new();
+        content.kyc_documents = Some(config.kyc_documents);
+        content.is_kyc_enabled = config.is_kyc_enabled;
+        Ok(ListKycDocumentReply::ok(content))
     }
 
     async fn get_seller_detail(
@@ -88,17 +88,18 @@ impl storefront_server::Store for App {
     ) -> Result<GetSellerDetailReply> {
         let seller = seller(self, ctx.store_id(), &request.id).await?;
         let description = format!("{} sells every product of this store.", seller.trade_name);
-        Ok(GetSellerDetailReply::ok(GetSellerDetailResponseContent {
-            seller_detail: Some(SellerDetail {
-                id: seller.id,
-                trade_name: seller.trade_name,
-                legal_name: seller.legal_name,
-                business_type: seller.business_type,
-                tax_identification_number: seller.tax_identification_number,
-                description: Some(description),
-            }),
-            reviews_stats: Some(no_reviews()),
-        }))
+        let mut detail = SellerDetail::new(
+            seller.id,
+            seller.trade_name,
+            seller.legal_name,
+            seller.business_type,
+            seller.tax_identification_number,
+        );
+        detail.description = Some(description);
+        let mut content = GetSellerDetailResponseContent::default();
+        content.seller_detail = Some(detail);
+        content.reviews_stats = Some(no_reviews());
+        Ok(GetSellerDetailReply::ok(content))
     }
 
     async fn list_seller_reviews(
@@ -107,12 +108,10 @@ impl storefront_server::Store for App {
         request: ListSellerReviewsRequest,
     ) -> Result<ListSellerReviewsReply> {
         seller(self, ctx.store_id(), &request.id).await?;
-        Ok(ListSellerReviewsReply::ok(
-            ListSellerReviewsResponseContent {
-                reviews: Some(Vec::new()),
-                reviews_stats: Some(no_reviews()),
-                pagination: Some(Page::new(None, None)?.pagination(0)),
-            },
-        ))
+        let mut content = ListSellerReviewsResponseContent::default();
+        content.reviews = Some(Vec::new());
+        content.reviews_stats = Some(no_reviews());
+        content.pagination = Some(Page::new(None, None)?.pagination(0));
+        Ok(ListSellerReviewsReply::ok(content))
     }
 }

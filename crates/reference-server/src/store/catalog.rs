@@ -23,13 +23,13 @@ use sqlx::any::AnyRow;
 use sqlx::Row as _;
 use storefront_types::{
     AssociatedOption, AssociatedOptionValue, CartItemProductType, CartItemTaxType, Category,
-    ColorAttributeType, ColorOption, ColorOptionValue, GetMarketplaceVariantDetailResponseContent,
+    ColorOption, ColorOptionValue, GetMarketplaceVariantDetailResponseContent,
     GetProductDetailResponseContent, Item, ListCategoriesResponseContent,
     ListCrosssellProductsResponseContent, ListMarketplaceProductVariantsResponseContent,
     ListProductsResponseContent, ListSkusResponseContent, Pagination, Product, ProductAttribute,
     ProductCategory, ProductDetail, ProductImage, ProductPricing, SearchProductsResponseContent,
-    Seo, SingleSelectAttribute, SingleSelectAttributeType, SingleSelectOption, Variant,
-    VariantDetail, VariantOption, VariantOptionType, VariantOptionValueItem,
+    Seo, SingleSelectAttribute, SingleSelectOption, Variant, VariantDetail, VariantOption,
+    VariantOptionType, VariantOptionValueItem,
 };
 
 use crate::db::{flag, int_flag, Arg, Backend, Db, SqlBuilder};
@@ -80,13 +80,14 @@ impl Page {
         } else {
             (total + self.limit - 1) / self.limit
         };
-        Pagination {
-            total_records: total,
+        let mut pagination = Pagination::new(
+            total,
             total_pages,
-            previous_page: (self.page > 1).then(|| self.page - 1),
-            limit: self.limit,
-            next_page: (self.page < total_pages).then(|| self.page + 1),
-        }
+            self.limit,
+            (self.page < total_pages).then(|| self.page + 1),
+        );
+        pagination.previous_page = (self.page > 1).then(|| self.page - 1);
+        pagination
     }
 
     /// This page of `items`.
@@ -659,15 +660,15 @@ impl Tree {
     }
 
     fn category(&self, row: &CategoryRow) -> Category {
-        Category {
-            id: row.id.clone(),
-            name: row.name.clone(),
-            slug: row.slug.clone(),
-            description: row.description.clone(),
-            parent_category_id: row.parent_id.clone(),
-            product_count: self.product_count(&row.id),
-            active: row.active,
-        }
+        Category::new(
+            row.id.clone(),
+            row.name.clone(),
+            row.slug.clone(),
+            row.description.clone(),
+            row.parent_id.clone(),
+            self.product_count(&row.id),
+            row.active,
+        )
     }
 
     /// Category ids matching the given ids and slugs, with their descendants; `None` when no
@@ -771,29 +772,23 @@ pub async fn list_categories(
                 children.sort_by(order);
                 children.iter().map(|c| tree.category(c)).collect()
             });
-            ProductCategory {
-                id: base.id,
-                name: base.name,
-                slug: base.slug,
-                description: base.description,
-                parent_category_id: base.parent_category_id,
-                product_count: base.product_count,
-                active: base.active,
+            ProductCategory::new(
+                base.id,
+                base.name,
+                base.slug,
+                base.description,
+                base.parent_category_id,
+                base.product_count,
+                base.active,
                 child_categories,
-            }
+            )
         })
         .collect();
     let total = categories.len() as i64;
-    Ok(ListCategoriesResponseContent {
+    Ok(ListCategoriesResponseContent::new(
         categories,
-        pagination: Pagination {
-            total_records: total,
-            total_pages: i64::from(total > 0),
-            previous_page: None,
-            limit: total.max(1),
-            next_page: None,
-        },
-    })
+        Pagination::new(total, i64::from(total > 0), total.max(1), None),
+    ))
 }
 
 // ----- loading products -------------------------------------------------------------------------
@@ -885,16 +880,16 @@ struct ImageRow {
 
 impl ImageRow {
     fn to_image(&self) -> ProductImage {
-        ProductImage {
-            id: self.id.clone(),
-            title: self.title.clone(),
-            alternate_text: self.alternate_text.clone(),
-            sort_order: self.sort_order,
-            url_tiny: format!("{}?w=64", self.url),
-            url_thumbnail: format!("{}?w=240", self.url),
-            url_standard: format!("{}?w=800", self.url),
-            url_zoom: format!("{}?w=1600", self.url),
-        }
+        ProductImage::new(
+            self.id.clone(),
+            self.title.clone(),
+            self.alternate_text.clone(),
+            self.sort_order,
+            format!("{}?w=64", self.url),
+            format!("{}?w=240", self.url),
+            format!("{}?w=800", self.url),
+            format!("{}?w=1600", self.url),
+        )
     }
 }
 
@@ -1018,19 +1013,13 @@ fn associated_options(options: &[OptionValue]) -> AssociatedOption {
         .iter()
         .map(|o| {
             let value = match &o.hexcode {
-                Some(hex) => AssociatedOptionValue::ColorOption(Box::new(ColorOption {
-                    name: o.name.clone(),
-                    type_: ColorAttributeType::Color,
-                    value: ColorOptionValue {
-                        hexcode: hex.clone(),
-                        name: o.value.clone(),
-                    },
-                })),
-                None => AssociatedOptionValue::SingleSelectOption(Box::new(SingleSelectOption {
-                    name: o.name.clone(),
-                    type_: SingleSelectAttributeType::SingleSelect,
-                    value: o.value.clone(),
-                })),
+                Some(hex) => AssociatedOptionValue::ColorOption(Box::new(ColorOption::new(
+                    o.name.clone(),
+                    ColorOptionValue::new(hex.clone(), o.value.clone()),
+                ))),
+                None => AssociatedOptionValue::SingleSelectOption(Box::new(
+                    SingleSelectOption::new(o.name.clone(), o.value.clone()),
+                )),
             };
             (o.key.clone(), value)
         })
@@ -1047,18 +1036,19 @@ impl Loaded {
         } else {
             selling
         };
-        ProductPricing {
-            currency: p.currency.clone(),
-            tax_type: CartItemTaxType::from(p.tax_type.as_str()),
-            tax_rate: p.tax_rate,
-            price_including_tax: p.price_including_tax,
-            listing_price: listing,
-            selling_price: selling,
-            min_order_quantity: p.min_order_quantity,
-            max_order_quantity: p.max_order_quantity,
-            incremental_quantity: p.incremental_quantity,
-            selling_price_excluding_tax: excluding,
-        }
+        let mut pricing = ProductPricing::new(
+            p.currency.clone(),
+            p.tax_rate,
+            p.price_including_tax,
+            listing,
+            selling,
+            p.max_order_quantity,
+            excluding,
+        );
+        pricing.tax_type = CartItemTaxType::from(p.tax_type.as_str());
+        pricing.min_order_quantity = p.min_order_quantity;
+        pricing.incremental_quantity = p.incremental_quantity;
+        pricing
     }
 
     fn in_stock(&self, sku: Option<&str>) -> bool {
@@ -1093,13 +1083,12 @@ impl Loaded {
             .attributes
             .iter()
             .map(|a| {
-                ProductAttribute::SingleSelectAttribute(Box::new(SingleSelectAttribute {
-                    id: a.key.clone(),
-                    name: a.name.clone(),
-                    key: a.key.clone(),
-                    type_: SingleSelectAttributeType::SingleSelect,
-                    value: a.value.clone(),
-                }))
+                ProductAttribute::SingleSelectAttribute(Box::new(SingleSelectAttribute::new(
+                    a.key.clone(),
+                    a.name.clone(),
+                    a.key.clone(),
+                    a.value.clone(),
+                )))
             })
             .collect()
     }
@@ -1123,16 +1112,16 @@ impl Loaded {
                             existing.value.push(item);
                         }
                     }
-                    None => options.push(VariantOption {
-                        name: o.name.clone(),
-                        key: o.key.clone(),
-                        type_: if o.hexcode.is_some() {
+                    None => options.push(VariantOption::new(
+                        o.name.clone(),
+                        o.key.clone(),
+                        if o.hexcode.is_some() {
                             VariantOptionType::Color
                         } else {
                             VariantOptionType::SingleSelect
                         },
-                        value: vec![item],
-                    }),
+                        vec![item],
+                    )),
                 }
             }
         }
@@ -1148,28 +1137,28 @@ impl Loaded {
 
     fn variant(&self, v: &VariantRow) -> Variant {
         let p = &self.product;
-        Variant {
-            id: v.id.clone(),
-            product_id: p.id.clone(),
-            sku: v.sku.clone(),
-            slug: v.slug.clone(),
-            name: v.name.clone(),
-            product_name: p.name.clone(),
-            short_description: p.short_description.clone(),
-            active: v.active,
-            stock_available: self.in_stock(v.sku.as_deref()),
-            backorder: Some(p.backorder),
-            on_promotion: false,
-            on_subscription: false,
-            is_default: v.is_default,
-            associated_options: associated_options(&v.options),
-            images: self.variant_images(&v.id),
-            videos: Vec::new(),
-            pricing: self.pricing(v.listing_price, v.selling_price),
-            subscription: Vec::new(),
-            promotion: None,
-            inventory: None,
-        }
+        let mut variant = Variant::new(
+            v.id.clone(),
+            p.id.clone(),
+            v.sku.clone(),
+            v.slug.clone(),
+            v.name.clone(),
+            p.name.clone(),
+            p.short_description.clone(),
+            v.active,
+            self.in_stock(v.sku.as_deref()),
+            false, // on_promotion
+            false, // on_subscription
+            v.is_default,
+            associated_options(&v.options),
+            self.variant_images(&v.id),
+            Vec::new(), // videos
+            self.pricing(v.listing_price, v.selling_price),
+            Vec::new(), // subscription
+            None,       // promotion
+        );
+        variant.backorder = Some(p.backorder);
+        variant
     }
 
     fn category_ids(&self) -> Vec<String> {
@@ -1185,121 +1174,126 @@ impl Loaded {
         } else {
             self.in_stock(p.sku.as_deref())
         };
-        Product {
-            id: p.id.clone(),
-            sku: p.sku.clone(),
-            name: p.name.clone(),
-            slug: p.slug.clone(),
-            short_description: p.short_description.clone(),
-            product_type: CartItemProductType::from(p.product_type.as_str()),
-            active: p.active,
+        let mut product = Product::new(
+            p.id.clone(),
+            p.sku.clone(),
+            p.name.clone(),
+            p.slug.clone(),
+            p.short_description.clone(),
+            CartItemProductType::from(p.product_type.as_str()),
+            p.active,
             stock_available,
-            backorder: Some(p.backorder),
-            on_subscription: false,
-            on_promotion: false,
-            has_variant: p.has_variant,
-            tags: Some(p.tags.clone()),
-            category_ids: self.category_ids(),
-            categories: self.categories.clone(),
-            reviews_rating_sum: self.reviews_rating_sum,
-            reviews_count: self.reviews_count,
-            attributes: self.attributes(),
-            pricing: self.pricing(p.listing_price, p.selling_price),
-            variant_options: p.has_variant.then(|| self.variant_options()),
-            promotion: None,
-            images: self.product_images(),
-            subscription: Vec::new(),
-            variants: self.variants.iter().map(|v| self.variant(v)).collect(),
-            bundle_items: Vec::new(),
-            inventory: None,
-        }
+            false, // on_subscription
+            false, // on_promotion
+            p.has_variant,
+            Some(p.tags.clone()),
+            self.category_ids(),
+            self.categories.clone(),
+            self.reviews_rating_sum,
+            self.reviews_count,
+            self.attributes(),
+            self.pricing(p.listing_price, p.selling_price),
+            p.has_variant.then(|| self.variant_options()),
+            None, // promotion
+            self.product_images(),
+            Vec::new(), // subscription
+            self.variants
+                .iter()
+                .map(|v| self.variant(v))
+                .collect::<Vec<_>>(),
+            Vec::new(), // bundle_items
+        );
+        product.backorder = Some(p.backorder);
+        product
     }
 
     fn seo(&self) -> Seo {
-        Seo {
-            title: self.product.seo_title.clone(),
-            description: self.product.seo_description.clone(),
-            keywords: Some(self.product.tags.clone()),
-        }
+        Seo::new(
+            self.product.seo_title.clone(),
+            self.product.seo_description.clone(),
+            Some(self.product.tags.clone()),
+        )
     }
 
     fn detail(&self, upsell: Vec<String>, crosssell: Vec<String>) -> ProductDetail {
         let b = self.product();
-        ProductDetail {
-            id: b.id,
-            sku: b.sku,
-            name: b.name,
-            slug: b.slug,
-            short_description: b.short_description,
-            product_type: b.product_type,
-            active: b.active,
-            stock_available: b.stock_available,
-            backorder: b.backorder,
-            on_subscription: b.on_subscription,
-            on_promotion: b.on_promotion,
-            has_variant: b.has_variant,
-            tags: b.tags,
-            category_ids: b.category_ids,
-            categories: b.categories,
-            reviews_rating_sum: b.reviews_rating_sum,
-            reviews_count: b.reviews_count,
-            attributes: b.attributes,
-            pricing: b.pricing,
-            variant_options: b.variant_options,
-            promotion: b.promotion,
-            images: b.images,
-            subscription: b.subscription,
-            variants: b.variants,
-            bundle_items: b.bundle_items,
-            inventory: b.inventory,
-            description: self.product.description.clone(),
-            hsn_code: self.product.hsn_code.clone(),
-            videos: Vec::new(),
-            shipping: None,
-            upselling_product_ids: upsell.into_iter().map(Some).collect(),
-            crossselling_product_ids: crosssell,
-            seo: self.seo(),
-            metadata: None,
-        }
+        let mut detail = ProductDetail::new(
+            b.id,
+            b.sku,
+            b.name,
+            b.slug,
+            b.short_description,
+            b.product_type,
+            b.active,
+            b.stock_available,
+            b.on_subscription,
+            b.on_promotion,
+            b.has_variant,
+            b.tags,
+            b.category_ids,
+            b.categories,
+            b.reviews_rating_sum,
+            b.reviews_count,
+            b.attributes,
+            b.pricing,
+            b.variant_options,
+            b.promotion,
+            b.images,
+            b.subscription,
+            b.variants,
+            b.bundle_items,
+            self.product.description.clone(),
+            self.product.hsn_code.clone(),
+            Vec::new(), // videos
+            None,       // shipping
+            upsell.into_iter().map(Some).collect::<Vec<_>>(),
+            crosssell,
+            self.seo(),
+            None, // metadata
+        );
+        detail.backorder = b.backorder;
+        detail.inventory = b.inventory;
+        detail
     }
 
     fn variant_detail(&self, v: &VariantRow) -> VariantDetail {
         let b = self.variant(v);
-        VariantDetail {
-            id: b.id,
-            product_id: b.product_id,
-            sku: b.sku,
-            slug: b.slug,
-            name: b.name,
-            product_name: b.product_name,
-            short_description: b.short_description,
-            active: b.active,
-            stock_available: b.stock_available,
-            backorder: b.backorder,
-            on_promotion: b.on_promotion,
-            on_subscription: b.on_subscription,
-            is_default: b.is_default,
-            associated_options: b.associated_options,
-            images: b.images,
-            videos: b.videos,
-            pricing: b.pricing,
-            subscription: b.subscription,
-            promotion: b.promotion,
-            inventory: b.inventory,
-            product_type: CartItemProductType::from(self.product.product_type.as_str()),
-            description: self.product.description.clone(),
-            category_ids: self.category_ids(),
-            tags: Some(self.product.tags.clone()),
-            reviews_rating_sum: Some(self.reviews_rating_sum),
-            reviews_count: self.reviews_count,
-            hsn_code: self.product.hsn_code.clone(),
-            variant_options: self.variant_options(),
-            product_attributes: self.attributes(),
-            variant_attributes: Vec::new(),
-            shipping: None,
-            seo: self.seo(),
-            metadata: None,
-        }
+        let mut detail = VariantDetail::new(
+            b.id,
+            b.product_id,
+            b.sku,
+            b.slug,
+            b.name,
+            b.product_name,
+            b.short_description,
+            b.active,
+            b.stock_available,
+            b.on_promotion,
+            b.on_subscription,
+            b.is_default,
+            b.associated_options,
+            b.images,
+            b.videos,
+            b.pricing,
+            b.subscription,
+            b.promotion,
+            CartItemProductType::from(self.product.product_type.as_str()),
+            self.product.description.clone(),
+            self.category_ids(),
+            Some(self.product.tags.clone()),
+            Some(self.reviews_rating_sum),
+            self.reviews_count,
+            self.product.hsn_code.clone(),
+            self.variant_options(),
+            self.attributes(),
+            Vec::new(), // variant_attributes
+            None,       // shipping
+            self.seo(),
+            None, // metadata
+        );
+        detail.backorder = b.backorder;
+        detail.inventory = b.inventory;
+        detail
     }
 
     /// The SKU item of a variant, or of the product itself when `variant` is `None`.
@@ -1326,35 +1320,35 @@ impl Loaded {
                 None,
             ),
         };
-        Item {
-            product_id: p.id.clone(),
+        let stock_available = self.in_stock(Some(&sku));
+        let mut item = Item::new(
+            p.id.clone(),
             variant_id,
-            stock_available: self.in_stock(Some(&sku)),
             sku,
-            product_slug: p.slug.clone(),
+            p.slug.clone(),
             variant_slug,
-            product_name: p.name.clone(),
+            p.name.clone(),
             variant_name,
-            product_type: CartItemProductType::from(p.product_type.as_str()),
-            short_description: p.short_description.clone(),
-            active: p.active,
-            backorder: Some(p.backorder),
-            on_subscription: false,
-            on_promotion: false,
-            category_ids: self.category_ids(),
-            categories: Some(self.categories.clone()),
-            tags: Some(p.tags.clone()),
-            reviews_count: self.reviews_count,
-            reviews_rating_sum: Some(self.reviews_rating_sum),
-            attributes: self.attributes(),
+            CartItemProductType::from(p.product_type.as_str()),
+            p.short_description.clone(),
+            p.active,
+            stock_available,
+            false, // on_subscription
+            false, // on_promotion
+            self.category_ids(),
+            Some(p.tags.clone()),
+            self.reviews_count,
+            Some(self.reviews_rating_sum),
+            self.attributes(),
             images,
             pricing,
-            promotion: None,
-            subscription: Vec::new(),
-            associated_options: options,
-            shipping: None,
-            inventory: None,
-        }
+            None,       // promotion
+            Vec::new(), // subscription
+            options,
+        );
+        item.backorder = Some(p.backorder);
+        item.categories = Some(self.categories.clone());
+        item
     }
 
     /// One item for the product: its default variant's, or its own.
@@ -1438,10 +1432,10 @@ pub async fn list_products(
     let sort = parse_sort(query.sort_by.as_deref(), PRODUCT_SORT_FIELDS)?;
     let tree = Tree::load(db, store_id).await?;
     let Some(filter) = product_filter(store_id, query, &tree) else {
-        return Ok(ListProductsResponseContent {
-            products: Vec::new(),
-            pagination: page.pagination(0),
-        });
+        return Ok(ListProductsResponseContent::new(
+            Vec::new(),
+            page.pagination(0),
+        ));
     };
     let total = count(db, "products p", &filter).await?;
     let mut select = filter.clone();
@@ -1460,10 +1454,10 @@ pub async fn list_products(
         let id: String = row.try_get("id")?;
         products.push(load(db, store_id, &id, &tree).await?.product());
     }
-    Ok(ListProductsResponseContent {
+    Ok(ListProductsResponseContent::new(
         products,
-        pagination: page.pagination(total),
-    })
+        page.pagination(total),
+    ))
 }
 
 /// list-skus: a page of SKU items (one per variant, or per product without variants) with the
@@ -1477,10 +1471,7 @@ pub async fn list_skus(
     let sort = parse_sort(query.sort_by.as_deref(), PRODUCT_SORT_FIELDS)?;
     let tree = Tree::load(db, store_id).await?;
     let Some(mut filter) = product_filter(store_id, query, &tree) else {
-        return Ok(ListSkusResponseContent {
-            skus: Vec::new(),
-            pagination: page.pagination(0),
-        });
+        return Ok(ListSkusResponseContent::new(Vec::new(), page.pagination(0)));
     };
     filter
         .push(" AND s.store_id = ")
@@ -1522,10 +1513,7 @@ pub async fn list_skus(
             skus.push(item);
         }
     }
-    Ok(ListSkusResponseContent {
-        skus,
-        pagination: page.pagination(total),
-    })
+    Ok(ListSkusResponseContent::new(skus, page.pagination(total)))
 }
 
 /// get-product-detail: the product by id or slug, with up-sell and cross-sell ids (first 10
@@ -1541,9 +1529,9 @@ pub async fn get_product_detail(
     let upsell = recommend(db, store_id, &ids, Recommendation::UpSell, &tree).await?;
     let crosssell = recommend(db, store_id, &ids, Recommendation::CrossSell, &tree).await?;
     let first = |v: Vec<String>| v.into_iter().take(10).collect();
-    Ok(GetProductDetailResponseContent {
-        product: loaded.detail(first(upsell), first(crosssell)),
-    })
+    Ok(GetProductDetailResponseContent::new(
+        loaded.detail(first(upsell), first(crosssell)),
+    ))
 }
 
 /// list-product-variants: the variants of a product (by id or slug); empty for a product
@@ -1555,9 +1543,13 @@ pub async fn list_product_variants(
 ) -> Result<ListMarketplaceProductVariantsResponseContent> {
     let tree = Tree::load(db, store_id).await?;
     let loaded = load(db, store_id, product_id_or_slug, &tree).await?;
-    Ok(ListMarketplaceProductVariantsResponseContent {
-        variants: loaded.variants.iter().map(|v| loaded.variant(v)).collect(),
-    })
+    Ok(ListMarketplaceProductVariantsResponseContent::new(
+        loaded
+            .variants
+            .iter()
+            .map(|v| loaded.variant(v))
+            .collect::<Vec<_>>(),
+    ))
 }
 
 /// get-variant-detail: one variant (by id or slug) of a product (by id or slug).
@@ -1574,9 +1566,9 @@ pub async fn get_variant_detail(
         .iter()
         .find(|v| v.id == variant_id_or_slug || v.slug == variant_id_or_slug)
         .ok_or_else(|| Error::not_found(format!("variant {variant_id_or_slug}")))?;
-    Ok(GetMarketplaceVariantDetailResponseContent {
-        variant: loaded.variant_detail(variant),
-    })
+    Ok(GetMarketplaceVariantDetailResponseContent::new(
+        loaded.variant_detail(variant),
+    ))
 }
 
 // ----- search -----------------------------------------------------------------------------------
@@ -1652,12 +1644,12 @@ pub async fn search_products(
             items.push(loaded.item(None));
         }
     }
-    Ok(SearchProductsResponseContent {
-        skus: page.slice(&items),
-        facet_distribution: BTreeMap::new(),
-        facet_stats: BTreeMap::new(),
-        pagination: page.pagination(items.len() as i64),
-    })
+    Ok(SearchProductsResponseContent::new(
+        page.slice(&items),
+        BTreeMap::new(),
+        BTreeMap::new(),
+        page.pagination(items.len() as i64),
+    ))
 }
 
 // ----- recommendations --------------------------------------------------------------------------
@@ -1766,10 +1758,10 @@ pub async fn list_recommendations(
     for id in page.slice(&ids) {
         products.push(load(db, store_id, &id, &tree).await?.default_item());
     }
-    Ok(ListCrosssellProductsResponseContent {
+    Ok(ListCrosssellProductsResponseContent::new(
         products,
-        pagination: page.pagination(ids.len() as i64),
-    })
+        page.pagination(ids.len() as i64),
+    ))
 }
 
 #[cfg(test)]

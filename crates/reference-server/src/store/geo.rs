@@ -102,18 +102,17 @@ pub async fn list_countries(db: &Db, store_id: &str) -> Result<Vec<Country>> {
         .iter()
         .map(|r| {
             let iso: String = r.try_get("iso_code")?;
-            Ok(Country {
-                id: Some(iso.clone()),
-                country_name: Some(r.try_get("name")?),
-                country_code: Some(r.try_get("phone_code")?),
-                flag_icon_url: Some(format!("https://flagcdn.com/{}.svg", iso.to_lowercase())),
-                country_iso_code: Some(iso),
-                currency_code: Some(r.try_get("currency_code")?),
-                currency_symbol: Some(r.try_get("currency_symbol")?),
-                currency_name: Some(r.try_get("currency_name")?),
-                country_alias: None,
-                continent: Some(r.try_get("continent")?),
-            })
+            let mut country = Country::default();
+            country.id = Some(iso.clone());
+            country.country_name = Some(r.try_get("name")?);
+            country.country_code = Some(r.try_get("phone_code")?);
+            country.flag_icon_url = Some(format!("https://flagcdn.com/{}.svg", iso.to_lowercase()));
+            country.country_iso_code = Some(iso);
+            country.currency_code = Some(r.try_get("currency_code")?);
+            country.currency_symbol = Some(r.try_get("currency_symbol")?);
+            country.currency_name = Some(r.try_get("currency_name")?);
+            country.continent = Some(r.try_get("continent")?);
+            Ok(country)
         })
         .collect::<Result<Vec<_>>>()?;
     countries.sort_by(|a, b| a.country_name.cmp(&b.country_name));
@@ -149,13 +148,10 @@ pub async fn list_states(
         .iter()
         .map(|r| {
             let iso: String = r.try_get("iso_code")?;
-            Ok(CountryState {
-                id: Some(iso.clone()),
-                name: r.try_get("name")?,
-                iso_code: iso,
-                gst_code: r.try_get("gst_code")?,
-                state_alias: None,
-            })
+            let mut state = CountryState::new(r.try_get::<String, _>("name")?, iso.clone());
+            state.id = Some(iso);
+            state.gst_code = r.try_get("gst_code")?;
+            Ok(state)
         })
         .collect::<Result<Vec<_>>>()?;
     states.sort_by(|a, b| a.name.cmp(&b.name));
@@ -189,18 +185,15 @@ pub async fn list_pincodes(
         if prefix.is_some_and(|p| !pincode.starts_with(p.trim())) {
             continue;
         }
-        all.push(Pincode {
-            pincode: Some(pincode),
-            city: Some(r.try_get("city")?),
-            state_name: Some(r.try_get("state_name")?),
-            country_name: Some(country.clone()),
-            country_iso_code: Some(iso.clone()),
-        });
+        let mut entry = Pincode::default();
+        entry.pincode = Some(pincode);
+        entry.city = Some(r.try_get("city")?);
+        entry.state_name = Some(r.try_get("state_name")?);
+        entry.country_name = Some(country.clone());
+        entry.country_iso_code = Some(iso.clone());
+        all.push(entry);
     }
-    Ok((
-        ListCountryPincodesResponseContent {
-            pincodes: Some(page.slice(&all)),
-        },
-        page.pagination(all.len() as i64),
-    ))
+    let mut content = ListCountryPincodesResponseContent::default();
+    content.pincodes = Some(page.slice(&all));
+    Ok((content, page.pagination(all.len() as i64)))
 }

@@ -10,16 +10,8 @@ use crate::util;
 /// The preferences of a user who never set any: transactional messages on every channel,
 /// promotional and newsletter messages off.
 pub fn default_preferences() -> NotificationPreferences {
-    let all = |on: bool| NotificationChannelPreferences {
-        email: on,
-        sms: on,
-        whatsapp: on,
-    };
-    NotificationPreferences {
-        transactional: all(true),
-        promotional: all(false),
-        newsletter: all(false),
-    }
+    let all = |on: bool| NotificationChannelPreferences::new(on, on, on);
+    NotificationPreferences::new(all(true), all(false), all(false))
 }
 
 /// The stored preferences, if the user created them.

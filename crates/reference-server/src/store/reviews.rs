@@ -147,20 +147,18 @@ pub async fn create_review(
     .bind(now)
     .execute(db.pool())
     .await?;
-    Ok(ProductReview {
-        rating: Some(review.rating),
-        review_text: review.review_text.clone(),
-        name: Some(name),
-        email: user.email.clone(),
-        status: Some(ProductReviewStatus::Approved),
-        is_featured: false,
-        tags: Some(review.tags.clone()),
-        review_date: Some(util::datetime(now)),
-        images: None,
-        videos: None,
-        created_at: Some(util::datetime(now)),
-        modified_at: Some(util::datetime(now)),
-    })
+    let mut created = ProductReview::new();
+    created.rating = Some(review.rating);
+    created.review_text = review.review_text.clone();
+    created.name = Some(name);
+    created.email = user.email.clone();
+    created.status = Some(ProductReviewStatus::Approved);
+    created.is_featured = false;
+    created.tags = Some(review.tags.clone());
+    created.review_date = Some(util::datetime(now));
+    created.created_at = Some(util::datetime(now));
+    created.modified_at = Some(util::datetime(now));
+    Ok(created)
 }
 
 /// list-product-reviews: a page of the approved reviews of a product (by id or slug), with
@@ -196,22 +194,21 @@ pub async fn list_reviews(
         let updated_at: i64 = row.try_get("updated_at")?;
         let rating: f64 = row.try_get("rating")?;
         let status: String = row.try_get("status")?;
+        let id = row.try_get("id")?;
+        let mut review = ProductReview::new();
+        review.rating = Some(rating);
+        review.review_text = row.try_get("review_text")?;
+        review.name = row.try_get("name")?;
+        review.email = row.try_get("email")?;
+        review.status = Some(ProductReviewStatus::from(status.as_str()));
+        review.is_featured = flag(&row, "is_featured")?;
+        review.tags = Some(tags.clone());
+        review.review_date = Some(util::datetime(created_at));
+        review.created_at = Some(util::datetime(created_at));
+        review.modified_at = Some(util::datetime(updated_at));
         all.push(Row {
-            id: row.try_get("id")?,
-            review: ProductReview {
-                rating: Some(rating),
-                review_text: row.try_get("review_text")?,
-                name: row.try_get("name")?,
-                email: row.try_get("email")?,
-                status: Some(ProductReviewStatus::from(status.as_str())),
-                is_featured: flag(&row, "is_featured")?,
-                tags: Some(tags.clone()),
-                review_date: Some(util::datetime(created_at)),
-                images: None,
-                videos: None,
-                created_at: Some(util::datetime(created_at)),
-                modified_at: Some(util::datetime(updated_at)),
-            },
+            id,
+            review,
             tags,
             created_at,
             rating,
@@ -251,9 +248,8 @@ pub async fn list_reviews(
     });
     let total = all.len() as i64;
     let reviews = page.slice(&all.into_iter().map(|r| r.review).collect::<Vec<_>>());
-    Ok(ListMarketplaceProductReviewsResponseContent {
-        reviews,
-        review_tags: Some(review_tags.into_iter().collect()),
-        pagination: Some(page.pagination(total)),
-    })
+    let mut content = ListMarketplaceProductReviewsResponseContent::new(reviews);
+    content.review_tags = Some(review_tags.into_iter().collect());
+    content.pagination = Some(page.pagination(total));
+    Ok(content)
 }

@@ -160,34 +160,30 @@ pub async fn jwt_secret(db: &Db, configured: Option<&str>) -> Result<String> {
 /// A plain store configuration: brand `name`, Indian rupees, no KYC, no customer groups,
 /// short terms of service and refund policy.
 pub fn basic_config(name: &str) -> StoreConfig {
+    use std::collections::BTreeMap;
     use storefront_types::{Brand, Currency, StoreTemplate, StoreTemplateContentType};
-    let template = |id: &str, title: &str, content: &str| StoreTemplate {
-        id: id.to_owned(),
-        name: title.to_owned(),
-        content_title: Some(title.to_owned()),
-        content_type: StoreTemplateContentType::Markdown,
-        content: content.to_owned(),
+    let template = |id: &str, title: &str, content: &str| {
+        StoreTemplate::new(
+            id,
+            title,
+            Some(title.to_owned()),
+            StoreTemplateContentType::Markdown,
+            content,
+        )
     };
-    StoreConfig {
-        is_kyc_enabled: false,
-        is_customer_group_enabled: false,
-        brand: Brand {
-            name: name.to_owned(),
-            logo_url: None,
-            social_media_links: Default::default(),
-        },
-        currency: Currency {
-            name: "Indian Rupee".into(),
-            code: "INR".into(),
-            symbol: "₹".into(),
-        },
-        customer_groups: Vec::new(),
-        kyc_documents: Vec::new(),
-        analytics_providers: Vec::new(),
-        payment_providers: Vec::new(),
-        terms_of_service: template("tos", "Terms of service", "Use this store kindly."),
-        refund_policy: template("refunds", "Refund policy", "Returns within 30 days."),
-    }
+    let mut config = StoreConfig::new(
+        Brand::new(name, None, BTreeMap::new()),
+        Currency::new("Indian Rupee", "INR", "₹"),
+        Vec::new(), // customer_groups
+        Vec::new(), // kyc_documents
+        Vec::new(), // analytics_providers
+        Vec::new(), // payment_providers
+        template("tos", "Terms of service", "Use this store kindly."),
+        template("refunds", "Refund policy", "Returns within 30 days."),
+    );
+    config.is_kyc_enabled = false;
+    config.is_customer_group_enabled = false;
+    config
 }
 
 impl std::fmt::Debug for StoreRecord {

@@ -89,47 +89,48 @@ impl UserRecord {
 
     /// The API's `User`, with the given notification preferences.
     pub fn to_user(&self, notification_preferences: NotificationPreferences) -> User {
-        User {
-            id: Some(self.id.clone()),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            email: self.email.clone(),
-            is_email_verified: Some(self.email_verified),
-            phone: self.phone.clone(),
-            country_code: self.country_code.clone(),
-            is_phone_verified: Some(self.phone_verified),
-            profile_image_url: Some(self.profile_image_url()),
-            is_anonymous: Some(self.is_anonymous),
-            is_logged_in: Some(self.is_logged_in()),
-            login_methods: self.login_methods(),
+        let mut user = User::new(
+            self.first_name.clone(),
+            self.last_name.clone(),
+            self.email.clone(),
+            self.phone.clone(),
+            self.country_code.clone(),
+            self.login_methods(),
             notification_preferences,
-            // write-only: accepted in requests, never sent
-            customer_group_id: None,
-            // required in the `User` schema: every user, anonymous or not, is a customer record
-            customer_id: Some(self.id.clone()),
-            customer_group: Some(None),
-            business: None,
-            created_at: util::rfc3339(self.created_at),
-            modified_at: util::rfc3339(self.updated_at),
-        }
+            None, // business
+        );
+        user.id = Some(self.id.clone());
+        user.is_email_verified = Some(self.email_verified);
+        user.is_phone_verified = Some(self.phone_verified);
+        user.profile_image_url = Some(self.profile_image_url());
+        user.is_anonymous = Some(self.is_anonymous);
+        user.is_logged_in = Some(self.is_logged_in());
+        // customer_group_id stays None: write-only, accepted in requests, never sent
+        // required in the `User` schema: every user, anonymous or not, is a customer record
+        user.customer_id = Some(self.id.clone());
+        user.customer_group = Some(None);
+        user.created_at = util::rfc3339(self.created_at);
+        user.modified_at = util::rfc3339(self.updated_at);
+        user
     }
 
     /// The API's `AnonymousUser` view of this user.
     pub fn to_anonymous_user(&self) -> AnonymousUser {
-        AnonymousUser {
-            id: self.id.clone(),
-            is_anonymous: self.is_anonymous,
-            is_logged_in: self.is_logged_in(),
-            first_name: self.first_name.clone(),
-            last_name: self.last_name.clone(),
-            phone: self.phone.clone(),
-            email: self.email.clone(),
-            is_email_verified: self.email_verified,
-            is_phone_verified: self.phone_verified,
-            profile_image_url: self.profile_image_url(),
-            created_at: util::rfc3339(self.created_at),
-            modified_at: util::rfc3339(self.updated_at),
-        }
+        let mut user = AnonymousUser::new(
+            self.id.clone(),
+            self.is_anonymous,
+            self.is_logged_in(),
+            self.first_name.clone(),
+            self.last_name.clone(),
+            self.phone.clone(),
+            self.email.clone(),
+            self.profile_image_url(),
+        );
+        user.is_email_verified = self.email_verified;
+        user.is_phone_verified = self.phone_verified;
+        user.created_at = util::rfc3339(self.created_at);
+        user.modified_at = util::rfc3339(self.updated_at);
+        user
     }
 }
 

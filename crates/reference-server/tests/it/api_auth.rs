@@ -203,9 +203,7 @@ async fn refresh_tokens_rotate_and_a_rotated_one_is_refused() {
         let fresh = server
             .public()
             .auth()
-            .refresh_token(types::RefreshTokenBody {
-                refresh_token: refresh.clone(),
-            })
+            .refresh_token(types::RefreshTokenBody::new(refresh.clone()))
             .await
             .expect("refresh")
             .content;
@@ -214,26 +212,20 @@ async fn refresh_tokens_rotate_and_a_rotated_one_is_refused() {
         let again = server
             .with_token("not-a-jwt")
             .auth()
-            .refresh_token(types::RefreshTokenBody {
-                refresh_token: fresh.refresh_token.clone(),
-            })
+            .refresh_token(types::RefreshTokenBody::new(fresh.refresh_token.clone()))
             .await
             .expect("refresh with a bad access token");
         let reused = server
             .public()
             .auth()
-            .refresh_token(types::RefreshTokenBody {
-                refresh_token: refresh,
-            })
+            .refresh_token(types::RefreshTokenBody::new(refresh))
             .await;
         assert_eq!(status(reused), 400);
         // reuse revokes the family: the newest token is refused too
         let family = server
             .public()
             .auth()
-            .refresh_token(types::RefreshTokenBody {
-                refresh_token: again.content.refresh_token,
-            })
+            .refresh_token(types::RefreshTokenBody::new(again.content.refresh_token))
             .await;
         assert_eq!(status(family), 400);
     })
@@ -257,9 +249,7 @@ async fn logout_returns_a_fresh_anonymous_pair_and_revokes_the_old_one() {
         let old = server
             .public()
             .auth()
-            .refresh_token(types::RefreshTokenBody {
-                refresh_token: refresh,
-            })
+            .refresh_token(types::RefreshTokenBody::new(refresh))
             .await;
         assert_eq!(status(old), 400);
     })
@@ -302,11 +292,7 @@ async fn password_registration_login_and_change() {
         server
             .with_token(&session.access_token)
             .auth()
-            .change_password(types::ChangePasswordBody {
-                old_password: "first-password".into(),
-                new_password: "second-password".into(),
-                confirm_password: "second-password".into(),
-            })
+            .change_password(types::ChangePasswordBody::new("first-password", "second-password", "second-password"))
             .await
             .expect("change password");
         let old = client
@@ -341,12 +327,12 @@ async fn a_user_reads_and_changes_only_their_own_account() {
         };
         let refused = client
             .auth()
-            .add_profile_image(&ann_id, types::AddProfileImageBody { image: text })
+            .add_profile_image(&ann_id, types::AddProfileImageBody::new(text))
             .await;
         assert_eq!(status(refused), 400);
         let added = client
             .auth()
-            .add_profile_image(&ann_id, types::AddProfileImageBody { image: png })
+            .add_profile_image(&ann_id, types::AddProfileImageBody::new(png))
             .await
             .expect("add image")
             .content;
@@ -366,9 +352,7 @@ async fn a_user_reads_and_changes_only_their_own_account() {
             .auth()
             .create_notification_preferences(
                 &ann_id,
-                types::GetNotificationPreferencesResponseContent {
-                    notification_preferences: prefs.clone(),
-                },
+                types::GetNotificationPreferencesResponseContent::new(prefs.clone()),
             )
             .await
             .expect("create preferences");
@@ -637,22 +621,14 @@ async fn phone_whatsapp_and_the_rest_of_the_account_operations() {
         };
         client
             .auth()
-            .add_profile_image(
-                &ann_id,
-                types::AddProfileImageBody {
-                    image: png(b"first"),
-                },
-            )
+            .add_profile_image(&ann_id, types::AddProfileImageBody::new(png(b"first")))
             .await
             .expect("add image");
+        let mut update = types::UpdateProfileImageBody::default();
+        update.image = Some(png(b"second"));
         client
             .auth()
-            .update_profile_image(
-                &ann_id,
-                types::UpdateProfileImageBody {
-                    image: Some(png(b"second")),
-                },
-            )
+            .update_profile_image(&ann_id, update)
             .await
             .expect("update image");
         let url = client
@@ -681,9 +657,7 @@ async fn phone_whatsapp_and_the_rest_of_the_account_operations() {
             .auth()
             .create_notification_preferences(
                 &ann_id,
-                types::GetNotificationPreferencesResponseContent {
-                    notification_preferences: prefs(true),
-                },
+                types::GetNotificationPreferencesResponseContent::new(prefs(true)),
             )
             .await
             .expect("create preferences");
@@ -691,9 +665,7 @@ async fn phone_whatsapp_and_the_rest_of_the_account_operations() {
             .auth()
             .create_notification_preferences(
                 &ann_id,
-                types::GetNotificationPreferencesResponseContent {
-                    notification_preferences: prefs(true),
-                },
+                types::GetNotificationPreferencesResponseContent::new(prefs(true)),
             )
             .await;
         assert_eq!(status(again), 400, "created once");
@@ -701,9 +673,7 @@ async fn phone_whatsapp_and_the_rest_of_the_account_operations() {
             .auth()
             .update_notification_preferences(
                 &ann_id,
-                types::GetNotificationPreferencesResponseContent {
-                    notification_preferences: prefs(false),
-                },
+                types::GetNotificationPreferencesResponseContent::new(prefs(false)),
             )
             .await
             .expect("update preferences")

@@ -78,25 +78,16 @@ async fn signed_in(server: &TestServer, email: &str, first_name: &str) -> (Strin
 }
 
 fn search(query: &str, page: i64, limit: i64) -> types::SearchProduct {
-    types::SearchProduct {
-        query: query.into(),
-        page,
-        limit,
-        facets: None,
-        filter: None,
-        sort: None,
-    }
+    let mut search = types::SearchProduct::new(query);
+    search.page = page;
+    search.limit = limit;
+    search
 }
 
 fn review(rating: f64, text: &str) -> types::CreateReview {
-    types::CreateReview {
-        user_id: "someone-else".into(),
-        order_number: "ORD-1".into(),
-        rating,
-        review_text: Some(text.into()),
-        images: None,
-        videos: None,
-    }
+    let mut review = types::CreateReview::new("someone-else", "ORD-1", rating);
+    review.review_text = Some(text.into());
+    review
 }
 
 /// A raw GET of `path` (under the API's base) with these headers: (status, JSON body).

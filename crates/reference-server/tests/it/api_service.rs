@@ -78,18 +78,18 @@ async fn two_instances_on_one_database_share_sessions_and_data() {
         let rotated = two
             .public()
             .auth()
-            .refresh_token(storefront::types::RefreshTokenBody {
-                refresh_token: session.refresh_token.clone(),
-            })
+            .refresh_token(storefront::types::RefreshTokenBody::new(
+                session.refresh_token.clone(),
+            ))
             .await
             .expect("refresh on the second instance");
         assert!(!rotated.content.access_token.is_empty());
         let reused = one
             .public()
             .auth()
-            .refresh_token(storefront::types::RefreshTokenBody {
-                refresh_token: session.refresh_token,
-            })
+            .refresh_token(storefront::types::RefreshTokenBody::new(
+                session.refresh_token,
+            ))
             .await;
         assert_eq!(
             reused.err().and_then(|e| e.status()).map(|s| s.as_u16()),
@@ -122,11 +122,10 @@ async fn the_sdk_session_layer_works_against_the_reference_server() {
         assert_eq!(page.content.products.len(), 5);
         assert!(sdk.session().tokens().await.unwrap().is_none());
         // an operation that needs a session starts an anonymous one
+        let mut query = storefront::types::CheckVerificationStatusBody::default();
+        query.email = Some(vec!["nobody@example.com".into()]);
         sdk.auth()
-            .check_verification_status(storefront::types::CheckVerificationStatusBody {
-                email: Some(vec!["nobody@example.com".into()]),
-                phone: None,
-            })
+            .check_verification_status(query)
             .await
             .expect("an anonymous session is started");
         let first = sdk.session().tokens().await.unwrap().expect("tokens");

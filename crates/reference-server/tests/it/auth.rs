@@ -8,10 +8,10 @@ use reference_server::security::otp::MemorySender;
 use reference_server::store::{otps, stores, tokens, users};
 use storefront_types::{
     ChangePasswordBody, CheckVerificationStatusBody, ForgotPasswordBody, GenerateOtpBody,
-    GenerateOtpWithEmail, GenerateOtpWithEmailChannel, GenerateOtpWithEmailOtpAction,
-    LoginWithPasswordBody, LoginWithPasswordBodyVariant1, NotificationChannelPreferences,
-    NotificationPreferences, RegisterWithEmailBody, RegisterWithEmailPassword,
-    RegisterWithPasswordBody, ResetPasswordBody, SendOtpWithEmail, VerifyOtpBodyOtpAction,
+    GenerateOtpWithEmail, GenerateOtpWithEmailOtpAction, LoginWithPasswordBody,
+    LoginWithPasswordBodyVariant1, NotificationChannelPreferences, NotificationPreferences,
+    RegisterWithEmailBody, RegisterWithEmailPassword, RegisterWithPasswordBody, ResetPasswordBody,
+    SendOtpWithEmail, VerifyOtpBodyOtpAction,
 };
 
 use crate::support::{auth_service, create_store, for_each_db, for_each_url};
@@ -37,17 +37,10 @@ async fn register_email(
     storefront_types::LoginWithPasswordResponseContent,
 ) {
     let session = anonymous(auth).await;
+    let mut body = RegisterWithEmailBody::new(email, "Asha");
+    body.last_name = Some(Some("Rao".into()));
     let challenge = auth
-        .register_with_email(
-            "demo",
-            Some(&session),
-            &RegisterWithEmailBody {
-                email: email.into(),
-                first_name: "Asha".into(),
-                last_name: Some(Some("Rao".into())),
-                phone: None,
-            },
-        )
+        .register_with_email("demo", Some(&session), &body)
         .await
         .unwrap();
     assert_eq!(challenge.content.otp_action, "register");
@@ -66,21 +59,24 @@ async fn register_email(
     (session, verified)
 }
 
+/// A check-verification-status body asking about these emails and phones.
+fn verification_query(emails: &[&str], phones: &[&str]) -> CheckVerificationStatusBody {
+    let mut body = CheckVerificationStatusBody::default();
+    body.email = Some(emails.iter().map(|e| e.to_string()).collect());
+    body.phone = Some(phones.iter().map(|p| p.to_string()).collect());
+    body
+}
+
 fn register_password_body(email: &str, password: &str) -> RegisterWithPasswordBody {
-    RegisterWithPasswordBody::RegisterWithEmailPassword(Box::new(RegisterWithEmailPassword {
-        email: email.into(),
-        password: password.into(),
-        confirm_password: password.into(),
-        phone: None,
-        country_code: None,
-    }))
+    RegisterWithPasswordBody::RegisterWithEmailPassword(Box::new(RegisterWithEmailPassword::new(
+        email, password, password,
+    )))
 }
 
 fn password_login(email: &str, password: &str) -> LoginWithPasswordBody {
-    LoginWithPasswordBody::Variant1(Box::new(LoginWithPasswordBodyVariant1 {
-        email: email.into(),
-        password: password.into(),
-    }))
+    LoginWithPasswordBody::Variant1(Box::new(LoginWithPasswordBodyVariant1::new(
+        email, password,
+    )))
 }
 
 #[tokio::test]
@@ -133,12 +129,7 @@ async fn otp_registration_keeps_the_anonymous_user_id() {
             .register_with_email(
                 "demo",
                 Some(&again),
-                &RegisterWithEmailBody {
-                    email: "ASHA@example.com".into(),
-                    first_name: "X".into(),
-                    last_name: None,
-                    phone: None,
-                },
+                &RegisterWithEmailBody::new("ASHA@example.com", "X"),
             )
             .await
             .unwrap_err();
@@ -491,13 +482,7 @@ async fn password_registration_login_change_and_reset() {
         let session = anonymous(&auth).await;
         // Mismatch and weak passwords are bad requests.
         let mismatch = RegisterWithPasswordBody::RegisterWithEmailPassword(Box::new(
-            RegisterWithEmailPassword {
-                email: "p@example.com".into(),
-                password: "password-one".into(),
-                confirm_password: "password-two".into(),
-                phone: None,
-                country_code: None,
-            },
+            RegisterWithEmailPassword::new("p@example.com", "password-one", "password-two"),
         ));
         assert!(matches!(
             auth.register_with_password("demo", Some(&session), &mismatch)
@@ -564,11 +549,7 @@ async fn password_registration_login_change_and_reset() {
 
         // Change password: old one checked, tokens revoked.
         let claims = auth.authenticate("demo", &login.access_token).unwrap();
-        let change = |old: &str, new: &str| ChangePasswordBody {
-            old_password: old.into(),
-            new_password: new.into(),
-            confirm_password: new.into(),
-        };
+        let change = |old: &str, new: &str| ChangePasswordBody::new(old, new, new);
         assert!(matches!(
             auth.change_password(&claims, &change("nope-nope", "second-password"))
                 .await,
@@ -592,19 +573,21 @@ async fn password_registration_login_change_and_reset() {
         let forgot = auth
             .forgot_password(
                 "demo",
-                &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail {
-                    email: "p@example.com".into(),
-                })),
+                &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail::new(
+                    "p@example.com",
+                ))),
             )
             .await
             .unwrap();
         assert_eq!(forgot.content.otp_action, "reset-password");
         let code = sender.last_code("p@example.com").unwrap();
-        let reset = |otp: &str| ResetPasswordBody {
-            new_password: "third-password".into(),
-            confirm_password: "third-password".into(),
-            otp_token: forgot.content.otp_token.clone(),
-            otp: otp.into(),
+        let reset = |otp: &str| {
+            ResetPasswordBody::new(
+                "third-password",
+                "third-password",
+                forgot.content.otp_token.clone(),
+                otp,
+            )
         };
         let wrong = if code == "000000" { "111111" } else { "000000" };
         assert!(matches!(
@@ -638,9 +621,9 @@ async fn password_registration_login_change_and_reset() {
         let unknown = auth
             .forgot_password(
                 "demo",
-                &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail {
-                    email: "ghost@example.com".into(),
-                })),
+                &ForgotPasswordBody::SendOtpWithEmail(Box::new(SendOtpWithEmail::new(
+                    "ghost@example.com",
+                ))),
             )
             .await
             .unwrap();
@@ -696,11 +679,10 @@ async fn user_profile_preferences_and_deactivation() {
             .generate_otp(
                 "demo",
                 Some(&claims),
-                &GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail {
-                    channel: GenerateOtpWithEmailChannel::Email,
-                    email: "new@example.com".into(),
-                    otp_action: GenerateOtpWithEmailOtpAction::UpdateEmail,
-                })),
+                &GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail::new(
+                    "new@example.com",
+                    GenerateOtpWithEmailOtpAction::UpdateEmail,
+                ))),
             )
             .await
             .unwrap();
@@ -749,16 +731,8 @@ async fn user_profile_preferences_and_deactivation() {
             .await
             .unwrap();
         assert!(defaults.transactional.email && !defaults.promotional.email);
-        let all_on = NotificationChannelPreferences {
-            email: true,
-            sms: true,
-            whatsapp: true,
-        };
-        let prefs = NotificationPreferences {
-            transactional: all_on.clone(),
-            promotional: all_on.clone(),
-            newsletter: all_on,
-        };
+        let all_on = NotificationChannelPreferences::new(true, true, true);
+        let prefs = NotificationPreferences::new(all_on.clone(), all_on.clone(), all_on);
         auth.create_notification_preferences(&claims, &id, &prefs)
             .await
             .unwrap();
@@ -790,14 +764,10 @@ async fn user_profile_preferences_and_deactivation() {
         let status = auth
             .check_verification_status(
                 "demo",
-                &CheckVerificationStatusBody {
-                    email: Some(vec![
-                        "new@example.com".into(),
-                        "asha@example.com".into(),
-                        "bad".into(),
-                    ]),
-                    phone: Some(vec!["9999999999".into()]),
-                },
+                &verification_query(
+                    &["new@example.com", "asha@example.com", "bad"],
+                    &["9999999999"],
+                ),
             )
             .await
             .unwrap();
@@ -858,12 +828,7 @@ async fn stores_are_isolated() {
         auth.register_with_email(
             "other",
             None,
-            &RegisterWithEmailBody {
-                email: "asha@example.com".into(),
-                first_name: "A".into(),
-                last_name: None,
-                phone: None,
-            },
+            &RegisterWithEmailBody::new("asha@example.com", "A"),
         )
         .await
         .unwrap();
@@ -988,13 +953,9 @@ async fn phone_registration_and_verification_status() {
     for_each_db(|db| async move {
         let (auth, sender) = setup(&db, AuthSettings::default()).await;
         let session = anonymous(&auth).await;
-        let body = storefront_types::RegisterWithPhoneBody {
-            country_code: Some(storefront_types::LoginWithWhatsappBodyCountryCode::V91),
-            phone: "9876543210".into(),
-            first_name: "Vikram".into(),
-            last_name: None,
-            email: Some(Some("vikram@example.com".into())),
-        };
+        let mut body = storefront_types::RegisterWithPhoneBody::new("9876543210", "Vikram");
+        body.country_code = Some(storefront_types::LoginWithWhatsappBodyCountryCode::V91);
+        body.email = Some(Some("vikram@example.com".into()));
         let c = auth
             .register_with_phone("demo", Some(&session), &body, PhoneChannel::Sms)
             .await
@@ -1029,11 +990,10 @@ async fn phone_registration_and_verification_status() {
             .generate_otp(
                 "demo",
                 Some(&claims),
-                &GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail {
-                    channel: GenerateOtpWithEmailChannel::Email,
-                    email: "vikram@example.com".into(),
-                    otp_action: GenerateOtpWithEmailOtpAction::VerifyEmail,
-                })),
+                &GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail::new(
+                    "vikram@example.com",
+                    GenerateOtpWithEmailOtpAction::VerifyEmail,
+                ))),
             )
             .await
             .unwrap();
@@ -1050,10 +1010,7 @@ async fn phone_registration_and_verification_status() {
         let status = auth
             .check_verification_status(
                 "demo",
-                &CheckVerificationStatusBody {
-                    email: Some(vec!["vikram@example.com".into()]),
-                    phone: Some(vec!["98765-43210".into(), "1111111111".into()]),
-                },
+                &verification_query(&["vikram@example.com"], &["98765-43210", "1111111111"]),
             )
             .await
             .unwrap();
@@ -1061,11 +1018,10 @@ async fn phone_registration_and_verification_status() {
         assert_eq!(status.verified_phone, ["98765-43210"]);
         // An anonymous session cannot ask to verify a contact, nor verify another user's.
         let anon = anonymous(&auth).await;
-        let ask = GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail {
-            channel: GenerateOtpWithEmailChannel::Email,
-            email: "vikram@example.com".into(),
-            otp_action: GenerateOtpWithEmailOtpAction::VerifyEmail,
-        }));
+        let ask = GenerateOtpBody::GenerateOtpWithEmail(Box::new(GenerateOtpWithEmail::new(
+            "vikram@example.com",
+            GenerateOtpWithEmailOtpAction::VerifyEmail,
+        )));
         assert!(matches!(
             auth.generate_otp("demo", Some(&anon), &ask).await,
             Err(Error::Unauthorized(_))
