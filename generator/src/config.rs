@@ -274,7 +274,12 @@ impl ConfigFile {
             path: path.to_owned(),
             source,
         })?;
-        toml::from_str(&text).map_err(|e| Error::Config {
+        Self::parse(&text, path)
+    }
+
+    /// Parses the text of a configuration file (`path` names it in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Self> {
+        toml::from_str(text).map_err(|e| Error::Config {
             path: path.to_owned(),
             message: e.to_string(),
         })

@@ -171,6 +171,8 @@ const EXPECTED: &[(&str, Impact, Impact, Bump)] = &[
     // schemas
     ("schema-added", NonBreaking, NonBreaking, Minor),
     ("schema-removed", Info, Info, Major),
+    ("schema-became-non-exhaustive", Info, Info, Major),
+    ("field-rust-type-changed", Info, Breaking, Major),
     ("default-changed", Info, Info, Patch),
     ("default-added", Info, Breaking, Major),
     ("default-removed", Info, Breaking, Major),
@@ -192,9 +194,17 @@ fn expected(id: &str) -> (Impact, Impact, Bump) {
 fn report(dir: &Path) -> diff::Report {
     let load = |name: &str| {
         let path = dir.join(name);
-        // the fixture's options.toml, if it has one (`non_exhaustive = true`)
-        let options = generator::Options::read_or_default(&dir.join("options.toml"))
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        // the fixture's options.toml, if it has one (`non_exhaustive = true`), or
+        // old.toml / new.toml when the options change
+        let stem = name.trim_end_matches(".yaml");
+        let own = dir.join(format!("{stem}.toml"));
+        let file = if own.exists() {
+            own
+        } else {
+            dir.join("options.toml")
+        };
+        let options = generator::Options::read_or_default(&file)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         generator::load_model(&path, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     };
     diff::diff(&load("old.yaml"), &load("new.yaml"))

@@ -25,13 +25,29 @@ pub fn report(root: &Path, spec: &SpecConfig, old: &Old, new: &Path) -> Result<R
             .with_context(|| format!("old spec {}", path.display()))?,
         Old::Rev(rev) => {
             let dir = checkout_spec(root, &spec.path, rev)?;
-            let result = generator::load_model(&dir.join(&spec.path), options)
+            let old_options = options_at(root, spec, rev);
+            let result = generator::load_model(&dir.join(&spec.path), &old_options)
                 .with_context(|| format!("spec at {rev}"));
             let _ = std::fs::remove_dir_all(&dir);
             result?
         }
     };
     Ok(diff::diff(&old_model, &new_model))
+}
+
+/// The options the spec had at `rev` (its entry in `codegen.toml` there), so that a change of
+/// options (`non_exhaustive`, type overrides) is reported; today's when that file is missing,
+/// no longer parses or has no entry for the spec.
+fn options_at(root: &Path, spec: &SpecConfig, rev: &str) -> generator::Options {
+    let Ok(text) = git(root, &["show", &format!("{rev}:codegen.toml")]) else {
+        return spec.options.clone();
+    };
+    let text = String::from_utf8_lossy(&text);
+    generator::ConfigFile::parse(&text, Path::new("codegen.toml"))
+        .ok()
+        .and_then(|c| c.specs.into_iter().find(|s| s.path == spec.path))
+        .map(|s| s.options)
+        .unwrap_or_else(|| spec.options.clone())
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {

@@ -633,6 +633,14 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
         let ops_all = merged(new_reach, old_reach, name, true, true);
         match (&before.kind, &def.kind) {
             (TypeKind::Struct(a), TypeKind::Struct(b)) => {
+                if b.non_exhaustive && !a.non_exhaustive {
+                    out.push(change(
+                        RuleId::SchemaBecameNonExhaustive,
+                        name,
+                        "#[non_exhaustive]",
+                        ops_all.clone(),
+                    ));
+                }
                 struct_fields(
                     name,
                     &a.fields,
@@ -754,6 +762,25 @@ pub fn types(old: &Model, new: &Model, old_reach: &Reach, new_reach: &Reach) -> 
     out
 }
 
+/// The type as it is on the wire: a type override is the primitive it stands for.
+fn wire(t: &TypeRef) -> TypeRef {
+    match t {
+        TypeRef::External(e) => e.wire_ref(),
+        other => other.clone(),
+    }
+}
+
+/// The operations of both directions, each once, in order.
+fn merged_ops(a: &[String], b: &[String]) -> Vec<String> {
+    let mut ids = a.to_vec();
+    for id in b {
+        if !ids.contains(id) {
+            ids.push(id.clone());
+        }
+    }
+    ids
+}
+
 fn merged(new: &Reach, old: &Reach, name: &str, input: bool, output: bool) -> Vec<String> {
     let mut ids = new.operations(name, input, output);
     for id in old.operations(name, input, output) {
@@ -822,7 +849,16 @@ fn struct_fields(
             ),
             _ => {}
         }
-        if o.ty != f.ty {
+        if o.ty != f.ty && wire(&o.ty) == wire(&f.ty) {
+            // the same JSON, another Rust type (a `codegen.toml` type override)
+            let detail = format!("{} -> {}", describe(&o.ty), describe(&f.ty));
+            out.push(change(
+                RuleId::FieldRustTypeChanged,
+                &at,
+                detail,
+                merged_ops(ops_in, ops_out),
+            ));
+        } else if o.ty != f.ty {
             let detail = format!("{} -> {}", describe(&o.ty), describe(&f.ty));
             both(
                 out,

@@ -141,6 +141,8 @@ rules! {
     // schemas
     SchemaAdded "schema-added" => NonBreaking, NonBreaking, Minor, "A new named type.";
     SchemaRemoved "schema-removed" => Info, Info, Major, "A named type is gone.";
+    SchemaBecameNonExhaustive "schema-became-non-exhaustive" => Info, Info, Major, "The struct is now `#[non_exhaustive]` (`codegen.toml`): struct literals in other crates must become `new()` or `Default`.";
+    FieldRustTypeChanged "field-rust-type-changed" => Info, Breaking, Major, "The same JSON as another Rust type (a `codegen.toml` type override, `f64` -> `Decimal`): code that names the field's type changes.";
     DefaultChanged "default-changed" => Info, Info, Patch, "The value used when a field is absent changed.";
     DefaultAdded "default-added" => Info, Breaking, Major, "An optional field gets a default: absent now means that value; its Rust type loses the Option.";
     DefaultRemoved "default-removed" => Info, Breaking, Major, "An optional field loses its default: it may be absent; its Rust type becomes an Option.";

@@ -129,6 +129,12 @@ fn field_doc(f: &Field) -> TokenStream {
                 notes.push(format!("Defaults to `{d}` when absent."));
             }
         }
+        // a default the field cannot hold as a literal (an external type, an object)
+        FieldRepr::Optional => {
+            if let Some(d) = &f.default {
+                notes.push(format!("`None` is left out, which the API reads as `{d}`."));
+            }
+        }
         _ => {}
     }
     if !notes.is_empty() {

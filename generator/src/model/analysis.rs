@@ -351,10 +351,12 @@ fn representation(types: &mut BTreeMap<String, TypeDef>) {
             continue;
         };
         for f in &mut s.fields {
-            if f.default
+            let literal = f
+                .default
                 .as_ref()
-                .is_some_and(|d| !default_is_literal(d, &f.ty, &snapshot))
-            {
+                .is_some_and(|d| default_is_literal(d, &f.ty, &snapshot));
+            // an external type's default stays, for its docs and the change report
+            if !literal && !matches!(f.ty, TypeRef::External(_)) {
                 f.default = None;
             }
             let required = f.required
@@ -364,7 +366,7 @@ fn representation(types: &mut BTreeMap<String, TypeDef>) {
                 (true, false) => FieldRepr::Plain,
                 (true, true) => FieldRepr::Nullable,
                 // serde applies defaults; a multipart-only type is built part by part instead
-                (false, false) if f.default.is_some() && json => FieldRepr::Defaulted,
+                (false, false) if literal && json => FieldRepr::Defaulted,
                 (false, false) => FieldRepr::Optional,
                 (false, true) if usage.input => FieldRepr::OptionalNullable,
                 (false, true) => FieldRepr::Optional,

@@ -444,7 +444,10 @@ impl Field {
             FieldRepr::Optional | FieldRepr::OptionalNullable | FieldRepr::Defaulted => false,
             FieldRepr::Nullable => true,
             FieldRepr::Plain => {
-                self.boxed || (self.default.is_none() && !self.has_one_value(types))
+                // an external type's default has no literal: the caller gives the value
+                let literal_default =
+                    self.default.is_some() && !matches!(self.ty, TypeRef::External(_));
+                self.boxed || (!literal_default && !self.has_one_value(types))
             }
         }
     }

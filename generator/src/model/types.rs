@@ -554,14 +554,11 @@ impl<'a> TypeBuilder<'a> {
                 }
                 SchemaRef::Ref(_) => false,
             };
-            let mut default = data.and_then(|d| d.default.clone());
+            let default = data.and_then(|d| d.default.clone());
             let constraints = super::shape::constraints(schema);
+            // (an external type's default is documented, not applied: it has no literal)
             let ty = match self.type_override(name, prop, &converted.ty, &constraints) {
-                Some(external) => {
-                    // a default would need a literal of the external type
-                    default = None;
-                    TypeRef::External(Box::new(external))
-                }
+                Some(external) => TypeRef::External(Box::new(external)),
                 None => converted.ty,
             };
             fields.push(Field {
