@@ -1,5 +1,6 @@
-//! Typed (de)serialisation of the API's largest bodies against `serde_json::Value`:
-//! `types/<body>/<direction>/typed` and `.../value`.
+//! Typed (de)serialisation of the API's largest bodies, and of unions without a discriminator
+//! (every alternative is tried), against `serde_json::Value`: `types/<body>/<direction>/typed`
+//! and `.../value`.
 
 use benchmarks::samples::Samples;
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -40,6 +41,35 @@ fn bench(c: &mut Criterion) {
         &samples,
         "ListProductsResponseContent",
     );
+    // unions without a discriminator, whose parse tries the alternatives: a value of the
+    // first alternative and one of the last
+    union::<storefront_types::OrderPayment>(c, &samples, "OrderPayment", "CardPayment");
+    union::<storefront_types::OrderPayment>(c, &samples, "OrderPayment", "NachPayment");
+    union::<storefront_types::PromotionOneOf>(
+        c,
+        &samples,
+        "PromotionOneOf",
+        "FreeShipingCouponPromotion",
+    );
+}
+
+/// Parsing a value of `alternative` as the union `T` (`types/<union>/<alternative>/parse`).
+fn union<T: serde::de::DeserializeOwned>(
+    c: &mut Criterion,
+    samples: &Samples,
+    name: &str,
+    alternative: &str,
+) {
+    let json = samples.json(alternative, 3).to_string();
+    serde_json::from_str::<T>(&json).unwrap();
+    let mut group = c.benchmark_group(format!("types/{name}/{alternative}/parse"));
+    group.bench_function("typed", |b| {
+        b.iter(|| serde_json::from_str::<T>(std::hint::black_box(&json)).unwrap())
+    });
+    group.bench_function("value", |b| {
+        b.iter(|| serde_json::from_str::<Value>(std::hint::black_box(&json)).unwrap())
+    });
+    group.finish();
 }
 
 criterion_group!(benches, bench);
