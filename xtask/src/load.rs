@@ -187,8 +187,9 @@ fn start(binary: &Path, url: &str, port: u16) -> Result<(Server, String)> {
         .with_context(|| format!("starting {}", binary.display()))?;
     let stdout = child.stdout.take().context("no stdout")?;
     let server = Server(child);
+    let mut lines = BufReader::new(stdout).lines();
     let mut key = None;
-    for line in BufReader::new(stdout).lines() {
+    for line in lines.by_ref() {
         let line = line?;
         if let Some(k) = line.strip_prefix("api key: ") {
             key = Some(k.trim().to_owned());
@@ -196,6 +197,9 @@ fn start(binary: &Path, url: &str, port: u16) -> Result<(Server, String)> {
         }
     }
     let key = key.context("the server printed no api key")?;
+    // keep reading what it prints (a slow-statement warning under load): a closed pipe would
+    // make its next write fail and stop it mid-run
+    std::thread::spawn(move || lines.for_each(drop));
     let started = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if started.elapsed() > Duration::from_secs(30) {
@@ -236,6 +240,11 @@ fn load(port: u16, key: &str, seconds: u32, pid: u32) -> Result<Figures> {
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
+    // a server that stopped (no memory figure: gone, or a zombie) or never answered gives an
+    // error, not a row of zeros
+    if peak_kib == 0 || requests_per_second == 0.0 {
+        bail!("the server on port {port} stopped or answered nothing under load:\n{text}");
+    }
     Ok(Figures {
         requests_per_second,
         p50_ms,
