@@ -675,9 +675,9 @@ pub struct ApplicableCoupon {
     pub coupon_code: Option<Vec<String>>,
     /// Estimated discount on this cart, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub estimated_discount: Option<rust_decimal::Decimal>,
     /// Short customer-facing text describing the saving
@@ -702,9 +702,9 @@ pub struct ApplicablePromotion {
     pub promotion_type: Option<PromotionType>,
     /// Estimated discount on this cart, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub estimated_discount: Option<rust_decimal::Decimal>,
     /// Short customer-facing text describing the saving
@@ -1459,9 +1459,9 @@ pub struct BankTransfer {
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
@@ -2492,9 +2492,9 @@ pub struct CardPayment {
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
@@ -3367,23 +3367,23 @@ pub struct CartShipment {
     pub courier_company_name: Option<String>,
     /// Shipping charge excluding tax, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax on the shipping charge, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// Number of items in the shipment
@@ -6854,23 +6854,23 @@ pub struct CustomerLoyalty {
     pub lifetime_orders: Option<i64>,
     /// Amount spent in the current period, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub total_spent: Option<rust_decimal::Decimal>,
     /// Amount spent over the membership's lifetime, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub lifetime_spent: Option<rust_decimal::Decimal>,
     /// Amount saved over the membership's lifetime, in store currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub lifetime_savings: Option<rust_decimal::Decimal>,
 }
@@ -6890,9 +6890,9 @@ pub struct CustomerMandate {
     pub status: MandateStatus,
     /// Maximum amount that can be debited, in the mandate currency
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub max_amount: Option<rust_decimal::Decimal>,
     /// How often debits can occur
@@ -7024,18 +7024,18 @@ pub struct CustomerReadyForReview {
     ///
     /// Read-only: set by the server.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub selling_price: Option<rust_decimal::Decimal>,
     /// List price (MRP), in store currency (read-only)
     ///
     /// Read-only: set by the server.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub listing_price: Option<rust_decimal::Decimal>,
     /// Number of the order the product was bought in (read-only)
@@ -7102,18 +7102,18 @@ pub struct CustomerReview {
     ///
     /// Read-only: set by the server.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub listing_price: Option<rust_decimal::Decimal>,
     /// Selling price, in store currency (read-only)
     ///
     /// Read-only: set by the server.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub selling_price: Option<rust_decimal::Decimal>,
     /// Number of the order the product was bought in (read-only)
@@ -7627,9 +7627,9 @@ pub struct DeliveryOptionShipmentsItemShippingMethodsItemCourierCompaniesItem {
     pub name: Option<String>,
     /// `shipping_amount`.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount: Option<rust_decimal::Decimal>,
     /// `estimated_delivery_days`.
@@ -7827,9 +7827,9 @@ pub struct DiscountBasedPromotion {
     pub discount_percent: Option<f64>,
     /// Discount amount in store currency, for fixed-amount discounts
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub discount_fixed_amount: Option<rust_decimal::Decimal>,
 }
@@ -13542,16 +13542,16 @@ pub struct JuspayOrder {
     pub currency: Option<String>,
     /// Amount refunded so far
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount_refunded: Option<rust_decimal::Decimal>,
     /// Order amount to be paid
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
 }
@@ -17992,9 +17992,9 @@ pub struct NetbankingPayment {
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
@@ -18190,9 +18190,9 @@ pub struct Order {
     pub is_promotion_applied: Option<bool>,
     /// Discount from promotions, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub promotion_discount_amount: Option<rust_decimal::Decimal>,
     /// Promotion discount expressed as a percentage.
@@ -18206,9 +18206,9 @@ pub struct Order {
     pub coupon_code: Option<String>,
     /// Discount from the coupon, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub coupon_discount_amount: Option<rust_decimal::Decimal>,
     /// Coupon discount expressed as a percentage.
@@ -18235,44 +18235,44 @@ pub struct Order {
     pub on_subscription: Option<bool>,
     /// Item total before tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub subtotal: Option<rust_decimal::Decimal>,
     /// Total tax on the items, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub item_total_tax: Option<rust_decimal::Decimal>,
     /// Item total including tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub subtotal_including_tax: Option<rust_decimal::Decimal>,
     /// Estimated shipping cost before discounts, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_estimated_cost: Option<rust_decimal::Decimal>,
     /// Discount on shipping, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_discount_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge before tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax rate applied to shipping, as a percentage.
@@ -18280,16 +18280,16 @@ pub struct Order {
     pub shipping_tax_rate: Option<f64>,
     /// Tax on shipping, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// How the order is to be fulfilled: delivery, in-store collection, or a mix.
@@ -18300,37 +18300,37 @@ pub struct Order {
     pub estimated_delivery_days: Option<i64>,
     /// Handling charge before tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub handling_charge_excluding_tax: Option<rust_decimal::Decimal>,
     /// Tax on the handling charge, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub handling_charge_tax_amount: Option<rust_decimal::Decimal>,
     /// Handling charge including tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub handling_charge_including_tax: Option<rust_decimal::Decimal>,
     /// Total tax on the order, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub total_tax: Option<rust_decimal::Decimal>,
     /// Final order total, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub grand_total: Option<rust_decimal::Decimal>,
     /// Loyalty points the customer earns from this order.
@@ -18341,16 +18341,16 @@ pub struct Order {
     pub loyalty_points_redeemed: Option<f64>,
     /// Store credit applied to the order, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub credit_balance_used: Option<rust_decimal::Decimal>,
     /// Amount still payable after points and credit, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub to_be_paid: Option<rust_decimal::Decimal>,
     /// Number of line items in the order.
@@ -18453,16 +18453,16 @@ pub struct OrderCancellationRefundDetails {
     pub loyalty_point: Option<f64>,
     /// `refundable_amount`.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub refundable_amount: Option<rust_decimal::Decimal>,
     /// `cancellation_charges`.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub cancellation_charges: Option<rust_decimal::Decimal>,
     /// `cancellation_charges_reason`.
@@ -18584,9 +18584,9 @@ pub struct OrderDetail {
     pub is_promotion_applied: Option<bool>,
     /// Discount from promotions, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub promotion_discount_amount: Option<rust_decimal::Decimal>,
     /// Promotion discount expressed as a percentage.
@@ -18600,9 +18600,9 @@ pub struct OrderDetail {
     pub coupon_code: Option<String>,
     /// Discount from the coupon, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub coupon_discount_amount: Option<rust_decimal::Decimal>,
     /// Coupon discount expressed as a percentage.
@@ -18629,44 +18629,44 @@ pub struct OrderDetail {
     pub on_subscription: Option<bool>,
     /// Item total before tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub subtotal: Option<rust_decimal::Decimal>,
     /// Total tax on the items, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub item_total_tax: Option<rust_decimal::Decimal>,
     /// Item total including tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub subtotal_including_tax: Option<rust_decimal::Decimal>,
     /// Estimated shipping cost before discounts, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_estimated_cost: Option<rust_decimal::Decimal>,
     /// Discount on shipping, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_discount_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge before tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax rate applied to shipping, as a percentage.
@@ -18674,16 +18674,16 @@ pub struct OrderDetail {
     pub shipping_tax_rate: Option<f64>,
     /// Tax on shipping, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// How the order is to be fulfilled: delivery, in-store collection, or a mix.
@@ -18694,37 +18694,37 @@ pub struct OrderDetail {
     pub estimated_delivery_days: Option<i64>,
     /// Handling charge before tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub handling_charge_excluding_tax: Option<rust_decimal::Decimal>,
     /// Tax on the handling charge, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub handling_charge_tax_amount: Option<rust_decimal::Decimal>,
     /// Handling charge including tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub handling_charge_including_tax: Option<rust_decimal::Decimal>,
     /// Total tax on the order, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub total_tax: Option<rust_decimal::Decimal>,
     /// Final order total, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub grand_total: Option<rust_decimal::Decimal>,
     /// Loyalty points the customer earns from this order.
@@ -18735,16 +18735,16 @@ pub struct OrderDetail {
     pub loyalty_points_redeemed: Option<f64>,
     /// Store credit applied to the order, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub credit_balance_used: Option<rust_decimal::Decimal>,
     /// Amount still payable after points and credit, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub to_be_paid: Option<rust_decimal::Decimal>,
     /// Number of line items in the order.
@@ -19042,9 +19042,9 @@ pub struct OrderList {
     pub on_subscription: Option<bool>,
     /// Final order total, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub grand_total: Option<rust_decimal::Decimal>,
     /// Loyalty points redeemed against the order.
@@ -19052,16 +19052,16 @@ pub struct OrderList {
     pub loyalty_point_redeemed: Option<f64>,
     /// Store credit applied to the order, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub credit_balance_used: Option<rust_decimal::Decimal>,
     /// Amount payable after points and credit, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub to_be_paid: Option<rust_decimal::Decimal>,
     /// Number of line items in the order.
@@ -19325,9 +19325,9 @@ pub struct OrderRefund {
     pub request_number: Option<String>,
     /// Amount refunded, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub refund_amount: Option<rust_decimal::Decimal>,
     /// When the refund was made (ISO 8601 date-time).
@@ -19802,23 +19802,23 @@ pub struct OrderShipment {
     pub shipment_items: Option<Vec<ShipmentItem>>,
     /// Shipping charge before tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount: Option<rust_decimal::Decimal>,
     /// Tax on the shipping charge, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_tax_amount: Option<rust_decimal::Decimal>,
     /// Shipping charge including tax, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub shipping_amount_including_tax: Option<rust_decimal::Decimal>,
     /// Name of the courier carrying the shipment.
@@ -20575,9 +20575,9 @@ pub struct PaymentInfo {
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
@@ -20842,9 +20842,9 @@ pub struct PayuPaymentInfo {
     pub txnid: Option<String>,
     /// Amount to collect, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// Short description of what is being paid for.
@@ -20888,9 +20888,9 @@ pub struct PayuPaymentInfoSiDetails {
     /// `billingAmount`.
     #[serde(
         rename = "billingAmount",
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub billing_amount: Option<rust_decimal::Decimal>,
     /// `billingCurrency`.
@@ -25886,9 +25886,9 @@ pub struct SubscriptionBehaviourUsageBasedTiersItem {
     pub up_to: Option<i64>,
     /// `price_per_unit`.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub price_per_unit: Option<rust_decimal::Decimal>,
 }
@@ -26125,18 +26125,18 @@ pub struct SubscriptionInvoiceItem {
     ///
     /// Read-only: set by the server.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub listing_price: Option<rust_decimal::Decimal>,
     /// Unit price charged, in the store currency (read-only).
     ///
     /// Read-only: set by the server.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub selling_price: Option<rust_decimal::Decimal>,
     /// Tax regime; always `GST` (read-only).
@@ -26158,9 +26158,9 @@ pub struct SubscriptionInvoiceItem {
     ///
     /// Read-only: set by the server.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub selling_price_excluding_tax: Option<rust_decimal::Decimal>,
 }
@@ -26582,9 +26582,9 @@ pub type UpdateCartResponseContent = CreateCartResponseContent;
 pub struct UpdateCustomerMandateBody {
     /// Highest amount that may be debited under the mandate.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub max_amount: Option<rust_decimal::Decimal>,
     /// Time after which the mandate stops.
@@ -27176,9 +27176,9 @@ pub struct UpiPayment {
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.
@@ -28689,9 +28689,9 @@ pub struct WalletPayment {
     pub request_number: Option<String>,
     /// Transaction amount, in the store currency.
     #[serde(
-        with = "crate::support::rust_decimal_serde_float::option",
         default,
-        skip_serializing_if = "Option::is_none"
+        skip_serializing_if = "Option::is_none",
+        with = "crate::support::rust_decimal_serde_float::option"
     )]
     pub amount: Option<rust_decimal::Decimal>,
     /// Transaction status: pending, success, failed, partially paid or refund initiated.

@@ -782,13 +782,10 @@ fn merged_ops(a: &[String], b: &[String]) -> Vec<String> {
 }
 
 fn merged(new: &Reach, old: &Reach, name: &str, input: bool, output: bool) -> Vec<String> {
-    let mut ids = new.operations(name, input, output);
-    for id in old.operations(name, input, output) {
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-    ids
+    merged_ops(
+        &new.operations(name, input, output),
+        &old.operations(name, input, output),
+    )
 }
 
 type Direction<'a> = (bool, &'a Vec<String>);

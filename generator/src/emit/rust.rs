@@ -44,7 +44,12 @@ pub fn type_tokens(t: &TypeRef, path: &TokenStream) -> TokenStream {
 
 /// The Rust type of a type override (its path was checked when the model was built).
 pub fn external_tokens(e: &External) -> TokenStream {
-    syn::parse_str::<syn::Type>(&e.rust)
+    rust_type_tokens(&e.rust)
+}
+
+/// A Rust type written as text (`rust_decimal::Decimal`), as tokens.
+pub fn rust_type_tokens(rust: &str) -> TokenStream {
+    syn::parse_str::<syn::Type>(rust)
         .map(|t| quote!(#t))
         .unwrap_or_else(|e| e.to_compile_error())
 }

@@ -37,11 +37,7 @@ fn with_helpers(models: &[&Model]) -> Vec<TokenStream> {
             let doc = format!(" The `Option`s of a `{rust}` field whose wire form `{with}` gives.");
             let module = crate::emit::rust::ident(&module);
             let with: syn::Path = syn::parse_str(&with).unwrap_or_else(|_| syn::parse_quote!(invalid));
-            let ty = crate::emit::rust::external_tokens(&crate::model::External {
-                rust,
-                wire: crate::model::Prim::String,
-                with: None,
-            });
+            let ty = crate::emit::rust::rust_type_tokens(&rust);
             quote! {
                 #[doc = #doc]
                 pub mod #module {

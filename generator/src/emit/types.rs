@@ -107,6 +107,33 @@ fn field_type(f: &Field) -> TokenStream {
     }
 }
 
+/// The serde `with` module of a field, if it needs one: a type override's wire form (its own
+/// module, or the helpers of its `Option`s in `support`), or the absent / `null` / value of an
+/// optional nullable field.
+fn with_module(f: &Field) -> Option<String> {
+    let external = match &f.ty {
+        TypeRef::External(e) => e.with.as_deref(),
+        _ => None,
+    };
+    let helpers = |with: &str| {
+        format!(
+            "crate::support::{}",
+            crate::emit::support::with_module_name(with)
+        )
+    };
+    match (external, f.repr) {
+        (Some(with), FieldRepr::Plain | FieldRepr::Defaulted) => Some(with.to_owned()),
+        (Some(with), FieldRepr::Nullable | FieldRepr::Optional) => {
+            Some(format!("{}::option", helpers(with)))
+        }
+        (Some(with), FieldRepr::OptionalNullable) => {
+            Some(format!("{}::double_option", helpers(with)))
+        }
+        (None, FieldRepr::OptionalNullable) => Some("serde_with::rust::double_option".to_owned()),
+        (None, _) => None,
+    }
+}
+
 fn field_doc(f: &Field) -> TokenStream {
     let mut parts = vec![f
         .doc
@@ -232,42 +259,18 @@ fn struct_item(def: &TypeDef, s: &StructDef, doc: TokenStream, model: &Model) ->
                 let json = &f.json_name;
                 attrs.push(quote!(rename = #json));
             }
-            // a type override's wire form, through its `with` module and the helpers of its
-            // `Option`s in `support`
-            let external_with = match &f.ty {
-                TypeRef::External(e) => e.with.as_deref(),
-                _ => None,
-            };
-            if let Some(with) = external_with {
-                let module = crate::emit::support::with_module_name(with);
-                let path = match f.repr {
-                    FieldRepr::Plain | FieldRepr::Defaulted => with.to_owned(),
-                    FieldRepr::Nullable | FieldRepr::Optional => {
-                        format!("crate::support::{module}::option")
-                    }
-                    FieldRepr::OptionalNullable => {
-                        format!("crate::support::{module}::double_option")
-                    }
-                };
-                attrs.push(quote!(with = #path));
-            }
             match f.repr {
-                FieldRepr::Optional => {
+                FieldRepr::Optional | FieldRepr::OptionalNullable => {
                     attrs.push(quote!(default, skip_serializing_if = "Option::is_none"))
                 }
-                FieldRepr::OptionalNullable if external_with.is_some() => {
-                    attrs.push(quote!(default, skip_serializing_if = "Option::is_none"))
-                }
-                FieldRepr::OptionalNullable => attrs.push(quote!(
-                    default,
-                    skip_serializing_if = "Option::is_none",
-                    with = "serde_with::rust::double_option"
-                )),
                 FieldRepr::Defaulted => {
                     let path = format!("{}::{}", def.name, default_fn_name(f));
                     attrs.push(quote!(default = #path));
                 }
                 FieldRepr::Plain | FieldRepr::Nullable => {}
+            }
+            if let Some(with) = with_module(f) {
+                attrs.push(quote!(with = #with));
             }
         }
         let serde_attr = (!attrs.is_empty()).then(|| quote!(#[serde(#(#attrs),*)]));
@@ -407,7 +410,7 @@ fn constructor(def: &TypeDef, s: &StructDef, model: &Model) -> Option<Constructo
         // required on the wire, but the spec says what to send when in doubt
         FieldRepr::Plain if f.default.is_some() => FieldInit::Value(default_value(f, model)),
         // a string enum of one value
-        _ => FieldInit::Value(only_value(&f.ty, model).expect("a one-value enum")),
+        _ => only_value(&f.ty, model).map_or(FieldInit::Argument, FieldInit::Value),
     };
     let inits: Vec<(&Field, FieldInit)> = s.fields.iter().map(|f| (f, init(f))).collect();
     // a struct literal does as well, unless the struct is `#[non_exhaustive]`
